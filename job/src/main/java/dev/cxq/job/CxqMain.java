@@ -1,0 +1,238 @@
+package dev.cxq.job;
+
+import dev.cxq.job.db.SchemaMigrations;
+import dev.cxq.job.sink.CxqSinks;
+import dev.cxq.job.sink.CxqTables;
+import dev.cxq.job.sink.JdbcSinks;
+import dev.cxq.job.sink.JsonLinesSinks;
+import dev.cxq.job.source.ReplaySource;
+
+import org.apache.flink.api.common.RuntimeExecutionMode;
+import org.apache.flink.configuration.Configuration;
+import org.apache.flink.configuration.CoreOptions;
+import org.apache.flink.configuration.ExecutionOptions;
+import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
+
+import org.flywaydb.core.api.FlywayException;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Comparator;
+import java.util.concurrent.Callable;
+import java.util.stream.Stream;
+
+/**
+ * The cxq command line: a bounded replay of JSON Lines files into PostgreSQL (or into JSON Lines
+ * files when no database is given). Exit codes: 0 when every result is committed, 1 when the job
+ * failed, 2 for bad arguments, 3 when the database cannot be reached or migrated.
+ */
+@Command(
+        name = "cxq",
+        mixinStandardHelpOptions = true,
+        showDefaultValues = true,
+        sortOptions = false,
+        description = "Contact-center session quality, interaction KPIs and recording compliance.")
+public final class CxqMain implements Callable<Integer> {
+
+    static final int EXIT_JOB_FAILED = 1;
+    static final int EXIT_BAD_ARGUMENTS = 2;
+    static final int EXIT_DATABASE = 3;
+
+    private static final Logger LOG = LoggerFactory.getLogger(CxqMain.class);
+
+    @Option(
+            names = "--input",
+            required = true,
+            description = "A .jsonl file, or a directory whose *.jsonl files are replayed.")
+    Path input;
+
+    @Option(
+            names = "--jdbc-url",
+            description = "PostgreSQL URL, e.g. jdbc:postgresql://127.0.0.1:5432/cxq.")
+    String jdbcUrl;
+
+    @Option(names = "--jdbc-user", description = "Database user.")
+    String jdbcUser;
+
+    @Option(
+            names = "--jdbc-password",
+            description = "Database password; prefer the CXQ_JDBC_PASSWORD environment variable.")
+    String jdbcPassword;
+
+    @Option(
+            names = "--output-dir",
+            defaultValue = "cxq-output",
+            description = "Where the tables are written as JSON Lines when no --jdbc-url is given.")
+    Path outputDir;
+
+    @Option(
+            names = "--metric-version",
+            defaultValue = "1",
+            description =
+                    "Version written with every metric row; a backfill writes a new one beside the current.")
+    int metricVersion;
+
+    @Option(
+            names = "--execution-mode",
+            defaultValue = "batch",
+            description =
+                    "Flink runtime mode of the bounded replay: batch or streaming (same results).")
+    String executionMode;
+
+    @Option(
+            names = "--parallelism",
+            defaultValue = "2",
+            description = "Parallelism of every operator.")
+    int parallelism;
+
+    @Option(
+            names = "--max-out-of-orderness",
+            defaultValue = "10s",
+            converter = DurationConverter.class,
+            description = "Watermark bound: how late events may arrive and still count in order.")
+    Duration maxOutOfOrderness;
+
+    @Option(
+            names = "--session-timeout",
+            defaultValue = "30m",
+            converter = DurationConverter.class,
+            description = "Event time without any event after which a session ends.")
+    Duration sessionTimeout;
+
+    public static void main(String[] args) {
+        System.exit(run(args));
+    }
+
+    /** Runs the command line and returns its exit code (the tests call this). */
+    public static int run(String... args) {
+        CommandLine commandLine = new CommandLine(new CxqMain());
+        commandLine.setExitCodeExceptionMapper(e -> EXIT_JOB_FAILED);
+        commandLine.setParameterExceptionHandler(
+                (e, arguments) -> {
+                    commandLine.getErr().println("cxq: " + e.getMessage());
+                    commandLine.getErr().println("Run with --help for the options.");
+                    return EXIT_BAD_ARGUMENTS;
+                });
+        return commandLine.execute(args);
+    }
+
+    @Override
+    public Integer call() throws Exception {
+        RuntimeExecutionMode mode;
+        try {
+            mode = parseMode(executionMode);
+            validate();
+        } catch (IllegalArgumentException e) {
+            System.err.println("cxq: " + e.getMessage());
+            return EXIT_BAD_ARGUMENTS;
+        }
+        String password = jdbcPassword != null ? jdbcPassword : System.getenv("CXQ_JDBC_PASSWORD");
+
+        CxqSinks sinks;
+        if (jdbcUrl != null) {
+            try {
+                int applied = SchemaMigrations.migrate(jdbcUrl, jdbcUser, password);
+                LOG.info("Database schema is current ({} migrations applied now)", applied);
+            } catch (FlywayException e) {
+                System.err.println(
+                        "cxq: cannot reach or migrate the database at "
+                                + jdbcUrl
+                                + ": "
+                                + rootMessage(e));
+                return EXIT_DATABASE;
+            }
+            sinks = new JdbcSinks(jdbcUrl, jdbcUser, password, metricVersion);
+        } else {
+            clearTableDirectories(outputDir);
+            sinks = new JsonLinesSinks(outputDir, metricVersion);
+        }
+
+        Configuration conf = new Configuration();
+        conf.set(ExecutionOptions.RUNTIME_MODE, mode);
+        conf.set(CoreOptions.DEFAULT_PARALLELISM, parallelism);
+        StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment(conf);
+
+        PipelineSettings settings = new PipelineSettings(maxOutOfOrderness, sessionTimeout);
+        new CxqPipeline(ReplaySource.of(input), sinks, settings).build(env);
+        try {
+            env.execute("cxq replay " + input.getFileName());
+        } catch (Exception e) {
+            System.err.println("cxq: the job failed: " + rootMessage(e));
+            LOG.error("The job failed", e);
+            return EXIT_JOB_FAILED;
+        }
+        System.out.println(
+                "cxq: replay of "
+                        + input
+                        + " committed to "
+                        + (jdbcUrl != null ? jdbcUrl : outputDir.toAbsolutePath()));
+        return 0;
+    }
+
+    private void validate() {
+        if (!Files.exists(input)) {
+            throw new IllegalArgumentException("--input does not exist: " + input);
+        }
+        if (jdbcUrl != null && !jdbcUrl.startsWith("jdbc:postgresql:")) {
+            throw new IllegalArgumentException(
+                    "--jdbc-url must be a PostgreSQL JDBC URL (jdbc:postgresql://host:port/db), got: "
+                            + jdbcUrl);
+        }
+        if (metricVersion < 1) {
+            throw new IllegalArgumentException(
+                    "--metric-version must be 1 or more, got: " + metricVersion);
+        }
+        if (parallelism < 1) {
+            throw new IllegalArgumentException(
+                    "--parallelism must be 1 or more, got: " + parallelism);
+        }
+        if (maxOutOfOrderness.isNegative()) {
+            throw new IllegalArgumentException("--max-out-of-orderness must not be negative");
+        }
+        if (sessionTimeout.isNegative() || sessionTimeout.isZero()) {
+            throw new IllegalArgumentException("--session-timeout must be positive");
+        }
+    }
+
+    private static RuntimeExecutionMode parseMode(String mode) {
+        return switch (mode) {
+            case "batch" -> RuntimeExecutionMode.BATCH;
+            case "streaming" -> RuntimeExecutionMode.STREAMING;
+            default ->
+                    throw new IllegalArgumentException(
+                            "--execution-mode must be batch or streaming, got: " + mode);
+        };
+    }
+
+    /**
+     * Removes the table directories of a previous file-mode run, so its part files do not linger.
+     */
+    private static void clearTableDirectories(Path outputDir) throws IOException {
+        for (String table :
+                new String[] {CxqTables.SESSION_QUALITY.name(), CxqTables.REJECTED_EVENTS.name()}) {
+            Path dir = outputDir.resolve(table);
+            if (Files.isDirectory(dir)) {
+                try (Stream<Path> walk = Files.walk(dir)) {
+                    for (Path p : walk.sorted(Comparator.reverseOrder()).toList()) {
+                        Files.delete(p);
+                    }
+                }
+            }
+        }
+    }
+
+    private static String rootMessage(Throwable e) {
+        Throwable root = e;
+        while (root.getCause() != null && root.getCause() != root) {
+            root = root.getCause();
+        }
+        return root.getMessage() == null ? root.toString() : root.getMessage();
+    }
+}

@@ -1,0 +1,71 @@
+package dev.cxq.job;
+
+import dev.cxq.job.sink.CxqSinks;
+import dev.cxq.udf.OutputTags;
+import dev.cxq.udf.model.CanonicalEvent;
+import dev.cxq.udf.model.RawRecord;
+import dev.cxq.udf.parse.ParseFunction;
+import dev.cxq.udf.rows.SessionQuality;
+import dev.cxq.udf.session.SessionQualityFunction;
+
+import org.apache.flink.api.common.eventtime.WatermarkStrategy;
+import org.apache.flink.api.connector.source.Source;
+import org.apache.flink.streaming.api.datastream.DataStream;
+import org.apache.flink.streaming.api.datastream.SingleOutputStreamOperator;
+import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
+
+/**
+ * The cxq topology. It takes its source and sinks as parameters, so the command line, the demo and
+ * the tests run the same wiring with different ends.
+ *
+ * <pre>
+ * source ─▶ parse ─┬─▶ watermarks ─▶ keyBy(session_id) ─▶ session quality ─▶ session_quality
+ *                  └─(rejected)────────────────────────────────────────────▶ rejected_events
+ * </pre>
+ */
+public final class CxqPipeline {
+
+    private final Source<RawRecord, ?, ?> source;
+    private final CxqSinks sinks;
+    private final PipelineSettings settings;
+
+    public CxqPipeline(Source<RawRecord, ?, ?> source, CxqSinks sinks, PipelineSettings settings) {
+        this.source = source;
+        this.sinks = sinks;
+        this.settings = settings;
+    }
+
+    /** Adds the topology to {@code env}; the caller executes it. */
+    public void build(StreamExecutionEnvironment env) {
+        DataStream<RawRecord> raw =
+                env.fromSource(source, WatermarkStrategy.noWatermarks(), "Input records")
+                        .uid("input-records");
+
+        SingleOutputStreamOperator<CanonicalEvent> parsed =
+                raw.process(new ParseFunction()).uid("parse-events").name("Parse events");
+
+        parsed.getSideOutput(OutputTags.REJECTED_EVENTS)
+                .sinkTo(sinks.rejectedEvents())
+                .uid("sink-rejected-events")
+                .name("rejected_events");
+
+        DataStream<CanonicalEvent> events =
+                parsed.assignTimestampsAndWatermarks(
+                                WatermarkStrategy.<CanonicalEvent>forBoundedOutOfOrderness(
+                                                settings.maxOutOfOrderness())
+                                        .withTimestampAssigner((event, previous) -> event.ts))
+                        .uid("event-time")
+                        .name("Event time and watermarks");
+
+        DataStream<SessionQuality> sessionQuality =
+                events.keyBy(event -> event.sessionId)
+                        .process(new SessionQualityFunction(settings.sessionInactivityTimeout()))
+                        .uid("session-quality")
+                        .name("Session quality");
+
+        sessionQuality
+                .sinkTo(sinks.sessionQuality())
+                .uid("sink-session-quality")
+                .name("session_quality");
+    }
+}

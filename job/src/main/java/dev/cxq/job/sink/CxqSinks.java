@@ -1,0 +1,17 @@
+package dev.cxq.job.sink;
+
+import dev.cxq.udf.rows.RejectedEvent;
+import dev.cxq.udf.rows.SessionQuality;
+
+import org.apache.flink.api.connector.sink2.Sink;
+
+/**
+ * Where the topology writes each output table. {@link JdbcSinks} writes PostgreSQL, {@link
+ * JsonLinesSinks} writes files; both write the same rows.
+ */
+public interface CxqSinks {
+
+    Sink<SessionQuality> sessionQuality();
+
+    Sink<RejectedEvent> rejectedEvents();
+}

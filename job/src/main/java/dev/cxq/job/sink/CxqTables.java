@@ -1,0 +1,52 @@
+package dev.cxq.job.sink;
+
+import dev.cxq.udf.rows.RejectedEvent;
+import dev.cxq.udf.rows.SessionQuality;
+
+import java.util.List;
+
+import static dev.cxq.job.sink.ColumnType.BIGINT;
+import static dev.cxq.job.sink.ColumnType.DOUBLE;
+import static dev.cxq.job.sink.ColumnType.INTEGER;
+import static dev.cxq.job.sink.ColumnType.TEXT;
+import static dev.cxq.job.sink.ColumnType.TIMESTAMPTZ;
+
+/** The output tables of the contract, mapped from the row types of {@code udf}. */
+public final class CxqTables {
+
+    private CxqTables() {}
+
+    public static final Table<SessionQuality> SESSION_QUALITY =
+            new Table<>(
+                    "session_quality",
+                    List.of(
+                            Column.of("session_id", TEXT, SessionQuality::sessionId),
+                            Column.of("agent_id", TEXT, SessionQuality::agentId),
+                            Column.of("ended_at", TIMESTAMPTZ, SessionQuality::endedAtMillis),
+                            Column.of("end_reason", TEXT, SessionQuality::endReason),
+                            Column.of("samples", BIGINT, SessionQuality::samples),
+                            Column.of("avg_mos", DOUBLE, SessionQuality::avgMos),
+                            Column.of("min_mos", DOUBLE, SessionQuality::minMos),
+                            Column.of(
+                                    "max_packet_loss_pct",
+                                    DOUBLE,
+                                    SessionQuality::maxPacketLossPct),
+                            Column.of("degraded_seconds", DOUBLE, SessionQuality::degradedSeconds),
+                            Column.of("incidents", INTEGER, SessionQuality::incidents)),
+                    List.of("session_id", Table.METRIC_VERSION),
+                    true,
+                    false);
+
+    public static final Table<RejectedEvent> REJECTED_EVENTS =
+            new Table<>(
+                    "rejected_events",
+                    List.of(
+                            Column.of("event_key", TEXT, RejectedEvent::eventKey),
+                            Column.of("reason", TEXT, RejectedEvent::reason),
+                            Column.of("source", TEXT, RejectedEvent::source),
+                            Column.of("payload", TEXT, RejectedEvent::payload),
+                            Column.of("received_at", TIMESTAMPTZ, RejectedEvent::receivedAtMillis)),
+                    List.of("event_key"),
+                    false,
+                    true);
+}

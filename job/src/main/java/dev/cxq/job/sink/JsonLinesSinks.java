@@ -1,0 +1,34 @@
+package dev.cxq.job.sink;
+
+import dev.cxq.udf.rows.RejectedEvent;
+import dev.cxq.udf.rows.SessionQuality;
+
+import org.apache.flink.api.connector.sink2.Sink;
+
+import java.nio.file.Path;
+
+/**
+ * File output for replays without a database: one directory per table under the output directory,
+ * one {@code part-<subtask>.jsonl} file per sink subtask, one JSON object per row with the table's
+ * columns. A key written more than once (an upsert) appears once per write; the last line wins.
+ */
+public final class JsonLinesSinks implements CxqSinks {
+
+    private final String outputDir;
+    private final int metricVersion;
+
+    public JsonLinesSinks(Path outputDir, int metricVersion) {
+        this.outputDir = outputDir.toAbsolutePath().toString();
+        this.metricVersion = metricVersion;
+    }
+
+    @Override
+    public Sink<SessionQuality> sessionQuality() {
+        return new JsonLinesSink<>(outputDir, CxqTables.SESSION_QUALITY, metricVersion);
+    }
+
+    @Override
+    public Sink<RejectedEvent> rejectedEvents() {
+        return new JsonLinesSink<>(outputDir, CxqTables.REJECTED_EVENTS, metricVersion);
+    }
+}

@@ -1,0 +1,15 @@
+package dev.cxq.udf;
+
+import dev.cxq.udf.rows.RejectedEvent;
+
+import org.apache.flink.util.OutputTag;
+
+/** The side outputs of the topology, declared once and named for what they carry. */
+public final class OutputTags {
+
+    private OutputTags() {}
+
+    /** Input records that are not valid events, with their reason. */
+    public static final OutputTag<RejectedEvent> REJECTED_EVENTS =
+            new OutputTag<>("rejected-events") {};
+}

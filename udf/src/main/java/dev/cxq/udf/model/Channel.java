@@ -1,0 +1,8 @@
+package dev.cxq.udf.model;
+
+/** Interaction channel. */
+public enum Channel implements WireEnum {
+    VOICE,
+    VIDEO,
+    CHAT
+}

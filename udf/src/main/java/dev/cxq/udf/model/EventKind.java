@@ -1,0 +1,8 @@
+package dev.cxq.udf.model;
+
+/** The three kinds of canonical event. */
+public enum EventKind implements WireEnum {
+    MEDIA_SAMPLE,
+    INTERACTION,
+    RECORDING
+}

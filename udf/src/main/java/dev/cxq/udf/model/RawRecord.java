@@ -1,0 +1,41 @@
+package dev.cxq.udf.model;
+
+import java.util.Objects;
+
+/**
+ * One input record before parsing: its payload and where it came from ({@code file:line} for
+ * replays, {@code topic/partition/offset} for Kafka), so that a rejection can say exactly which
+ * record was bad.
+ */
+public class RawRecord {
+
+    /** Position of the record in its source. */
+    public String source;
+
+    /** The record as received, decoded as UTF-8. */
+    public String payload;
+
+    public RawRecord() {}
+
+    public RawRecord(String source, String payload) {
+        this.source = source;
+        this.payload = payload;
+    }
+
+    @Override
+    public boolean equals(Object o) {
+        return o instanceof RawRecord other
+                && Objects.equals(source, other.source)
+                && Objects.equals(payload, other.payload);
+    }
+
+    @Override
+    public int hashCode() {
+        return Objects.hash(source, payload);
+    }
+
+    @Override
+    public String toString() {
+        return source + " " + payload;
+    }
+}

@@ -1,0 +1,9 @@
+package dev.cxq.udf.model;
+
+/** Upload status of a recording artifact. */
+public enum RecordingStatus implements WireEnum {
+    STARTED,
+    PENDING,
+    UPLOADED,
+    FAILED
+}

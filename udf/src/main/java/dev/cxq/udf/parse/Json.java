@@ -1,0 +1,62 @@
+package dev.cxq.udf.parse;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.core.StreamReadConstraints;
+import com.fasterxml.jackson.core.StreamReadFeature;
+import com.fasterxml.jackson.core.json.JsonReadFeature;
+import com.fasterxml.jackson.databind.DeserializationFeature;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.json.JsonMapper;
+
+/**
+ * The one strict JSON reader of the input path. Limits are far above any real event but low enough
+ * that a hostile payload (megabytes of string, thousands of nested arrays) is refused cheaply
+ * instead of costing memory or a stack overflow.
+ */
+public final class Json {
+
+    /** Payloads longer than this (in chars) are rejected before parsing. */
+    public static final int MAX_PAYLOAD_CHARS = 1 << 20;
+
+    private static final ObjectMapper MAPPER =
+            JsonMapper.builder()
+                    .enable(StreamReadFeature.STRICT_DUPLICATE_DETECTION)
+                    .disable(JsonReadFeature.ALLOW_NON_NUMERIC_NUMBERS)
+                    .enable(DeserializationFeature.FAIL_ON_TRAILING_TOKENS)
+                    .build();
+
+    static {
+        MAPPER.getFactory()
+                .setStreamReadConstraints(
+                        StreamReadConstraints.builder()
+                                .maxNestingDepth(64)
+                                .maxStringLength(MAX_PAYLOAD_CHARS)
+                                .maxNumberLength(64)
+                                .build());
+    }
+
+    private Json() {}
+
+    /**
+     * Parses one JSON value, or throws a rejection ({@code payload_too_large}, {@code
+     * invalid_json}).
+     */
+    public static JsonNode readTree(String payload) {
+        if (payload == null) {
+            throw new RejectedRecordException("invalid_json");
+        }
+        if (payload.length() > MAX_PAYLOAD_CHARS) {
+            throw new RejectedRecordException("payload_too_large");
+        }
+        try {
+            JsonNode node = MAPPER.readTree(payload);
+            if (node == null || node.isMissingNode()) {
+                throw new RejectedRecordException("invalid_json");
+            }
+            return node;
+        } catch (JsonProcessingException e) {
+            throw new RejectedRecordException("invalid_json");
+        }
+    }
+}

@@ -1,0 +1,78 @@
+package dev.cxq.udf.parse;
+
+import dev.cxq.udf.OutputTags;
+import dev.cxq.udf.internal.Hashing;
+import dev.cxq.udf.model.CanonicalEvent;
+import dev.cxq.udf.model.RawRecord;
+import dev.cxq.udf.rows.RejectedEvent;
+
+import org.apache.flink.api.common.functions.OpenContext;
+import org.apache.flink.metrics.Counter;
+import org.apache.flink.metrics.MetricGroup;
+import org.apache.flink.streaming.api.functions.ProcessFunction;
+import org.apache.flink.util.Collector;
+
+import java.util.HashMap;
+import java.util.Map;
+
+/**
+ * Turns raw records into canonical events. Valid events go to the main output; every other record
+ * goes to {@link OutputTags#REJECTED_EVENTS} with its reason and is counted in {@code
+ * cxq.events.rejected} (one counter per reason code). Bad input never throws.
+ */
+public class ParseFunction extends ProcessFunction<RawRecord, CanonicalEvent> {
+
+    private static final long serialVersionUID = 1L;
+
+    private transient MetricGroup metrics;
+    private transient Counter eventsIn;
+    private transient Map<String, Counter> rejectedByReason;
+
+    @Override
+    public void open(OpenContext openContext) {
+        metrics = getRuntimeContext().getMetricGroup().addGroup("cxq");
+        eventsIn = metrics.counter("eventsParsed");
+        rejectedByReason = new HashMap<>();
+    }
+
+    @Override
+    public void processElement(RawRecord record, Context ctx, Collector<CanonicalEvent> out) {
+        ParseResult result = CanonicalEventParser.parse(record.payload, record.source);
+        if (result.isValid()) {
+            eventsIn.inc();
+            out.collect(result.event());
+        } else {
+            rejectedByReason
+                    .computeIfAbsent(
+                            result.rejectReason(),
+                            reason -> metrics.addGroup("reason", reason).counter("eventsRejected"))
+                    .inc();
+            ctx.output(OutputTags.REJECTED_EVENTS, rejection(record, result.rejectReason()));
+        }
+    }
+
+    /** The rejected-events row for a record; its key is stable across replays of the record. */
+    public static RejectedEvent rejection(RawRecord record, String reason) {
+        String payload = record.payload == null ? "" : record.payload;
+        return new RejectedEvent(
+                Hashing.sha256Hex(record.source + "\n" + payload),
+                reason,
+                storable(record.source),
+                storable(truncate(payload, RejectedEvent.MAX_PAYLOAD_CHARS)),
+                System.currentTimeMillis());
+    }
+
+    private static String truncate(String text, int maxChars) {
+        if (text.length() <= maxChars) {
+            return text;
+        }
+        // Do not cut a surrogate pair in half.
+        int end = Character.isHighSurrogate(text.charAt(maxChars - 1)) ? maxChars - 1 : maxChars;
+        return text.substring(0, end);
+    }
+
+    /** PostgreSQL text cannot hold NUL; corrupt payloads may contain it. */
+    private static String storable(String text) {
+        return text == null ? "" : text.replace('\u0000', '\uFFFD');
+    }
+}

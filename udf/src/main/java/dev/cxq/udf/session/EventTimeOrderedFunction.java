@@ -1,0 +1,160 @@
+package dev.cxq.udf.session;
+
+import dev.cxq.udf.model.CanonicalEvent;
+
+import org.apache.flink.api.common.functions.OpenContext;
+import org.apache.flink.api.common.state.MapState;
+import org.apache.flink.api.common.state.MapStateDescriptor;
+import org.apache.flink.api.common.state.ValueState;
+import org.apache.flink.api.common.state.ValueStateDescriptor;
+import org.apache.flink.api.common.typeinfo.TypeInformation;
+import org.apache.flink.api.common.typeinfo.Types;
+import org.apache.flink.metrics.Counter;
+import org.apache.flink.streaming.api.functions.KeyedProcessFunction;
+import org.apache.flink.util.Collector;
+
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
+
+/**
+ * Base for per-session functions that must see their events in event-time order, whatever order
+ * they arrive in, and that act on deadlines in event time (hysteresis, gaps, inactivity).
+ *
+ * <p>Events wait in keyed state until the watermark passes their timestamp; then {@link
+ * #onEventTime} receives them, sorted deterministically. The subclass returns its next deadline;
+ * the base calls {@link #onEventTime} again at that time (with no events, unless some share the
+ * instant). Results therefore depend neither on arrival order within the watermark bound nor on the
+ * execution mode.
+ *
+ * <p>Why the base owns the deadline: in BATCH execution Flink fires all timers of a key at its end
+ * and ignores timers registered meanwhile. So a deadline that has passed without its timer firing
+ * is caught up before the next event time is processed, and once the input of the key is exhausted
+ * (watermark at the end of time, nothing pending) every remaining deadline is run in order.
+ * STREAMING execution simply fires the registered timers.
+ *
+ * <p>Events already behind the watermark when they arrive cannot be placed in order any more; they
+ * go to {@link #onLateEvent}, which by default counts them in {@code cxq.lateEventsDropped}.
+ */
+public abstract class EventTimeOrderedFunction<OUT>
+        extends KeyedProcessFunction<String, CanonicalEvent, OUT> {
+
+    private static final long serialVersionUID = 1L;
+
+    /** Same-instant events: samples first, then interactions, then recordings; then by id. */
+    static final Comparator<CanonicalEvent> SAME_INSTANT_ORDER =
+            Comparator.<CanonicalEvent, Integer>comparing(e -> e.kind.ordinal())
+                    .thenComparing(e -> e.eventId);
+
+    /**
+     * Events waiting for the watermark, by timestamp. One event-time timer per timestamp releases
+     * them; the entry is removed when it fires.
+     */
+    private transient MapState<Long, List<CanonicalEvent>> pending;
+
+    /** The subclass's next deadline; its timer is registered while it is in the future. */
+    private transient ValueState<Long> deadline;
+
+    private transient Counter lateEventsDropped;
+
+    @Override
+    public void open(OpenContext openContext) throws Exception {
+        pending =
+                getRuntimeContext()
+                        .getMapState(
+                                new MapStateDescriptor<>(
+                                        "pending-events",
+                                        Types.LONG,
+                                        Types.LIST(TypeInformation.of(CanonicalEvent.class))));
+        deadline = getRuntimeContext().getState(new ValueStateDescriptor<>("deadline", Types.LONG));
+        lateEventsDropped =
+                getRuntimeContext().getMetricGroup().addGroup("cxq").counter("lateEventsDropped");
+    }
+
+    @Override
+    public final void processElement(CanonicalEvent event, Context ctx, Collector<OUT> out)
+            throws Exception {
+        if (event.ts <= ctx.timerService().currentWatermark()) {
+            onLateEvent(event, ctx, out);
+            return;
+        }
+        List<CanonicalEvent> atInstant = pending.get(event.ts);
+        if (atInstant == null) {
+            atInstant = new ArrayList<>(1);
+            ctx.timerService().registerEventTimeTimer(event.ts);
+        }
+        atInstant.add(event);
+        pending.put(event.ts, atInstant);
+    }
+
+    @Override
+    public final void onTimer(long timestamp, OnTimerContext ctx, Collector<OUT> out)
+            throws Exception {
+        Long previous = deadline.value();
+        Long next = previous;
+        // Deadlines that passed without their timer firing (BATCH execution) run first, in order.
+        while (next != null && next < timestamp) {
+            next = call(next, List.of(), ctx, out);
+        }
+        List<CanonicalEvent> events = pending.get(timestamp);
+        if (events != null) {
+            pending.remove(timestamp);
+            events.sort(SAME_INSTANT_ORDER);
+            next = call(timestamp, events, ctx, out);
+        } else if (next != null && next == timestamp) {
+            next = call(timestamp, List.of(), ctx, out);
+        }
+        boolean endOfInput = ctx.timerService().currentWatermark() == Long.MAX_VALUE;
+        if (endOfInput && pending.isEmpty()) {
+            // Nothing more will arrive for this key: every remaining deadline has passed.
+            while (next != null) {
+                next = call(next, List.of(), ctx, out);
+            }
+        }
+        updateDeadline(previous, next, endOfInput, ctx);
+    }
+
+    private Long call(
+            long time, List<CanonicalEvent> events, OnTimerContext ctx, Collector<OUT> out)
+            throws Exception {
+        Long next = onEventTime(time, events, ctx, out);
+        if (next != null && next <= time) {
+            throw new IllegalStateException(
+                    "next deadline " + next + " is not after the current time " + time);
+        }
+        return next;
+    }
+
+    private void updateDeadline(Long previous, Long next, boolean endOfInput, OnTimerContext ctx)
+            throws Exception {
+        if (next == null) {
+            deadline.clear();
+        } else {
+            deadline.update(next);
+        }
+        if (previous != null && !previous.equals(next) && !pending.contains(previous)) {
+            ctx.timerService().deleteEventTimeTimer(previous);
+        }
+        // At the end of input the catch-up above runs deadlines; a timer would be ignored (BATCH).
+        if (next != null && !next.equals(previous) && !endOfInput) {
+            ctx.timerService().registerEventTimeTimer(next);
+        }
+    }
+
+    /**
+     * Called in event-time order: once the watermark has passed {@code time}, with the events
+     * stamped {@code time} (possibly none, when {@code time} is the deadline this function asked
+     * for).
+     *
+     * @return the next deadline, strictly after {@code time}, or {@code null} for none
+     */
+    protected abstract Long onEventTime(
+            long time, List<CanonicalEvent> events, OnTimerContext ctx, Collector<OUT> out)
+            throws Exception;
+
+    /** An event that arrived behind the watermark. */
+    protected void onLateEvent(CanonicalEvent event, Context ctx, Collector<OUT> out)
+            throws Exception {
+        lateEventsDropped.inc();
+    }
+}
