@@ -1,0 +1,101 @@
+package dev.cxq.job.testing;
+
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.ResultSet;
+import java.sql.ResultSetMetaData;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.UUID;
+
+/**
+ * A fresh database on the local PostgreSQL (127.0.0.1:5432, user {@code postgres}, or the {@code
+ * CXQ_TEST_PG_*} environment variables), created with a unique name and dropped on close.
+ */
+public final class PostgresTestDatabase implements AutoCloseable {
+
+    private static final String HOST = env("CXQ_TEST_PG_HOST", "127.0.0.1");
+    private static final String PORT = env("CXQ_TEST_PG_PORT", "5432");
+    public static final String USER = env("CXQ_TEST_PG_USER", "postgres");
+
+    private final String name;
+
+    public PostgresTestDatabase() throws SQLException {
+        this.name = "cxq_test_" + UUID.randomUUID().toString().replace("-", "").substring(0, 16);
+        try (Connection admin = connect("postgres");
+                Statement st = admin.createStatement()) {
+            st.execute("CREATE DATABASE " + name);
+        }
+    }
+
+    public String url() {
+        return "jdbc:postgresql://" + HOST + ":" + PORT + "/" + name;
+    }
+
+    public Connection connect() throws SQLException {
+        return connect(name);
+    }
+
+    private static Connection connect(String database) throws SQLException {
+        return DriverManager.getConnection(
+                "jdbc:postgresql://" + HOST + ":" + PORT + "/" + database, USER, null);
+    }
+
+    /**
+     * Every row of {@code table} as text, in a total order, without the {@code ignored} columns.
+     */
+    public List<String> rows(String table, Set<String> ignored) throws SQLException {
+        try (Connection c = connect();
+                Statement st = c.createStatement();
+                ResultSet rs = st.executeQuery("SELECT * FROM " + table)) {
+            ResultSetMetaData meta = rs.getMetaData();
+            List<String> rows = new ArrayList<>();
+            while (rs.next()) {
+                Map<String, Object> row = new LinkedHashMap<>();
+                for (int i = 1; i <= meta.getColumnCount(); i++) {
+                    if (!ignored.contains(meta.getColumnName(i))) {
+                        row.put(meta.getColumnName(i), rs.getObject(i));
+                    }
+                }
+                rows.add(row.toString());
+            }
+            rows.sort(null);
+            return rows;
+        }
+    }
+
+    /** Every output table of the contract, as {@link #rows}. */
+    public Map<String, List<String>> snapshot(Set<String> ignoredColumns) throws SQLException {
+        Map<String, List<String>> tables = new LinkedHashMap<>();
+        for (String table :
+                List.of(
+                        "quality_alerts",
+                        "session_quality",
+                        "computed_metrics",
+                        "kpi_windows",
+                        "rejected_events",
+                        "late_events",
+                        "webhook_deliveries")) {
+            tables.put(table, rows(table, ignoredColumns));
+        }
+        return tables;
+    }
+
+    @Override
+    public void close() throws SQLException {
+        try (Connection admin = connect("postgres");
+                Statement st = admin.createStatement()) {
+            st.execute("DROP DATABASE IF EXISTS " + name + " WITH (FORCE)");
+        }
+    }
+
+    private static String env(String key, String fallback) {
+        String value = System.getenv(key);
+        return value == null || value.isBlank() ? fallback : value;
+    }
+}

@@ -1,0 +1,67 @@
+package dev.cxq.udf.parse;
+
+import dev.cxq.udf.OutputTags;
+import dev.cxq.udf.model.CanonicalEvent;
+import dev.cxq.udf.model.RawRecord;
+import dev.cxq.udf.rows.RejectedEvent;
+
+import org.apache.flink.streaming.api.operators.ProcessOperator;
+import org.apache.flink.streaming.runtime.streamrecord.StreamRecord;
+import org.apache.flink.streaming.util.OneInputStreamOperatorTestHarness;
+
+import org.junit.jupiter.api.Test;
+
+import java.util.List;
+import java.util.concurrent.ConcurrentLinkedQueue;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+class ParseFunctionTest {
+
+    @Test
+    void routesValidEventsToTheMainOutputAndRejectionsToTheSideOutput() throws Exception {
+        try (OneInputStreamOperatorTestHarness<RawRecord, CanonicalEvent> harness =
+                new OneInputStreamOperatorTestHarness<>(
+                        new ProcessOperator<>(new ParseFunction()))) {
+            harness.open();
+            String valid =
+                    "{\"event_id\":\"e1\",\"kind\":\"media_sample\",\"session_id\":\"s1\","
+                            + "\"ts\":\"2026-03-09T14:00:05Z\",\"mos\":4.0}";
+            String bad = "{\"event_id\":\"e2\",\"kind\":\"media_sample\"\u0000";
+            harness.processElement(new StreamRecord<>(new RawRecord("f.jsonl:1", valid)));
+            harness.processElement(new StreamRecord<>(new RawRecord("f.jsonl:2", bad)));
+
+            assertThat(harness.extractOutputValues())
+                    .singleElement()
+                    .satisfies(e -> assertThat(e.eventId).isEqualTo("e1"));
+            ConcurrentLinkedQueue<StreamRecord<RejectedEvent>> rejected =
+                    harness.getSideOutput(OutputTags.REJECTED_EVENTS);
+            List<RejectedEvent> rows = rejected.stream().map(StreamRecord::getValue).toList();
+            assertThat(rows).hasSize(1);
+            RejectedEvent row = rows.get(0);
+            assertThat(row.reason()).isEqualTo("invalid_json");
+            assertThat(row.source()).isEqualTo("f.jsonl:2");
+            assertThat(row.payload()).doesNotContain("\u0000").contains("e2");
+            assertThat(row.eventKey()).hasSize(64);
+        }
+    }
+
+    @Test
+    void rejectionKeyIsStableAcrossReplaysAndDistinctPerPosition() {
+        RawRecord record = new RawRecord("f.jsonl:7", "not json");
+        String key = ParseFunction.rejection(record, "invalid_json").eventKey();
+        assertThat(ParseFunction.rejection(record, "invalid_json").eventKey()).isEqualTo(key);
+        assertThat(
+                        ParseFunction.rejection(
+                                        new RawRecord("f.jsonl:8", "not json"), "invalid_json")
+                                .eventKey())
+                .isNotEqualTo(key);
+    }
+
+    @Test
+    void truncatesLongPayloads() {
+        String payload = "x".repeat(RejectedEvent.MAX_PAYLOAD_CHARS * 2);
+        RejectedEvent row = ParseFunction.rejection(new RawRecord("f:1", payload), "invalid_json");
+        assertThat(row.payload()).hasSize(RejectedEvent.MAX_PAYLOAD_CHARS);
+    }
+}

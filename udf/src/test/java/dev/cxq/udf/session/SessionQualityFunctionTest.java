@@ -1,0 +1,176 @@
+package dev.cxq.udf.session;
+
+import dev.cxq.udf.model.CanonicalEvent;
+import dev.cxq.udf.model.InteractionState;
+import dev.cxq.udf.model.RecordingStatus;
+import dev.cxq.udf.rows.SessionQuality;
+
+import org.apache.flink.api.common.typeinfo.Types;
+import org.apache.flink.streaming.api.operators.KeyedProcessOperator;
+import org.apache.flink.streaming.runtime.streamrecord.StreamRecord;
+import org.apache.flink.streaming.util.KeyedOneInputStreamOperatorTestHarness;
+
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.List;
+import java.util.Random;
+
+import static dev.cxq.udf.testing.Events.at;
+import static dev.cxq.udf.testing.Events.interaction;
+import static dev.cxq.udf.testing.Events.recording;
+import static dev.cxq.udf.testing.Events.sample;
+import static org.assertj.core.api.Assertions.assertThat;
+
+class SessionQualityFunctionTest {
+
+    private static final Duration TIMEOUT = Duration.ofMinutes(30);
+
+    private KeyedOneInputStreamOperatorTestHarness<String, CanonicalEvent, SessionQuality> harness;
+
+    @BeforeEach
+    void setUp() throws Exception {
+        harness =
+                new KeyedOneInputStreamOperatorTestHarness<>(
+                        new KeyedProcessOperator<>(new SessionQualityFunction(TIMEOUT)),
+                        e -> e.sessionId,
+                        Types.STRING);
+        harness.open();
+    }
+
+    @AfterEach
+    void tearDown() throws Exception {
+        harness.close();
+    }
+
+    private void send(CanonicalEvent e) throws Exception {
+        harness.processElement(new StreamRecord<>(e, e.ts));
+    }
+
+    private static List<CanonicalEvent> callWithSamples() {
+        List<CanonicalEvent> events = new ArrayList<>();
+        events.add(interaction("s1", 0, InteractionState.CONNECTED));
+        for (int i = 1; i <= 12; i++) {
+            events.add(sample("s1", 5L * i, i == 6 ? 2.5 : 4.0));
+        }
+        events.add(interaction("s1", 61, InteractionState.COMPLETED));
+        // After the terminal event in event time: not part of the session.
+        events.add(sample("s1", 62, 1.0));
+        return events;
+    }
+
+    @Test
+    void terminalEventEndsTheSessionWithItsStatistics() throws Exception {
+        for (CanonicalEvent e : callWithSamples()) {
+            send(e);
+        }
+        harness.processWatermark(at(100));
+
+        assertThat(harness.extractOutputValues())
+                .containsExactly(
+                        new SessionQuality(
+                                "s1",
+                                null,
+                                at(61),
+                                "terminal",
+                                12,
+                                (11 * 4.0 + 2.5) / 12,
+                                2.5,
+                                0.1,
+                                0.0,
+                                0));
+    }
+
+    @Test
+    void outOfOrderArrivalWithinTheBoundGivesTheSameRow() throws Exception {
+        List<CanonicalEvent> shuffled = callWithSamples();
+        Collections.shuffle(shuffled, new Random(7));
+        for (CanonicalEvent e : shuffled) {
+            send(e);
+        }
+        harness.processWatermark(at(100));
+
+        assertThat(harness.extractOutputValues())
+                .singleElement()
+                .satisfies(
+                        row -> {
+                            assertThat(row.samples()).isEqualTo(12);
+                            assertThat(row.minMos()).isEqualTo(2.5);
+                            assertThat(row.endedAtMillis()).isEqualTo(at(61));
+                        });
+    }
+
+    @Test
+    void inactivityEndsTheSessionAtItsLastEvent() throws Exception {
+        send(sample("s2", 0));
+        send(sample("s2", 5));
+        harness.processWatermark(at(5 + TIMEOUT.toSeconds() - 1));
+        assertThat(harness.extractOutputValues()).isEmpty();
+
+        harness.processWatermark(at(5 + TIMEOUT.toSeconds()));
+        assertThat(harness.extractOutputValues())
+                .singleElement()
+                .satisfies(
+                        row -> {
+                            assertThat(row.endReason()).isEqualTo("inactivity");
+                            assertThat(row.endedAtMillis()).isEqualTo(at(5));
+                            assertThat(row.samples()).isEqualTo(2);
+                        });
+    }
+
+    @Test
+    void endOfInputRunsEveryPendingDeadline() throws Exception {
+        // Batch execution jumps the watermark to the end of time once per key.
+        send(sample("s3", 0));
+        send(sample("s3", 3600));
+        harness.processWatermark(Long.MAX_VALUE);
+
+        assertThat(harness.extractOutputValues())
+                .extracting(SessionQuality::samples, SessionQuality::endedAtMillis)
+                .containsExactly(
+                        org.assertj.core.groups.Tuple.tuple(1L, at(0)),
+                        org.assertj.core.groups.Tuple.tuple(1L, at(3600)));
+        assertThat(harness.numKeyedStateEntries()).isZero();
+    }
+
+    @Test
+    void sessionsWithoutMediaEmitNothingAndRecordingsDoNotReopenASession() throws Exception {
+        send(interaction("chat", 0, InteractionState.CONNECTED));
+        send(interaction("chat", 60, InteractionState.COMPLETED));
+        send(recording("chat", 3 * 3600, RecordingStatus.UPLOADED));
+        harness.processWatermark(Long.MAX_VALUE);
+        assertThat(harness.extractOutputValues()).isEmpty();
+    }
+
+    @Test
+    void allStateAndTimersAreClearedAfterTheEndMarkerExpires() throws Exception {
+        for (CanonicalEvent e : callWithSamples()) {
+            send(e);
+        }
+        harness.processWatermark(at(100));
+        assertThat(harness.extractOutputValues()).hasSize(1);
+        // Only the end marker and its timer are left.
+        assertThat(harness.numEventTimeTimers()).isEqualTo(1);
+
+        harness.processWatermark(at(61 + TIMEOUT.toSeconds()));
+        assertThat(harness.numKeyedStateEntries()).isZero();
+        assertThat(harness.numEventTimeTimers()).isZero();
+    }
+
+    @Test
+    void samplesBehindTheWatermarkAreDroppedNotCounted() throws Exception {
+        send(sample("s4", 0));
+        harness.processWatermark(at(20));
+        send(sample("s4", 10));
+        send(interaction("s4", 30, InteractionState.COMPLETED));
+        harness.processWatermark(at(40));
+
+        assertThat(harness.extractOutputValues())
+                .singleElement()
+                .satisfies(row -> assertThat(row.samples()).isEqualTo(1));
+    }
+}
