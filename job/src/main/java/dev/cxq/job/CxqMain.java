@@ -215,9 +215,8 @@ public final class CxqMain implements Callable<Integer> {
      * Removes the table directories of a previous file-mode run, so its part files do not linger.
      */
     private static void clearTableDirectories(Path outputDir) throws IOException {
-        for (String table :
-                new String[] {CxqTables.SESSION_QUALITY.name(), CxqTables.REJECTED_EVENTS.name()}) {
-            Path dir = outputDir.resolve(table);
+        for (var table : CxqTables.ALL) {
+            Path dir = outputDir.resolve(table.name());
             if (Files.isDirectory(dir)) {
                 try (Stream<Path> walk = Files.walk(dir)) {
                     for (Path p : walk.sorted(Comparator.reverseOrder()).toList()) {

@@ -20,6 +20,7 @@ import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
  *
  * <pre>
  * source ─▶ parse ─┬─▶ watermarks ─▶ keyBy(session_id) ─▶ session quality ─▶ session_quality
+ *                  │                                                      └─(late)─▶ late_events
  *                  └─(rejected)────────────────────────────────────────────▶ rejected_events
  * </pre>
  */
@@ -57,7 +58,7 @@ public final class CxqPipeline {
                         .uid("event-time")
                         .name("Event time and watermarks");
 
-        DataStream<SessionQuality> sessionQuality =
+        SingleOutputStreamOperator<SessionQuality> sessionQuality =
                 events.keyBy(event -> event.sessionId)
                         .process(new SessionQualityFunction(settings.sessionInactivityTimeout()))
                         .uid("session-quality")
@@ -67,5 +68,11 @@ public final class CxqPipeline {
                 .sinkTo(sinks.sessionQuality())
                 .uid("sink-session-quality")
                 .name("session_quality");
+
+        sessionQuality
+                .getSideOutput(OutputTags.LATE_EVENTS)
+                .sinkTo(sinks.lateEvents())
+                .uid("sink-late-events")
+                .name("late_events");
     }
 }

@@ -1,5 +1,6 @@
 package dev.cxq.udf;
 
+import dev.cxq.udf.rows.LateEvent;
 import dev.cxq.udf.rows.RejectedEvent;
 
 import org.apache.flink.util.OutputTag;
@@ -12,4 +13,7 @@ public final class OutputTags {
     /** Input records that are not valid events, with their reason. */
     public static final OutputTag<RejectedEvent> REJECTED_EVENTS =
             new OutputTag<>("rejected-events") {};
+
+    /** Valid events that arrived too late in event time to be applied. */
+    public static final OutputTag<LateEvent> LATE_EVENTS = new OutputTag<>("late-events") {};
 }

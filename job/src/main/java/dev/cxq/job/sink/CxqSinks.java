@@ -1,5 +1,6 @@
 package dev.cxq.job.sink;
 
+import dev.cxq.udf.rows.LateEvent;
 import dev.cxq.udf.rows.RejectedEvent;
 import dev.cxq.udf.rows.SessionQuality;
 
@@ -14,4 +15,6 @@ public interface CxqSinks {
     Sink<SessionQuality> sessionQuality();
 
     Sink<RejectedEvent> rejectedEvents();
+
+    Sink<LateEvent> lateEvents();
 }

@@ -1,5 +1,6 @@
 package dev.cxq.job.sink;
 
+import dev.cxq.udf.rows.LateEvent;
 import dev.cxq.udf.rows.RejectedEvent;
 import dev.cxq.udf.rows.SessionQuality;
 
@@ -49,4 +50,20 @@ public final class CxqTables {
                     List.of("event_key"),
                     false,
                     true);
+
+    public static final Table<LateEvent> LATE_EVENTS =
+            new Table<>(
+                    "late_events",
+                    List.of(
+                            Column.of("event_id", TEXT, LateEvent::eventId),
+                            Column.of("session_id", TEXT, LateEvent::sessionId),
+                            Column.of("ts", TIMESTAMPTZ, LateEvent::tsMillis),
+                            Column.of("kind", TEXT, LateEvent::kind),
+                            Column.of("payload", TEXT, LateEvent::payload)),
+                    List.of("event_id"),
+                    false,
+                    true);
+
+    /** Every table the job writes, for the file output's clean-up. */
+    public static final List<Table<?>> ALL = List.of(SESSION_QUALITY, REJECTED_EVENTS, LATE_EVENTS);
 }

@@ -1,5 +1,6 @@
 package dev.cxq.job.sink;
 
+import dev.cxq.udf.rows.LateEvent;
 import dev.cxq.udf.rows.RejectedEvent;
 import dev.cxq.udf.rows.SessionQuality;
 
@@ -60,5 +61,10 @@ public final class JdbcSinks implements CxqSinks {
                         table.upsertSql(), (statement, row) -> table.bind(statement, row, version))
                 .withExecutionOptions(execution)
                 .buildAtLeastOnce(connection);
+    }
+
+    @Override
+    public Sink<LateEvent> lateEvents() {
+        return sinkFor(CxqTables.LATE_EVENTS);
     }
 }

@@ -1,5 +1,6 @@
 package dev.cxq.job.sink;
 
+import dev.cxq.udf.rows.LateEvent;
 import dev.cxq.udf.rows.RejectedEvent;
 import dev.cxq.udf.rows.SessionQuality;
 
@@ -30,5 +31,10 @@ public final class JsonLinesSinks implements CxqSinks {
     @Override
     public Sink<RejectedEvent> rejectedEvents() {
         return new JsonLinesSink<>(outputDir, CxqTables.REJECTED_EVENTS, metricVersion);
+    }
+
+    @Override
+    public Sink<LateEvent> lateEvents() {
+        return new JsonLinesSink<>(outputDir, CxqTables.LATE_EVENTS, metricVersion);
     }
 }

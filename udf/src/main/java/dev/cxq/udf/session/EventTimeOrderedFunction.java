@@ -1,6 +1,9 @@
 package dev.cxq.udf.session;
 
+import dev.cxq.udf.OutputTags;
 import dev.cxq.udf.model.CanonicalEvent;
+import dev.cxq.udf.parse.CanonicalJson;
+import dev.cxq.udf.rows.LateEvent;
 
 import org.apache.flink.api.common.functions.OpenContext;
 import org.apache.flink.api.common.state.MapState;
@@ -34,7 +37,7 @@ import java.util.List;
  * STREAMING execution simply fires the registered timers.
  *
  * <p>Events already behind the watermark when they arrive cannot be placed in order any more; they
- * go to {@link #onLateEvent}, which by default counts them in {@code cxq.lateEventsDropped}.
+ * go to {@link OutputTags#LATE_EVENTS} and are counted in {@code cxq.lateEvents}.
  */
 public abstract class EventTimeOrderedFunction<OUT>
         extends KeyedProcessFunction<String, CanonicalEvent, OUT> {
@@ -55,7 +58,7 @@ public abstract class EventTimeOrderedFunction<OUT>
     /** The subclass's next deadline; its timer is registered while it is in the future. */
     private transient ValueState<Long> deadline;
 
-    private transient Counter lateEventsDropped;
+    private transient Counter lateEvents;
 
     @Override
     public void open(OpenContext openContext) throws Exception {
@@ -67,15 +70,15 @@ public abstract class EventTimeOrderedFunction<OUT>
                                         Types.LONG,
                                         Types.LIST(TypeInformation.of(CanonicalEvent.class))));
         deadline = getRuntimeContext().getState(new ValueStateDescriptor<>("deadline", Types.LONG));
-        lateEventsDropped =
-                getRuntimeContext().getMetricGroup().addGroup("cxq").counter("lateEventsDropped");
+        lateEvents = getRuntimeContext().getMetricGroup().addGroup("cxq").counter("lateEvents");
     }
 
     @Override
     public final void processElement(CanonicalEvent event, Context ctx, Collector<OUT> out)
             throws Exception {
         if (event.ts <= ctx.timerService().currentWatermark()) {
-            onLateEvent(event, ctx, out);
+            lateEvents.inc();
+            ctx.output(OutputTags.LATE_EVENTS, lateEvent(event));
             return;
         }
         List<CanonicalEvent> atInstant = pending.get(event.ts);
@@ -152,9 +155,13 @@ public abstract class EventTimeOrderedFunction<OUT>
             long time, List<CanonicalEvent> events, OnTimerContext ctx, Collector<OUT> out)
             throws Exception;
 
-    /** An event that arrived behind the watermark. */
-    protected void onLateEvent(CanonicalEvent event, Context ctx, Collector<OUT> out)
-            throws Exception {
-        lateEventsDropped.inc();
+    /** The late-events row of an event. */
+    public static LateEvent lateEvent(CanonicalEvent event) {
+        return new LateEvent(
+                event.eventId,
+                event.sessionId,
+                event.ts,
+                event.kind.wireName(),
+                CanonicalJson.write(event));
     }
 }

@@ -1,8 +1,11 @@
 package dev.cxq.udf.session;
 
+import dev.cxq.udf.OutputTags;
 import dev.cxq.udf.model.CanonicalEvent;
 import dev.cxq.udf.model.InteractionState;
 import dev.cxq.udf.model.RecordingStatus;
+import dev.cxq.udf.parse.CanonicalEventParser;
+import dev.cxq.udf.parse.ParseResult;
 import dev.cxq.udf.rows.SessionQuality;
 
 import org.apache.flink.api.common.typeinfo.Types;
@@ -162,15 +165,28 @@ class SessionQualityFunctionTest {
     }
 
     @Test
-    void samplesBehindTheWatermarkAreDroppedNotCounted() throws Exception {
+    void samplesBehindTheWatermarkGoToLateEventsNotToTheSession() throws Exception {
         send(sample("s4", 0));
         harness.processWatermark(at(20));
-        send(sample("s4", 10));
+        CanonicalEvent late = sample("s4", 10);
+        send(late);
         send(interaction("s4", 30, InteractionState.COMPLETED));
         harness.processWatermark(at(40));
 
         assertThat(harness.extractOutputValues())
                 .singleElement()
                 .satisfies(row -> assertThat(row.samples()).isEqualTo(1));
+        assertThat(harness.getSideOutput(OutputTags.LATE_EVENTS))
+                .extracting(StreamRecord::getValue)
+                .singleElement()
+                .satisfies(
+                        row -> {
+                            assertThat(row.eventId()).isEqualTo(late.eventId);
+                            assertThat(row.tsMillis()).isEqualTo(at(10));
+                            assertThat(row.kind()).isEqualTo("media_sample");
+                            ParseResult reparsed =
+                                    CanonicalEventParser.parse(row.payload(), "test");
+                            assertThat(reparsed.event()).isEqualTo(late);
+                        });
     }
 }
