@@ -6,6 +6,7 @@ import dev.cxq.job.sink.CxqTables;
 import dev.cxq.job.sink.JdbcSinks;
 import dev.cxq.job.sink.JsonLinesSinks;
 import dev.cxq.job.source.ReplaySource;
+import dev.cxq.udf.quality.QualityThresholds;
 
 import org.apache.flink.api.common.RuntimeExecutionMode;
 import org.apache.flink.configuration.Configuration;
@@ -159,7 +160,9 @@ public final class CxqMain implements Callable<Integer> {
         conf.set(CoreOptions.DEFAULT_PARALLELISM, parallelism);
         StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment(conf);
 
-        PipelineSettings settings = new PipelineSettings(maxOutOfOrderness, sessionTimeout);
+        PipelineSettings settings =
+                new PipelineSettings(
+                        maxOutOfOrderness, sessionTimeout, QualityThresholds.defaults());
         new CxqPipeline(ReplaySource.of(input), sinks, settings).build(env);
         try {
             env.execute("cxq replay " + input.getFileName());
