@@ -27,6 +27,10 @@ public record QualityThresholds(
         implements Serializable {
 
     public QualityThresholds {
+        requireWithin(mosBelow, 1, 5, "mosBelow");
+        requireWithin(criticalMosBelow, 1, 5, "criticalMosBelow");
+        requireWithin(packetLossAbovePct, 0, 100, "packetLossAbovePct");
+        requireWithin(videoBitrateBelowKbps, 0, Double.MAX_VALUE, "videoBitrateBelowKbps");
         requirePositive(fireAfter, "fireAfter");
         requirePositive(resolveAfter, "resolveAfter");
         requirePositive(mediaGapAfter, "mediaGapAfter");
@@ -49,6 +53,13 @@ public record QualityThresholds(
                 Duration.ofSeconds(30),
                 Duration.ofSeconds(30),
                 Duration.ofSeconds(15));
+    }
+
+    private static void requireWithin(double value, double min, double max, String name) {
+        if (!(value >= min && value <= max)) {
+            throw new IllegalArgumentException(
+                    name + " must be between " + min + " and " + max + ", got " + value);
+        }
     }
 
     private static void requirePositive(Duration d, String name) {

@@ -77,7 +77,8 @@ public class SessionQualityFunction extends EventTimeOrderedFunction<SessionQual
         samplesAfterEnd = metrics.counter("samplesAfterSessionEnd");
         samplesEvaluated = metrics.counter("samplesEvaluated");
         estimatedMosSamples = metrics.counter("estimatedMosSamples");
-        metrics.gauge("activeSessions", () -> activeSessions);
+        // Sessions opened before a restore end after it: never report those as a negative count.
+        metrics.gauge("activeSessions", () -> Math.max(0, activeSessions));
         alertCounters = new HashMap<>();
         for (String type :
                 List.of(

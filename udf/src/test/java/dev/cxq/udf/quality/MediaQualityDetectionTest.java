@@ -471,4 +471,31 @@ class MediaQualityDetectionTest {
         assertThat(harness.numKeyedStateEntries()).isZero();
         assertThat(harness.numEventTimeTimers()).isZero();
     }
+
+    @Test
+    void aSecondIncidentWithTheSameKeyIsNotWrittenOverTheFirst() throws Exception {
+        deliver(
+                call(
+                        List.of(
+                                samples(5, 40, mos(2.0)),
+                                samples(45, 80, HEALTHY),
+                                // Starts at 85 s, in the same 5-minute bucket as the first.
+                                samples(85, 130, mos(2.0)),
+                                samples(135, 300, HEALTHY),
+                                // Starts at 305 s: the next bucket, a new key.
+                                samples(305, 340, mos(2.0)),
+                                samples(345, 400, HEALTHY)),
+                        401));
+        harness.processWatermark(new Watermark(Long.MAX_VALUE));
+
+        assertThat(alerts())
+                .extracting(QualityAlert::incidentKey, QualityAlert::state)
+                .containsExactly(
+                        org.assertj.core.groups.Tuple.tuple(degradationKey(5), "firing"),
+                        org.assertj.core.groups.Tuple.tuple(degradationKey(5), "resolved"),
+                        org.assertj.core.groups.Tuple.tuple(degradationKey(305), "firing"),
+                        org.assertj.core.groups.Tuple.tuple(degradationKey(305), "resolved"));
+        assertThat(degradationKey(85)).isEqualTo(degradationKey(5));
+        assertThat(sessionRow().incidents()).isEqualTo(2);
+    }
 }
