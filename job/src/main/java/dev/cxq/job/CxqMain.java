@@ -6,6 +6,7 @@ import dev.cxq.job.sink.CxqTables;
 import dev.cxq.job.sink.JdbcSinks;
 import dev.cxq.job.sink.JsonLinesSinks;
 import dev.cxq.job.source.ReplaySource;
+import dev.cxq.udf.quality.QualityThresholds;
 
 import org.apache.flink.api.common.RuntimeExecutionMode;
 import org.apache.flink.configuration.Configuration;
@@ -106,6 +107,47 @@ public final class CxqMain implements Callable<Integer> {
             description = "Event time without any event after which a session ends.")
     Duration sessionTimeout;
 
+    @Option(
+            names = "--degraded-mos-below",
+            defaultValue = "3.5",
+            description =
+                    "A sample whose MOS (measured or E-model estimate) is below this is degraded.")
+    double degradedMosBelow;
+
+    @Option(
+            names = "--degraded-packet-loss-above",
+            defaultValue = "2.0",
+            description = "A sample whose packet loss (%) is above this is degraded.")
+    double degradedPacketLossAbove;
+
+    @Option(
+            names = "--degraded-video-bitrate-below",
+            defaultValue = "500",
+            description = "A video sample whose bitrate (kbps) is below this is degraded.")
+    double degradedVideoBitrateBelow;
+
+    @Option(
+            names = "--critical-mos-below",
+            defaultValue = "3.2",
+            description =
+                    "An incident is critical when every MOS of its hysteresis window is below this.")
+    double criticalMosBelow;
+
+    @Option(
+            names = "--alert-hysteresis",
+            defaultValue = "30s",
+            converter = DurationConverter.class,
+            description =
+                    "Continuous degradation before an incident fires, and health before it resolves.")
+    Duration alertHysteresis;
+
+    @Option(
+            names = "--media-gap-after",
+            defaultValue = "15s",
+            converter = DurationConverter.class,
+            description = "Silence of a connected session after which a media_gap warning fires.")
+    Duration mediaGapAfter;
+
     public static void main(String[] args) {
         System.exit(run(args));
     }
@@ -126,9 +168,11 @@ public final class CxqMain implements Callable<Integer> {
     @Override
     public Integer call() throws Exception {
         RuntimeExecutionMode mode;
+        QualityThresholds thresholds;
         try {
             mode = parseMode(executionMode);
             validate();
+            thresholds = qualityThresholds();
         } catch (IllegalArgumentException e) {
             System.err.println("cxq: " + e.getMessage());
             return EXIT_BAD_ARGUMENTS;
@@ -159,7 +203,8 @@ public final class CxqMain implements Callable<Integer> {
         conf.set(CoreOptions.DEFAULT_PARALLELISM, parallelism);
         StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment(conf);
 
-        PipelineSettings settings = new PipelineSettings(maxOutOfOrderness, sessionTimeout);
+        PipelineSettings settings =
+                new PipelineSettings(maxOutOfOrderness, sessionTimeout, thresholds);
         new CxqPipeline(ReplaySource.of(input), sinks, settings).build(env);
         try {
             env.execute("cxq replay " + input.getFileName());
@@ -198,6 +243,21 @@ public final class CxqMain implements Callable<Integer> {
         }
         if (sessionTimeout.isNegative() || sessionTimeout.isZero()) {
             throw new IllegalArgumentException("--session-timeout must be positive");
+        }
+    }
+
+    private QualityThresholds qualityThresholds() {
+        try {
+            return new QualityThresholds(
+                    degradedMosBelow,
+                    degradedPacketLossAbove,
+                    degradedVideoBitrateBelow,
+                    criticalMosBelow,
+                    alertHysteresis,
+                    alertHysteresis,
+                    mediaGapAfter);
+        } catch (IllegalArgumentException e) {
+            throw new IllegalArgumentException("invalid quality thresholds: " + e.getMessage(), e);
         }
     }
 

@@ -20,6 +20,7 @@ import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
  *
  * <pre>
  * source ─▶ parse ─┬─▶ watermarks ─▶ keyBy(session_id) ─▶ session quality ─▶ session_quality
+ *                  │                                                      ├─(alerts)─▶ quality_alerts
  *                  │                                                      └─(late)─▶ late_events
  *                  └─(rejected)────────────────────────────────────────────▶ rejected_events
  * </pre>
@@ -60,7 +61,10 @@ public final class CxqPipeline {
 
         SingleOutputStreamOperator<SessionQuality> sessionQuality =
                 events.keyBy(event -> event.sessionId)
-                        .process(new SessionQualityFunction(settings.sessionInactivityTimeout()))
+                        .process(
+                                new SessionQualityFunction(
+                                        settings.sessionInactivityTimeout(),
+                                        settings.qualityThresholds()))
                         .uid("session-quality")
                         .name("Session quality");
 
@@ -68,6 +72,12 @@ public final class CxqPipeline {
                 .sinkTo(sinks.sessionQuality())
                 .uid("sink-session-quality")
                 .name("session_quality");
+
+        sessionQuality
+                .getSideOutput(OutputTags.QUALITY_ALERTS)
+                .sinkTo(sinks.qualityAlerts())
+                .uid("sink-quality-alerts")
+                .name("quality_alerts");
 
         sessionQuality
                 .getSideOutput(OutputTags.LATE_EVENTS)

@@ -1,5 +1,7 @@
 package dev.cxq.job;
 
+import dev.cxq.udf.quality.QualityThresholds;
+
 import java.io.Serializable;
 import java.time.Duration;
 
@@ -9,11 +11,16 @@ import java.time.Duration;
  *
  * @param maxOutOfOrderness watermark bound: how far events may arrive out of order
  * @param sessionInactivityTimeout event time without any event after which a session ends
+ * @param qualityThresholds the media-quality detection rules
  */
-public record PipelineSettings(Duration maxOutOfOrderness, Duration sessionInactivityTimeout)
+public record PipelineSettings(
+        Duration maxOutOfOrderness,
+        Duration sessionInactivityTimeout,
+        QualityThresholds qualityThresholds)
         implements Serializable {
 
     public static PipelineSettings defaults() {
-        return new PipelineSettings(Duration.ofSeconds(10), Duration.ofMinutes(30));
+        return new PipelineSettings(
+                Duration.ofSeconds(10), Duration.ofMinutes(30), QualityThresholds.defaults());
     }
 }

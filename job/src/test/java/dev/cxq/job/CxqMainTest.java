@@ -64,6 +64,16 @@ class CxqMainTest {
     }
 
     @Test
+    void inconsistentQualityThresholdsAreBadArguments() throws Exception {
+        Path input = Files.writeString(dir.resolve("e.jsonl"), "{}\n");
+        Outcome o = run("--input", input.toString(), "--critical-mos-below", "4.0");
+        assertThat(o.exitCode()).isEqualTo(CxqMain.EXIT_BAD_ARGUMENTS);
+        assertThat(o.stderr()).contains("invalid quality thresholds: criticalMosBelow");
+        assertThat(run("--input", input.toString(), "--media-gap-after", "0s").stderr())
+                .contains("mediaGapAfter must be a positive duration");
+    }
+
+    @Test
     void unreachableDatabaseIsReportedWithItsOwnExitCode() throws Exception {
         Path input = Files.writeString(dir.resolve("e.jsonl"), "{}\n");
         // Port 1 on loopback: nothing listens there, the connection is refused at once.

@@ -1,5 +1,6 @@
 package dev.cxq.job;
 
+import dev.cxq.job.testing.MediaQualityScenarios;
 import dev.cxq.job.testing.PostgresTestDatabase;
 import dev.cxq.job.testing.ReplayInputs;
 
@@ -7,6 +8,7 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.ResultSet;
@@ -27,16 +29,26 @@ class ReplayITCase {
     @TempDir static Path dir;
     private static Path input;
 
+    /** The mixed input and the media-quality scenarios, as one input directory. */
+    private static Path mixedAndQualityScenarios;
+
     @BeforeAll
     static void writeInput() throws Exception {
         input = dir.resolve("mixed.jsonl");
         ReplayInputs.writeMixed(input, SESSIONS, SAMPLES);
+        mixedAndQualityScenarios = Files.createDirectories(dir.resolve("with-quality"));
+        Files.copy(input, mixedAndQualityScenarios.resolve("mixed.jsonl"));
+        MediaQualityScenarios.write(mixedAndQualityScenarios.resolve("quality-scenarios.jsonl"));
     }
 
     private static void replay(PostgresTestDatabase db, String... extra) {
+        replay(db, input, extra);
+    }
+
+    private static void replay(PostgresTestDatabase db, Path in, String... extra) {
         String[] base = {
             "--input",
-            input.toString(),
+            in.toString(),
             "--jdbc-url",
             db.url(),
             "--jdbc-user",
@@ -100,11 +112,19 @@ class ReplayITCase {
         for (String mode : List.of("batch", "streaming")) {
             for (String parallelism : List.of("1", "2")) {
                 try (PostgresTestDatabase db = new PostgresTestDatabase()) {
-                    replay(db, "--execution-mode", mode, "--parallelism", parallelism);
+                    replay(
+                            db,
+                            mixedAndQualityScenarios,
+                            "--execution-mode",
+                            mode,
+                            "--parallelism",
+                            parallelism);
                     // received_at is the wall-clock time of receipt, the one column that may
                     // differ.
                     Map<String, List<String>> tables = db.snapshot(Set.of("received_at"));
-                    assertThat(tables.get("session_quality")).hasSize(SESSIONS);
+                    assertThat(tables.get("session_quality"))
+                            .hasSize(SESSIONS + MediaQualityScenarios.SESSIONS.size());
+                    assertThat(tables.get("quality_alerts")).isNotEmpty();
                     if (reference == null) {
                         reference = tables;
                     } else {

@@ -1,6 +1,7 @@
 package dev.cxq.udf;
 
 import dev.cxq.udf.rows.LateEvent;
+import dev.cxq.udf.rows.QualityAlert;
 import dev.cxq.udf.rows.RejectedEvent;
 
 import org.apache.flink.util.OutputTag;
@@ -16,4 +17,8 @@ public final class OutputTags {
 
     /** Valid events that arrived too late in event time to be applied. */
     public static final OutputTag<LateEvent> LATE_EVENTS = new OutputTag<>("late-events") {};
+
+    /** Media-quality alert rows: degradation incidents, media-gap and disconnect warnings. */
+    public static final OutputTag<QualityAlert> QUALITY_ALERTS =
+            new OutputTag<>("quality-alerts") {};
 }

@@ -1,6 +1,7 @@
 package dev.cxq.job.sink;
 
 import dev.cxq.udf.rows.LateEvent;
+import dev.cxq.udf.rows.QualityAlert;
 import dev.cxq.udf.rows.RejectedEvent;
 import dev.cxq.udf.rows.SessionQuality;
 
@@ -17,4 +18,6 @@ public interface CxqSinks {
     Sink<RejectedEvent> rejectedEvents();
 
     Sink<LateEvent> lateEvents();
+
+    Sink<QualityAlert> qualityAlerts();
 }

@@ -1,12 +1,14 @@
 package dev.cxq.job.sink;
 
 import dev.cxq.udf.rows.LateEvent;
+import dev.cxq.udf.rows.QualityAlert;
 import dev.cxq.udf.rows.RejectedEvent;
 import dev.cxq.udf.rows.SessionQuality;
 
 import java.util.List;
 
 import static dev.cxq.job.sink.ColumnType.BIGINT;
+import static dev.cxq.job.sink.ColumnType.BOOLEAN;
 import static dev.cxq.job.sink.ColumnType.DOUBLE;
 import static dev.cxq.job.sink.ColumnType.INTEGER;
 import static dev.cxq.job.sink.ColumnType.TEXT;
@@ -64,6 +66,37 @@ public final class CxqTables {
                     false,
                     true);
 
+    /**
+     * Alert rows move from {@code firing} to {@code resolved} only: a {@code firing} row written
+     * again (a retried batch, a replay) never reopens a resolved alert.
+     */
+    public static final Table<QualityAlert> QUALITY_ALERTS =
+            new Table<>(
+                    "quality_alerts",
+                    List.of(
+                            Column.of("incident_key", TEXT, QualityAlert::incidentKey),
+                            Column.of("session_id", TEXT, QualityAlert::sessionId),
+                            Column.of("agent_id", TEXT, QualityAlert::agentId),
+                            Column.of("queue_id", TEXT, QualityAlert::queueId),
+                            Column.of("alert_type", TEXT, QualityAlert::alertType),
+                            Column.of("severity", TEXT, QualityAlert::severity),
+                            Column.of("state", TEXT, QualityAlert::state),
+                            Column.of("started_at", TIMESTAMPTZ, QualityAlert::startedAtMillis),
+                            Column.of("fired_at", TIMESTAMPTZ, QualityAlert::firedAtMillis),
+                            Column.of("resolved_at", TIMESTAMPTZ, QualityAlert::resolvedAtMillis),
+                            Column.of("mos", DOUBLE, QualityAlert::mos),
+                            Column.of("mos_estimated", BOOLEAN, QualityAlert::mosEstimated),
+                            Column.of("jitter_ms", DOUBLE, QualityAlert::jitterMs),
+                            Column.of("packet_loss_pct", DOUBLE, QualityAlert::packetLossPct),
+                            Column.of("rtt_ms", DOUBLE, QualityAlert::rttMs),
+                            Column.of("bitrate_kbps", DOUBLE, QualityAlert::bitrateKbps),
+                            Column.of("reason", TEXT, QualityAlert::reason)),
+                    List.of("incident_key"),
+                    true,
+                    false,
+                    "quality_alerts.state <> 'resolved' OR EXCLUDED.state = 'resolved'");
+
     /** Every table the job writes, for the file output's clean-up. */
-    public static final List<Table<?>> ALL = List.of(SESSION_QUALITY, REJECTED_EVENTS, LATE_EVENTS);
+    public static final List<Table<?>> ALL =
+            List.of(SESSION_QUALITY, REJECTED_EVENTS, LATE_EVENTS, QUALITY_ALERTS);
 }

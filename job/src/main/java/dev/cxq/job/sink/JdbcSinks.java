@@ -1,6 +1,7 @@
 package dev.cxq.job.sink;
 
 import dev.cxq.udf.rows.LateEvent;
+import dev.cxq.udf.rows.QualityAlert;
 import dev.cxq.udf.rows.RejectedEvent;
 import dev.cxq.udf.rows.SessionQuality;
 
@@ -66,5 +67,10 @@ public final class JdbcSinks implements CxqSinks {
     @Override
     public Sink<LateEvent> lateEvents() {
         return sinkFor(CxqTables.LATE_EVENTS);
+    }
+
+    @Override
+    public Sink<QualityAlert> qualityAlerts() {
+        return sinkFor(CxqTables.QUALITY_ALERTS);
     }
 }

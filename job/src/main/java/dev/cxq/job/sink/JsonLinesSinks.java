@@ -1,6 +1,7 @@
 package dev.cxq.job.sink;
 
 import dev.cxq.udf.rows.LateEvent;
+import dev.cxq.udf.rows.QualityAlert;
 import dev.cxq.udf.rows.RejectedEvent;
 import dev.cxq.udf.rows.SessionQuality;
 
@@ -36,5 +37,10 @@ public final class JsonLinesSinks implements CxqSinks {
     @Override
     public Sink<LateEvent> lateEvents() {
         return new JsonLinesSink<>(outputDir, CxqTables.LATE_EVENTS, metricVersion);
+    }
+
+    @Override
+    public Sink<QualityAlert> qualityAlerts() {
+        return new JsonLinesSink<>(outputDir, CxqTables.QUALITY_ALERTS, metricVersion);
     }
 }

@@ -22,14 +22,27 @@ import java.util.stream.Stream;
  * @param versioned whether the table has a {@code metric_version} column (added by the sinks)
  * @param firstWriteWins {@code ON CONFLICT DO NOTHING} instead of updating: for audit rows whose
  *     first receipt is the fact (rejected and late events)
+ * @param updateCondition SQL condition under which a second write of a key updates the row (the
+ *     existing row by table name, the new one as {@code EXCLUDED}), or null to always update: for
+ *     rows whose states only move forward, so that a replayed older state never overwrites a newer
  */
 public record Table<T>(
         String name,
         List<Column<T>> columns,
         List<String> keyColumns,
         boolean versioned,
-        boolean firstWriteWins)
+        boolean firstWriteWins,
+        String updateCondition)
         implements Serializable {
+
+    public Table(
+            String name,
+            List<Column<T>> columns,
+            List<String> keyColumns,
+            boolean versioned,
+            boolean firstWriteWins) {
+        this(name, columns, keyColumns, versioned, firstWriteWins, null);
+    }
 
     static final String METRIC_VERSION = "metric_version";
 
@@ -51,7 +64,8 @@ public record Table<T>(
                         : "UPDATE SET "
                                 + updated.stream()
                                         .map(n -> n + " = EXCLUDED." + n)
-                                        .collect(Collectors.joining(", "));
+                                        .collect(Collectors.joining(", "))
+                                + (updateCondition == null ? "" : " WHERE " + updateCondition);
         return "INSERT INTO "
                 + name
                 + " ("

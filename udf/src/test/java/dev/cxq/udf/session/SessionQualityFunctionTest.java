@@ -6,9 +6,14 @@ import dev.cxq.udf.model.InteractionState;
 import dev.cxq.udf.model.RecordingStatus;
 import dev.cxq.udf.parse.CanonicalEventParser;
 import dev.cxq.udf.parse.ParseResult;
+import dev.cxq.udf.quality.MediaQualityDetector;
+import dev.cxq.udf.quality.QualityThresholds;
 import dev.cxq.udf.rows.SessionQuality;
 
+import org.apache.flink.api.common.typeinfo.TypeInformation;
 import org.apache.flink.api.common.typeinfo.Types;
+import org.apache.flink.api.java.typeutils.GenericTypeInfo;
+import org.apache.flink.api.java.typeutils.PojoTypeInfo;
 import org.apache.flink.streaming.api.operators.KeyedProcessOperator;
 import org.apache.flink.streaming.runtime.streamrecord.StreamRecord;
 import org.apache.flink.streaming.util.KeyedOneInputStreamOperatorTestHarness;
@@ -39,7 +44,8 @@ class SessionQualityFunctionTest {
     void setUp() throws Exception {
         harness =
                 new KeyedOneInputStreamOperatorTestHarness<>(
-                        new KeyedProcessOperator<>(new SessionQualityFunction(TIMEOUT)),
+                        new KeyedProcessOperator<>(
+                                new SessionQualityFunction(TIMEOUT, QualityThresholds.defaults())),
                         e -> e.sessionId,
                         Types.STRING);
         harness.open();
@@ -84,7 +90,8 @@ class SessionQualityFunctionTest {
                                 (11 * 4.0 + 2.5) / 12,
                                 2.5,
                                 0.1,
-                                0.0,
+                                // The one dip (MOS 2.5 at 30 s) lasts until the next sample.
+                                5.0,
                                 0));
     }
 
@@ -188,5 +195,23 @@ class SessionQualityFunctionTest {
                                     CanonicalEventParser.parse(row.payload(), "test");
                             assertThat(reparsed.event()).isEqualTo(late);
                         });
+    }
+
+    @Test
+    void sessionStateIsAFlinkPojoNotAGenericType() {
+        // A Kryo fallback would make the state slow and savepoints fragile across versions.
+        assertThat(TypeInformation.of(SessionQualityFunction.SessionStats.class))
+                .isInstanceOf(PojoTypeInfo.class);
+        PojoTypeInfo<?> stats =
+                (PojoTypeInfo<?>) TypeInformation.of(SessionQualityFunction.SessionStats.class);
+        for (int i = 0; i < stats.getArity(); i++) {
+            assertThat(stats.getTypeAt(i)).isNotInstanceOf(GenericTypeInfo.class);
+        }
+        PojoTypeInfo<?> media = (PojoTypeInfo<?>) TypeInformation.of(MediaQualityDetector.class);
+        for (int i = 0; i < media.getArity(); i++) {
+            assertThat(media.getTypeAt(i))
+                    .as(media.getPojoFieldAt(i).getField().getName())
+                    .isNotInstanceOf(GenericTypeInfo.class);
+        }
     }
 }
