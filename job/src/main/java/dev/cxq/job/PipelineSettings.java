@@ -1,5 +1,7 @@
 package dev.cxq.job;
 
+import dev.cxq.udf.interaction.InteractionSettings;
+
 import java.io.Serializable;
 import java.time.Duration;
 
@@ -9,9 +11,18 @@ import java.time.Duration;
  *
  * @param maxOutOfOrderness watermark bound: how far events may arrive out of order
  * @param sessionInactivityTimeout event time without any event after which a session ends
+ * @param interaction the interaction metrics' rules (business hours, zones, SLA, timeouts)
  */
-public record PipelineSettings(Duration maxOutOfOrderness, Duration sessionInactivityTimeout)
+public record PipelineSettings(
+        Duration maxOutOfOrderness,
+        Duration sessionInactivityTimeout,
+        InteractionSettings interaction)
         implements Serializable {
+
+    /** With the contract's default interaction rules. */
+    public PipelineSettings(Duration maxOutOfOrderness, Duration sessionInactivityTimeout) {
+        this(maxOutOfOrderness, sessionInactivityTimeout, InteractionSettings.defaults());
+    }
 
     public static PipelineSettings defaults() {
         return new PipelineSettings(Duration.ofSeconds(10), Duration.ofMinutes(30));

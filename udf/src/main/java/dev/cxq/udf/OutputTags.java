@@ -1,5 +1,6 @@
 package dev.cxq.udf;
 
+import dev.cxq.udf.interaction.KpiInput;
 import dev.cxq.udf.rows.LateEvent;
 import dev.cxq.udf.rows.RejectedEvent;
 
@@ -16,4 +17,10 @@ public final class OutputTags {
 
     /** Valid events that arrived too late in event time to be applied. */
     public static final OutputTag<LateEvent> LATE_EVENTS = new OutputTag<>("late-events") {};
+
+    /**
+     * Interaction summaries whose KPI windows had already closed (past the allowed lateness) when
+     * they arrived.
+     */
+    public static final OutputTag<KpiInput> LATE_KPI_INPUTS = new OutputTag<>("late-kpi-inputs") {};
 }

@@ -1,5 +1,7 @@
 package dev.cxq.job.sink;
 
+import dev.cxq.udf.rows.ComputedMetric;
+import dev.cxq.udf.rows.KpiWindow;
 import dev.cxq.udf.rows.LateEvent;
 import dev.cxq.udf.rows.RejectedEvent;
 import dev.cxq.udf.rows.SessionQuality;
@@ -17,4 +19,8 @@ public interface CxqSinks {
     Sink<RejectedEvent> rejectedEvents();
 
     Sink<LateEvent> lateEvents();
+
+    Sink<ComputedMetric> computedMetrics();
+
+    Sink<KpiWindow> kpiWindows();
 }

@@ -1,5 +1,7 @@
 package dev.cxq.job.sink;
 
+import dev.cxq.udf.rows.ComputedMetric;
+import dev.cxq.udf.rows.KpiWindow;
 import dev.cxq.udf.rows.LateEvent;
 import dev.cxq.udf.rows.RejectedEvent;
 import dev.cxq.udf.rows.SessionQuality;
@@ -66,5 +68,15 @@ public final class JdbcSinks implements CxqSinks {
     @Override
     public Sink<LateEvent> lateEvents() {
         return sinkFor(CxqTables.LATE_EVENTS);
+    }
+
+    @Override
+    public Sink<ComputedMetric> computedMetrics() {
+        return sinkFor(CxqTables.COMPUTED_METRICS);
+    }
+
+    @Override
+    public Sink<KpiWindow> kpiWindows() {
+        return sinkFor(CxqTables.KPI_WINDOWS);
     }
 }

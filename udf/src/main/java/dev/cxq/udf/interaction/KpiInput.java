@@ -1,5 +1,8 @@
 package dev.cxq.udf.interaction;
 
+import org.apache.flink.api.common.functions.FlatMapFunction;
+import org.apache.flink.util.Collector;
+
 import java.util.ArrayList;
 import java.util.List;
 
@@ -30,5 +33,16 @@ public record KpiInput(String dimension, String dimensionId, InteractionSummary 
             inputs.add(new KpiInput("queue", summary.queueId(), summary));
         }
         return inputs;
+    }
+
+    /** Splits each ended summary into its dimensions. */
+    public static class Split implements FlatMapFunction<InteractionSummary, KpiInput> {
+
+        private static final long serialVersionUID = 1L;
+
+        @Override
+        public void flatMap(InteractionSummary summary, Collector<KpiInput> out) {
+            of(summary).forEach(out::collect);
+        }
     }
 }
