@@ -1,5 +1,6 @@
 package dev.cxq.job;
 
+import dev.cxq.job.testing.InteractionInputs;
 import dev.cxq.job.testing.PostgresTestDatabase;
 import dev.cxq.job.testing.ReplayInputs;
 
@@ -31,6 +32,7 @@ class ReplayITCase {
     static void writeInput() throws Exception {
         input = dir.resolve("mixed.jsonl");
         ReplayInputs.writeMixed(input, SESSIONS, SAMPLES);
+        InteractionInputs.append(input);
     }
 
     private static void replay(PostgresTestDatabase db, String... extra) {
@@ -105,6 +107,8 @@ class ReplayITCase {
                     // differ.
                     Map<String, List<String>> tables = db.snapshot(Set.of("received_at"));
                     assertThat(tables.get("session_quality")).hasSize(SESSIONS);
+                    assertThat(tables.get("computed_metrics")).isNotEmpty();
+                    assertThat(tables.get("kpi_windows")).isNotEmpty();
                     if (reference == null) {
                         reference = tables;
                     } else {
