@@ -6,6 +6,7 @@ import dev.cxq.job.sink.CxqTables;
 import dev.cxq.job.sink.JdbcSinks;
 import dev.cxq.job.sink.JsonLinesSinks;
 import dev.cxq.job.source.ReplaySource;
+import dev.cxq.udf.interaction.InteractionSettings;
 import dev.cxq.udf.quality.QualityThresholds;
 
 import org.apache.flink.api.common.RuntimeExecutionMode;
@@ -204,7 +205,11 @@ public final class CxqMain implements Callable<Integer> {
         StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment(conf);
 
         PipelineSettings settings =
-                new PipelineSettings(maxOutOfOrderness, sessionTimeout, thresholds);
+                new PipelineSettings(
+                        maxOutOfOrderness,
+                        sessionTimeout,
+                        thresholds,
+                        InteractionSettings.defaults());
         new CxqPipeline(ReplaySource.of(input), sinks, settings).build(env);
         try {
             env.execute("cxq replay " + input.getFileName());

@@ -2,9 +2,20 @@ package dev.cxq.job;
 
 import dev.cxq.job.sink.CxqSinks;
 import dev.cxq.udf.OutputTags;
+import dev.cxq.udf.interaction.FcrFunction;
+import dev.cxq.udf.interaction.InteractionEndWindows;
+import dev.cxq.udf.interaction.InteractionFunction;
+import dev.cxq.udf.interaction.InteractionMetrics;
+import dev.cxq.udf.interaction.InteractionSettings;
+import dev.cxq.udf.interaction.InteractionSummary;
+import dev.cxq.udf.interaction.KpiInput;
+import dev.cxq.udf.interaction.KpiWindowFunction;
+import dev.cxq.udf.interaction.LateKpiInputs;
 import dev.cxq.udf.model.CanonicalEvent;
 import dev.cxq.udf.model.RawRecord;
 import dev.cxq.udf.parse.ParseFunction;
+import dev.cxq.udf.rows.ComputedMetric;
+import dev.cxq.udf.rows.KpiWindow;
 import dev.cxq.udf.rows.SessionQuality;
 import dev.cxq.udf.session.SessionQualityFunction;
 
@@ -14,6 +25,9 @@ import org.apache.flink.streaming.api.datastream.DataStream;
 import org.apache.flink.streaming.api.datastream.SingleOutputStreamOperator;
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
 
+import java.time.Duration;
+import java.util.List;
+
 /**
  * The cxq topology. It takes its source and sinks as parameters, so the command line, the demo and
  * the tests run the same wiring with different ends.
@@ -22,6 +36,9 @@ import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
  * source ─▶ parse ─┬─▶ watermarks ─▶ keyBy(session_id) ─▶ session quality ─▶ session_quality
  *                  │                                                      ├─(alerts)─▶ quality_alerts
  *                  │                                                      └─(late)─▶ late_events
+ *                  │             └─▶ keyBy(session_id) ─▶ interactions ─┬─▶ computed_metrics
+ *                  │                     keyBy(customer_id) ─▶ fcr ◀──────────┤
+ *                  │                     keyBy(agent|queue) ─▶ kpi windows ◀──┘
  *                  └─(rejected)────────────────────────────────────────────▶ rejected_events
  * </pre>
  */
@@ -84,5 +101,73 @@ public final class CxqPipeline {
                 .sinkTo(sinks.lateEvents())
                 .uid("sink-late-events")
                 .name("late_events");
+
+        buildInteractions(events);
+    }
+
+    /** KPI window sizes of the contract. */
+    private static final List<Duration> KPI_WINDOW_SIZES =
+            List.of(Duration.ofMinutes(5), Duration.ofHours(1));
+
+    private void buildInteractions(DataStream<CanonicalEvent> events) {
+        InteractionSettings rules = settings.interaction();
+        SingleOutputStreamOperator<InteractionSummary> interactions =
+                events.keyBy(event -> event.sessionId)
+                        .process(new InteractionFunction(rules))
+                        .uid("interactions")
+                        .name("Interaction lifecycle");
+
+        interactions
+                .getSideOutput(OutputTags.LATE_EVENTS)
+                .sinkTo(sinks.lateEvents())
+                .uid("sink-late-interaction-events")
+                .name("late_events (interactions)");
+
+        DataStream<ComputedMetric> interactionMetrics =
+                interactions
+                        .flatMap(new InteractionMetrics())
+                        .uid("interaction-metrics")
+                        .name("Interaction metrics");
+
+        DataStream<ComputedMetric> fcr =
+                interactions
+                        .filter(summary -> summary.customerId() != null)
+                        .uid("interactions-with-customer")
+                        .name("Interactions with a customer")
+                        .keyBy(InteractionSummary::customerId)
+                        .process(new FcrFunction(rules))
+                        .uid("fcr")
+                        .name("First-contact resolution");
+
+        interactionMetrics
+                .union(fcr)
+                .sinkTo(sinks.computedMetrics())
+                .uid("sink-computed-metrics")
+                .name("computed_metrics");
+
+        SingleOutputStreamOperator<KpiWindow> kpis =
+                interactions
+                        .flatMap(new KpiInput.Split())
+                        .uid("kpi-inputs")
+                        .name("Interaction per agent and queue")
+                        .keyBy(KpiInput::key)
+                        .window(new InteractionEndWindows(KPI_WINDOW_SIZES))
+                        // A late recording upload still corrects the window its interaction ended
+                        // in.
+                        .allowedLateness(rules.recordingSla())
+                        .sideOutputLateData(OutputTags.LATE_KPI_INPUTS)
+                        .process(new KpiWindowFunction())
+                        .uid("kpi-windows")
+                        .name("KPI windows");
+
+        kpis.sinkTo(sinks.kpiWindows()).uid("sink-kpi-windows").name("kpi_windows");
+
+        kpis.getSideOutput(OutputTags.LATE_KPI_INPUTS)
+                .map(new LateKpiInputs())
+                .uid("late-kpi-inputs")
+                .name("Late KPI inputs")
+                .sinkTo(sinks.lateEvents())
+                .uid("sink-late-kpi-inputs")
+                .name("late_events (KPI windows)");
     }
 }

@@ -1,5 +1,6 @@
 package dev.cxq.job;
 
+import dev.cxq.udf.interaction.InteractionSettings;
 import dev.cxq.udf.quality.QualityThresholds;
 
 import java.io.Serializable;
@@ -12,15 +13,20 @@ import java.time.Duration;
  * @param maxOutOfOrderness watermark bound: how far events may arrive out of order
  * @param sessionInactivityTimeout event time without any event after which a session ends
  * @param qualityThresholds the media-quality detection rules
+ * @param interaction the interaction metrics' rules (business hours, zones, SLA, timeouts)
  */
 public record PipelineSettings(
         Duration maxOutOfOrderness,
         Duration sessionInactivityTimeout,
-        QualityThresholds qualityThresholds)
+        QualityThresholds qualityThresholds,
+        InteractionSettings interaction)
         implements Serializable {
 
     public static PipelineSettings defaults() {
         return new PipelineSettings(
-                Duration.ofSeconds(10), Duration.ofMinutes(30), QualityThresholds.defaults());
+                Duration.ofSeconds(10),
+                Duration.ofMinutes(30),
+                QualityThresholds.defaults(),
+                InteractionSettings.defaults());
     }
 }

@@ -1,14 +1,15 @@
 package dev.cxq.job;
 
+import dev.cxq.job.testing.InteractionInputs;
 import dev.cxq.job.testing.MediaQualityScenarios;
 import dev.cxq.job.testing.PostgresTestDatabase;
 import dev.cxq.job.testing.ReplayInputs;
+import dev.cxq.job.testing.TimeOrderedMerge;
 
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.ResultSet;
@@ -36,9 +37,11 @@ class ReplayITCase {
     static void writeInput() throws Exception {
         input = dir.resolve("mixed.jsonl");
         ReplayInputs.writeMixed(input, SESSIONS, SAMPLES);
-        mixedAndQualityScenarios = Files.createDirectories(dir.resolve("with-quality"));
-        Files.copy(input, mixedAndQualityScenarios.resolve("mixed.jsonl"));
-        MediaQualityScenarios.write(mixedAndQualityScenarios.resolve("quality-scenarios.jsonl"));
+        InteractionInputs.append(input);
+        Path qualityScenarios = dir.resolve("quality-scenarios.jsonl");
+        MediaQualityScenarios.write(qualityScenarios);
+        mixedAndQualityScenarios = dir.resolve("with-quality.jsonl");
+        TimeOrderedMerge.merge(mixedAndQualityScenarios, input, qualityScenarios);
     }
 
     private static void replay(PostgresTestDatabase db, String... extra) {
@@ -125,6 +128,8 @@ class ReplayITCase {
                     assertThat(tables.get("session_quality"))
                             .hasSize(SESSIONS + MediaQualityScenarios.SESSIONS.size());
                     assertThat(tables.get("quality_alerts")).isNotEmpty();
+                    assertThat(tables.get("computed_metrics")).isNotEmpty();
+                    assertThat(tables.get("kpi_windows")).isNotEmpty();
                     if (reference == null) {
                         reference = tables;
                     } else {

@@ -1,5 +1,6 @@
 package dev.cxq.udf;
 
+import dev.cxq.udf.interaction.KpiInput;
 import dev.cxq.udf.rows.LateEvent;
 import dev.cxq.udf.rows.QualityAlert;
 import dev.cxq.udf.rows.RejectedEvent;
@@ -21,4 +22,10 @@ public final class OutputTags {
     /** Media-quality alert rows: degradation incidents, media-gap and disconnect warnings. */
     public static final OutputTag<QualityAlert> QUALITY_ALERTS =
             new OutputTag<>("quality-alerts") {};
+
+    /**
+     * Interaction summaries whose KPI windows had already closed (past the allowed lateness) when
+     * they arrived.
+     */
+    public static final OutputTag<KpiInput> LATE_KPI_INPUTS = new OutputTag<>("late-kpi-inputs") {};
 }

@@ -1,5 +1,7 @@
 package dev.cxq.job.sink;
 
+import dev.cxq.udf.rows.ComputedMetric;
+import dev.cxq.udf.rows.KpiWindow;
 import dev.cxq.udf.rows.LateEvent;
 import dev.cxq.udf.rows.QualityAlert;
 import dev.cxq.udf.rows.RejectedEvent;
@@ -20,4 +22,8 @@ public interface CxqSinks {
     Sink<LateEvent> lateEvents();
 
     Sink<QualityAlert> qualityAlerts();
+
+    Sink<ComputedMetric> computedMetrics();
+
+    Sink<KpiWindow> kpiWindows();
 }

@@ -1,5 +1,7 @@
 package dev.cxq.job.sink;
 
+import dev.cxq.udf.rows.ComputedMetric;
+import dev.cxq.udf.rows.KpiWindow;
 import dev.cxq.udf.rows.LateEvent;
 import dev.cxq.udf.rows.QualityAlert;
 import dev.cxq.udf.rows.RejectedEvent;
@@ -11,6 +13,7 @@ import static dev.cxq.job.sink.ColumnType.BIGINT;
 import static dev.cxq.job.sink.ColumnType.BOOLEAN;
 import static dev.cxq.job.sink.ColumnType.DOUBLE;
 import static dev.cxq.job.sink.ColumnType.INTEGER;
+import static dev.cxq.job.sink.ColumnType.JSONB;
 import static dev.cxq.job.sink.ColumnType.TEXT;
 import static dev.cxq.job.sink.ColumnType.TIMESTAMPTZ;
 
@@ -96,7 +99,52 @@ public final class CxqTables {
                     false,
                     "quality_alerts.state <> 'resolved' OR EXCLUDED.state = 'resolved'");
 
+    public static final Table<ComputedMetric> COMPUTED_METRICS =
+            new Table<>(
+                    "computed_metrics",
+                    List.of(
+                            Column.of("interaction_id", TEXT, ComputedMetric::interactionId),
+                            Column.of("metric_type", TEXT, ComputedMetric::metricType),
+                            Column.of(
+                                    "timestamp_utc",
+                                    TIMESTAMPTZ,
+                                    ComputedMetric::timestampUtcMillis),
+                            Column.of("agent_id", TEXT, ComputedMetric::agentId),
+                            Column.of("metric_value", DOUBLE, ComputedMetric::metricValue),
+                            Column.of("metadata", JSONB, ComputedMetric::metadata)),
+                    List.of("interaction_id", "metric_type", Table.METRIC_VERSION),
+                    true,
+                    false);
+
+    public static final Table<KpiWindow> KPI_WINDOWS =
+            new Table<>(
+                    "kpi_windows",
+                    List.of(
+                            Column.of("dimension", TEXT, KpiWindow::dimension),
+                            Column.of("dimension_id", TEXT, KpiWindow::dimensionId),
+                            Column.of("window_start", TIMESTAMPTZ, KpiWindow::windowStartMillis),
+                            Column.of("window_size", TEXT, KpiWindow::windowSize),
+                            Column.of("metric", TEXT, KpiWindow::metric),
+                            Column.of("window_end", TIMESTAMPTZ, KpiWindow::windowEndMillis),
+                            Column.of("value", DOUBLE, KpiWindow::value),
+                            Column.of("count", BIGINT, KpiWindow::count)),
+                    List.of(
+                            "dimension",
+                            "dimension_id",
+                            "window_start",
+                            "window_size",
+                            "metric",
+                            Table.METRIC_VERSION),
+                    true,
+                    false);
+
     /** Every table the job writes, for the file output's clean-up. */
     public static final List<Table<?>> ALL =
-            List.of(SESSION_QUALITY, REJECTED_EVENTS, LATE_EVENTS, QUALITY_ALERTS);
+            List.of(
+                    SESSION_QUALITY,
+                    REJECTED_EVENTS,
+                    LATE_EVENTS,
+                    QUALITY_ALERTS,
+                    COMPUTED_METRICS,
+                    KPI_WINDOWS);
 }

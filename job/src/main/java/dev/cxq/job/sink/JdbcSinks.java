@@ -1,5 +1,7 @@
 package dev.cxq.job.sink;
 
+import dev.cxq.udf.rows.ComputedMetric;
+import dev.cxq.udf.rows.KpiWindow;
 import dev.cxq.udf.rows.LateEvent;
 import dev.cxq.udf.rows.QualityAlert;
 import dev.cxq.udf.rows.RejectedEvent;
@@ -72,5 +74,15 @@ public final class JdbcSinks implements CxqSinks {
     @Override
     public Sink<QualityAlert> qualityAlerts() {
         return sinkFor(CxqTables.QUALITY_ALERTS);
+    }
+
+    @Override
+    public Sink<ComputedMetric> computedMetrics() {
+        return sinkFor(CxqTables.COMPUTED_METRICS);
+    }
+
+    @Override
+    public Sink<KpiWindow> kpiWindows() {
+        return sinkFor(CxqTables.KPI_WINDOWS);
     }
 }

@@ -1,5 +1,7 @@
 package dev.cxq.job.sink;
 
+import dev.cxq.udf.rows.ComputedMetric;
+import dev.cxq.udf.rows.KpiWindow;
 import dev.cxq.udf.rows.LateEvent;
 import dev.cxq.udf.rows.QualityAlert;
 import dev.cxq.udf.rows.RejectedEvent;
@@ -42,5 +44,15 @@ public final class JsonLinesSinks implements CxqSinks {
     @Override
     public Sink<QualityAlert> qualityAlerts() {
         return new JsonLinesSink<>(outputDir, CxqTables.QUALITY_ALERTS, metricVersion);
+    }
+
+    @Override
+    public Sink<ComputedMetric> computedMetrics() {
+        return new JsonLinesSink<>(outputDir, CxqTables.COMPUTED_METRICS, metricVersion);
+    }
+
+    @Override
+    public Sink<KpiWindow> kpiWindows() {
+        return new JsonLinesSink<>(outputDir, CxqTables.KPI_WINDOWS, metricVersion);
     }
 }

@@ -8,6 +8,7 @@ import java.nio.file.Path;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Collections;
+import java.util.Comparator;
 import java.util.List;
 import java.util.Random;
 
@@ -55,14 +56,15 @@ public final class ReplayInputs {
                     });
 
     /**
-     * {@code sessions} voice sessions with a sample every 5 s, delivered out of order within 8 s;
+     * {@code sessions} voice sessions with a sample every 5 s, interleaved in event-time order and
+     * delivered out of order by swapping neighbours (a few seconds, within the watermark bound);
      * every third session has no terminal event (it ends by inactivity). The bad lines are spread
      * through the file. Returns the number of valid samples per session.
      */
     public static int writeMixed(Path file, int sessions, int samplesPerSession)
             throws IOException {
         Random random = new Random(42);
-        List<String> lines = new ArrayList<>();
+        List<String> all = new ArrayList<>();
         for (int s = 0; s < sessions; s++) {
             String session = "sess-" + s;
             long offset = s * 7L;
@@ -82,8 +84,11 @@ public final class ReplayInputs {
                 events.add(
                         interaction(session, offset + 5L * samplesPerSession + 3, "completed", s));
             }
-            lines.addAll(jitter(events, random));
+            all.addAll(events);
         }
+        // Sessions overlap in time: one after the other they would be minutes out of order.
+        all.sort(Comparator.comparing(ReplayInputs::tsOf));
+        List<String> lines = jitter(all, random);
         for (int i = 0; i < BAD_LINES.size(); i++) {
             lines.add((i * 37) % lines.size(), BAD_LINES.get(i)[0]);
         }
@@ -112,6 +117,11 @@ public final class ReplayInputs {
                 "{\"event_id\":\"%s-%s\",\"kind\":\"interaction\",\"session_id\":\"%s\",\"ts\":\"%s\","
                         + "\"state\":\"%s\",\"agent_id\":\"agent-%d\",\"queue_id\":\"q-%d\"}",
                 session, state, session, ts(seconds), state, s % 3, s % 2);
+    }
+
+    private static String tsOf(String line) {
+        int start = line.indexOf("\"ts\":\"") + "\"ts\":\"".length();
+        return line.substring(start, line.indexOf('"', start));
     }
 
     private static String ts(long secondsAfterStart) {

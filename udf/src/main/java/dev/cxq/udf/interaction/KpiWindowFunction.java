@@ -1,0 +1,119 @@
+package dev.cxq.udf.interaction;
+
+import dev.cxq.udf.rows.KpiWindow;
+
+import org.apache.flink.streaming.api.functions.windowing.ProcessWindowFunction;
+import org.apache.flink.streaming.api.windowing.windows.TimeWindow;
+import org.apache.flink.util.Collector;
+
+import java.time.Duration;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * The KPI rows of one agent or queue over one window. The window holds every version of every
+ * summary that ended in it; only the latest version of each interaction counts, so a late upload
+ * replaces the interaction's figures instead of being added to them. Every firing writes all
+ * metrics under the same keys (an upsert).
+ *
+ * <p>Averages are over completed interactions; adjusted AHT only over those not excluded (IVR
+ * self-service, outside business hours), and an average over nothing is null, never zero. The
+ * recording counts are over interactions that require a recording.
+ */
+public class KpiWindowFunction
+        extends ProcessWindowFunction<KpiInput, KpiWindow, String, TimeWindow> {
+
+    private static final long serialVersionUID = 1L;
+
+    /** The metric names of the contract this function computes, in output order. */
+    public static final List<String> METRICS =
+            List.of(
+                    "interactions_completed",
+                    "avg_handle_time_s",
+                    "avg_adjusted_aht_s",
+                    "recording_required",
+                    "recording_uploaded",
+                    "recording_failed",
+                    "recording_pending",
+                    "recording_compliance_rate");
+
+    @Override
+    public void process(
+            String key, Context context, Iterable<KpiInput> inputs, Collector<KpiWindow> out) {
+        Map<String, InteractionSummary> latest = new HashMap<>();
+        KpiInput any = null;
+        for (KpiInput input : inputs) {
+            any = input;
+            latest.merge(
+                    input.summary().interactionId(),
+                    input.summary(),
+                    (a, b) -> a.version() >= b.version() ? a : b);
+        }
+        long interactions = latest.size();
+        long completed = 0;
+        long handleMs = 0;
+        long adjustedCount = 0;
+        long adjustedMs = 0;
+        long required = 0;
+        long uploaded = 0;
+        long failed = 0;
+        long pending = 0;
+        for (InteractionSummary s : latest.values()) {
+            if (s.isCompleted()) {
+                completed++;
+                handleMs += s.handleTimeMs();
+                if (s.adjustedAhtExclusion() == null) {
+                    adjustedCount++;
+                    adjustedMs += s.handleTimeMs();
+                }
+            }
+            if (s.recordingRequired()) {
+                required++;
+                switch (s.recordingStatus()) {
+                    case "uploaded" -> uploaded++;
+                    case "failed" -> failed++;
+                    case "pending" -> pending++;
+                    default -> {
+                        // missing: required, not uploaded; counted in the rate's denominator only.
+                    }
+                }
+            }
+        }
+        TimeWindow window = context.window();
+        String size = Duration.ofMillis(window.getEnd() - window.getStart()).toString();
+        String dimension = any.dimension();
+        String dimensionId = any.dimensionId();
+        Emitter emit =
+                (metric, value, count) ->
+                        out.collect(
+                                new KpiWindow(
+                                        dimension,
+                                        dimensionId,
+                                        window.getStart(),
+                                        size,
+                                        metric,
+                                        window.getEnd(),
+                                        value,
+                                        count));
+        emit.row("interactions_completed", (double) completed, interactions);
+        emit.row("avg_handle_time_s", average(handleMs, completed), completed);
+        emit.row("avg_adjusted_aht_s", average(adjustedMs, adjustedCount), adjustedCount);
+        emit.row("recording_required", (double) required, required);
+        emit.row("recording_uploaded", (double) uploaded, required);
+        emit.row("recording_failed", (double) failed, required);
+        emit.row("recording_pending", (double) pending, required);
+        emit.row(
+                "recording_compliance_rate",
+                required == 0 ? null : (double) uploaded / required,
+                required);
+    }
+
+    private static Double average(long totalMs, long count) {
+        return count == 0 ? null : totalMs / 1000.0 / count;
+    }
+
+    private interface Emitter {
+        void row(String metric, Double value, long count);
+    }
+}
