@@ -5,6 +5,7 @@ import dev.cxq.job.sink.CxqSinks;
 import dev.cxq.job.sink.CxqTables;
 import dev.cxq.job.sink.JdbcSinks;
 import dev.cxq.job.sink.JsonLinesSinks;
+import dev.cxq.job.sink.webhook.WebhookSettings;
 import dev.cxq.job.source.ReplaySource;
 import dev.cxq.udf.interaction.InteractionSettings;
 import dev.cxq.udf.quality.QualityThresholds;
@@ -20,6 +21,7 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 import java.io.IOException;
@@ -118,7 +120,7 @@ public final class CxqMain implements Callable<Integer> {
     @Option(
             names = "--degraded-packet-loss-above",
             defaultValue = "2.0",
-            description = "A sample whose packet loss (%) is above this is degraded.")
+            description = "A sample whose packet loss (%%) is above this is degraded.")
     double degradedPacketLossAbove;
 
     @Option(
@@ -149,6 +151,8 @@ public final class CxqMain implements Callable<Integer> {
             description = "Silence of a connected session after which a media_gap warning fires.")
     Duration mediaGapAfter;
 
+    @Mixin WebhookCliOptions webhookOptions = new WebhookCliOptions();
+
     public static void main(String[] args) {
         System.exit(run(args));
     }
@@ -170,10 +174,12 @@ public final class CxqMain implements Callable<Integer> {
     public Integer call() throws Exception {
         RuntimeExecutionMode mode;
         QualityThresholds thresholds;
+        WebhookSettings webhookSettings;
         try {
             mode = parseMode(executionMode);
             validate();
             thresholds = qualityThresholds();
+            webhookSettings = webhookOptions.settings(System.getenv());
         } catch (IllegalArgumentException e) {
             System.err.println("cxq: " + e.getMessage());
             return EXIT_BAD_ARGUMENTS;
@@ -210,7 +216,7 @@ public final class CxqMain implements Callable<Integer> {
                         sessionTimeout,
                         thresholds,
                         InteractionSettings.defaults());
-        new CxqPipeline(ReplaySource.of(input), sinks, settings).build(env);
+        new CxqPipeline(ReplaySource.of(input), sinks, settings, webhookSettings).build(env);
         try {
             env.execute("cxq replay " + input.getFileName());
         } catch (Exception e) {

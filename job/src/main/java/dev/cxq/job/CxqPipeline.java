@@ -1,6 +1,11 @@
 package dev.cxq.job;
 
 import dev.cxq.job.sink.CxqSinks;
+import dev.cxq.job.sink.webhook.AlertWebhookMessage;
+import dev.cxq.job.sink.webhook.WebhookEndpoint;
+import dev.cxq.job.sink.webhook.WebhookMessage;
+import dev.cxq.job.sink.webhook.WebhookSettings;
+import dev.cxq.job.sink.webhook.WebhookSink;
 import dev.cxq.udf.OutputTags;
 import dev.cxq.udf.interaction.FcrFunction;
 import dev.cxq.udf.interaction.InteractionEndWindows;
@@ -11,11 +16,13 @@ import dev.cxq.udf.interaction.InteractionSummary;
 import dev.cxq.udf.interaction.KpiInput;
 import dev.cxq.udf.interaction.KpiWindowFunction;
 import dev.cxq.udf.interaction.LateKpiInputs;
+import dev.cxq.udf.internal.Hashing;
 import dev.cxq.udf.model.CanonicalEvent;
 import dev.cxq.udf.model.RawRecord;
 import dev.cxq.udf.parse.ParseFunction;
 import dev.cxq.udf.rows.ComputedMetric;
 import dev.cxq.udf.rows.KpiWindow;
+import dev.cxq.udf.rows.QualityAlert;
 import dev.cxq.udf.rows.SessionQuality;
 import dev.cxq.udf.session.SessionQualityFunction;
 
@@ -47,11 +54,17 @@ public final class CxqPipeline {
     private final Source<RawRecord, ?, ?> source;
     private final CxqSinks sinks;
     private final PipelineSettings settings;
+    private final WebhookSettings webhooks;
 
-    public CxqPipeline(Source<RawRecord, ?, ?> source, CxqSinks sinks, PipelineSettings settings) {
+    public CxqPipeline(
+            Source<RawRecord, ?, ?> source,
+            CxqSinks sinks,
+            PipelineSettings settings,
+            WebhookSettings webhooks) {
         this.source = source;
         this.sinks = sinks;
         this.settings = settings;
+        this.webhooks = webhooks;
     }
 
     /** Adds the topology to {@code env}; the caller executes it. */
@@ -90,11 +103,9 @@ public final class CxqPipeline {
                 .uid("sink-session-quality")
                 .name("session_quality");
 
-        sessionQuality
-                .getSideOutput(OutputTags.QUALITY_ALERTS)
-                .sinkTo(sinks.qualityAlerts())
-                .uid("sink-quality-alerts")
-                .name("quality_alerts");
+        DataStream<QualityAlert> alerts = sessionQuality.getSideOutput(OutputTags.QUALITY_ALERTS);
+        alerts.sinkTo(sinks.qualityAlerts()).uid("sink-quality-alerts").name("quality_alerts");
+        buildAlertWebhooks(alerts);
 
         sessionQuality
                 .getSideOutput(OutputTags.LATE_EVENTS)
@@ -103,6 +114,25 @@ public final class CxqPipeline {
                 .name("late_events");
 
         buildInteractions(events);
+    }
+
+    /** One sink per endpoint; its uid derives from the URL so a savepoint survives reordering. */
+    private void buildAlertWebhooks(DataStream<QualityAlert> alerts) {
+        if (webhooks.endpoints().isEmpty()) {
+            return;
+        }
+        DataStream<WebhookMessage> messages =
+                alerts.map(new AlertWebhookMessage(webhooks.environment()))
+                        .uid("alert-webhook-messages")
+                        .name("Alert webhook bodies");
+        for (WebhookEndpoint endpoint : webhooks.endpoints()) {
+            String id = Hashing.sha256Hex(endpoint.url().toString()).substring(0, 12);
+            messages.sinkTo(
+                            new WebhookSink(
+                                    endpoint, webhooks.options(), sinks.webhookDeliveries()))
+                    .uid("sink-webhook-" + id)
+                    .name("webhook " + endpoint.url().getHost() + endpoint.url().getPath());
+        }
     }
 
     /** KPI window sizes of the contract. */

@@ -86,4 +86,23 @@ class CxqMainTest {
         assertThat(o.exitCode()).isEqualTo(CxqMain.EXIT_DATABASE);
         assertThat(o.stderr()).contains("cannot reach or migrate the database");
     }
+
+    @Test
+    void badWebhookUrlsAndUnreadableSecretFilesAreBadArguments() throws Exception {
+        Path input = Files.writeString(dir.resolve("e.jsonl"), "{}\n");
+        assertThat(run("--input", input.toString(), "--webhook-url", "not a url").stderr())
+                .contains("--webhook-url not a URL");
+        assertThat(run("--input", input.toString(), "--webhook-url", "ftp://host/x").stderr())
+                .contains("--webhook-url not an http(s) URL");
+        Outcome o =
+                run(
+                        "--input",
+                        input.toString(),
+                        "--webhook-url",
+                        "http://127.0.0.1:9/hook",
+                        "--webhook-secret-file",
+                        dir.resolve("missing").toString());
+        assertThat(o.exitCode()).isEqualTo(CxqMain.EXIT_BAD_ARGUMENTS);
+        assertThat(o.stderr()).contains("--webhook-secret-file cannot be read");
+    }
 }

@@ -1,5 +1,6 @@
 package dev.cxq.job.sink;
 
+import dev.cxq.job.sink.webhook.DeliveryLog;
 import dev.cxq.udf.rows.ComputedMetric;
 import dev.cxq.udf.rows.KpiWindow;
 import dev.cxq.udf.rows.LateEvent;
@@ -26,4 +27,7 @@ public interface CxqSinks {
     Sink<ComputedMetric> computedMetrics();
 
     Sink<KpiWindow> kpiWindows();
+
+    /** Where the webhook sinks record each delivery outcome ({@code webhook_deliveries}). */
+    DeliveryLog webhookDeliveries();
 }

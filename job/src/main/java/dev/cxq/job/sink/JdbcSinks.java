@@ -1,5 +1,7 @@
 package dev.cxq.job.sink;
 
+import dev.cxq.job.sink.webhook.DeliveryLog;
+import dev.cxq.job.sink.webhook.JdbcDeliveryLog;
 import dev.cxq.udf.rows.ComputedMetric;
 import dev.cxq.udf.rows.KpiWindow;
 import dev.cxq.udf.rows.LateEvent;
@@ -25,8 +27,14 @@ public final class JdbcSinks implements CxqSinks {
     private final JdbcConnectionOptions connection;
     private final JdbcExecutionOptions execution;
     private final int metricVersion;
+    private final String url;
+    private final String user;
+    private final String password;
 
     public JdbcSinks(String url, String user, String password, int metricVersion) {
+        this.url = url;
+        this.user = user;
+        this.password = password;
         JdbcConnectionOptions.JdbcConnectionOptionsBuilder builder =
                 new JdbcConnectionOptions.JdbcConnectionOptionsBuilder()
                         .withUrl(url)
@@ -84,5 +92,10 @@ public final class JdbcSinks implements CxqSinks {
     @Override
     public Sink<KpiWindow> kpiWindows() {
         return sinkFor(CxqTables.KPI_WINDOWS);
+    }
+
+    @Override
+    public DeliveryLog webhookDeliveries() {
+        return new JdbcDeliveryLog(url, user, password);
     }
 }

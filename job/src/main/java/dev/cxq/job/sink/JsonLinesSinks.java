@@ -1,5 +1,7 @@
 package dev.cxq.job.sink;
 
+import dev.cxq.job.sink.webhook.DeliveryLog;
+import dev.cxq.job.sink.webhook.JsonLinesDeliveryLog;
 import dev.cxq.udf.rows.ComputedMetric;
 import dev.cxq.udf.rows.KpiWindow;
 import dev.cxq.udf.rows.LateEvent;
@@ -54,5 +56,10 @@ public final class JsonLinesSinks implements CxqSinks {
     @Override
     public Sink<KpiWindow> kpiWindows() {
         return new JsonLinesSink<>(outputDir, CxqTables.KPI_WINDOWS, metricVersion);
+    }
+
+    @Override
+    public DeliveryLog webhookDeliveries() {
+        return new JsonLinesDeliveryLog(outputDir);
     }
 }

@@ -8,10 +8,12 @@ import java.io.Serializable;
  */
 public interface DeliveryLog extends Serializable {
 
-    void open() throws Exception;
+    /** Opens the log for one sink writer; {@code writerId} is unique per endpoint and subtask. */
+    void open(String writerId) throws Exception;
 
     /**
-     * Records an outcome; never throws (a delivery log that is down must not stop deliveries).
+     * Records an outcome. The JDBC log never throws (a database that is down must not stop
+     * deliveries).
      *
      * @param deliveredAtMillis when the endpoint accepted the message, or null when it failed
      */

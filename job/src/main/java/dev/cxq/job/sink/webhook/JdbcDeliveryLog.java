@@ -42,7 +42,16 @@ public final class JdbcDeliveryLog implements DeliveryLog {
     }
 
     @Override
-    public void open() throws SQLException {
+    public synchronized void open(String writerId) {
+        try {
+            connect();
+        } catch (SQLException e) {
+            // Deliveries go on; the log reconnects on its next write.
+            LOG.warn("Webhook delivery log unavailable at start: {}", e.getMessage());
+        }
+    }
+
+    private void connect() throws SQLException {
         connection = DriverManager.getConnection(url, user, password);
     }
 
@@ -51,7 +60,7 @@ public final class JdbcDeliveryLog implements DeliveryLog {
         for (int attempt = 1; attempt <= 2; attempt++) {
             try {
                 if (connection == null || connection.isClosed()) {
-                    open();
+                    connect();
                 }
                 try (PreparedStatement st = connection.prepareStatement(UPSERT)) {
                     st.setString(1, message.incidentKey());

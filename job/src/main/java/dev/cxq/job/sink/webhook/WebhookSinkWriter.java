@@ -102,10 +102,12 @@ final class WebhookSinkWriter extends AsyncSinkWriter<WebhookMessage, WebhookMes
         this.retried = metrics.counter("webhookRetried");
         this.failed = metrics.counter("webhookFailed");
         try {
-            deliveryLog.open();
+            deliveryLog.open(
+                    Integer.toHexString(endpoint.url().toString().hashCode())
+                            + "-"
+                            + context.getTaskInfo().getIndexOfThisSubtask());
         } catch (Exception e) {
-            // Deliveries go on; the log reconnects on its next write.
-            LOG.warn("Webhook delivery log unavailable at start: {}", e.getMessage());
+            throw new IOException("cannot open the webhook delivery log", e);
         }
     }
 

@@ -1,0 +1,20 @@
+package dev.cxq.job.sink.webhook;
+
+import java.io.Serializable;
+import java.util.List;
+
+/**
+ * Where alert transitions are sent, and how.
+ *
+ * @param endpoints one sink each; empty for no webhooks
+ * @param options the delivery policy shared by all endpoints
+ * @param environment the {@code environment} field of every body
+ */
+public record WebhookSettings(
+        List<WebhookEndpoint> endpoints, WebhookSinkOptions options, String environment)
+        implements Serializable {
+
+    public static WebhookSettings none() {
+        return new WebhookSettings(List.of(), WebhookSinkOptions.defaults(), "production");
+    }
+}

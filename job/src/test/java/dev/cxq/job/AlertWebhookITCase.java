@@ -1,0 +1,163 @@
+package dev.cxq.job;
+
+import dev.cxq.job.sink.webhook.WebhookEndpoint;
+import dev.cxq.job.testing.MediaQualityScenarios;
+import dev.cxq.job.testing.PostgresTestDatabase;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.sun.net.httpserver.HttpServer;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import javax.crypto.Mac;
+import javax.crypto.spec.SecretKeySpec;
+
+import java.io.InputStream;
+import java.net.InetSocketAddress;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.ResultSet;
+import java.sql.Statement;
+import java.util.HashSet;
+import java.util.HexFormat;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicInteger;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/**
+ * A replay with {@code --webhook-url}: every alert transition in {@code quality_alerts} reaches a
+ * real HTTP endpoint (which refuses each first call with 503), signed, and is recorded as delivered
+ * in {@code webhook_deliveries}.
+ */
+class AlertWebhookITCase {
+
+    private static final String SECRET = "replay-signing-secret";
+
+    @TempDir Path dir;
+
+    private HttpServer server;
+    private final Map<String, AtomicInteger> callsPerKey = new ConcurrentHashMap<>();
+    private final Map<String, JsonNode> acceptedBodies = new ConcurrentHashMap<>();
+    private final Set<String> badSignatures = ConcurrentHashMap.newKeySet();
+
+    @BeforeEach
+    void startServer() throws Exception {
+        server = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 0);
+        server.createContext(
+                "/hooks/cxq",
+                exchange -> {
+                    String key =
+                            exchange.getRequestHeaders()
+                                    .getFirst(WebhookEndpoint.IDEMPOTENCY_HEADER);
+                    byte[] body;
+                    try (InputStream in = exchange.getRequestBody()) {
+                        body = in.readAllBytes();
+                    }
+                    String signature =
+                            exchange.getRequestHeaders().getFirst(WebhookEndpoint.SIGNATURE_HEADER);
+                    if (!("sha256=" + hmac(body)).equals(signature)) {
+                        badSignatures.add(key);
+                    }
+                    int n =
+                            callsPerKey
+                                    .computeIfAbsent(key, k -> new AtomicInteger())
+                                    .incrementAndGet();
+                    int status = n == 1 ? 503 : 200;
+                    if (status == 200) {
+                        acceptedBodies.put(key, new ObjectMapper().readTree(body));
+                    }
+                    exchange.sendResponseHeaders(status, -1);
+                    exchange.close();
+                });
+        server.start();
+    }
+
+    @AfterEach
+    void stopServer() {
+        server.stop(0);
+    }
+
+    private static String hmac(byte[] body) {
+        try {
+            Mac mac = Mac.getInstance("HmacSHA256");
+            mac.init(new SecretKeySpec(SECRET.getBytes(StandardCharsets.UTF_8), "HmacSHA256"));
+            return HexFormat.of().formatHex(mac.doFinal(body));
+        } catch (Exception e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    @Test
+    void everyAlertTransitionIsDeliveredOnceAcceptedAndRecorded() throws Exception {
+        Path input = dir.resolve("quality.jsonl");
+        MediaQualityScenarios.write(input);
+        Path secretFile = Files.writeString(dir.resolve("secret"), SECRET + "\n");
+        String url = "http://127.0.0.1:" + server.getAddress().getPort() + "/hooks/cxq";
+
+        try (PostgresTestDatabase db = new PostgresTestDatabase()) {
+            int exit =
+                    CxqMain.run(
+                            "--input",
+                            input.toString(),
+                            "--jdbc-url",
+                            db.url(),
+                            "--jdbc-user",
+                            PostgresTestDatabase.USER,
+                            "--webhook-url",
+                            url,
+                            "--webhook-secret-file",
+                            secretFile.toString(),
+                            "--environment",
+                            "ci");
+            assertThat(exit).isZero();
+
+            Set<String> expectedKeys = new HashSet<>();
+            try (Connection c = db.connect();
+                    Statement st = c.createStatement();
+                    ResultSet rs =
+                            st.executeQuery("SELECT incident_key, state FROM quality_alerts")) {
+                while (rs.next()) {
+                    expectedKeys.add(rs.getString(1) + ":firing");
+                    if ("resolved".equals(rs.getString(2))) {
+                        expectedKeys.add(rs.getString(1) + ":resolved");
+                    }
+                }
+            }
+            assertThat(expectedKeys).isNotEmpty();
+            assertThat(callsPerKey.keySet()).isEqualTo(expectedKeys);
+            assertThat(acceptedBodies.keySet()).isEqualTo(expectedKeys);
+            assertThat(badSignatures).isEmpty();
+            assertThat(acceptedBodies.values())
+                    .allSatisfy(
+                            body -> {
+                                assertThat(body.get("environment").asText()).isEqualTo("ci");
+                                assertThat(body.get("incident_type").asText())
+                                        .isIn("webrtc_degradation", "media_gap", "disconnected");
+                            });
+
+            Set<String> delivered = new HashSet<>();
+            try (Connection c = db.connect();
+                    Statement st = c.createStatement();
+                    ResultSet rs =
+                            st.executeQuery(
+                                    "SELECT incident_key, state, endpoint, attempts, last_status"
+                                            + " FROM webhook_deliveries WHERE delivered_at IS NOT NULL")) {
+                while (rs.next()) {
+                    delivered.add(rs.getString(1) + ":" + rs.getString(2));
+                    assertThat(rs.getString(3)).isEqualTo(url);
+                    assertThat(rs.getInt(4)).isEqualTo(2);
+                    assertThat(rs.getInt(5)).isEqualTo(200);
+                }
+            }
+            assertThat(delivered).isEqualTo(expectedKeys);
+        }
+    }
+}
