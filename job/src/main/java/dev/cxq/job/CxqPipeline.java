@@ -42,10 +42,11 @@ import java.util.List;
  * <pre>
  * source ─▶ parse ─┬─▶ watermarks ─▶ keyBy(session_id) ─▶ session quality ─▶ session_quality
  *                  │                                                      ├─(alerts)─▶ quality_alerts
- *                  │                                                      └─(late)─▶ late_events
+ *                  │                                                      ├─(late)─▶ late_events
+ *                  │                                                      └─(media)─┐
  *                  │             └─▶ keyBy(session_id) ─▶ interactions ─┬─▶ computed_metrics
- *                  │                     keyBy(customer_id) ─▶ fcr ◀──────────┤
- *                  │                     keyBy(agent|queue) ─▶ kpi windows ◀──┘
+ *                  │                     keyBy(customer_id) ─▶ fcr ◀──────────┤  │
+ *                  │                     keyBy(agent|queue) ─▶ kpi windows ◀──┴──┘
  *                  └─(rejected)────────────────────────────────────────────▶ rejected_events
  * </pre>
  */
@@ -113,7 +114,7 @@ public final class CxqPipeline {
                 .uid("sink-late-events")
                 .name("late_events");
 
-        buildInteractions(events);
+        buildInteractions(events, sessionQuality);
     }
 
     /** One sink per endpoint; its uid derives from the URL so a savepoint survives reordering. */
@@ -139,7 +140,8 @@ public final class CxqPipeline {
     private static final List<Duration> KPI_WINDOW_SIZES =
             List.of(Duration.ofMinutes(5), Duration.ofHours(1));
 
-    private void buildInteractions(DataStream<CanonicalEvent> events) {
+    private void buildInteractions(
+            DataStream<CanonicalEvent> events, DataStream<SessionQuality> sessionQuality) {
         InteractionSettings rules = settings.interaction();
         SingleOutputStreamOperator<InteractionSummary> interactions =
                 events.keyBy(event -> event.sessionId)
@@ -175,11 +177,18 @@ public final class CxqPipeline {
                 .uid("sink-computed-metrics")
                 .name("computed_metrics");
 
+        DataStream<KpiInput> mediaKpiInputs =
+                sessionQuality
+                        .flatMap(new KpiInput.SplitMedia())
+                        .uid("kpi-media-inputs")
+                        .name("Session media per agent and queue");
+
         SingleOutputStreamOperator<KpiWindow> kpis =
                 interactions
                         .flatMap(new KpiInput.Split())
                         .uid("kpi-inputs")
                         .name("Interaction per agent and queue")
+                        .union(mediaKpiInputs)
                         .keyBy(KpiInput::key)
                         .window(new InteractionEndWindows(KPI_WINDOW_SIZES))
                         // A late recording upload still corrects the window its interaction ended

@@ -157,6 +157,8 @@ class MediaQualityITCase {
             // 0 s to 30 s and 60 s to 90 s.
             assertThat(quality.get("q-gap")).containsExactly(14, 0, 0);
 
+            assertMediaKpiWindows(db);
+
             Map<String, List<String>> first = db.snapshot(Set.of());
             replay(db);
             assertThat(db.snapshot(Set.of())).as("second replay").isEqualTo(first);
@@ -166,5 +168,72 @@ class MediaQualityITCase {
     private static String instant(ResultSet rs, int column) throws Exception {
         java.sql.Timestamp t = rs.getTimestamp(column);
         return t == null ? null : Instant.ofEpochMilli(t.getTime()).toString();
+    }
+
+    /**
+     * avg_mos and degradation_incidents of agent-q and queue-q, every scenario's session. In the
+     * 5-minute window from 15:10 only q-long ends (at 701 s): 121 samples of MOS 2.0 up to 605 s,
+     * then 19 of 4.3, one incident. The hour holds every session: its figures must be the
+     * sample-weighted MOS and the incident sum of the session_quality rows.
+     */
+    private static void assertMediaKpiWindows(PostgresTestDatabase db) throws Exception {
+        double weightedMos = 0;
+        long mosSamples = 0;
+        long incidents = 0;
+        long sessions = 0;
+        try (Connection c = db.connect();
+                Statement st = c.createStatement();
+                ResultSet rs =
+                        st.executeQuery(
+                                "SELECT avg_mos, mos_samples, incidents, queue_id"
+                                        + " FROM session_quality")) {
+            while (rs.next()) {
+                weightedMos += rs.getDouble(1) * rs.getLong(2);
+                mosSamples += rs.getLong(2);
+                incidents += rs.getInt(3);
+                sessions++;
+                assertThat(rs.getString(4)).isEqualTo("queue-q");
+            }
+        }
+        assertThat(sessions).isEqualTo(MediaQualityScenarios.SESSIONS.size());
+        for (String dimension : List.of("agent/agent-q", "queue/queue-q")) {
+            Map<String, double[]> w = mediaWindows(db, dimension);
+            assertThat(w.get("15:10/PT5M/avg_mos"))
+                    .as(dimension)
+                    .containsExactly(new double[] {(121 * 2.0 + 19 * 4.3) / 140, 1}, within(1e-9));
+            assertThat(w.get("15:10/PT5M/degradation_incidents")).containsExactly(1, 1);
+            assertThat(w.get("15:00/PT1H/avg_mos"))
+                    .containsExactly(
+                            new double[] {weightedMos / mosSamples, sessions}, within(1e-9));
+            assertThat(w.get("15:00/PT1H/degradation_incidents"))
+                    .as("q-critical, q-duplicate, q-video, q-loss, q-long, q-emodel")
+                    .containsExactly(6, sessions);
+            assertThat(incidents).isEqualTo(6);
+        }
+    }
+
+    /** {value, count} by "HH:MM/size/metric" of the media metrics of one dimension/id. */
+    private static Map<String, double[]> mediaWindows(PostgresTestDatabase db, String dimension)
+            throws Exception {
+        String[] parts = dimension.split("/");
+        Map<String, double[]> out = new HashMap<>();
+        try (Connection c = db.connect();
+                Statement st = c.createStatement();
+                ResultSet rs =
+                        st.executeQuery(
+                                "SELECT to_char(window_start AT TIME ZONE 'UTC', 'HH24:MI') || '/'"
+                                        + " || window_size || '/' || metric, value, count"
+                                        + " FROM kpi_windows WHERE metric IN"
+                                        + " ('avg_mos', 'degradation_incidents')"
+                                        + " AND dimension = '"
+                                        + parts[0]
+                                        + "' AND dimension_id = '"
+                                        + parts[1]
+                                        + "'")) {
+            while (rs.next()) {
+                out.put(rs.getString(1), new double[] {rs.getDouble(2), rs.getLong(3)});
+            }
+        }
+        return out;
     }
 }

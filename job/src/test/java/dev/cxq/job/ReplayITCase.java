@@ -130,6 +130,20 @@ class ReplayITCase {
                     assertThat(tables.get("quality_alerts")).isNotEmpty();
                     assertThat(tables.get("computed_metrics")).isNotEmpty();
                     assertThat(tables.get("kpi_windows")).isNotEmpty();
+                    // Media sessions with agents and queues reach the windows: the equality
+                    // below covers the media metrics too.
+                    for (String metric : List.of("avg_mos", "degradation_incidents")) {
+                        for (String dimension : List.of("agent", "queue")) {
+                            assertThat(tables.get("kpi_windows"))
+                                    .as("%s per %s", metric, dimension)
+                                    .anyMatch(
+                                            row ->
+                                                    row.contains("dimension=" + dimension + ",")
+                                                            && row.contains(
+                                                                    "metric=" + metric + ",")
+                                                            && !row.contains("value=null"));
+                        }
+                    }
                     if (reference == null) {
                         reference = tables;
                     } else {

@@ -28,9 +28,11 @@ public final class CxqTables {
                     List.of(
                             Column.of("session_id", TEXT, SessionQuality::sessionId),
                             Column.of("agent_id", TEXT, SessionQuality::agentId),
+                            Column.of("queue_id", TEXT, SessionQuality::queueId),
                             Column.of("ended_at", TIMESTAMPTZ, SessionQuality::endedAtMillis),
                             Column.of("end_reason", TEXT, SessionQuality::endReason),
                             Column.of("samples", BIGINT, SessionQuality::samples),
+                            Column.of("mos_samples", BIGINT, SessionQuality::mosSamples),
                             Column.of("avg_mos", DOUBLE, SessionQuality::avgMos),
                             Column.of("min_mos", DOUBLE, SessionQuality::minMos),
                             Column.of(

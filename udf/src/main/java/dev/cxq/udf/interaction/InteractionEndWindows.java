@@ -13,15 +13,16 @@ import java.util.Collection;
 import java.util.List;
 
 /**
- * Tumbling event-time windows of several sizes at once, assigned by the interaction's END time
- * rather than by the record's timestamp. A summary re-emitted hours later (a late recording upload)
- * so lands in the window where the interaction ended, which fires again within the allowed
- * lateness. A window's size is its end minus its start.
+ * Tumbling event-time windows of several sizes at once, assigned by the interaction's (or the media
+ * session's) END time rather than by the record's timestamp. A summary re-emitted hours later (a
+ * late recording upload) so lands in the window where the interaction ended, which fires again
+ * within the allowed lateness. A window's size is its end minus its start.
  *
  * <p>Why the window is never already expired when such a re-emission arrives: the interaction
  * function emits no later than the interaction's end plus the recording SLA, while the window
  * (which ends after the interaction's end) stays open for the allowed lateness; the two are
- * configured equal.
+ * configured equal. A session's media summary is emitted once, at most one inactivity timeout after
+ * the session's end, so it is well within the lateness as well.
  */
 public class InteractionEndWindows extends WindowAssigner<Object, TimeWindow> {
 
@@ -37,7 +38,7 @@ public class InteractionEndWindows extends WindowAssigner<Object, TimeWindow> {
     public Collection<TimeWindow> assignWindows(
             Object element, long timestamp, WindowAssignerContext context) {
         // Object, not KpiInput, to reuse Flink's EventTimeTrigger (a Trigger<Object, TimeWindow>).
-        long end = ((KpiInput) element).summary().endMillis();
+        long end = ((KpiInput) element).endMillis();
         List<TimeWindow> windows = new ArrayList<>(sizesMs.length);
         for (long size : sizesMs) {
             long start = TimeWindow.getWindowStartWithOffset(end, 0, size);

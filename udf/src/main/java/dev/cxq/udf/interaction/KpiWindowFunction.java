@@ -1,6 +1,7 @@
 package dev.cxq.udf.interaction;
 
 import dev.cxq.udf.rows.KpiWindow;
+import dev.cxq.udf.rows.SessionQuality;
 
 import org.apache.flink.streaming.api.functions.windowing.ProcessWindowFunction;
 import org.apache.flink.streaming.api.windowing.windows.TimeWindow;
@@ -10,6 +11,7 @@ import java.time.Duration;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.TreeMap;
 
 /**
  * The KPI rows of one agent or queue over one window. The window holds every version of every
@@ -20,6 +22,12 @@ import java.util.Map;
  * <p>Averages are over completed interactions; adjusted AHT only over those not excluded (IVR
  * self-service, outside business hours), and an average over nothing is null, never zero. The
  * recording counts are over interactions that require a recording.
+ *
+ * <p>The media metrics come from the sessions' media summaries that ended in the window: {@code
+ * avg_mos} is the mean MOS over all their samples that carry one (each session's average weighted
+ * by its MOS samples), {@code count} the sessions contributing; {@code degradation_incidents} is
+ * the sum of their incidents, {@code count} the media sessions. With no media session both are null
+ * with count 0: nothing was measured, which is not a zero.
  */
 public class KpiWindowFunction
         extends ProcessWindowFunction<KpiInput, KpiWindow, String, TimeWindow> {
@@ -36,19 +44,32 @@ public class KpiWindowFunction
                     "recording_uploaded",
                     "recording_failed",
                     "recording_pending",
-                    "recording_compliance_rate");
+                    "recording_compliance_rate",
+                    "avg_mos",
+                    "degradation_incidents");
 
     @Override
     public void process(
             String key, Context context, Iterable<KpiInput> inputs, Collector<KpiWindow> out) {
         Map<String, InteractionSummary> latest = new HashMap<>();
+        // Sorted: the floating-point sum below must not depend on arrival order.
+        Map<String, SessionQuality> media = new TreeMap<>();
         KpiInput any = null;
         for (KpiInput input : inputs) {
             any = input;
-            latest.merge(
-                    input.summary().interactionId(),
-                    input.summary(),
-                    (a, b) -> a.version() >= b.version() ? a : b);
+            if (input.media() != null) {
+                // Emitted once per session; should a session id end twice, its later end wins,
+                // as in session_quality.
+                media.merge(
+                        input.media().sessionId(),
+                        input.media(),
+                        (a, b) -> a.endedAtMillis() >= b.endedAtMillis() ? a : b);
+            } else {
+                latest.merge(
+                        input.summary().interactionId(),
+                        input.summary(),
+                        (a, b) -> a.version() >= b.version() ? a : b);
+            }
         }
         long interactions = latest.size();
         long completed = 0;
@@ -80,6 +101,19 @@ public class KpiWindowFunction
                 }
             }
         }
+        long mosSessions = 0;
+        long mosSamples = 0;
+        double mosWeighted = 0;
+        long incidents = 0;
+        for (SessionQuality q : media.values()) {
+            if (q.avgMos() != null && q.mosSamples() > 0) {
+                mosSessions++;
+                mosSamples += q.mosSamples();
+                mosWeighted += q.avgMos() * q.mosSamples();
+            }
+            incidents += q.incidents();
+        }
+        long mediaSessions = media.size();
         TimeWindow window = context.window();
         String size = Duration.ofMillis(window.getEnd() - window.getStart()).toString();
         String dimension = any.dimension();
@@ -107,6 +141,11 @@ public class KpiWindowFunction
                 "recording_compliance_rate",
                 required == 0 ? null : (double) uploaded / required,
                 required);
+        emit.row("avg_mos", mosSamples == 0 ? null : mosWeighted / mosSamples, mosSessions);
+        emit.row(
+                "degradation_incidents",
+                mediaSessions == 0 ? null : (double) incidents,
+                mediaSessions);
     }
 
     private static Double average(long totalMs, long count) {

@@ -1,6 +1,7 @@
 package dev.cxq.udf.interaction;
 
 import dev.cxq.udf.rows.LateEvent;
+import dev.cxq.udf.rows.SessionQuality;
 
 import org.apache.flink.api.common.functions.OpenContext;
 import org.apache.flink.api.common.functions.RichMapFunction;
@@ -11,8 +12,8 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 
 /**
  * The {@code late_events} row of a summary that reached its KPI windows after they had closed,
- * counted in {@code cxq.lateKpiInputs}. Its key names the interaction and version, so the same
- * summary reported for both of its dimensions is one row.
+ * counted in {@code cxq.lateKpiInputs}. Its key names the interaction and version (or the media
+ * session and its end), so the same summary reported for both of its dimensions is one row.
  */
 public class LateKpiInputs extends RichMapFunction<KpiInput, LateEvent> {
 
@@ -30,6 +31,15 @@ public class LateKpiInputs extends RichMapFunction<KpiInput, LateEvent> {
     @Override
     public LateEvent map(KpiInput input) throws JsonProcessingException {
         lateKpiInputs.inc();
+        SessionQuality m = input.media();
+        if (m != null) {
+            return new LateEvent(
+                    "session_quality:" + m.sessionId() + ":" + m.endedAtMillis(),
+                    m.sessionId(),
+                    m.endedAtMillis(),
+                    "session_quality",
+                    MAPPER.writeValueAsString(m));
+        }
         InteractionSummary s = input.summary();
         return new LateEvent(
                 "interaction_summary:" + s.interactionId() + ":" + s.version(),

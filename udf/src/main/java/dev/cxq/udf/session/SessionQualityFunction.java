@@ -254,9 +254,11 @@ public class SessionQualityFunction extends EventTimeOrderedFunction<SessionQual
             return new SessionQuality(
                     sessionId,
                     agentId,
+                    queueId,
                     endTime,
                     reason,
                     samples,
+                    mosCount,
                     mosCount == 0 ? null : mosSum / mosCount,
                     minMos,
                     maxPacketLossPct,

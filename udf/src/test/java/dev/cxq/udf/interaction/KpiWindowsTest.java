@@ -2,6 +2,7 @@ package dev.cxq.udf.interaction;
 
 import dev.cxq.udf.OutputTags;
 import dev.cxq.udf.rows.KpiWindow;
+import dev.cxq.udf.rows.SessionQuality;
 
 import org.apache.flink.api.common.typeinfo.Types;
 import org.apache.flink.streaming.api.datastream.SingleOutputStreamOperator;
@@ -99,6 +100,35 @@ class KpiWindowsTest {
                 required ? recording : "not_required");
     }
 
+    /** A session's media summary on queue-1, ended at {@code endSeconds}. */
+    private static SessionQuality media(
+            String session,
+            String agent,
+            long endSeconds,
+            long mosSamples,
+            Double avgMos,
+            int incidents) {
+        return new SessionQuality(
+                session,
+                agent,
+                "queue-1",
+                at(endSeconds),
+                "terminal",
+                mosSamples + 2,
+                mosSamples,
+                avgMos,
+                avgMos,
+                0.1,
+                0,
+                incidents);
+    }
+
+    private void send(SessionQuality m, long recordTimestamp) throws Exception {
+        for (KpiInput input : KpiInput.of(m)) {
+            harness.processElement(new StreamRecord<>(input, recordTimestamp));
+        }
+    }
+
     private void send(InteractionSummary s, long recordTimestamp) throws Exception {
         for (KpiInput input : KpiInput.of(s)) {
             harness.processElement(new StreamRecord<>(input, recordTimestamp));
@@ -126,7 +156,13 @@ class KpiWindowsTest {
 
     /** The row of the window starting at T0 (every summary here ends in the first 5 minutes). */
     private KpiWindow row(String dimension, String id, String size, String metric) {
-        return table().get(dimension + "/" + id + "/" + at(0) + "/" + size + "/" + metric);
+        return row(0, dimension, id, size, metric);
+    }
+
+    private KpiWindow row(
+            long startSeconds, String dimension, String id, String size, String metric) {
+        return table().get(
+                        dimension + "/" + id + "/" + at(startSeconds) + "/" + size + "/" + metric);
     }
 
     @Test
@@ -193,5 +229,79 @@ class KpiWindowsTest {
         assertThat(harness.getSideOutput(OutputTags.LATE_KPI_INPUTS))
                 .extracting(r -> r.getValue().dimension())
                 .containsExactlyInAnyOrder("agent", "queue");
+    }
+
+    @Test
+    void mediaSessionsGiveASampleWeightedAvgMosAndTheirIncidents() throws Exception {
+        send(summary("a", 1, "agent-1", 200, "completed", 180, null, "n"), at(200));
+        // m1: 10 MOS samples averaging 4.0; m2: 30 averaging 2.0, in the next 5 minutes.
+        send(media("m1", "agent-1", 250, 10, 4.0, 1), at(250));
+        send(media("m2", "agent-1", 400, 30, 2.0, 2), at(400));
+        // m3: samples without any MOS; it still had (no) incidents.
+        send(media("m3", "agent-2", 260, 0, null, 0), at(260));
+        // A redelivered media summary counts once.
+        send(media("m1", "agent-1", 250, 10, 4.0, 1), at(250));
+        harness.processWatermark(at(3600));
+
+        KpiWindow hourMos = row("agent", "agent-1", "PT1H", "avg_mos");
+        assertThat(hourMos.value())
+                .as("weighted by MOS samples, not per session (which would be 3.0)")
+                .isEqualTo((10 * 4.0 + 30 * 2.0) / 40);
+        assertThat(hourMos.count()).as("sessions contributing").isEqualTo(2);
+        KpiWindow hourIncidents = row("agent", "agent-1", "PT1H", "degradation_incidents");
+        assertThat(hourIncidents.value()).isEqualTo(3.0);
+        assertThat(hourIncidents.count()).isEqualTo(2);
+        assertThat(row("agent", "agent-1", "PT5M", "avg_mos").value()).isEqualTo(4.0);
+        assertThat(row(300, "agent", "agent-1", "PT5M", "avg_mos").value()).isEqualTo(2.0);
+        assertThat(row(300, "agent", "agent-1", "PT5M", "degradation_incidents").value())
+                .isEqualTo(2.0);
+        // The media-only window still reports its (absent) interactions like any other window.
+        assertThat(row(300, "agent", "agent-1", "PT5M", "interactions_completed").value())
+                .isEqualTo(0.0);
+        assertThat(row(300, "agent", "agent-1", "PT5M", "avg_handle_time_s").value()).isNull();
+        // The interaction's figures are untouched by the media inputs.
+        assertThat(row("agent", "agent-1", "PT1H", "interactions_completed").value())
+                .isEqualTo(1.0);
+        assertThat(row("agent", "agent-1", "PT1H", "avg_handle_time_s").value()).isEqualTo(180.0);
+
+        // The queue sees all three sessions; m3 has no MOS but is a media session.
+        assertThat(row("queue", "queue-1", "PT1H", "avg_mos").value()).isEqualTo(2.5);
+        assertThat(row("queue", "queue-1", "PT1H", "avg_mos").count()).isEqualTo(2);
+        assertThat(row("queue", "queue-1", "PT1H", "degradation_incidents").count()).isEqualTo(3);
+        KpiWindow noMos = row("agent", "agent-2", "PT1H", "avg_mos");
+        assertThat(noMos.value()).as("an average over no MOS is null, not 0").isNull();
+        assertThat(noMos.count()).isZero();
+        KpiWindow zeroIncidents = row("agent", "agent-2", "PT1H", "degradation_incidents");
+        assertThat(zeroIncidents.value()).as("measured, and none").isEqualTo(0.0);
+        assertThat(zeroIncidents.count()).isEqualTo(1);
+    }
+
+    @Test
+    void withoutMediaSessionsTheMediaMetricsAreNullNotZero() throws Exception {
+        send(summary("a", 1, "agent-1", 200, "completed", 180, null, "n"), at(200));
+        harness.processWatermark(at(3600));
+
+        for (String metric : List.of("avg_mos", "degradation_incidents")) {
+            KpiWindow w = row("agent", "agent-1", "PT5M", metric);
+            assertThat(w.value()).as(metric).isNull();
+            assertThat(w.count()).as(metric).isZero();
+        }
+        assertThat(harness.extractOutputValues())
+                .extracting(KpiWindow::metric)
+                .containsOnly(KpiWindowFunction.METRICS.toArray(String[]::new));
+    }
+
+    @Test
+    void mediaSummaryPastTheAllowedLatenessGoesToTheLateOutput() throws Exception {
+        send(media("m1", "agent-1", 60, 10, 4.0, 1), at(60));
+        harness.processWatermark(at(3600 + SLA.toSeconds()));
+        assertThat(row("agent", "agent-1", "PT5M", "avg_mos").value()).isEqualTo(4.0);
+        int written = harness.extractOutputValues().size();
+
+        send(media("m1", "agent-1", 60, 10, 1.0, 1), at(60));
+        assertThat(harness.extractOutputValues()).hasSize(written);
+        assertThat(harness.getSideOutput(OutputTags.LATE_KPI_INPUTS))
+                .extracting(r -> r.getValue().media().sessionId())
+                .containsExactly("m1", "m1");
     }
 }

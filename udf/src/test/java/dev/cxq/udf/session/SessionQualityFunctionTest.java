@@ -62,7 +62,10 @@ class SessionQualityFunctionTest {
 
     private static List<CanonicalEvent> callWithSamples() {
         List<CanonicalEvent> events = new ArrayList<>();
-        events.add(interaction("s1", 0, InteractionState.CONNECTED));
+        CanonicalEvent connected = interaction("s1", 0, InteractionState.CONNECTED);
+        connected.agentId = "agent-1";
+        connected.queueId = "queue-1";
+        events.add(connected);
         for (int i = 1; i <= 12; i++) {
             events.add(sample("s1", 5L * i, i == 6 ? 2.5 : 4.0));
         }
@@ -83,9 +86,12 @@ class SessionQualityFunctionTest {
                 .containsExactly(
                         new SessionQuality(
                                 "s1",
-                                null,
+                                "agent-1",
+                                // The queue comes from the interaction events, for the KPI windows.
+                                "queue-1",
                                 at(61),
                                 "terminal",
+                                12,
                                 12,
                                 (11 * 4.0 + 2.5) / 12,
                                 2.5,
