@@ -106,6 +106,13 @@ public final class CxqMain implements Callable<Integer> {
             description = "Event time without any event after which a session ends.")
     Duration sessionTimeout;
 
+    @Option(
+            names = "--dedup-retention",
+            defaultValue = "48h",
+            converter = DurationConverter.class,
+            description = "How long a seen event_id is remembered, to drop platform redeliveries.")
+    Duration dedupRetention;
+
     public static void main(String[] args) {
         System.exit(run(args));
     }
@@ -159,7 +166,8 @@ public final class CxqMain implements Callable<Integer> {
         conf.set(CoreOptions.DEFAULT_PARALLELISM, parallelism);
         StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment(conf);
 
-        PipelineSettings settings = new PipelineSettings(maxOutOfOrderness, sessionTimeout);
+        PipelineSettings settings =
+                new PipelineSettings(maxOutOfOrderness, sessionTimeout, dedupRetention);
         new CxqPipeline(ReplaySource.of(input), sinks, settings).build(env);
         try {
             env.execute("cxq replay " + input.getFileName());
@@ -198,6 +206,9 @@ public final class CxqMain implements Callable<Integer> {
         }
         if (sessionTimeout.isNegative() || sessionTimeout.isZero()) {
             throw new IllegalArgumentException("--session-timeout must be positive");
+        }
+        if (dedupRetention.isNegative() || dedupRetention.isZero()) {
+            throw new IllegalArgumentException("--dedup-retention must be positive");
         }
     }
 

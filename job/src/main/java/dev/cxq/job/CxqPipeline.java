@@ -2,6 +2,7 @@ package dev.cxq.job;
 
 import dev.cxq.job.sink.CxqSinks;
 import dev.cxq.udf.OutputTags;
+import dev.cxq.udf.dedup.DedupFunction;
 import dev.cxq.udf.model.CanonicalEvent;
 import dev.cxq.udf.model.RawRecord;
 import dev.cxq.udf.parse.ParseFunction;
@@ -19,9 +20,9 @@ import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
  * the tests run the same wiring with different ends.
  *
  * <pre>
- * source ─▶ parse ─┬─▶ watermarks ─▶ keyBy(session_id) ─▶ session quality ─▶ session_quality
- *                  │                                                      └─(late)─▶ late_events
- *                  └─(rejected)────────────────────────────────────────────▶ rejected_events
+ * source ─▶ parse ─┬─▶ watermarks ─▶ keyBy(event_id) ─▶ dedup ─▶ keyBy(session_id) ─▶ session quality ─▶ session_quality
+ *                  │                                                                            └─(late)─▶ late_events
+ *                  └─(rejected)──────────────────────────────────────────────────────────────────────────▶ rejected_events
  * </pre>
  */
 public final class CxqPipeline {
@@ -50,13 +51,22 @@ public final class CxqPipeline {
                 .uid("sink-rejected-events")
                 .name("rejected_events");
 
-        DataStream<CanonicalEvent> events =
+        DataStream<CanonicalEvent> timestamped =
                 parsed.assignTimestampsAndWatermarks(
                                 WatermarkStrategy.<CanonicalEvent>forBoundedOutOfOrderness(
                                                 settings.maxOutOfOrderness())
                                         .withTimestampAssigner((event, previous) -> event.ts))
                         .uid("event-time")
                         .name("Event time and watermarks");
+
+        // Before every per-session function, on its own key: a redelivery is dropped even after
+        // its session's state is gone. Every function below reads these deduplicated events.
+        DataStream<CanonicalEvent> events =
+                timestamped
+                        .keyBy(event -> event.eventId)
+                        .process(new DedupFunction(settings.dedupRetention()))
+                        .uid("dedup-events")
+                        .name("Drop redelivered events");
 
         SingleOutputStreamOperator<SessionQuality> sessionQuality =
                 events.keyBy(event -> event.sessionId)
