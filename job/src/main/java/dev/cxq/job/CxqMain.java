@@ -1,16 +1,22 @@
 package dev.cxq.job;
 
 import dev.cxq.job.db.SchemaMigrations;
+import dev.cxq.job.kafka.KafkaInput;
+import dev.cxq.job.kafka.SigningSecret;
+import dev.cxq.job.kafka.StartingOffsets;
 import dev.cxq.job.sink.CxqSinks;
 import dev.cxq.job.sink.CxqTables;
 import dev.cxq.job.sink.JdbcSinks;
 import dev.cxq.job.sink.JsonLinesSinks;
+import dev.cxq.job.sink.KafkaJsonSink;
 import dev.cxq.job.source.ReplaySource;
 
 import org.apache.flink.api.common.RuntimeExecutionMode;
+import org.apache.flink.configuration.CheckpointingOptions;
 import org.apache.flink.configuration.Configuration;
 import org.apache.flink.configuration.CoreOptions;
 import org.apache.flink.configuration.ExecutionOptions;
+import org.apache.flink.connector.base.DeliveryGuarantee;
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
 
 import org.flywaydb.core.api.FlywayException;
@@ -25,6 +31,9 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Comparator;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
 import java.util.concurrent.Callable;
 import java.util.stream.Stream;
 
@@ -49,9 +58,78 @@ public final class CxqMain implements Callable<Integer> {
 
     @Option(
             names = "--input",
-            required = true,
-            description = "A .jsonl file, or a directory whose *.jsonl files are replayed.")
+            description =
+                    "A .jsonl file, or a directory whose *.jsonl files are replayed."
+                            + " Exactly one of --input and --kafka-bootstrap is required.")
     Path input;
+
+    @Option(
+            names = "--kafka-bootstrap",
+            description =
+                    "Kafka bootstrap servers HOST:PORT[,...]: read the topics instead of files.")
+    String kafkaBootstrap;
+
+    @Option(names = "--kafka-topics", split = ",", description = "Topics to read, comma-separated.")
+    List<String> kafkaTopics;
+
+    @Option(names = "--kafka-group-id", defaultValue = "cxq", description = "Consumer group.")
+    String kafkaGroupId;
+
+    @Option(
+            names = "--starting-offsets",
+            defaultValue = "committed",
+            description =
+                    "earliest, latest, committed (earliest for a new group) or timestamp:MILLIS.")
+    String startingOffsets;
+
+    @Option(
+            names = "--until",
+            description =
+                    "latest: stop once the offsets that were latest at start are read (backfills).")
+    String until;
+
+    @Option(
+            names = "--kafka-property",
+            description =
+                    "A Kafka client property KEY=VALUE for consumers and producers (SASL, TLS, ...);"
+                            + " repeatable. Keep secrets in a JAAS or properties file it points to.")
+    Map<String, String> kafkaProperties = new LinkedHashMap<>();
+
+    @Option(
+            names = "--dead-letter-topic",
+            description = "Also write rejected and late events to this Kafka topic.")
+    String deadLetterTopic;
+
+    @Option(
+            names = "--signing-secret-file",
+            description =
+                    "File holding the HMAC-SHA256 secret of signed payloads. Without it the secret"
+                            + " is read from the environment variable CXQ_SIGNING_SECRET, if set;"
+                            + " without either, payloads are not checked.")
+    Path signingSecretFile;
+
+    @Option(
+            names = "--signature-header",
+            defaultValue = "X-Cxq-Signature",
+            description = "Kafka header carrying the hex HMAC-SHA256 of the record value.")
+    String signatureHeader;
+
+    @Option(
+            names = "--source-idleness",
+            defaultValue = "30s",
+            converter = DurationConverter.class,
+            description =
+                    "A Kafka partition without records for this long stops holding event time back.")
+    Duration sourceIdleness;
+
+    @Option(
+            names = "--checkpoint-interval",
+            defaultValue = "10s",
+            converter = DurationConverter.class,
+            description =
+                    "Checkpoint interval when reading Kafka: offsets and Kafka transactions are"
+                            + " committed with each checkpoint.")
+    Duration checkpointInterval;
 
     @Option(
             names = "--jdbc-url",
@@ -162,31 +240,62 @@ public final class CxqMain implements Callable<Integer> {
         }
 
         Configuration conf = new Configuration();
-        conf.set(ExecutionOptions.RUNTIME_MODE, mode);
         conf.set(CoreOptions.DEFAULT_PARALLELISM, parallelism);
-        StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment(conf);
-
         PipelineSettings settings =
                 new PipelineSettings(maxOutOfOrderness, sessionTimeout, dedupRetention);
-        new CxqPipeline(ReplaySource.of(input), sinks, settings).build(env);
+        CxqPipeline pipeline;
+        String jobName;
+        if (kafkaBootstrap != null) {
+            // Kafka is always read in streaming mode; checkpoints commit offsets and transactions.
+            conf.set(ExecutionOptions.RUNTIME_MODE, RuntimeExecutionMode.STREAMING);
+            conf.set(CheckpointingOptions.CHECKPOINTING_INTERVAL, checkpointInterval);
+            KafkaInput kafka = kafkaInput();
+            pipeline =
+                    new CxqPipeline(kafka.source(), sinks, settings)
+                            .withSourceWatermarks(
+                                    KafkaInput.watermarks(maxOutOfOrderness, sourceIdleness));
+            if (deadLetterTopic != null) {
+                pipeline.withDeadLetters(
+                        KafkaJsonSink.of(
+                                kafkaBootstrap,
+                                deadLetterTopic,
+                                kafkaProperties,
+                                DeliveryGuarantee.AT_LEAST_ONCE,
+                                null));
+            }
+            jobName = "cxq kafka " + String.join(",", kafkaTopics);
+        } else {
+            conf.set(ExecutionOptions.RUNTIME_MODE, mode);
+            pipeline = new CxqPipeline(ReplaySource.of(input), sinks, settings);
+            jobName = "cxq replay " + input.getFileName();
+        }
+        StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment(conf);
+        pipeline.build(env);
         try {
-            env.execute("cxq replay " + input.getFileName());
+            env.execute(jobName);
         } catch (Exception e) {
             System.err.println("cxq: the job failed: " + rootMessage(e));
             LOG.error("The job failed", e);
             return EXIT_JOB_FAILED;
         }
         System.out.println(
-                "cxq: replay of "
-                        + input
+                "cxq: "
+                        + (input != null ? "replay of " + input : "run on " + kafkaTopics)
                         + " committed to "
                         + (jdbcUrl != null ? jdbcUrl : outputDir.toAbsolutePath()));
         return 0;
     }
 
     private void validate() {
-        if (!Files.exists(input)) {
+        if ((input == null) == (kafkaBootstrap == null)) {
+            throw new IllegalArgumentException(
+                    "give exactly one input: --input FILE_OR_DIR or --kafka-bootstrap HOST:PORT");
+        }
+        if (input != null && !Files.exists(input)) {
             throw new IllegalArgumentException("--input does not exist: " + input);
+        }
+        if (kafkaBootstrap != null) {
+            validateKafka();
         }
         if (jdbcUrl != null && !jdbcUrl.startsWith("jdbc:postgresql:")) {
             throw new IllegalArgumentException(
@@ -210,6 +319,52 @@ public final class CxqMain implements Callable<Integer> {
         if (dedupRetention.isNegative() || dedupRetention.isZero()) {
             throw new IllegalArgumentException("--dedup-retention must be positive");
         }
+    }
+
+    private void validateKafka() {
+        if (kafkaTopics == null || kafkaTopics.isEmpty() || kafkaTopics.contains("")) {
+            throw new IllegalArgumentException("--kafka-bootstrap needs --kafka-topics T1[,T2...]");
+        }
+        StartingOffsets.parse(startingOffsets);
+        if (until != null && !until.equals("latest")) {
+            throw new IllegalArgumentException("--until accepts only latest, got: " + until);
+        }
+        if (signingSecretFile != null && !Files.isReadable(signingSecretFile)) {
+            throw new IllegalArgumentException(
+                    "--signing-secret-file is not readable: " + signingSecretFile);
+        }
+        if (sourceIdleness.isNegative() || sourceIdleness.isZero()) {
+            throw new IllegalArgumentException("--source-idleness must be positive");
+        }
+        if (checkpointInterval.compareTo(Duration.ofMillis(10)) < 0) {
+            throw new IllegalArgumentException("--checkpoint-interval must be at least 10ms");
+        }
+    }
+
+    private KafkaInput kafkaInput() {
+        SigningSecret secret = null;
+        if (signingSecretFile != null) {
+            secret = SigningSecret.fromFile(signingSecretFile);
+        } else if (SigningSecret.fromEnv(SigningSecret.DEFAULT_ENV).isPresent()) {
+            secret = SigningSecret.fromEnv(SigningSecret.DEFAULT_ENV);
+        }
+        LOG.info(
+                "Reading Kafka topics {} from {} (group {}, starting offsets {}{}); signatures {}",
+                kafkaTopics,
+                kafkaBootstrap,
+                kafkaGroupId,
+                startingOffsets,
+                until != null ? ", until latest" : "",
+                secret == null ? "not checked" : "checked, header " + signatureHeader);
+        return new KafkaInput(
+                kafkaBootstrap,
+                kafkaTopics,
+                kafkaGroupId,
+                startingOffsets,
+                until != null,
+                kafkaProperties,
+                secret,
+                signatureHeader);
     }
 
     private static RuntimeExecutionMode parseMode(String mode) {

@@ -30,7 +30,7 @@ public final class PayloadDecoder {
      */
     public record Decoded(List<CanonicalEvent> events, String rejectReason) {
 
-        static Decoded rejected(String reason) {
+        public static Decoded rejected(String reason) {
             return new Decoded(List.of(), reason);
         }
 

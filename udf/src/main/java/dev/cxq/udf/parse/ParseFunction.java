@@ -39,7 +39,10 @@ public class ParseFunction extends ProcessFunction<RawRecord, CanonicalEvent> {
 
     @Override
     public void processElement(RawRecord record, Context ctx, Collector<CanonicalEvent> out) {
-        PayloadDecoder.Decoded result = PayloadDecoder.decode(record.payload, record.source);
+        PayloadDecoder.Decoded result =
+                record.rejectReason != null
+                        ? PayloadDecoder.Decoded.rejected(record.rejectReason)
+                        : PayloadDecoder.decode(record.payload, record.source);
         if (result.isValid()) {
             for (CanonicalEvent event : result.events()) {
                 eventsIn.inc();
