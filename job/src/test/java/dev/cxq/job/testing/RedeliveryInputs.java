@@ -18,7 +18,7 @@ public final class RedeliveryInputs {
     private RedeliveryInputs() {}
 
     /** Genesys events of conversation {@code g-1}: raw notifications. */
-    static final List<String> GENESYS =
+    public static final List<String> GENESYS =
             List.of(
                     genesys("customer.start", 1773064800000L, ",\"externalContactId\":\"ec-1\""),
                     genesys("user.start", 1773064810000L, ",\"userId\":\"u-1\""),
