@@ -1,9 +1,18 @@
 package dev.cxq.job;
 
+import dev.cxq.job.sink.KafkaJsonSink;
 import dev.cxq.job.testing.PostgresTestDatabase;
 import dev.cxq.job.testing.RedeliveryInputs;
 import dev.cxq.job.testing.ReplayInputs;
 import dev.cxq.udf.signing.PayloadSignature;
+
+import org.apache.flink.api.common.RuntimeExecutionMode;
+import org.apache.flink.configuration.CheckpointingOptions;
+import org.apache.flink.configuration.Configuration;
+import org.apache.flink.configuration.ExecutionOptions;
+import org.apache.flink.configuration.RestartStrategyOptions;
+import org.apache.flink.connector.base.DeliveryGuarantee;
+import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
 
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.NewTopic;
@@ -21,6 +30,7 @@ import org.apache.kafka.common.test.TestKitNodes;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
 
 import java.nio.charset.StandardCharsets;
@@ -123,6 +133,7 @@ class KafkaITCase {
     }
 
     @Test
+    @Timeout(300)
     void aSignedStreamWithDuplicatesAndAReplayLeavesTheTablesOfOneCleanDelivery() throws Exception {
         Map<String, List<String>> expected;
         try (PostgresTestDatabase db = new PostgresTestDatabase()) {
@@ -194,6 +205,51 @@ class KafkaITCase {
                 assertThat(deadLetters).anyMatch(d -> d.contains("\"source\":\"" + source + "\""));
             }
         }
+    }
+
+    /** A row written by the exactly-once sink (alerts will be written the same way). */
+    public record Transition(String incidentKey, String state) {}
+
+    @Test
+    @Timeout(120)
+    void theExactlyOnceJsonSinkShowsEachRowOnceToAReadCommittedConsumer() throws Exception {
+        String topic = "cxq-alerts";
+        try (Admin admin = Admin.create(Map.of("bootstrap.servers", kafka.bootstrapServers()))) {
+            admin.createTopics(List.of(new NewTopic(topic, 1, (short) 1))).all().get();
+        }
+        List<Transition> rows = new ArrayList<>();
+        for (int i = 0; i < 50; i++) {
+            rows.add(new Transition("incident-" + i, i % 2 == 0 ? "firing" : "resolved"));
+        }
+        Configuration conf = new Configuration();
+        conf.set(ExecutionOptions.RUNTIME_MODE, RuntimeExecutionMode.STREAMING);
+        conf.set(CheckpointingOptions.CHECKPOINTING_INTERVAL, Duration.ofMillis(200));
+        conf.set(RestartStrategyOptions.RESTART_STRATEGY, "none");
+        StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment(conf);
+        env.setParallelism(2);
+        env.fromData(rows)
+                .sinkTo(
+                        KafkaJsonSink.<Transition>of(
+                                kafka.bootstrapServers(),
+                                topic,
+                                Map.of(),
+                                DeliveryGuarantee.EXACTLY_ONCE,
+                                "cxq-it-alerts"))
+                .uid("sink-alerts");
+        env.execute("exactly-once sink");
+
+        List<String> committed = readAll(topic);
+        assertThat(committed)
+                .containsExactlyInAnyOrderElementsOf(
+                        rows.stream()
+                                .map(
+                                        r ->
+                                                "{\"incidentKey\":\""
+                                                        + r.incidentKey()
+                                                        + "\",\"state\":\""
+                                                        + r.state()
+                                                        + "\"}")
+                                .toList());
     }
 
     private static Map<String, String> rejectedReasonBySource(PostgresTestDatabase db)

@@ -39,6 +39,11 @@ public final class KafkaJsonSink {
             DeliveryGuarantee guarantee,
             String transactionalIdPrefix) {
         Properties producer = new Properties();
+        if (guarantee == DeliveryGuarantee.EXACTLY_ONCE) {
+            // The producer's default (1 h) exceeds the broker's default maximum (15 min), which
+            // fails the first transaction. Must exceed checkpoint interval + recovery time.
+            producer.setProperty("transaction.timeout.ms", String.valueOf(15 * 60 * 1000));
+        }
         producer.putAll(producerProperties);
         KafkaSinkBuilder<T> builder =
                 KafkaSink.<T>builder()
