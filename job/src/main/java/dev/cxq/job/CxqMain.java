@@ -1,19 +1,25 @@
 package dev.cxq.job;
 
 import dev.cxq.job.db.SchemaMigrations;
+import dev.cxq.job.kafka.KafkaInput;
+import dev.cxq.job.kafka.SigningSecret;
+import dev.cxq.job.kafka.StartingOffsets;
 import dev.cxq.job.sink.CxqSinks;
 import dev.cxq.job.sink.CxqTables;
 import dev.cxq.job.sink.JdbcSinks;
 import dev.cxq.job.sink.JsonLinesSinks;
+import dev.cxq.job.sink.KafkaJsonSink;
 import dev.cxq.job.sink.webhook.WebhookSettings;
 import dev.cxq.job.source.ReplaySource;
 import dev.cxq.udf.interaction.InteractionSettings;
 import dev.cxq.udf.quality.QualityThresholds;
 
 import org.apache.flink.api.common.RuntimeExecutionMode;
+import org.apache.flink.configuration.CheckpointingOptions;
 import org.apache.flink.configuration.Configuration;
 import org.apache.flink.configuration.CoreOptions;
 import org.apache.flink.configuration.ExecutionOptions;
+import org.apache.flink.connector.base.DeliveryGuarantee;
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
 
 import org.flywaydb.core.api.FlywayException;
@@ -29,6 +35,9 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Comparator;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
 import java.util.concurrent.Callable;
 import java.util.stream.Stream;
 
@@ -53,9 +62,94 @@ public final class CxqMain implements Callable<Integer> {
 
     @Option(
             names = "--input",
-            required = true,
-            description = "A .jsonl file, or a directory whose *.jsonl files are replayed.")
+            description =
+                    "A .jsonl file, or a directory whose *.jsonl files are replayed."
+                            + " Exactly one of --input and --kafka-bootstrap is required.")
     Path input;
+
+    @Option(
+            names = "--kafka-bootstrap",
+            description =
+                    "Kafka bootstrap servers HOST:PORT[,...]: read the topics instead of files.")
+    String kafkaBootstrap;
+
+    @Option(names = "--kafka-topics", split = ",", description = "Topics to read, comma-separated.")
+    List<String> kafkaTopics;
+
+    @Option(names = "--kafka-group-id", defaultValue = "cxq", description = "Consumer group.")
+    String kafkaGroupId;
+
+    @Option(
+            names = "--starting-offsets",
+            defaultValue = "committed",
+            description =
+                    "earliest, latest, committed (earliest for a new group) or timestamp:MILLIS.")
+    String startingOffsets;
+
+    @Option(
+            names = "--until",
+            description =
+                    "latest: stop once the offsets that were latest at start are read (backfills).")
+    String until;
+
+    @Option(
+            names = "--kafka-property",
+            description =
+                    "A Kafka client property KEY=VALUE for consumers and producers (SASL, TLS, ...);"
+                            + " repeatable. Keep secrets in a JAAS or properties file it points to.")
+    Map<String, String> kafkaProperties = new LinkedHashMap<>();
+
+    @Option(
+            names = "--dead-letter-topic",
+            description = "Also write rejected and late events to this Kafka topic.")
+    String deadLetterTopic;
+
+    @Option(
+            names = "--alerts-topic",
+            description =
+                    "Also write every alert transition to this Kafka topic, exactly once"
+                            + " (transactions; read it with isolation.level=read_committed).")
+    String alertsTopic;
+
+    @Option(
+            names = "--transactional-id-prefix",
+            defaultValue = "cxq-alerts",
+            description =
+                    "Prefix of the alerts topic's Kafka transactional ids; unique per job in the"
+                            + " Kafka cluster.")
+    String transactionalIdPrefix;
+
+    @Option(
+            names = "--signing-secret-file",
+            description =
+                    "File holding the HMAC-SHA256 secret of signed payloads. Without it the secret"
+                            + " is read from the environment variable CXQ_SIGNING_SECRET, if set;"
+                            + " without either, payloads are not checked.")
+    Path signingSecretFile;
+
+    @Option(
+            names = "--signature-header",
+            defaultValue = "X-Cxq-Signature",
+            description = "Kafka header carrying the hex HMAC-SHA256 of the record value.")
+    String signatureHeader;
+
+    @Option(
+            names = "--source-idleness",
+            defaultValue = "30s",
+            converter = DurationConverter.class,
+            description =
+                    "A source split (Kafka partition, replayed file) without records for this long"
+                            + " stops holding event time back.")
+    Duration sourceIdleness;
+
+    @Option(
+            names = "--checkpoint-interval",
+            defaultValue = "10s",
+            converter = DurationConverter.class,
+            description =
+                    "Checkpoint interval when reading Kafka: offsets and Kafka transactions are"
+                            + " committed with each checkpoint.")
+    Duration checkpointInterval;
 
     @Option(
             names = "--jdbc-url",
@@ -151,6 +245,13 @@ public final class CxqMain implements Callable<Integer> {
             description = "Silence of a connected session after which a media_gap warning fires.")
     Duration mediaGapAfter;
 
+    @Option(
+            names = "--dedup-retention",
+            defaultValue = "48h",
+            converter = DurationConverter.class,
+            description = "How long a seen event_id is remembered, to drop platform redeliveries.")
+    Duration dedupRetention;
+
     @Mixin WebhookCliOptions webhookOptions = new WebhookCliOptions();
 
     public static void main(String[] args) {
@@ -206,35 +307,74 @@ public final class CxqMain implements Callable<Integer> {
         }
 
         Configuration conf = new Configuration();
-        conf.set(ExecutionOptions.RUNTIME_MODE, mode);
         conf.set(CoreOptions.DEFAULT_PARALLELISM, parallelism);
-        StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment(conf);
-
         PipelineSettings settings =
                 new PipelineSettings(
                         maxOutOfOrderness,
                         sessionTimeout,
                         thresholds,
-                        InteractionSettings.defaults());
-        new CxqPipeline(ReplaySource.of(input), sinks, settings, webhookSettings).build(env);
+                        InteractionSettings.defaults(),
+                        dedupRetention,
+                        sourceIdleness);
+        CxqPipeline pipeline;
+        String jobName;
+        if (kafkaBootstrap != null) {
+            // Kafka is always read in streaming mode; checkpoints commit offsets and transactions.
+            conf.set(ExecutionOptions.RUNTIME_MODE, RuntimeExecutionMode.STREAMING);
+            conf.set(CheckpointingOptions.CHECKPOINTING_INTERVAL, checkpointInterval);
+            KafkaInput kafka = kafkaInput();
+            pipeline = new CxqPipeline(kafka.source(), sinks, settings, webhookSettings);
+            if (alertsTopic != null) {
+                pipeline.withAlertsTopic(
+                        KafkaJsonSink.of(
+                                kafkaBootstrap,
+                                alertsTopic,
+                                kafkaProperties,
+                                DeliveryGuarantee.EXACTLY_ONCE,
+                                transactionalIdPrefix));
+            }
+            if (deadLetterTopic != null) {
+                pipeline.withDeadLetters(
+                        KafkaJsonSink.of(
+                                kafkaBootstrap,
+                                deadLetterTopic,
+                                kafkaProperties,
+                                DeliveryGuarantee.AT_LEAST_ONCE,
+                                null));
+            }
+            jobName = "cxq kafka " + String.join(",", kafkaTopics);
+        } else {
+            conf.set(ExecutionOptions.RUNTIME_MODE, mode);
+            pipeline = new CxqPipeline(ReplaySource.of(input), sinks, settings, webhookSettings);
+            jobName = "cxq replay " + input.getFileName();
+        }
+        StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment(conf);
+        pipeline.build(env);
         try {
-            env.execute("cxq replay " + input.getFileName());
+            env.execute(jobName);
         } catch (Exception e) {
             System.err.println("cxq: the job failed: " + rootMessage(e));
             LOG.error("The job failed", e);
             return EXIT_JOB_FAILED;
         }
         System.out.println(
-                "cxq: replay of "
-                        + input
+                "cxq: "
+                        + (input != null ? "replay of " + input : "run on " + kafkaTopics)
                         + " committed to "
                         + (jdbcUrl != null ? jdbcUrl : outputDir.toAbsolutePath()));
         return 0;
     }
 
     private void validate() {
-        if (!Files.exists(input)) {
+        if ((input == null) == (kafkaBootstrap == null)) {
+            throw new IllegalArgumentException(
+                    "give exactly one input: --input FILE_OR_DIR or --kafka-bootstrap HOST:PORT");
+        }
+        if (input != null && !Files.exists(input)) {
             throw new IllegalArgumentException("--input does not exist: " + input);
+        }
+        if (kafkaBootstrap != null) {
+            validateKafka();
         }
         if (jdbcUrl != null && !jdbcUrl.startsWith("jdbc:postgresql:")) {
             throw new IllegalArgumentException(
@@ -255,6 +395,55 @@ public final class CxqMain implements Callable<Integer> {
         if (sessionTimeout.isNegative() || sessionTimeout.isZero()) {
             throw new IllegalArgumentException("--session-timeout must be positive");
         }
+        if (dedupRetention.isNegative() || dedupRetention.isZero()) {
+            throw new IllegalArgumentException("--dedup-retention must be positive");
+        }
+    }
+
+    private void validateKafka() {
+        if (kafkaTopics == null || kafkaTopics.isEmpty() || kafkaTopics.contains("")) {
+            throw new IllegalArgumentException("--kafka-bootstrap needs --kafka-topics T1[,T2...]");
+        }
+        StartingOffsets.parse(startingOffsets);
+        if (until != null && !until.equals("latest")) {
+            throw new IllegalArgumentException("--until accepts only latest, got: " + until);
+        }
+        if (signingSecretFile != null && !Files.isReadable(signingSecretFile)) {
+            throw new IllegalArgumentException(
+                    "--signing-secret-file is not readable: " + signingSecretFile);
+        }
+        if (sourceIdleness.isNegative() || sourceIdleness.isZero()) {
+            throw new IllegalArgumentException("--source-idleness must be positive");
+        }
+        if (checkpointInterval.compareTo(Duration.ofMillis(10)) < 0) {
+            throw new IllegalArgumentException("--checkpoint-interval must be at least 10ms");
+        }
+    }
+
+    private KafkaInput kafkaInput() {
+        SigningSecret secret = null;
+        if (signingSecretFile != null) {
+            secret = SigningSecret.fromFile(signingSecretFile);
+        } else if (SigningSecret.fromEnv(SigningSecret.DEFAULT_ENV).isPresent()) {
+            secret = SigningSecret.fromEnv(SigningSecret.DEFAULT_ENV);
+        }
+        LOG.info(
+                "Reading Kafka topics {} from {} (group {}, starting offsets {}{}); signatures {}",
+                kafkaTopics,
+                kafkaBootstrap,
+                kafkaGroupId,
+                startingOffsets,
+                until != null ? ", until latest" : "",
+                secret == null ? "not checked" : "checked, header " + signatureHeader);
+        return new KafkaInput(
+                kafkaBootstrap,
+                kafkaTopics,
+                kafkaGroupId,
+                startingOffsets,
+                until != null,
+                kafkaProperties,
+                secret,
+                signatureHeader);
     }
 
     private QualityThresholds qualityThresholds() {

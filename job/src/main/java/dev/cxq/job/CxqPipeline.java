@@ -1,12 +1,15 @@
 package dev.cxq.job;
 
 import dev.cxq.job.sink.CxqSinks;
+import dev.cxq.job.sink.DeadLetter;
 import dev.cxq.job.sink.webhook.AlertWebhookMessage;
 import dev.cxq.job.sink.webhook.WebhookEndpoint;
 import dev.cxq.job.sink.webhook.WebhookMessage;
 import dev.cxq.job.sink.webhook.WebhookSettings;
 import dev.cxq.job.sink.webhook.WebhookSink;
+import dev.cxq.job.source.SourceWatermarks;
 import dev.cxq.udf.OutputTags;
+import dev.cxq.udf.dedup.DedupFunction;
 import dev.cxq.udf.interaction.FcrFunction;
 import dev.cxq.udf.interaction.InteractionEndWindows;
 import dev.cxq.udf.interaction.InteractionFunction;
@@ -22,11 +25,12 @@ import dev.cxq.udf.model.RawRecord;
 import dev.cxq.udf.parse.ParseFunction;
 import dev.cxq.udf.rows.ComputedMetric;
 import dev.cxq.udf.rows.KpiWindow;
+import dev.cxq.udf.rows.LateEvent;
 import dev.cxq.udf.rows.QualityAlert;
 import dev.cxq.udf.rows.SessionQuality;
 import dev.cxq.udf.session.SessionQualityFunction;
 
-import org.apache.flink.api.common.eventtime.WatermarkStrategy;
+import org.apache.flink.api.connector.sink2.Sink;
 import org.apache.flink.api.connector.source.Source;
 import org.apache.flink.streaming.api.datastream.DataStream;
 import org.apache.flink.streaming.api.datastream.SingleOutputStreamOperator;
@@ -40,22 +44,32 @@ import java.util.List;
  * the tests run the same wiring with different ends.
  *
  * <pre>
- * source ─▶ parse ─┬─▶ watermarks ─▶ keyBy(session_id) ─▶ session quality ─▶ session_quality
- *                  │                                                      ├─(alerts)─▶ quality_alerts
- *                  │                                                      ├─(late)─▶ late_events
- *                  │                                                      └─(media)─┐
- *                  │             └─▶ keyBy(session_id) ─▶ interactions ─┬─▶ computed_metrics
- *                  │                     keyBy(customer_id) ─▶ fcr ◀──────────┤  │
- *                  │                     keyBy(agent|queue) ─▶ kpi windows ◀──┴──┘
- *                  └─(rejected)────────────────────────────────────────────▶ rejected_events
+ * source+watermarks ─▶ parse ─┬─▶ keyBy(event_id) ─▶ dedup ─┬─▶ keyBy(session_id) ─▶ session quality ─▶ session_quality
+ *                  │                                           │        ├─(alerts)─▶ quality_alerts, webhooks
+ *                  │                                           │        └─(media)──────────────────────────┐
+ *                  │                                           └─▶ keyBy(session_id) ─▶ interactions ─┬─▶ computed_metrics
+ *                  │                                                  keyBy(customer_id) ─▶ fcr ◀─────┤   │
+ *                  │                                                  keyBy(agent|queue) ─▶ kpi windows ◀─┴───┘
+ *                  ├─(rejected)─────────────────────────────────────────────────────────────▶ rejected_events
+ *                  └─ late events of every keyed operator ──────────────────────────────────▶ late_events
  * </pre>
  */
 public final class CxqPipeline {
+
+    /** KPI window sizes of the contract. */
+    private static final List<Duration> KPI_WINDOW_SIZES =
+            List.of(Duration.ofMinutes(5), Duration.ofHours(1));
 
     private final Source<RawRecord, ?, ?> source;
     private final CxqSinks sinks;
     private final PipelineSettings settings;
     private final WebhookSettings webhooks;
+
+    /** Where rejected and late events are also written, or null. */
+    private Sink<DeadLetter> deadLetters;
+
+    /** Where alert transitions are also written (the alerts topic), or null. */
+    private Sink<QualityAlert> alertsTopic;
 
     public CxqPipeline(
             Source<RawRecord, ?, ?> source,
@@ -68,10 +82,26 @@ public final class CxqPipeline {
         this.webhooks = webhooks;
     }
 
+    /** Also writes rejected and late events to {@code sink} (the dead-letter topic). */
+    public CxqPipeline withDeadLetters(Sink<DeadLetter> sink) {
+        this.deadLetters = sink;
+        return this;
+    }
+
+    /** Also writes every alert transition to {@code sink} (the alerts topic). */
+    public CxqPipeline withAlertsTopic(Sink<QualityAlert> sink) {
+        this.alertsTopic = sink;
+        return this;
+    }
+
     /** Adds the topology to {@code env}; the caller executes it. */
     public void build(StreamExecutionEnvironment env) {
         DataStream<RawRecord> raw =
-                env.fromSource(source, WatermarkStrategy.noWatermarks(), "Input records")
+                env.fromSource(
+                                source,
+                                SourceWatermarks.of(
+                                        settings.maxOutOfOrderness(), settings.sourceIdleness()),
+                                "Input records")
                         .uid("input-records");
 
         SingleOutputStreamOperator<CanonicalEvent> parsed =
@@ -82,13 +112,13 @@ public final class CxqPipeline {
                 .uid("sink-rejected-events")
                 .name("rejected_events");
 
+        // Before every per-session function, on its own key: a redelivery is dropped even after
+        // its session's state is gone. Every function below reads these deduplicated events.
         DataStream<CanonicalEvent> events =
-                parsed.assignTimestampsAndWatermarks(
-                                WatermarkStrategy.<CanonicalEvent>forBoundedOutOfOrderness(
-                                                settings.maxOutOfOrderness())
-                                        .withTimestampAssigner((event, previous) -> event.ts))
-                        .uid("event-time")
-                        .name("Event time and watermarks");
+                parsed.keyBy(event -> event.eventId)
+                        .process(new DedupFunction(settings.dedupRetention()))
+                        .uid("dedup-events")
+                        .name("Drop redelivered events");
 
         SingleOutputStreamOperator<SessionQuality> sessionQuality =
                 events.keyBy(event -> event.sessionId)
@@ -107,14 +137,30 @@ public final class CxqPipeline {
         DataStream<QualityAlert> alerts = sessionQuality.getSideOutput(OutputTags.QUALITY_ALERTS);
         alerts.sinkTo(sinks.qualityAlerts()).uid("sink-quality-alerts").name("quality_alerts");
         buildAlertWebhooks(alerts);
+        if (alertsTopic != null) {
+            alerts.sinkTo(alertsTopic).uid("sink-alerts-topic").name("Alerts topic");
+        }
 
-        sessionQuality
-                .getSideOutput(OutputTags.LATE_EVENTS)
-                .sinkTo(sinks.lateEvents())
-                .uid("sink-late-events")
-                .name("late_events");
+        DataStream<LateEvent> interactionLateEvents = buildInteractions(events, sessionQuality);
 
-        buildInteractions(events, sessionQuality);
+        DataStream<LateEvent> lateEvents =
+                sessionQuality.getSideOutput(OutputTags.LATE_EVENTS).union(interactionLateEvents);
+        lateEvents.sinkTo(sinks.lateEvents()).uid("sink-late-events").name("late_events");
+
+        if (deadLetters != null) {
+            parsed.getSideOutput(OutputTags.REJECTED_EVENTS)
+                    .map(DeadLetter::rejected)
+                    .uid("dead-letter-rejected")
+                    .name("Rejected as dead letters")
+                    .union(
+                            lateEvents
+                                    .map(DeadLetter::late)
+                                    .uid("dead-letter-late")
+                                    .name("Late as dead letters"))
+                    .sinkTo(deadLetters)
+                    .uid("sink-dead-letters")
+                    .name("Dead-letter topic");
+        }
     }
 
     /** One sink per endpoint; its uid derives from the URL so a savepoint survives reordering. */
@@ -136,11 +182,8 @@ public final class CxqPipeline {
         }
     }
 
-    /** KPI window sizes of the contract. */
-    private static final List<Duration> KPI_WINDOW_SIZES =
-            List.of(Duration.ofMinutes(5), Duration.ofHours(1));
-
-    private void buildInteractions(
+    /** The interaction side; returns its late events (interaction events and KPI inputs). */
+    private DataStream<LateEvent> buildInteractions(
             DataStream<CanonicalEvent> events, DataStream<SessionQuality> sessionQuality) {
         InteractionSettings rules = settings.interaction();
         SingleOutputStreamOperator<InteractionSummary> interactions =
@@ -148,12 +191,6 @@ public final class CxqPipeline {
                         .process(new InteractionFunction(rules))
                         .uid("interactions")
                         .name("Interaction lifecycle");
-
-        interactions
-                .getSideOutput(OutputTags.LATE_EVENTS)
-                .sinkTo(sinks.lateEvents())
-                .uid("sink-late-interaction-events")
-                .name("late_events (interactions)");
 
         DataStream<ComputedMetric> interactionMetrics =
                 interactions
@@ -201,12 +238,11 @@ public final class CxqPipeline {
 
         kpis.sinkTo(sinks.kpiWindows()).uid("sink-kpi-windows").name("kpi_windows");
 
-        kpis.getSideOutput(OutputTags.LATE_KPI_INPUTS)
-                .map(new LateKpiInputs())
-                .uid("late-kpi-inputs")
-                .name("Late KPI inputs")
-                .sinkTo(sinks.lateEvents())
-                .uid("sink-late-kpi-inputs")
-                .name("late_events (KPI windows)");
+        DataStream<LateEvent> lateKpiInputs =
+                kpis.getSideOutput(OutputTags.LATE_KPI_INPUTS)
+                        .map(new LateKpiInputs())
+                        .uid("late-kpi-inputs")
+                        .name("Late KPI inputs");
+        return interactions.getSideOutput(OutputTags.LATE_EVENTS).union(lateKpiInputs);
     }
 }

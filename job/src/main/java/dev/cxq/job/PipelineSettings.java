@@ -14,12 +14,18 @@ import java.time.Duration;
  * @param sessionInactivityTimeout event time without any event after which a session ends
  * @param qualityThresholds the media-quality detection rules
  * @param interaction the interaction metrics' rules (business hours, zones, SLA, timeouts)
+ * @param dedupRetention how long (processing time) a seen event id is remembered to drop
+ *     redeliveries
+ * @param sourceIdleness after how long without records a source split (Kafka partition, file) stops
+ *     holding the watermark back
  */
 public record PipelineSettings(
         Duration maxOutOfOrderness,
         Duration sessionInactivityTimeout,
         QualityThresholds qualityThresholds,
-        InteractionSettings interaction)
+        InteractionSettings interaction,
+        Duration dedupRetention,
+        Duration sourceIdleness)
         implements Serializable {
 
     public static PipelineSettings defaults() {
@@ -27,6 +33,8 @@ public record PipelineSettings(
                 Duration.ofSeconds(10),
                 Duration.ofMinutes(30),
                 QualityThresholds.defaults(),
-                InteractionSettings.defaults());
+                InteractionSettings.defaults(),
+                Duration.ofHours(48),
+                Duration.ofSeconds(30));
     }
 }

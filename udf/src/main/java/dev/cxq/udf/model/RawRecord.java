@@ -15,6 +15,12 @@ public class RawRecord {
     /** The record as received, decoded as UTF-8. */
     public String payload;
 
+    /**
+     * Set when the source already refused the record (e.g. {@code bad_signature}); the parser then
+     * rejects it with this reason without reading it.
+     */
+    public String rejectReason;
+
     public RawRecord() {}
 
     public RawRecord(String source, String payload) {
@@ -26,7 +32,8 @@ public class RawRecord {
     public boolean equals(Object o) {
         return o instanceof RawRecord other
                 && Objects.equals(source, other.source)
-                && Objects.equals(payload, other.payload);
+                && Objects.equals(payload, other.payload)
+                && Objects.equals(rejectReason, other.rejectReason);
     }
 
     @Override

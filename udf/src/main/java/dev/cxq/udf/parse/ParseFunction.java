@@ -1,6 +1,7 @@
 package dev.cxq.udf.parse;
 
 import dev.cxq.udf.OutputTags;
+import dev.cxq.udf.adapter.PayloadDecoder;
 import dev.cxq.udf.internal.Hashing;
 import dev.cxq.udf.model.CanonicalEvent;
 import dev.cxq.udf.model.RawRecord;
@@ -16,7 +17,8 @@ import java.util.HashMap;
 import java.util.Map;
 
 /**
- * Turns raw records into canonical events. Valid events go to the main output; every other record
+ * Turns raw records of any accepted shape (canonical, Genesys Cloud, NICE CXone; see {@link
+ * PayloadDecoder}) into canonical events. Valid events go to the main output; every other record
  * goes to {@link OutputTags#REJECTED_EVENTS} with its reason and is counted in {@code
  * cxq.events.rejected} (one counter per reason code). Bad input never throws.
  */
@@ -37,10 +39,15 @@ public class ParseFunction extends ProcessFunction<RawRecord, CanonicalEvent> {
 
     @Override
     public void processElement(RawRecord record, Context ctx, Collector<CanonicalEvent> out) {
-        ParseResult result = CanonicalEventParser.parse(record.payload, record.source);
+        PayloadDecoder.Decoded result =
+                record.rejectReason != null
+                        ? PayloadDecoder.Decoded.rejected(record.rejectReason)
+                        : PayloadDecoder.decode(record.payload, record.source);
         if (result.isValid()) {
-            eventsIn.inc();
-            out.collect(result.event());
+            for (CanonicalEvent event : result.events()) {
+                eventsIn.inc();
+                out.collect(event);
+            }
         } else {
             rejectedByReason
                     .computeIfAbsent(

@@ -64,4 +64,31 @@ class ParseFunctionTest {
         RejectedEvent row = ParseFunction.rejection(new RawRecord("f:1", payload), "invalid_json");
         assertThat(row.payload()).hasSize(RejectedEvent.MAX_PAYLOAD_CHARS);
     }
+
+    @Test
+    void platformPayloadsYieldTheirEventsAndSourceRejectionsAreKept() throws Exception {
+        try (OneInputStreamOperatorTestHarness<RawRecord, CanonicalEvent> harness =
+                new OneInputStreamOperatorTestHarness<>(
+                        new ProcessOperator<>(new ParseFunction()))) {
+            harness.open();
+            String niceContact =
+                    "{\"contactId\":7,\"contactStart\":\"2026-03-09T14:00:00Z\","
+                            + "\"agentSeconds\":60,\"abandoned\":false}";
+            RawRecord forged = new RawRecord("events/0/3", niceContact);
+            forged.rejectReason = "bad_signature";
+            harness.processElement(new StreamRecord<>(new RawRecord("events/0/2", niceContact)));
+            harness.processElement(new StreamRecord<>(forged));
+
+            assertThat(harness.extractOutputValues())
+                    .extracting(e -> e.eventId)
+                    .containsExactly("nice:7:queued", "nice:7:completed");
+            assertThat(harness.getSideOutput(OutputTags.REJECTED_EVENTS))
+                    .singleElement()
+                    .satisfies(
+                            r -> {
+                                assertThat(r.getValue().reason()).isEqualTo("bad_signature");
+                                assertThat(r.getValue().source()).isEqualTo("events/0/3");
+                            });
+        }
+    }
 }

@@ -1,0 +1,35 @@
+package dev.cxq.job.source;
+
+import dev.cxq.udf.adapter.PayloadDecoder;
+import dev.cxq.udf.model.CanonicalEvent;
+import dev.cxq.udf.model.RawRecord;
+
+import org.apache.flink.api.common.eventtime.SerializableTimestampAssigner;
+
+/**
+ * The event time of a raw record, for the watermarks generated in the source (per Kafka partition,
+ * per replayed file): the earliest {@code ts} among the events the record decodes to (a NICE
+ * contact record yields two). Taking the earliest keeps the watermark from overtaking any of them,
+ * whichever source the record came from. A record that will be rejected gets {@link
+ * Long#MIN_VALUE}, which never advances the watermark.
+ *
+ * <p>This reads the payload a second time (the parser reads it again after the source); the price
+ * of watermarks per split, which the source can only generate from what it emits.
+ */
+public class RawRecordEventTime implements SerializableTimestampAssigner<RawRecord> {
+
+    private static final long serialVersionUID = 1L;
+
+    @Override
+    public long extractTimestamp(RawRecord record, long recordTimestamp) {
+        if (record.rejectReason != null) {
+            return Long.MIN_VALUE;
+        }
+        PayloadDecoder.Decoded decoded = PayloadDecoder.decode(record.payload, record.source);
+        long earliest = Long.MIN_VALUE;
+        for (CanonicalEvent event : decoded.events()) {
+            earliest = earliest == Long.MIN_VALUE ? event.ts : Math.min(earliest, event.ts);
+        }
+        return earliest;
+    }
+}

@@ -1,0 +1,26 @@
+package dev.cxq.job.source;
+
+import dev.cxq.udf.model.RawRecord;
+
+import org.apache.flink.api.common.eventtime.WatermarkStrategy;
+
+import java.time.Duration;
+
+/** The one watermark rule of every cxq source. */
+public final class SourceWatermarks {
+
+    private SourceWatermarks() {}
+
+    /**
+     * Watermarks generated inside the source, per split (Kafka partition, replayed file), from the
+     * earliest event time of each record: a split that is behind (catching up, or slower) holds the
+     * watermark back instead of having its events declared late by a faster neighbour; an idle
+     * split stops counting after {@code idleness}, so a quiet partition does not stall event time.
+     * The same rule for Kafka and files keeps their results identical.
+     */
+    public static WatermarkStrategy<RawRecord> of(Duration maxOutOfOrderness, Duration idleness) {
+        return WatermarkStrategy.<RawRecord>forBoundedOutOfOrderness(maxOutOfOrderness)
+                .withTimestampAssigner(new RawRecordEventTime())
+                .withIdleness(idleness);
+    }
+}

@@ -1,0 +1,86 @@
+package dev.cxq.job;
+
+import dev.cxq.job.testing.PostgresTestDatabase;
+import dev.cxq.job.testing.RedeliveryInputs;
+
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/**
+ * A redelivery storm (every event again, Genesys events through the other envelope, some a third
+ * time, all after their sessions ended) replayed into PostgreSQL leaves exactly the tables of the
+ * clean delivery.
+ */
+class RedeliveryITCase {
+
+    /**
+     * The record position ({@code source}) and the key derived from it differ between the two
+     * files; received_at is wall-clock.
+     */
+    private static final Set<String> POSITION_COLUMNS =
+            Set.of("source", "event_key", "received_at");
+
+    @TempDir static Path dir;
+    private static Path clean;
+    private static Path storm;
+
+    @BeforeAll
+    static void writeInputs() throws Exception {
+        clean = dir.resolve("clean.jsonl");
+        storm = dir.resolve("storm.jsonl");
+        RedeliveryInputs.writeClean(clean, 6, 12);
+        RedeliveryInputs.writeStorm(clean, storm);
+        assertThat(Files.readAllLines(storm).size())
+                .isGreaterThan(2 * Files.readAllLines(clean).size() - 20);
+    }
+
+    private static Map<String, List<String>> replay(Path input, String mode, String parallelism)
+            throws Exception {
+        try (PostgresTestDatabase db = new PostgresTestDatabase()) {
+            int exit =
+                    CxqMain.run(
+                            "--input",
+                            input.toString(),
+                            "--jdbc-url",
+                            db.url(),
+                            "--jdbc-user",
+                            PostgresTestDatabase.USER,
+                            "--execution-mode",
+                            mode,
+                            "--parallelism",
+                            parallelism);
+            assertThat(exit).as("exit code").isZero();
+            return db.snapshot(POSITION_COLUMNS);
+        }
+    }
+
+    @Test
+    void aRedeliveryStormLeavesTheTablesOfTheCleanDeliveryInEveryModeAndParallelism()
+            throws Exception {
+        Map<String, List<String>> expected = replay(clean, "batch", "1");
+        // The canonical sessions and the NICE contact (its call-quality samples) made it in. The
+        // Genesys conversation has no media samples: its interaction events reach the
+        // interaction tables.
+        assertThat(expected.get("session_quality"))
+                .hasSize(7)
+                .anyMatch(
+                        row -> row.startsWith("{session_id=900001,") && row.contains("samples=2"));
+
+        for (String mode : List.of("batch", "streaming")) {
+            for (String parallelism : List.of("1", "2")) {
+                assertThat(replay(storm, mode, parallelism))
+                        .as("storm, %s at parallelism %s", mode, parallelism)
+                        .isEqualTo(expected);
+            }
+        }
+    }
+}

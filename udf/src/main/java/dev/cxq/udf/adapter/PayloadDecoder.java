@@ -1,0 +1,78 @@
+package dev.cxq.udf.adapter;
+
+import dev.cxq.udf.model.CanonicalEvent;
+import dev.cxq.udf.model.Platform;
+import dev.cxq.udf.parse.CanonicalEventParser;
+import dev.cxq.udf.parse.Json;
+import dev.cxq.udf.parse.ParseResult;
+import dev.cxq.udf.parse.RejectedRecordException;
+
+import com.fasterxml.jackson.databind.JsonNode;
+
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * Turns one input record of any accepted shape into canonical events: reads the JSON once, detects
+ * the {@link PayloadShape}, lets the platform adapter translate it into canonical JSON and
+ * validates that with {@link CanonicalEventParser}, so adapted events obey exactly the contract's
+ * rules. A record yields its events, or one reason; never an exception.
+ */
+public final class PayloadDecoder {
+
+    private PayloadDecoder() {}
+
+    /**
+     * The outcome for one record.
+     *
+     * @param events the valid events (empty when rejected)
+     * @param rejectReason the reason code, when the record is rejected as a whole
+     */
+    public record Decoded(List<CanonicalEvent> events, String rejectReason) {
+
+        public static Decoded rejected(String reason) {
+            return new Decoded(List.of(), reason);
+        }
+
+        public boolean isValid() {
+            return rejectReason == null;
+        }
+    }
+
+    public static Decoded decode(String payload, String source) {
+        try {
+            JsonNode root = Json.readTree(payload);
+            PayloadShape shape = PayloadShape.detect(root);
+            List<? extends JsonNode> canonical =
+                    switch (shape) {
+                        case CANONICAL -> List.of(root);
+                        case GENESYS_NOTIFICATION -> List.of(GenesysAdapter.fromNotification(root));
+                        case GENESYS_EVENTBRIDGE -> List.of(GenesysAdapter.fromEventBridge(root));
+                        case NICE_CONTACT -> NiceAdapter.fromContact(root);
+                        case NICE_CALL_QUALITY -> List.of(NiceAdapter.fromCallQuality(root));
+                    };
+            Platform platform = platformOf(shape);
+            List<CanonicalEvent> events = new ArrayList<>(canonical.size());
+            for (JsonNode node : canonical) {
+                ParseResult result = CanonicalEventParser.parse(node, source);
+                if (!result.isValid()) {
+                    // All or nothing: half a NICE contact would skew its interaction metrics.
+                    return Decoded.rejected(result.rejectReason());
+                }
+                result.event().platform = platform;
+                events.add(result.event());
+            }
+            return new Decoded(events, null);
+        } catch (RejectedRecordException e) {
+            return Decoded.rejected(e.reason());
+        }
+    }
+
+    private static Platform platformOf(PayloadShape shape) {
+        return switch (shape) {
+            case CANONICAL -> Platform.CANONICAL;
+            case GENESYS_NOTIFICATION, GENESYS_EVENTBRIDGE -> Platform.GENESYS;
+            case NICE_CONTACT, NICE_CALL_QUALITY -> Platform.NICE;
+        };
+    }
+}

@@ -1,0 +1,142 @@
+package dev.cxq.udf.dedup;
+
+import dev.cxq.udf.OutputTags;
+import dev.cxq.udf.model.CanonicalEvent;
+import dev.cxq.udf.model.InteractionState;
+import dev.cxq.udf.quality.QualityThresholds;
+import dev.cxq.udf.rows.SessionQuality;
+import dev.cxq.udf.session.SessionQualityFunction;
+
+import org.apache.flink.api.common.typeinfo.Types;
+import org.apache.flink.streaming.api.operators.KeyedProcessOperator;
+import org.apache.flink.streaming.api.watermark.Watermark;
+import org.apache.flink.streaming.runtime.streamrecord.StreamRecord;
+import org.apache.flink.streaming.util.KeyedOneInputStreamOperatorTestHarness;
+
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+
+import static dev.cxq.udf.testing.Events.at;
+import static dev.cxq.udf.testing.Events.interaction;
+import static dev.cxq.udf.testing.Events.sample;
+import static org.assertj.core.api.Assertions.assertThat;
+
+class DedupFunctionTest {
+
+    private static final Duration RETENTION = Duration.ofHours(48);
+
+    private KeyedOneInputStreamOperatorTestHarness<String, CanonicalEvent, CanonicalEvent> dedup;
+
+    @BeforeEach
+    void setUp() throws Exception {
+        dedup = dedupHarness();
+    }
+
+    @AfterEach
+    void tearDown() throws Exception {
+        dedup.close();
+    }
+
+    private static KeyedOneInputStreamOperatorTestHarness<String, CanonicalEvent, CanonicalEvent>
+            dedupHarness() throws Exception {
+        KeyedOneInputStreamOperatorTestHarness<String, CanonicalEvent, CanonicalEvent> harness =
+                new KeyedOneInputStreamOperatorTestHarness<>(
+                        new KeyedProcessOperator<>(new DedupFunction(RETENTION)),
+                        e -> e.eventId,
+                        Types.STRING);
+        harness.open();
+        return harness;
+    }
+
+    /** Sends an event and returns what the dedup forwarded for it. */
+    private List<CanonicalEvent> send(CanonicalEvent e) throws Exception {
+        int before = dedup.extractOutputValues().size();
+        dedup.processElement(new StreamRecord<>(e, e.ts));
+        List<CanonicalEvent> all = dedup.extractOutputValues();
+        return all.subList(before, all.size());
+    }
+
+    @Test
+    void forwardsTheFirstDeliveryAndDropsRedeliveries() throws Exception {
+        CanonicalEvent first = sample("s1", 5);
+        CanonicalEvent redelivered = sample("s1", 5);
+        redelivered.source = "topic/1/99";
+
+        assertThat(send(first)).containsExactly(first);
+        assertThat(send(redelivered)).isEmpty();
+        assertThat(send(sample("s1", 10))).hasSize(1);
+        assertThat(send(sample("s1", 5))).isEmpty();
+        // One flag per distinct id, nothing per duplicate.
+        assertThat(dedup.numKeyedStateEntries()).isEqualTo(2);
+    }
+
+    @Test
+    void remembersAnIdForTheRetentionCountedFromItsFirstDelivery() throws Exception {
+        long hour = Duration.ofHours(1).toMillis();
+        dedup.setStateTtlProcessingTime(0);
+        assertThat(send(sample("s1", 5))).hasSize(1);
+
+        // A duplicate inside the window is dropped and does not extend it.
+        dedup.setStateTtlProcessingTime(47 * hour);
+        assertThat(send(sample("s1", 5))).isEmpty();
+        dedup.setStateTtlProcessingTime(48 * hour - 1);
+        assertThat(send(sample("s1", 5))).isEmpty();
+
+        // Past the retention the id is forgotten: state stays bounded.
+        dedup.setStateTtlProcessingTime(48 * hour + 1);
+        assertThat(send(sample("s1", 5))).hasSize(1);
+    }
+
+    @Test
+    void aReplayAfterTheSessionEndedAndItsStateWasClearedChangesNothing() throws Exception {
+        List<CanonicalEvent> call = new ArrayList<>();
+        call.add(interaction("s1", 0, InteractionState.CONNECTED));
+        for (int i = 1; i <= 6; i++) {
+            call.add(sample("s1", 5L * i, i % 2 == 0 ? 3.0 : 4.2));
+        }
+        call.add(interaction("s1", 40, InteractionState.COMPLETED));
+
+        try (KeyedOneInputStreamOperatorTestHarness<String, CanonicalEvent, SessionQuality>
+                session =
+                        new KeyedOneInputStreamOperatorTestHarness<>(
+                                new KeyedProcessOperator<>(
+                                        new SessionQualityFunction(
+                                                Duration.ofMinutes(30),
+                                                QualityThresholds.defaults())),
+                                e -> e.sessionId,
+                                Types.STRING)) {
+            session.open();
+            for (CanonicalEvent e : call) {
+                for (CanonicalEvent forwarded : send(e)) {
+                    session.processElement(new StreamRecord<>(forwarded, forwarded.ts));
+                }
+            }
+            // Past the end marker's expiry (30 min after the end) nothing is left of the session.
+            session.processWatermark(new Watermark(at(40 + 1800 + 60)));
+            List<SessionQuality> afterCall = session.extractOutputValues();
+            assertThat(afterCall).hasSize(1);
+            assertThat(session.numKeyedStateEntries()).isZero();
+
+            // The platform replays the whole call later: without the dedup every event would reach
+            // the session function again and land in late_events.
+            for (CanonicalEvent e : call) {
+                assertThat(send(e)).isEmpty();
+            }
+            session.processWatermark(new Watermark(at(7200)));
+            assertThat(session.extractOutputValues()).isEqualTo(afterCall);
+            assertThat(session.getSideOutput(OutputTags.LATE_EVENTS)).isNull();
+            assertThat(session.numKeyedStateEntries()).isZero();
+        }
+    }
+
+    @Test
+    void refusesANonPositiveRetention() {
+        org.assertj.core.api.Assertions.assertThatThrownBy(() -> new DedupFunction(Duration.ZERO))
+                .isInstanceOf(IllegalArgumentException.class);
+    }
+}
