@@ -9,6 +9,7 @@ import dev.cxq.job.sink.CxqTables;
 import dev.cxq.job.sink.JdbcSinks;
 import dev.cxq.job.sink.JsonLinesSinks;
 import dev.cxq.job.sink.KafkaJsonSink;
+import dev.cxq.job.sink.webhook.JsonLinesDeliveryLog;
 import dev.cxq.job.sink.webhook.WebhookSettings;
 import dev.cxq.job.source.ReplaySource;
 import dev.cxq.udf.interaction.InteractionSettings;
@@ -34,6 +35,7 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -475,8 +477,11 @@ public final class CxqMain implements Callable<Integer> {
      * Removes the table directories of a previous file-mode run, so its part files do not linger.
      */
     private static void clearTableDirectories(Path outputDir) throws IOException {
-        for (var table : CxqTables.ALL) {
-            Path dir = outputDir.resolve(table.name());
+        List<String> tables = new ArrayList<>();
+        CxqTables.ALL.forEach(table -> tables.add(table.name()));
+        tables.add(JsonLinesDeliveryLog.TABLE);
+        for (String table : tables) {
+            Path dir = outputDir.resolve(table);
             if (Files.isDirectory(dir)) {
                 try (Stream<Path> walk = Files.walk(dir)) {
                     for (Path p : walk.sorted(Comparator.reverseOrder()).toList()) {
