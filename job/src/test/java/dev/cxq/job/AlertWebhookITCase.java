@@ -103,21 +103,14 @@ class AlertWebhookITCase {
         String url = "http://127.0.0.1:" + server.getAddress().getPort() + "/hooks/cxq";
 
         try (PostgresTestDatabase db = new PostgresTestDatabase()) {
-            int exit =
-                    CxqMain.run(
-                            "--input",
-                            input.toString(),
-                            "--jdbc-url",
-                            db.url(),
-                            "--jdbc-user",
-                            PostgresTestDatabase.USER,
-                            "--webhook-url",
-                            url,
-                            "--webhook-secret-file",
-                            secretFile.toString(),
-                            "--environment",
-                            "ci");
-            assertThat(exit).isZero();
+            db.replay(
+                    input,
+                    "--webhook-url",
+                    url,
+                    "--webhook-secret-file",
+                    secretFile.toString(),
+                    "--environment",
+                    "ci");
 
             Set<String> expectedKeys = new HashSet<>();
             try (Connection c = db.connect();

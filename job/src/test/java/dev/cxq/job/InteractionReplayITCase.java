@@ -33,18 +33,7 @@ class InteractionReplayITCase {
     }
 
     private static void replay(PostgresTestDatabase db) {
-        assertThat(
-                        CxqMain.run(
-                                "--input",
-                                input.toString(),
-                                "--jdbc-url",
-                                db.url(),
-                                "--jdbc-user",
-                                PostgresTestDatabase.USER,
-                                "--parallelism",
-                                "2"))
-                .as("exit code")
-                .isZero();
+        db.replay(input, "--parallelism", "2");
     }
 
     /** metric_value by "interaction/metric_type". */

@@ -46,19 +46,7 @@ class RedeliveryITCase {
     private static Map<String, List<String>> replay(Path input, String mode, String parallelism)
             throws Exception {
         try (PostgresTestDatabase db = new PostgresTestDatabase()) {
-            int exit =
-                    CxqMain.run(
-                            "--input",
-                            input.toString(),
-                            "--jdbc-url",
-                            db.url(),
-                            "--jdbc-user",
-                            PostgresTestDatabase.USER,
-                            "--execution-mode",
-                            mode,
-                            "--parallelism",
-                            parallelism);
-            assertThat(exit).as("exit code").isZero();
+            db.replay(input, "--execution-mode", mode, "--parallelism", parallelism);
             return db.snapshot(POSITION_COLUMNS);
         }
     }

@@ -44,29 +44,10 @@ class ReplayITCase {
         TimeOrderedMerge.merge(mixedAndQualityScenarios, input, qualityScenarios);
     }
 
-    private static void replay(PostgresTestDatabase db, String... extra) {
-        replay(db, input, extra);
-    }
-
-    private static void replay(PostgresTestDatabase db, Path in, String... extra) {
-        String[] base = {
-            "--input",
-            in.toString(),
-            "--jdbc-url",
-            db.url(),
-            "--jdbc-user",
-            PostgresTestDatabase.USER
-        };
-        String[] args = new String[base.length + extra.length];
-        System.arraycopy(base, 0, args, 0, base.length);
-        System.arraycopy(extra, 0, args, base.length, extra.length);
-        assertThat(CxqMain.run(args)).as("exit code").isZero();
-    }
-
     @Test
     void replayWritesRejectionsAndSessionsAndASecondReplayChangesNothing() throws Exception {
         try (PostgresTestDatabase db = new PostgresTestDatabase()) {
-            replay(db, "--parallelism", "2");
+            db.replay(input, "--parallelism", "2");
 
             Map<String, String> reasonBySource = new HashMap<>();
             try (Connection c = db.connect();
@@ -104,7 +85,7 @@ class ReplayITCase {
             assertThat(samplesBySession.values()).containsOnly((long) SAMPLES);
 
             Map<String, List<String>> first = db.snapshot(Set.of());
-            replay(db, "--parallelism", "2");
+            db.replay(input, "--parallelism", "2");
             assertThat(db.snapshot(Set.of())).isEqualTo(first);
         }
     }
@@ -115,8 +96,7 @@ class ReplayITCase {
         for (String mode : List.of("batch", "streaming")) {
             for (String parallelism : List.of("1", "2")) {
                 try (PostgresTestDatabase db = new PostgresTestDatabase()) {
-                    replay(
-                            db,
+                    db.replay(
                             mixedAndQualityScenarios,
                             "--execution-mode",
                             mode,

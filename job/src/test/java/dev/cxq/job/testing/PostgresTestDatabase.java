@@ -1,5 +1,8 @@
 package dev.cxq.job.testing;
 
+import dev.cxq.job.CxqMain;
+
+import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.DriverManager;
 import java.sql.ResultSet;
@@ -12,6 +15,8 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.UUID;
+
+import static org.assertj.core.api.Assertions.assertThat;
 
 /**
  * A fresh database on the local PostgreSQL (127.0.0.1:5432, user {@code postgres}, or the {@code
@@ -35,6 +40,24 @@ public final class PostgresTestDatabase implements AutoCloseable {
 
     public String url() {
         return "jdbc:postgresql://" + HOST + ":" + PORT + "/" + name;
+    }
+
+    /**
+     * Replays {@code input} into this database through the command line, with {@code extraArgs}
+     * after the input and database flags; fails the test unless the job exits 0.
+     */
+    public void replay(Path input, String... extraArgs) {
+        List<String> args =
+                new ArrayList<>(
+                        List.of(
+                                "--input",
+                                input.toString(),
+                                "--jdbc-url",
+                                url(),
+                                "--jdbc-user",
+                                USER));
+        args.addAll(List.of(extraArgs));
+        assertThat(CxqMain.run(args.toArray(String[]::new))).as("exit code of %s", args).isZero();
     }
 
     public Connection connect() throws SQLException {
