@@ -10,7 +10,6 @@ import org.apache.flink.api.common.RuntimeExecutionMode;
 import org.apache.flink.api.common.typeinfo.TypeInformation;
 import org.apache.flink.api.connector.source.util.ratelimit.RateLimiterStrategy;
 import org.apache.flink.connector.datagen.source.DataGeneratorSource;
-import org.apache.flink.runtime.testutils.MiniClusterResourceConfiguration;
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
 import org.apache.flink.test.junit5.MiniClusterExtension;
 
@@ -38,7 +37,7 @@ class CepEquivalenceTest {
     private static final int STEPS = 150;
 
     @Test
-    @Timeout(180)
+    @Timeout(120)
     void cxqAndCepFireTheSameIncidents() throws Exception {
         SampleStream stream = new SampleStream(SESSIONS, BenchMain.SEED);
         long count = stream.count(STEPS);
@@ -83,7 +82,7 @@ class CepEquivalenceTest {
     private static StreamExecutionEnvironment environment() {
         StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment();
         env.setRuntimeMode(RuntimeExecutionMode.STREAMING);
-        env.setParallelism(2);
+        env.setParallelism(1);
         return env;
     }
 
