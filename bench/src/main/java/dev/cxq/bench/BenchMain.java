@@ -43,7 +43,8 @@ import java.util.Map;
  * Runs every benchmark of cxq on the same generated input, prints a table and writes it to {@code
  * docs/benchmarks.md}. Options ({@code --name value}): {@code sessions} (concurrent sessions of the
  * throughput runs, 10000), {@code steps} (5 s steps per session, 60), {@code repeats} (3), {@code
- * state-sessions} (comma-separated, 10000,100000), {@code state-steps} (6), {@code output}.
+ * state-sessions} (comma-separated, 10000,100000), {@code state-steps} (6), {@code output}, {@code
+ * topology-only} (true: only the full topology, logged, no report).
  */
 public final class BenchMain {
 
@@ -77,6 +78,16 @@ public final class BenchMain {
         String stateSessions = options.getOrDefault("state-sessions", "10000,100000");
         Path output = Path.of(options.getOrDefault("output", "docs/benchmarks.md"));
 
+        if (Boolean.parseBoolean(options.getOrDefault("topology-only", "false"))) {
+            // A quick before/after check of a change: the full topology only, figures logged.
+            SampleStream stream = new SampleStream(sessions, SEED);
+            Report scratch = new Report(sessions, steps, repeats);
+            for (int r = 0; r < repeats; r++) {
+                runCxq(stream, steps, "rocksdb", scratch);
+                runCxq(stream, steps, "hashmap", scratch);
+            }
+            return;
+        }
         Report report = new Report(sessions, steps, repeats);
         report.loadBefore = loadAverage();
         SampleStream stream = new SampleStream(sessions, SEED);
