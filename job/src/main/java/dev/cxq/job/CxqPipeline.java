@@ -21,6 +21,7 @@ import dev.cxq.udf.interaction.KpiWindowFunction;
 import dev.cxq.udf.interaction.LateKpiInputs;
 import dev.cxq.udf.internal.Hashing;
 import dev.cxq.udf.model.CanonicalEvent;
+import dev.cxq.udf.model.EventKind;
 import dev.cxq.udf.model.RawRecord;
 import dev.cxq.udf.parse.ParseFunction;
 import dev.cxq.udf.rows.ComputedMetric;
@@ -187,7 +188,14 @@ public final class CxqPipeline {
             DataStream<CanonicalEvent> events, DataStream<SessionQuality> sessionQuality) {
         InteractionSettings rules = settings.interaction();
         SingleOutputStreamOperator<InteractionSummary> interactions =
-                events.keyBy(event -> event.sessionId)
+                events
+                        // Media samples are most of the input and the interaction state ignores
+                        // them: buffering them per key only cost state accesses
+                        // (docs/benchmarks.md).
+                        .filter(event -> event.kind != EventKind.MEDIA_SAMPLE)
+                        .uid("interaction-events")
+                        .name("Interaction and recording events")
+                        .keyBy(event -> event.sessionId)
                         .process(new InteractionFunction(rules))
                         .uid("interactions")
                         .name("Interaction lifecycle");

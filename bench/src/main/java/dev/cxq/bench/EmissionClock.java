@@ -1,0 +1,42 @@
+package dev.cxq.bench;
+
+/**
+ * When the source emitted its records, for the latency probe: the {@code System.nanoTime()} of
+ * every 64th record, kept in a JVM-wide array (the benchmark runs a local cluster in this JVM).
+ * Looking up a record rounds its index down to a multiple of 64, so the probe measures from at or
+ * slightly before the real emission: latencies are overestimated by at most 64 records' time.
+ */
+public final class EmissionClock {
+
+    private static final int SHIFT = 6;
+
+    private static volatile long[] nanos;
+
+    private EmissionClock() {}
+
+    /** Starts recording for a run of {@code count} records. */
+    public static void install(long count) {
+        nanos = new long[(int) (count >>> SHIFT) + 1];
+    }
+
+    public static void uninstall() {
+        nanos = null;
+    }
+
+    static void record(long index) {
+        long[] clock = nanos;
+        if (clock != null && (index & ((1 << SHIFT) - 1)) == 0) {
+            clock[(int) (index >>> SHIFT)] = System.nanoTime();
+        }
+    }
+
+    /** When record {@code index} (or one up to 63 before it) was emitted, or -1 if unknown. */
+    static long emittedAt(long index) {
+        long[] clock = nanos;
+        if (clock == null || (index >>> SHIFT) >= clock.length) {
+            return -1;
+        }
+        long at = clock[(int) (index >>> SHIFT)];
+        return at == 0 ? -1 : at;
+    }
+}
