@@ -48,7 +48,8 @@ final class CheckpointCliOptions {
             names = "--restart-attempts",
             defaultValue = "10",
             description =
-                    "Restarts after a failure before the job fails (exponential-delay strategy).")
+                    "Restarts after a failure before the job fails (exponential-delay strategy);"
+                            + " 0: fail at the first failure.")
     int restartAttempts;
 
     @Option(
@@ -105,10 +106,15 @@ final class CheckpointCliOptions {
         conf.set(
                 CheckpointingOptions.EXTERNALIZED_CHECKPOINT_RETENTION,
                 ExternalizedCheckpointRetention.RETAIN_ON_CANCELLATION);
-        conf.set(RestartStrategyOptions.RESTART_STRATEGY, "exponential-delay");
-        conf.set(
-                RestartStrategyOptions.RESTART_STRATEGY_EXPONENTIAL_DELAY_ATTEMPTS,
-                restartAttempts);
+        if (restartAttempts == 0) {
+            // Flink's exponential-delay strategy needs at least one attempt.
+            conf.set(RestartStrategyOptions.RESTART_STRATEGY, "none");
+        } else {
+            conf.set(RestartStrategyOptions.RESTART_STRATEGY, "exponential-delay");
+            conf.set(
+                    RestartStrategyOptions.RESTART_STRATEGY_EXPONENTIAL_DELAY_ATTEMPTS,
+                    restartAttempts);
+        }
         conf.set(
                 RestartStrategyOptions.RESTART_STRATEGY_EXPONENTIAL_DELAY_INITIAL_BACKOFF,
                 restartInitialDelay);

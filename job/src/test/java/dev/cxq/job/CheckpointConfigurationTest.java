@@ -103,6 +103,17 @@ class CheckpointConfigurationTest {
     }
 
     @Test
+    void zeroRestartAttemptsMeansNoRestart() {
+        Configuration conf =
+                configurationOf(
+                        "--input", "x.jsonl",
+                        "--execution-mode", "streaming",
+                        "--restart-attempts", "0");
+
+        assertThat(conf.get(RestartStrategyOptions.RESTART_STRATEGY)).isEqualTo("none");
+    }
+
+    @Test
     void batchReplayTakesNoCheckpoints() {
         Configuration conf = configurationOf("--input", "x.jsonl");
 

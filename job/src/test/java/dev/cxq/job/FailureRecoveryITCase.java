@@ -29,6 +29,8 @@ import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.ResultSet;
 import java.sql.Statement;
+import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
@@ -39,6 +41,7 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicInteger;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 /**
  * A stream of more than 100,000 events replayed in streaming mode with checkpoints every 300 ms,
@@ -91,14 +94,7 @@ class FailureRecoveryITCase {
 
     @Test
     void injectedFailuresLeaveEveryTableAsAFailureFreeRunDoes() throws Exception {
-        // In event-time order (within the watermark bound): which events are late must not
-        // depend on how fast the source reads, or the two runs could differ without any failure.
-        Path samples = dir.resolve("samples.jsonl");
-        ReplayInputs.writeMixed(samples, SESSIONS, SAMPLES);
-        Path interactions = dir.resolve("interactions.jsonl");
-        InteractionInputs.append(interactions);
-        Path input = dir.resolve("stream.jsonl");
-        TimeOrderedMerge.merge(input, samples, interactions);
+        Path input = writeInput();
         long events;
         try (var lines = Files.lines(input)) {
             events = lines.filter(line -> !line.isBlank()).count();
@@ -172,22 +168,109 @@ class FailureRecoveryITCase {
         }
     }
 
+    @Test
+    void aFailedJobRestartedFromItsRetainedCheckpointEndsAsAFailureFreeRun() throws Exception {
+        Path input = writeInput();
+        Map<String, List<String>> reference;
+        long referenceWrites;
+        try (PostgresTestDatabase db = new PostgresTestDatabase()) {
+            FailingSinks.reset(Set.of());
+            run(db, input);
+            referenceWrites = FailingSinks.writes();
+            reference = db.snapshot(NOT_COMPARED);
+        }
+        Set<String> referenceKeys = new HashSet<>(callsPerKey.keySet());
+        callsPerKey.clear();
+
+        try (PostgresTestDatabase db = new PostgresTestDatabase()) {
+            // No restarts: the job fails for good, leaving its retained checkpoints behind.
+            FailingSinks.reset(Set.of(referenceWrites * 2 / 3));
+            Path checkpoints = dir.resolve("failed-run-checkpoints");
+            assertThatThrownBy(
+                            () ->
+                                    run(
+                                            db,
+                                            input,
+                                            "--restart-attempts",
+                                            "0",
+                                            "--checkpoint-dir",
+                                            checkpoints.toString()))
+                    .hasStackTraceContaining("injected failure");
+            Path checkpoint = latestCheckpoint(checkpoints);
+
+            FailingSinks.reset(Set.of());
+            run(db, input, "--restore-from", checkpoint.toString());
+            long restoredWrites = FailingSinks.writes();
+
+            assertThat(db.snapshot(NOT_COMPARED)).isEqualTo(reference);
+            assertThat(restoredWrites)
+                    .as("the restored run resumes from the checkpoint, not from the start")
+                    .isLessThan(referenceWrites);
+            assertThat(callsPerKey.keySet()).isEqualTo(referenceKeys);
+            System.out.printf(
+                    "Restart from retained checkpoint %s: %d writes after restore (%d in a full"
+                            + " run), %d webhook keys%n",
+                    checkpoint.getFileName(),
+                    restoredWrites,
+                    referenceWrites,
+                    referenceKeys.size());
+        }
+    }
+
+    /**
+     * The newest completed checkpoint ({@code chk-N} holding {@code _metadata}) under {@code root}.
+     */
+    private static Path latestCheckpoint(Path root) throws Exception {
+        try (var paths = Files.walk(root)) {
+            return paths.filter(p -> p.getFileName().toString().equals("_metadata"))
+                    .map(Path::getParent)
+                    .max(
+                            Comparator.comparingInt(
+                                    p -> Integer.parseInt(p.getFileName().toString().substring(4))))
+                    .orElseThrow(() -> new AssertionError("no retained checkpoint under " + root));
+        }
+    }
+
+    /**
+     * More than 100,000 events in event-time order (within the watermark bound): which events are
+     * late must not depend on how fast the source reads, or two runs could differ without any
+     * failure.
+     */
+    private Path writeInput() throws Exception {
+        Path samples = dir.resolve("samples.jsonl");
+        ReplayInputs.writeMixed(samples, SESSIONS, SAMPLES);
+        Path interactions = dir.resolve("interactions.jsonl");
+        InteractionInputs.append(interactions);
+        Path input = dir.resolve("stream.jsonl");
+        TimeOrderedMerge.merge(input, samples, interactions);
+        return input;
+    }
+
     /** Runs the production topology and configuration, with the sinks wrapped by the test. */
-    private JobExecutionResult run(PostgresTestDatabase db, Path input) throws Exception {
+    private JobExecutionResult run(PostgresTestDatabase db, Path input, String... extra)
+            throws Exception {
         SchemaMigrations.migrate(db.url(), PostgresTestDatabase.USER, null);
+        List<String> args =
+                new ArrayList<>(
+                        List.of(
+                                "--input", input.toString(),
+                                "--execution-mode", "streaming",
+                                "--parallelism", "2",
+                                "--checkpoint-interval", "300ms",
+                                "--checkpoint-dir", dir.resolve("checkpoints").toString(),
+                                "--restart-attempts", "10",
+                                "--restart-initial-delay", "100ms",
+                                "--restart-max-delay", "1s",
+                                "--webhook-url",
+                                        "http://127.0.0.1:"
+                                                + server.getAddress().getPort()
+                                                + "/hooks/cxq"));
+        args.addAll(List.of(extra));
         CxqMain main = new CxqMain();
+        // Later options override the defaults above.
         new CommandLine(main)
-                .parseArgs(
-                        "--input", input.toString(),
-                        "--execution-mode", "streaming",
-                        "--parallelism", "2",
-                        "--checkpoint-interval", "300ms",
-                        "--checkpoint-dir", dir.resolve("checkpoints").toString(),
-                        "--restart-attempts", "10",
-                        "--restart-initial-delay", "100ms",
-                        "--restart-max-delay", "1s",
-                        "--webhook-url",
-                                "http://127.0.0.1:" + server.getAddress().getPort() + "/hooks/cxq");
+                .setOverwrittenOptionsAllowed(true)
+                .parseArgs(args.toArray(String[]::new));
         Configuration conf = main.flinkConfiguration(RuntimeExecutionMode.STREAMING);
         StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment(conf);
         new CxqPipeline(
