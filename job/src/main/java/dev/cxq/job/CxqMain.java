@@ -16,7 +16,6 @@ import dev.cxq.udf.interaction.InteractionSettings;
 import dev.cxq.udf.quality.QualityThresholds;
 
 import org.apache.flink.api.common.RuntimeExecutionMode;
-import org.apache.flink.configuration.CheckpointingOptions;
 import org.apache.flink.configuration.Configuration;
 import org.apache.flink.configuration.CoreOptions;
 import org.apache.flink.configuration.ExecutionOptions;
@@ -145,15 +144,6 @@ public final class CxqMain implements Callable<Integer> {
     Duration sourceIdleness;
 
     @Option(
-            names = "--checkpoint-interval",
-            defaultValue = "10s",
-            converter = DurationConverter.class,
-            description =
-                    "Checkpoint interval when reading Kafka: offsets and Kafka transactions are"
-                            + " committed with each checkpoint.")
-    Duration checkpointInterval;
-
-    @Option(
             names = "--jdbc-url",
             description = "PostgreSQL URL, e.g. jdbc:postgresql://127.0.0.1:5432/cxq.")
     String jdbcUrl;
@@ -256,6 +246,8 @@ public final class CxqMain implements Callable<Integer> {
 
     @Mixin WebhookCliOptions webhookOptions = new WebhookCliOptions();
 
+    @Mixin CheckpointCliOptions checkpointOptions = new CheckpointCliOptions();
+
     public static void main(String[] args) {
         System.exit(run(args));
     }
@@ -308,8 +300,7 @@ public final class CxqMain implements Callable<Integer> {
             sinks = new JsonLinesSinks(outputDir, metricVersion);
         }
 
-        Configuration conf = new Configuration();
-        conf.set(CoreOptions.DEFAULT_PARALLELISM, parallelism);
+        Configuration conf = flinkConfiguration(mode);
         PipelineSettings settings =
                 new PipelineSettings(
                         maxOutOfOrderness,
@@ -321,9 +312,6 @@ public final class CxqMain implements Callable<Integer> {
         CxqPipeline pipeline;
         String jobName;
         if (kafkaBootstrap != null) {
-            // Kafka is always read in streaming mode; checkpoints commit offsets and transactions.
-            conf.set(ExecutionOptions.RUNTIME_MODE, RuntimeExecutionMode.STREAMING);
-            conf.set(CheckpointingOptions.CHECKPOINTING_INTERVAL, checkpointInterval);
             KafkaInput kafka = kafkaInput();
             pipeline = new CxqPipeline(kafka.source(), sinks, settings, webhookSettings);
             if (alertsTopic != null) {
@@ -346,7 +334,6 @@ public final class CxqMain implements Callable<Integer> {
             }
             jobName = "cxq kafka " + String.join(",", kafkaTopics);
         } else {
-            conf.set(ExecutionOptions.RUNTIME_MODE, mode);
             pipeline = new CxqPipeline(ReplaySource.of(input), sinks, settings, webhookSettings);
             jobName = "cxq replay " + input.getFileName();
         }
@@ -365,6 +352,22 @@ public final class CxqMain implements Callable<Integer> {
                         + " committed to "
                         + (jdbcUrl != null ? jdbcUrl : outputDir.toAbsolutePath()));
         return 0;
+    }
+
+    /**
+     * The Flink configuration of the run: Kafka is always read in streaming mode; streaming runs
+     * checkpoint (offsets, Kafka transactions, JDBC batches) and restart on failure.
+     */
+    Configuration flinkConfiguration(RuntimeExecutionMode replayMode) {
+        Configuration conf = new Configuration();
+        conf.set(CoreOptions.DEFAULT_PARALLELISM, parallelism);
+        RuntimeExecutionMode mode =
+                kafkaBootstrap != null ? RuntimeExecutionMode.STREAMING : replayMode;
+        conf.set(ExecutionOptions.RUNTIME_MODE, mode);
+        if (mode == RuntimeExecutionMode.STREAMING) {
+            checkpointOptions.applyTo(conf);
+        }
+        return conf;
     }
 
     private void validate() {
@@ -400,6 +403,7 @@ public final class CxqMain implements Callable<Integer> {
         if (dedupRetention.isNegative() || dedupRetention.isZero()) {
             throw new IllegalArgumentException("--dedup-retention must be positive");
         }
+        checkpointOptions.validate();
     }
 
     private void validateKafka() {
@@ -416,9 +420,6 @@ public final class CxqMain implements Callable<Integer> {
         }
         if (sourceIdleness.isNegative() || sourceIdleness.isZero()) {
             throw new IllegalArgumentException("--source-idleness must be positive");
-        }
-        if (checkpointInterval.compareTo(Duration.ofMillis(10)) < 0) {
-            throw new IllegalArgumentException("--checkpoint-interval must be at least 10ms");
         }
     }
 

@@ -1,0 +1,137 @@
+package dev.cxq.job;
+
+import org.apache.flink.configuration.CheckpointingOptions;
+import org.apache.flink.configuration.Configuration;
+import org.apache.flink.configuration.ExternalizedCheckpointRetention;
+import org.apache.flink.configuration.RestartStrategyOptions;
+import org.apache.flink.configuration.StateBackendOptions;
+import org.apache.flink.configuration.StateRecoveryOptions;
+import org.apache.flink.core.execution.CheckpointingMode;
+
+import picocli.CommandLine.Option;
+
+import java.nio.file.Path;
+import java.time.Duration;
+
+/**
+ * Checkpointing, state backend and restart options of streaming runs (Kafka, and file replays with
+ * {@code --execution-mode streaming}). Batch replays take no checkpoints: a failed batch run is
+ * re-run, and the idempotent upserts land on the same rows.
+ */
+final class CheckpointCliOptions {
+
+    @Option(
+            names = "--checkpoint-interval",
+            defaultValue = "10s",
+            converter = DurationConverter.class,
+            description =
+                    "Checkpoint interval of streaming runs: Kafka offsets, Kafka transactions and"
+                            + " JDBC batches are committed with each checkpoint.")
+    Duration checkpointInterval;
+
+    @Option(
+            names = "--checkpoint-dir",
+            paramLabel = "PATH_OR_URI",
+            description =
+                    "Where checkpoints are kept (a path or a file system URI such as s3://...);"
+                            + " default: cxq-checkpoints under the system temp directory.")
+    String checkpointDir;
+
+    @Option(
+            names = "--checkpoints-retained",
+            defaultValue = "3",
+            description =
+                    "Completed checkpoints kept; they are also kept when the job is cancelled.")
+    int retainedCheckpoints;
+
+    @Option(
+            names = "--restart-attempts",
+            defaultValue = "10",
+            description =
+                    "Restarts after a failure before the job fails (exponential-delay strategy);"
+                            + " 0: fail at the first failure.")
+    int restartAttempts;
+
+    @Option(
+            names = "--restart-initial-delay",
+            defaultValue = "1s",
+            converter = DurationConverter.class,
+            description = "Delay before the first restart; doubled after each failure.")
+    Duration restartInitialDelay;
+
+    @Option(
+            names = "--restart-max-delay",
+            defaultValue = "1m",
+            converter = DurationConverter.class,
+            description = "Longest delay between restarts.")
+    Duration restartMaxDelay;
+
+    @Option(
+            names = "--restore-from",
+            paramLabel = "PATH",
+            description =
+                    "Start from this savepoint or retained checkpoint (its directory or _metadata).")
+    String restoreFrom;
+
+    void validate() {
+        if (checkpointInterval.compareTo(Duration.ofMillis(10)) < 0) {
+            throw new IllegalArgumentException("--checkpoint-interval must be at least 10ms");
+        }
+        if (retainedCheckpoints < 1) {
+            throw new IllegalArgumentException("--checkpoints-retained must be 1 or more");
+        }
+        if (restartAttempts < 0) {
+            throw new IllegalArgumentException("--restart-attempts must not be negative");
+        }
+        if (restartInitialDelay.isNegative()
+                || restartMaxDelay.compareTo(restartInitialDelay) < 0) {
+            throw new IllegalArgumentException(
+                    "--restart-max-delay must be at least --restart-initial-delay (both >= 0)");
+        }
+    }
+
+    /**
+     * Adds the streaming fault-tolerance settings to {@code conf}: exactly-once checkpoints into
+     * incremental RocksDB snapshots, retained on cancellation, and a bounded restart strategy.
+     */
+    void applyTo(Configuration conf) {
+        conf.set(CheckpointingOptions.CHECKPOINTING_INTERVAL, checkpointInterval);
+        conf.set(
+                CheckpointingOptions.CHECKPOINTING_CONSISTENCY_MODE,
+                CheckpointingMode.EXACTLY_ONCE);
+        conf.set(StateBackendOptions.STATE_BACKEND, "rocksdb");
+        conf.set(CheckpointingOptions.INCREMENTAL_CHECKPOINTS, true);
+        conf.set(CheckpointingOptions.CHECKPOINTS_DIRECTORY, checkpointDirectory());
+        conf.set(CheckpointingOptions.MAX_RETAINED_CHECKPOINTS, retainedCheckpoints);
+        conf.set(
+                CheckpointingOptions.EXTERNALIZED_CHECKPOINT_RETENTION,
+                ExternalizedCheckpointRetention.RETAIN_ON_CANCELLATION);
+        if (restartAttempts == 0) {
+            // Flink's exponential-delay strategy needs at least one attempt.
+            conf.set(RestartStrategyOptions.RESTART_STRATEGY, "none");
+        } else {
+            conf.set(RestartStrategyOptions.RESTART_STRATEGY, "exponential-delay");
+            conf.set(
+                    RestartStrategyOptions.RESTART_STRATEGY_EXPONENTIAL_DELAY_ATTEMPTS,
+                    restartAttempts);
+        }
+        conf.set(
+                RestartStrategyOptions.RESTART_STRATEGY_EXPONENTIAL_DELAY_INITIAL_BACKOFF,
+                restartInitialDelay);
+        conf.set(
+                RestartStrategyOptions.RESTART_STRATEGY_EXPONENTIAL_DELAY_MAX_BACKOFF,
+                restartMaxDelay);
+        if (restoreFrom != null) {
+            conf.set(StateRecoveryOptions.SAVEPOINT_PATH, restoreFrom);
+        }
+    }
+
+    private String checkpointDirectory() {
+        if (checkpointDir != null) {
+            return checkpointDir.contains("://")
+                    ? checkpointDir
+                    : Path.of(checkpointDir).toAbsolutePath().toUri().toString();
+        }
+        return Path.of(System.getProperty("java.io.tmpdir"), "cxq-checkpoints").toUri().toString();
+    }
+}

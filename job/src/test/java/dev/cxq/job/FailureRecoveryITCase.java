@@ -1,0 +1,306 @@
+package dev.cxq.job;
+
+import dev.cxq.job.db.SchemaMigrations;
+import dev.cxq.job.sink.JdbcSinks;
+import dev.cxq.job.sink.webhook.WebhookEndpoint;
+import dev.cxq.job.source.ReplaySource;
+import dev.cxq.job.testing.FailingSinks;
+import dev.cxq.job.testing.InteractionInputs;
+import dev.cxq.job.testing.PostgresTestDatabase;
+import dev.cxq.job.testing.ReplayInputs;
+import dev.cxq.job.testing.TimeOrderedMerge;
+
+import org.apache.flink.api.common.JobExecutionResult;
+import org.apache.flink.api.common.RuntimeExecutionMode;
+import org.apache.flink.configuration.Configuration;
+import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
+
+import com.sun.net.httpserver.HttpServer;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import picocli.CommandLine;
+
+import java.io.InputStream;
+import java.net.InetSocketAddress;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.ResultSet;
+import java.sql.Statement;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Random;
+import java.util.Set;
+import java.util.TreeSet;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicInteger;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+/**
+ * A stream of more than 100,000 events replayed in streaming mode with checkpoints every 300 ms,
+ * into real PostgreSQL and a real HTTP endpoint, while task failures are injected at random writes.
+ * Every output table must equal that of a failure-free run of the same input, and the endpoint must
+ * see every alert transition under exactly the expected idempotency keys.
+ */
+class FailureRecoveryITCase {
+
+    private static final int SESSIONS = 500;
+    private static final int SAMPLES = 200;
+    private static final int FAILURES = 3;
+
+    /**
+     * Columns that are wall-clock or count delivery attempts, which a replay legitimately moves.
+     */
+    private static final Set<String> NOT_COMPARED =
+            Set.of("received_at", "attempts", "delivered_at");
+
+    @TempDir Path dir;
+
+    private HttpServer server;
+    private final Map<String, AtomicInteger> callsPerKey = new ConcurrentHashMap<>();
+
+    @BeforeEach
+    void startServer() throws Exception {
+        server = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 0);
+        server.createContext(
+                "/hooks/cxq",
+                exchange -> {
+                    try (InputStream in = exchange.getRequestBody()) {
+                        in.readAllBytes();
+                    }
+                    callsPerKey
+                            .computeIfAbsent(
+                                    exchange.getRequestHeaders()
+                                            .getFirst(WebhookEndpoint.IDEMPOTENCY_HEADER),
+                                    k -> new AtomicInteger())
+                            .incrementAndGet();
+                    exchange.sendResponseHeaders(200, -1);
+                    exchange.close();
+                });
+        server.start();
+    }
+
+    @AfterEach
+    void stopServer() {
+        server.stop(0);
+    }
+
+    @Test
+    void injectedFailuresLeaveEveryTableAsAFailureFreeRunDoes() throws Exception {
+        Path input = writeInput();
+        long events;
+        try (var lines = Files.lines(input)) {
+            events = lines.filter(line -> !line.isBlank()).count();
+        }
+        assertThat(events).isGreaterThanOrEqualTo(100_000);
+
+        Map<String, List<String>> reference;
+        long referenceWrites;
+        try (PostgresTestDatabase db = new PostgresTestDatabase()) {
+            FailingSinks.reset(Set.of());
+            run(db, input);
+            referenceWrites = FailingSinks.writes();
+            reference = db.snapshot(NOT_COMPARED);
+        }
+        Set<String> referenceKeys = new HashSet<>(callsPerKey.keySet());
+        callsPerKey.clear();
+
+        // Failures at random writes between 10 % and 90 % of a failure-free run's writes; replays
+        // after each restart only add writes, so every chosen write is reached.
+        Random random = new Random(6L);
+        Set<Long> failAt = new TreeSet<>();
+        while (failAt.size() < FAILURES) {
+            failAt.add(referenceWrites / 10 + (long) (random.nextDouble() * referenceWrites * 0.8));
+        }
+        try (PostgresTestDatabase db = new PostgresTestDatabase()) {
+            FailingSinks.reset(failAt);
+            JobExecutionResult result = run(db, input);
+            Map<String, List<String>> recovered = db.snapshot(NOT_COMPARED);
+
+            assertThat(FailingSinks.injected()).as("failures injected").isEqualTo(FAILURES);
+            long rows = 0;
+            for (Map.Entry<String, List<String>> table : reference.entrySet()) {
+                List<String> after = recovered.get(table.getKey());
+                assertThat(difference(after, table.getValue()))
+                        .as("%s rows missing after the failures", table.getKey())
+                        .isEmpty();
+                assertThat(difference(table.getValue(), after))
+                        .as("%s rows only after the failures", table.getKey())
+                        .isEmpty();
+                assertThat(after).as(table.getKey()).isEqualTo(table.getValue());
+                assertThat(new HashSet<>(after))
+                        .as("no duplicate in " + table.getKey())
+                        .hasSize(after.size());
+                rows += after.size();
+            }
+            assertThat(reference.get("session_quality")).hasSize(SESSIONS);
+            assertThat(reference.get("quality_alerts")).isNotEmpty();
+
+            Set<String> expectedKeys = alertTransitions(db);
+            assertThat(referenceKeys).isEqualTo(expectedKeys);
+            assertThat(callsPerKey.keySet())
+                    .as("distinct idempotency keys seen after failures")
+                    .isEqualTo(expectedKeys);
+            int calls = callsPerKey.values().stream().mapToInt(AtomicInteger::get).sum();
+            System.out.printf(
+                    "Failure recovery: %d events, %d failures injected at writes %s (%d writes,"
+                            + " %d in a failure-free run), %d rows compared in %d tables, 0"
+                            + " duplicates, %d webhook keys, %d webhook calls (%d repeated after"
+                            + " restarts), %d ms%n",
+                    events,
+                    FailingSinks.injected(),
+                    failAt,
+                    FailingSinks.writes(),
+                    referenceWrites,
+                    rows,
+                    reference.size(),
+                    expectedKeys.size(),
+                    calls,
+                    calls - expectedKeys.size(),
+                    result.getNetRuntime());
+        }
+    }
+
+    @Test
+    void aFailedJobRestartedFromItsRetainedCheckpointEndsAsAFailureFreeRun() throws Exception {
+        Path input = writeInput();
+        Map<String, List<String>> reference;
+        long referenceWrites;
+        try (PostgresTestDatabase db = new PostgresTestDatabase()) {
+            FailingSinks.reset(Set.of());
+            run(db, input);
+            referenceWrites = FailingSinks.writes();
+            reference = db.snapshot(NOT_COMPARED);
+        }
+        Set<String> referenceKeys = new HashSet<>(callsPerKey.keySet());
+        callsPerKey.clear();
+
+        try (PostgresTestDatabase db = new PostgresTestDatabase()) {
+            // No restarts: the job fails for good, leaving its retained checkpoints behind.
+            FailingSinks.reset(Set.of(referenceWrites * 2 / 3));
+            Path checkpoints = dir.resolve("failed-run-checkpoints");
+            assertThatThrownBy(
+                            () ->
+                                    run(
+                                            db,
+                                            input,
+                                            "--restart-attempts",
+                                            "0",
+                                            "--checkpoint-dir",
+                                            checkpoints.toString()))
+                    .hasStackTraceContaining("injected failure");
+            Path checkpoint = latestCheckpoint(checkpoints);
+
+            FailingSinks.reset(Set.of());
+            run(db, input, "--restore-from", checkpoint.toString());
+            long restoredWrites = FailingSinks.writes();
+
+            assertThat(db.snapshot(NOT_COMPARED)).isEqualTo(reference);
+            assertThat(restoredWrites)
+                    .as("the restored run resumes from the checkpoint, not from the start")
+                    .isLessThan(referenceWrites);
+            assertThat(callsPerKey.keySet()).isEqualTo(referenceKeys);
+            System.out.printf(
+                    "Restart from retained checkpoint %s: %d writes after restore (%d in a full"
+                            + " run), %d webhook keys%n",
+                    checkpoint.getFileName(),
+                    restoredWrites,
+                    referenceWrites,
+                    referenceKeys.size());
+        }
+    }
+
+    /**
+     * The newest completed checkpoint ({@code chk-N} holding {@code _metadata}) under {@code root}.
+     */
+    private static Path latestCheckpoint(Path root) throws Exception {
+        try (var paths = Files.walk(root)) {
+            return paths.filter(p -> p.getFileName().toString().equals("_metadata"))
+                    .map(Path::getParent)
+                    .max(
+                            Comparator.comparingInt(
+                                    p -> Integer.parseInt(p.getFileName().toString().substring(4))))
+                    .orElseThrow(() -> new AssertionError("no retained checkpoint under " + root));
+        }
+    }
+
+    /**
+     * More than 100,000 events in event-time order (within the watermark bound): which events are
+     * late must not depend on how fast the source reads, or two runs could differ without any
+     * failure.
+     */
+    private Path writeInput() throws Exception {
+        Path samples = dir.resolve("samples.jsonl");
+        ReplayInputs.writeMixed(samples, SESSIONS, SAMPLES);
+        Path interactions = dir.resolve("interactions.jsonl");
+        InteractionInputs.append(interactions);
+        Path input = dir.resolve("stream.jsonl");
+        TimeOrderedMerge.merge(input, samples, interactions);
+        return input;
+    }
+
+    /** Runs the production topology and configuration, with the sinks wrapped by the test. */
+    private JobExecutionResult run(PostgresTestDatabase db, Path input, String... extra)
+            throws Exception {
+        SchemaMigrations.migrate(db.url(), PostgresTestDatabase.USER, null);
+        List<String> args =
+                new ArrayList<>(
+                        List.of(
+                                "--input", input.toString(),
+                                "--execution-mode", "streaming",
+                                "--parallelism", "2",
+                                "--checkpoint-interval", "300ms",
+                                "--checkpoint-dir", dir.resolve("checkpoints").toString(),
+                                "--restart-attempts", "10",
+                                "--restart-initial-delay", "100ms",
+                                "--restart-max-delay", "1s",
+                                "--webhook-url",
+                                        "http://127.0.0.1:"
+                                                + server.getAddress().getPort()
+                                                + "/hooks/cxq"));
+        args.addAll(List.of(extra));
+        CxqMain main = new CxqMain();
+        // Later options override the defaults above.
+        new CommandLine(main)
+                .setOverwrittenOptionsAllowed(true)
+                .parseArgs(args.toArray(String[]::new));
+        Configuration conf = main.flinkConfiguration(RuntimeExecutionMode.STREAMING);
+        StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment(conf);
+        new CxqPipeline(
+                        ReplaySource.of(input),
+                        new FailingSinks(
+                                new JdbcSinks(db.url(), PostgresTestDatabase.USER, null, 1)),
+                        PipelineSettings.defaults(),
+                        main.webhookOptions.settings(Map.of()))
+                .build(env);
+        return env.execute("cxq failure recovery");
+    }
+
+    /** The first rows of {@code expected} that {@code actual} lacks. */
+    private static List<String> difference(List<String> actual, List<String> expected) {
+        Set<String> present = new HashSet<>(actual);
+        return expected.stream().filter(row -> !present.contains(row)).limit(5).toList();
+    }
+
+    private static Set<String> alertTransitions(PostgresTestDatabase db) throws Exception {
+        Set<String> keys = new HashSet<>();
+        try (Connection c = db.connect();
+                Statement st = c.createStatement();
+                ResultSet rs = st.executeQuery("SELECT incident_key, state FROM quality_alerts")) {
+            while (rs.next()) {
+                keys.add(rs.getString(1) + ":firing");
+                if ("resolved".equals(rs.getString(2))) {
+                    keys.add(rs.getString(1) + ":resolved");
+                }
+            }
+        }
+        return keys;
+    }
+}

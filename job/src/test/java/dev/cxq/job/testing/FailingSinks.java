@@ -1,0 +1,143 @@
+package dev.cxq.job.testing;
+
+import dev.cxq.job.sink.CxqSinks;
+import dev.cxq.job.sink.webhook.DeliveryLog;
+import dev.cxq.udf.rows.ComputedMetric;
+import dev.cxq.udf.rows.KpiWindow;
+import dev.cxq.udf.rows.LateEvent;
+import dev.cxq.udf.rows.QualityAlert;
+import dev.cxq.udf.rows.RejectedEvent;
+import dev.cxq.udf.rows.SessionQuality;
+
+import org.apache.flink.api.common.eventtime.Watermark;
+import org.apache.flink.api.connector.sink2.Sink;
+import org.apache.flink.api.connector.sink2.SinkWriter;
+import org.apache.flink.api.connector.sink2.WriterInitContext;
+
+import java.io.IOException;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicLong;
+
+/**
+ * Wraps the real sinks of every table and fails the task on chosen writes. Writes are counted
+ * across all tables, subtasks and attempts of the job in this JVM (the MiniCluster runs in it), so
+ * each chosen write number fails exactly once, wherever the replay after a restart brings it. The
+ * production topology is unchanged: the test only swaps the {@link CxqSinks} it is given.
+ */
+public final class FailingSinks implements CxqSinks {
+
+    private static final AtomicLong WRITES = new AtomicLong();
+    private static final Set<Long> FAIL_AT = ConcurrentHashMap.newKeySet();
+    private static final AtomicInteger INJECTED = new AtomicInteger();
+
+    private final CxqSinks delegate;
+
+    public FailingSinks(CxqSinks delegate) {
+        this.delegate = delegate;
+    }
+
+    /** Starts counting writes from zero; the task fails on each of the given write numbers. */
+    public static void reset(Set<Long> failAtWrites) {
+        WRITES.set(0);
+        INJECTED.set(0);
+        FAIL_AT.clear();
+        FAIL_AT.addAll(failAtWrites);
+    }
+
+    /** Writes seen since {@link #reset}, replays included. */
+    public static long writes() {
+        return WRITES.get();
+    }
+
+    /** Failures thrown since {@link #reset}. */
+    public static int injected() {
+        return INJECTED.get();
+    }
+
+    @Override
+    public Sink<SessionQuality> sessionQuality() {
+        return new FailingSink<>(delegate.sessionQuality());
+    }
+
+    @Override
+    public Sink<RejectedEvent> rejectedEvents() {
+        return new FailingSink<>(delegate.rejectedEvents());
+    }
+
+    @Override
+    public Sink<LateEvent> lateEvents() {
+        return new FailingSink<>(delegate.lateEvents());
+    }
+
+    @Override
+    public Sink<QualityAlert> qualityAlerts() {
+        return new FailingSink<>(delegate.qualityAlerts());
+    }
+
+    @Override
+    public Sink<ComputedMetric> computedMetrics() {
+        return new FailingSink<>(delegate.computedMetrics());
+    }
+
+    @Override
+    public Sink<KpiWindow> kpiWindows() {
+        return new FailingSink<>(delegate.kpiWindows());
+    }
+
+    @Override
+    public DeliveryLog webhookDeliveries() {
+        return delegate.webhookDeliveries();
+    }
+
+    private static final class FailingSink<T> implements Sink<T> {
+
+        private static final long serialVersionUID = 1L;
+
+        private final Sink<T> delegate;
+
+        FailingSink(Sink<T> delegate) {
+            this.delegate = delegate;
+        }
+
+        @Override
+        public SinkWriter<T> createWriter(WriterInitContext context) throws IOException {
+            return new FailingWriter<>(delegate.createWriter(context));
+        }
+    }
+
+    private static final class FailingWriter<T> implements SinkWriter<T> {
+
+        private final SinkWriter<T> delegate;
+
+        FailingWriter(SinkWriter<T> delegate) {
+            this.delegate = delegate;
+        }
+
+        @Override
+        public void write(T element, Context context) throws IOException, InterruptedException {
+            long n = WRITES.incrementAndGet();
+            if (FAIL_AT.remove(n)) {
+                INJECTED.incrementAndGet();
+                throw new IllegalStateException("injected failure at write " + n);
+            }
+            delegate.write(element, context);
+        }
+
+        @Override
+        public void flush(boolean endOfInput) throws IOException, InterruptedException {
+            delegate.flush(endOfInput);
+        }
+
+        @Override
+        public void writeWatermark(Watermark watermark) throws IOException, InterruptedException {
+            delegate.writeWatermark(watermark);
+        }
+
+        @Override
+        public void close() throws Exception {
+            delegate.close();
+        }
+    }
+}
