@@ -167,10 +167,10 @@ class K8sManifestsTest {
                 }
             }
         }
+        assertEquals(List.of(), unknown, "keys that are not options of this Flink version");
         // base + dev + prod patches
         assertEquals(3, flinkDeployments, "FlinkDeployment documents under " + K8S);
         assertTrue(checked.contains("state.backend.type"), () -> "checked keys: " + checked);
-        assertEquals(List.of(), unknown, "keys that are not options of this Flink version");
     }
 
     @Test
