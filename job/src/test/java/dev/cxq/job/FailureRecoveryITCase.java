@@ -16,7 +16,8 @@ import org.apache.flink.configuration.Configuration;
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
 
 import com.sun.net.httpserver.HttpServer;
-import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -61,13 +62,21 @@ class FailureRecoveryITCase {
     private static final Set<String> NOT_COMPARED =
             Set.of("received_at", "attempts", "delivered_at");
 
-    @TempDir Path dir;
+    @TempDir static Path dir;
 
-    private HttpServer server;
-    private final Map<String, AtomicInteger> callsPerKey = new ConcurrentHashMap<>();
+    private static HttpServer server;
+    private static final Map<String, AtomicInteger> callsPerKey = new ConcurrentHashMap<>();
 
-    @BeforeEach
-    void startServer() throws Exception {
+    private static Path input;
+
+    /** The failure-free run both tests compare with: its tables, sink writes and webhook keys. */
+    private static Map<String, List<String>> reference;
+
+    private static long referenceWrites;
+    private static Set<String> referenceKeys;
+
+    @BeforeAll
+    static void startServerAndRunWithoutFailures() throws Exception {
         server = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 0);
         server.createContext(
                 "/hooks/cxq",
@@ -85,32 +94,34 @@ class FailureRecoveryITCase {
                     exchange.close();
                 });
         server.start();
-    }
 
-    @AfterEach
-    void stopServer() {
-        server.stop(0);
-    }
-
-    @Test
-    void injectedFailuresLeaveEveryTableAsAFailureFreeRunDoes() throws Exception {
-        Path input = writeInput();
-        long events;
-        try (var lines = Files.lines(input)) {
-            events = lines.filter(line -> !line.isBlank()).count();
-        }
-        assertThat(events).isGreaterThanOrEqualTo(100_000);
-
-        Map<String, List<String>> reference;
-        long referenceWrites;
+        input = writeInput();
         try (PostgresTestDatabase db = new PostgresTestDatabase()) {
             FailingSinks.reset(Set.of());
             run(db, input);
             referenceWrites = FailingSinks.writes();
             reference = db.snapshot(NOT_COMPARED);
         }
-        Set<String> referenceKeys = new HashSet<>(callsPerKey.keySet());
+        referenceKeys = Set.copyOf(callsPerKey.keySet());
+    }
+
+    @BeforeEach
+    void forgetWebhookCalls() {
         callsPerKey.clear();
+    }
+
+    @AfterAll
+    static void stopServer() {
+        server.stop(0);
+    }
+
+    @Test
+    void injectedFailuresLeaveEveryTableAsAFailureFreeRunDoes() throws Exception {
+        long events;
+        try (var lines = Files.lines(input)) {
+            events = lines.filter(line -> !line.isBlank()).count();
+        }
+        assertThat(events).isGreaterThanOrEqualTo(100_000);
 
         // Failures at random writes between 10 % and 90 % of a failure-free run's writes; replays
         // after each restart only add writes, so every chosen write is reached.
@@ -170,17 +181,6 @@ class FailureRecoveryITCase {
 
     @Test
     void aFailedJobRestartedFromItsRetainedCheckpointEndsAsAFailureFreeRun() throws Exception {
-        Path input = writeInput();
-        Map<String, List<String>> reference;
-        long referenceWrites;
-        try (PostgresTestDatabase db = new PostgresTestDatabase()) {
-            FailingSinks.reset(Set.of());
-            run(db, input);
-            referenceWrites = FailingSinks.writes();
-            reference = db.snapshot(NOT_COMPARED);
-        }
-        Set<String> referenceKeys = new HashSet<>(callsPerKey.keySet());
-        callsPerKey.clear();
 
         try (PostgresTestDatabase db = new PostgresTestDatabase()) {
             // No restarts: the job fails for good, leaving its retained checkpoints behind.
@@ -236,7 +236,7 @@ class FailureRecoveryITCase {
      * late must not depend on how fast the source reads, or two runs could differ without any
      * failure.
      */
-    private Path writeInput() throws Exception {
+    private static Path writeInput() throws Exception {
         Path samples = dir.resolve("samples.jsonl");
         ReplayInputs.writeMixed(samples, SESSIONS, SAMPLES);
         Path interactions = dir.resolve("interactions.jsonl");
@@ -247,7 +247,7 @@ class FailureRecoveryITCase {
     }
 
     /** Runs the production topology and configuration, with the sinks wrapped by the test. */
-    private JobExecutionResult run(PostgresTestDatabase db, Path input, String... extra)
+    private static JobExecutionResult run(PostgresTestDatabase db, Path input, String... extra)
             throws Exception {
         SchemaMigrations.migrate(db.url(), PostgresTestDatabase.USER, null);
         List<String> args =
