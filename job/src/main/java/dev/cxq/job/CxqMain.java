@@ -248,6 +248,8 @@ public final class CxqMain implements Callable<Integer> {
 
     @Mixin CheckpointCliOptions checkpointOptions = new CheckpointCliOptions();
 
+    @Mixin MetricsCliOptions metricsOptions = new MetricsCliOptions();
+
     public static void main(String[] args) {
         System.exit(run(args));
     }
@@ -367,6 +369,7 @@ public final class CxqMain implements Callable<Integer> {
         if (mode == RuntimeExecutionMode.STREAMING) {
             checkpointOptions.applyTo(conf);
         }
+        metricsOptions.applyTo(conf);
         return conf;
     }
 
@@ -404,6 +407,7 @@ public final class CxqMain implements Callable<Integer> {
             throw new IllegalArgumentException("--dedup-retention must be positive");
         }
         checkpointOptions.validate();
+        metricsOptions.validate();
     }
 
     private void validateKafka() {

@@ -3,38 +3,30 @@ package dev.cxq.udf.parse;
 import dev.cxq.udf.OutputTags;
 import dev.cxq.udf.adapter.PayloadDecoder;
 import dev.cxq.udf.internal.Hashing;
+import dev.cxq.udf.metrics.IngestMetrics;
 import dev.cxq.udf.model.CanonicalEvent;
 import dev.cxq.udf.model.RawRecord;
 import dev.cxq.udf.rows.RejectedEvent;
 
 import org.apache.flink.api.common.functions.OpenContext;
-import org.apache.flink.metrics.Counter;
-import org.apache.flink.metrics.MetricGroup;
 import org.apache.flink.streaming.api.functions.ProcessFunction;
 import org.apache.flink.util.Collector;
-
-import java.util.HashMap;
-import java.util.Map;
 
 /**
  * Turns raw records of any accepted shape (canonical, Genesys Cloud, NICE CXone; see {@link
  * PayloadDecoder}) into canonical events. Valid events go to the main output; every other record
- * goes to {@link OutputTags#REJECTED_EVENTS} with its reason and is counted in {@code
- * cxq.events.rejected} (one counter per reason code). Bad input never throws.
+ * goes to {@link OutputTags#REJECTED_EVENTS} with its reason. Both are counted by {@link
+ * IngestMetrics}. Bad input never throws.
  */
 public class ParseFunction extends ProcessFunction<RawRecord, CanonicalEvent> {
 
     private static final long serialVersionUID = 1L;
 
-    private transient MetricGroup metrics;
-    private transient Counter eventsIn;
-    private transient Map<String, Counter> rejectedByReason;
+    private transient IngestMetrics metrics;
 
     @Override
     public void open(OpenContext openContext) {
-        metrics = getRuntimeContext().getMetricGroup().addGroup("cxq");
-        eventsIn = metrics.counter("eventsParsed");
-        rejectedByReason = new HashMap<>();
+        metrics = new IngestMetrics(getRuntimeContext().getMetricGroup());
     }
 
     @Override
@@ -45,15 +37,11 @@ public class ParseFunction extends ProcessFunction<RawRecord, CanonicalEvent> {
                         : PayloadDecoder.decode(record.payload, record.source);
         if (result.isValid()) {
             for (CanonicalEvent event : result.events()) {
-                eventsIn.inc();
+                metrics.accepted(event);
                 out.collect(event);
             }
         } else {
-            rejectedByReason
-                    .computeIfAbsent(
-                            result.rejectReason(),
-                            reason -> metrics.addGroup("reason", reason).counter("eventsRejected"))
-                    .inc();
+            metrics.rejected(result.rejectReason());
             ctx.output(OutputTags.REJECTED_EVENTS, rejection(record, result.rejectReason()));
         }
     }

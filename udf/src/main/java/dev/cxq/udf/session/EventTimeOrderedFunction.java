@@ -1,6 +1,7 @@
 package dev.cxq.udf.session;
 
 import dev.cxq.udf.OutputTags;
+import dev.cxq.udf.metrics.EventTimeLag;
 import dev.cxq.udf.model.CanonicalEvent;
 import dev.cxq.udf.parse.CanonicalJson;
 import dev.cxq.udf.rows.LateEvent;
@@ -37,7 +38,8 @@ import java.util.List;
  * STREAMING execution simply fires the registered timers.
  *
  * <p>Events already behind the watermark when they arrive cannot be placed in order any more; they
- * go to {@link OutputTags#LATE_EVENTS} and are counted in {@code cxq.lateEvents}.
+ * go to {@link OutputTags#LATE_EVENTS} and are counted in {@code cxq.lateEvents}. How far event
+ * time is behind the wall clock is the gauge {@code cxq.eventTimeLag} ({@link EventTimeLag}).
  */
 public abstract class EventTimeOrderedFunction<OUT>
         extends KeyedProcessFunction<String, CanonicalEvent, OUT> {
@@ -60,6 +62,8 @@ public abstract class EventTimeOrderedFunction<OUT>
 
     private transient Counter lateEvents;
 
+    private transient EventTimeLag eventTimeLag;
+
     @Override
     public void open(OpenContext openContext) throws Exception {
         pending =
@@ -71,11 +75,14 @@ public abstract class EventTimeOrderedFunction<OUT>
                                         Types.LIST(TypeInformation.of(CanonicalEvent.class))));
         deadline = getRuntimeContext().getState(new ValueStateDescriptor<>("deadline", Types.LONG));
         lateEvents = getRuntimeContext().getMetricGroup().addGroup("cxq").counter("lateEvents");
+        eventTimeLag = EventTimeLag.register(getRuntimeContext().getMetricGroup());
     }
 
     @Override
     public final void processElement(CanonicalEvent event, Context ctx, Collector<OUT> out)
             throws Exception {
+        eventTimeLag.observe(
+                ctx.timerService().currentProcessingTime(), ctx.timerService().currentWatermark());
         if (event.ts <= ctx.timerService().currentWatermark()) {
             lateEvents.inc();
             ctx.output(OutputTags.LATE_EVENTS, lateEvent(event));
@@ -93,6 +100,8 @@ public abstract class EventTimeOrderedFunction<OUT>
     @Override
     public final void onTimer(long timestamp, OnTimerContext ctx, Collector<OUT> out)
             throws Exception {
+        eventTimeLag.observe(
+                ctx.timerService().currentProcessingTime(), ctx.timerService().currentWatermark());
         Long previous = deadline.value();
         Long next = previous;
         // Deadlines that passed without their timer firing (BATCH execution) run first, in order.

@@ -191,6 +191,21 @@ class MediaQualityDetectionTest {
         assertThat(sessionRow().degradedSeconds()).isEqualTo(65.0);
     }
 
+    /** The worked incident-key example of docs/semantics.md, digit for digit. */
+    @Test
+    void incidentKeysOfTheDocumentedExample() {
+        // t0 = 2026-03-09T14:00:10Z = 1773064810 s; floor(1773064810 / 300) = 5910216.
+        assertThat(at(10) / 1000).isEqualTo(1773064810L);
+        assertThat(degradationKey(10))
+                .isEqualTo(sha256Hex("s1:5910216"))
+                .isEqualTo("45fde3daa3790d8c75723c610cc7fa6b007a232cd1007a41b368072ed1e9fa2e");
+        // 14:04:59 is still in the bucket, 14:05:00 starts the next one.
+        assertThat(degradationKey(299)).isEqualTo(degradationKey(10));
+        assertThat(degradationKey(300)).isEqualTo(sha256Hex("s1:5910217"));
+        assertThat(sha256Hex("s1:media_gap:5910216"))
+                .isEqualTo("314c4cdce5320636ed2d8fd8d6d2cac6dcb4c1088865720495330efce78c5a15");
+    }
+
     @Test
     void aSampleExactlyAtT0Plus30DoesNotCancelAndAMixedWindowIsHigh() throws Exception {
         deliver(
