@@ -20,6 +20,7 @@ import java.net.URI;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.ArrayDeque;
 import java.util.Comparator;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
@@ -76,10 +77,8 @@ public final class DemoRun {
             throws Exception {
         Configuration demoConf = new Configuration(conf);
         demoConf.set(RestOptions.PORT, settings.webUiPort());
-        // The REST endpoint caches task metrics; refresh them at least as often as the summary.
-        demoConf.set(
-                MetricOptions.METRIC_FETCHER_UPDATE_INTERVAL,
-                min(settings.summaryInterval(), Duration.ofSeconds(2)));
+        // The REST endpoint caches task metrics (10 s by default): fresher figures for the summary.
+        demoConf.set(MetricOptions.METRIC_FETCHER_UPDATE_INTERVAL, Duration.ofSeconds(1));
         StreamExecutionEnvironment env =
                 StreamExecutionEnvironment.createLocalEnvironmentWithWebUI(demoConf);
         long origin = System.currentTimeMillis() - HISTORY.toMillis();
@@ -154,18 +153,28 @@ public final class DemoRun {
         }
     }
 
-    private static Duration min(Duration a, Duration b) {
-        return a.compareTo(b) <= 0 ? a : b;
-    }
-
     /** Formats the summary line from two consecutive metric snapshots. */
     private static final class Summary {
+
+        /**
+         * The event rate is taken over this much time: the REST endpoint's figures can be up to a
+         * second old, which over a single short interval would make the rate jump.
+         */
+        private static final long RATE_WINDOW_NANOS = Duration.ofSeconds(10).toNanos();
+
         private final JobMetrics metrics;
-        private JobMetrics.Snapshot previous;
-        private long previousAt;
+
+        /** Recent (elapsed nanos, events parsed) readings, oldest first. */
+        private final ArrayDeque<long[]> readings = new ArrayDeque<>();
 
         Summary(JobMetrics metrics) {
             this.metrics = metrics;
+        }
+
+        private long[] secondOldest() {
+            var it = readings.iterator();
+            it.next();
+            return it.next();
         }
 
         String line(long elapsedNanos) {
@@ -183,15 +192,17 @@ public final class DemoRun {
             if (now == null) {
                 return "cxq demo " + clock + "  job starting";
             }
-            String rate = "-";
-            if (previous != null) {
-                double dt = (elapsedNanos - previousAt) / 1e9;
-                rate =
-                        String.valueOf(
-                                Math.round((now.eventsParsed() - previous.eventsParsed()) / dt));
+            // The base of the rate: the newest reading at least a window old, if any.
+            while (readings.size() > 1 && elapsedNanos - secondOldest()[0] >= RATE_WINDOW_NANOS) {
+                readings.removeFirst();
             }
-            previous = now;
-            previousAt = elapsedNanos;
+            String rate = "-";
+            if (!readings.isEmpty()) {
+                long[] oldest = readings.peekFirst();
+                double span = (elapsedNanos - oldest[0]) / 1e9;
+                rate = String.valueOf(Math.round((now.eventsParsed() - oldest[1]) / span));
+            }
+            readings.addLast(new long[] {elapsedNanos, now.eventsParsed()});
             StringBuilder firing = new StringBuilder();
             long total = 0;
             for (String type : ALERT_TYPES) {
