@@ -40,11 +40,11 @@ import java.util.stream.Stream;
 public final class DemoRun {
 
     /**
-     * How much of the script's timeline lies before the start: emitted at once when the job starts,
-     * so the scripted incidents (30 s hysteresis) fire within the first seconds of a demo. Event
-     * time is this far behind the wall clock at the start and catches up at once.
+     * How much of the script's timeline lies before the start. It is emitted at once when the job
+     * starts, so the scripted incidents, which need 30 s of hysteresis, fire within the first 20 to
+     * 30 s of a demo; event time then follows the wall clock.
      */
-    public static final Duration HISTORY = Duration.ofSeconds(30);
+    static final Duration HISTORY = Duration.ofSeconds(30);
 
     private static final Logger LOG = LoggerFactory.getLogger(DemoRun.class);
     private static final List<String> ALERT_TYPES =
@@ -115,7 +115,9 @@ public final class DemoRun {
                     break;
                 }
             }
-            stop(client);
+            if (!stop(client)) {
+                return 1;
+            }
             result.get();
         } catch (ExecutionException e) {
             out.println("cxq demo: the job failed: " + e.getCause());
@@ -128,8 +130,11 @@ public final class DemoRun {
         return 0;
     }
 
-    /** Stop-with-savepoint (no drain): every sink flushes and commits with the savepoint. */
-    private static void stop(JobClient client) throws Exception {
+    /**
+     * Stop-with-savepoint (no drain): every sink flushes and commits with the savepoint. Returns
+     * false, after cancelling the job, when the savepoint cannot be taken.
+     */
+    private boolean stop(JobClient client) throws Exception {
         Path savepoints = Files.createTempDirectory("cxq-demo-savepoint");
         try {
             String path =
@@ -139,6 +144,15 @@ public final class DemoRun {
                                     SavepointFormatType.CANONICAL)
                             .get(2, TimeUnit.MINUTES);
             LOG.info("Demo stopped with savepoint {}", path);
+            return true;
+        } catch (ExecutionException | TimeoutException e) {
+            out.println(
+                    "cxq demo: could not stop with a savepoint ("
+                            + e
+                            + "); cancelling: rows since the last checkpoint are not committed");
+            LOG.error("Stop with savepoint failed", e);
+            client.cancel().get(1, TimeUnit.MINUTES);
+            return false;
         } finally {
             // The savepoint is of no use afterwards: a new demo run starts a new script.
             deleteRecursively(savepoints);
