@@ -1,6 +1,7 @@
 package dev.cxq.job;
 
 import dev.cxq.job.db.SchemaMigrations;
+import dev.cxq.job.demo.DemoRun;
 import dev.cxq.job.kafka.KafkaInput;
 import dev.cxq.job.kafka.SigningSecret;
 import dev.cxq.job.kafka.StartingOffsets;
@@ -39,6 +40,7 @@ import java.util.Comparator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 import java.util.concurrent.Callable;
 import java.util.stream.Stream;
 
@@ -250,6 +252,8 @@ public final class CxqMain implements Callable<Integer> {
 
     @Mixin MetricsCliOptions metricsOptions = new MetricsCliOptions();
 
+    @Mixin DemoCliOptions demoOptions = new DemoCliOptions();
+
     public static void main(String[] args) {
         System.exit(run(args));
     }
@@ -311,6 +315,15 @@ public final class CxqMain implements Callable<Integer> {
                         InteractionSettings.defaults(),
                         dedupRetention,
                         sourceIdleness);
+        if (demoOptions.demo) {
+            return new DemoRun(demoOptions.settings(), System.out)
+                    .run(
+                            flinkConfiguration(RuntimeExecutionMode.STREAMING),
+                            (source, env) ->
+                                    new CxqPipeline(source, sinks, settings, webhookSettings)
+                                            .build(env),
+                            jdbcUrl != null ? jdbcUrl : outputDir.toAbsolutePath().toString());
+        }
         CxqPipeline pipeline;
         String jobName;
         if (kafkaBootstrap != null) {
@@ -374,10 +387,15 @@ public final class CxqMain implements Callable<Integer> {
     }
 
     private void validate() {
-        if ((input == null) == (kafkaBootstrap == null)) {
+        if (Stream.of(input, kafkaBootstrap, demoOptions.demo ? "demo" : null)
+                        .filter(Objects::nonNull)
+                        .count()
+                != 1) {
             throw new IllegalArgumentException(
-                    "give exactly one input: --input FILE_OR_DIR or --kafka-bootstrap HOST:PORT");
+                    "give exactly one input: --input FILE_OR_DIR, --kafka-bootstrap HOST:PORT"
+                            + " or --demo");
         }
+        demoOptions.validate();
         if (input != null && !Files.exists(input)) {
             throw new IllegalArgumentException("--input does not exist: " + input);
         }

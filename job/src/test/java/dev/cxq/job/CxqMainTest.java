@@ -105,4 +105,20 @@ class CxqMainTest {
         assertThat(o.exitCode()).isEqualTo(CxqMain.EXIT_BAD_ARGUMENTS);
         assertThat(o.stderr()).contains("--webhook-secret-file cannot be read");
     }
+
+    @Test
+    void demoOptionsAreCheckedBeforeAnyJob() throws Exception {
+        Path input = Files.writeString(dir.resolve("e.jsonl"), "{}\n");
+        assertThat(run("--demo", "--input", input.toString()).stderr())
+                .contains("give exactly one input");
+        assertThat(run("--input", input.toString(), "--duration", "45s").stderr())
+                .contains("--duration applies to --demo only");
+        Outcome tooFew = run("--demo", "--demo-sessions", "5");
+        assertThat(tooFew.exitCode()).isEqualTo(CxqMain.EXIT_BAD_ARGUMENTS);
+        assertThat(tooFew.stderr()).contains("--demo-sessions must be between 13");
+        assertThat(run("--demo", "--web-ui-port", "70000").stderr())
+                .contains("--web-ui-port must be between 1 and 65535");
+        assertThat(run("--demo", "--duration", "0s").stderr())
+                .contains("--duration must be positive");
+    }
 }

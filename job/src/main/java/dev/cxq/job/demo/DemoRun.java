@@ -1,0 +1,234 @@
+package dev.cxq.job.demo;
+
+import dev.cxq.udf.model.RawRecord;
+import dev.cxq.udf.rows.QualityAlert;
+
+import org.apache.flink.api.connector.source.Source;
+import org.apache.flink.configuration.Configuration;
+import org.apache.flink.configuration.MetricOptions;
+import org.apache.flink.configuration.RestOptions;
+import org.apache.flink.core.execution.JobClient;
+import org.apache.flink.core.execution.SavepointFormatType;
+import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
+
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.io.IOException;
+import java.io.PrintStream;
+import java.net.URI;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayDeque;
+import java.util.Comparator;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import java.util.function.BiConsumer;
+import java.util.stream.Stream;
+
+/**
+ * Runs the demo: the cxq topology on a local Flink cluster with its web UI, fed by the {@link
+ * DemoSource}. The client thread prints a one-line summary every interval, read from the running
+ * job's metrics through the REST API. After {@code duration} (if given) the job is stopped with a
+ * savepoint, without draining: the sinks flush and commit at that savepoint, and the pending
+ * event-time timers do not fire as if time had ended (no session is closed by the stop).
+ */
+public final class DemoRun {
+
+    /**
+     * How much of the script's timeline lies before the start. It is emitted at once when the job
+     * starts, so the scripted incidents, which need 30 s of hysteresis, fire within the first 20 to
+     * 30 s of a demo; event time then follows the wall clock.
+     */
+    static final Duration HISTORY = Duration.ofSeconds(30);
+
+    private static final Logger LOG = LoggerFactory.getLogger(DemoRun.class);
+    private static final List<String> ALERT_TYPES =
+            List.of(QualityAlert.DEGRADATION, QualityAlert.MEDIA_GAP, QualityAlert.DISCONNECTED);
+
+    /** What the demo needs beyond the topology. */
+    public record Settings(
+            long seed, int sessions, Duration duration, int webUiPort, Duration summaryInterval) {}
+
+    private final Settings settings;
+    private final PrintStream out;
+
+    public DemoRun(Settings settings, PrintStream out) {
+        this.settings = settings;
+        this.out = out;
+    }
+
+    /**
+     * Runs the demo until {@code duration} has passed (or forever without one) and returns the exit
+     * code: 0 when the job was stopped cleanly, 1 when it failed.
+     *
+     * @param conf the streaming configuration (parallelism, checkpoints, restarts)
+     * @param topology adds the topology, reading the given source, to an environment
+     * @param results where the rows go, for the messages
+     */
+    public int run(
+            Configuration conf,
+            BiConsumer<Source<RawRecord, ?, ?>, StreamExecutionEnvironment> topology,
+            String results)
+            throws Exception {
+        Configuration demoConf = new Configuration(conf);
+        demoConf.set(RestOptions.PORT, settings.webUiPort());
+        // The REST endpoint caches task metrics (10 s by default): fresher figures for the summary.
+        demoConf.set(MetricOptions.METRIC_FETCHER_UPDATE_INTERVAL, Duration.ofSeconds(1));
+        StreamExecutionEnvironment env =
+                StreamExecutionEnvironment.createLocalEnvironmentWithWebUI(demoConf);
+        long origin = System.currentTimeMillis() - HISTORY.toMillis();
+        DemoScript script = new DemoScript(settings.seed(), settings.sessions(), origin);
+        topology.accept(new DemoSource(script), env);
+
+        JobClient client = env.executeAsync("cxq demo");
+        URI rest = URI.create("http://localhost:" + settings.webUiPort());
+        out.printf(
+                "cxq demo: %d sessions (seed %d), job %s; Flink web UI on %s; results in %s%n",
+                settings.sessions(), settings.seed(), client.getJobID(), rest, results);
+        Summary summary = new Summary(new JobMetrics(rest, client.getJobID()));
+        CompletableFuture<?> result = client.getJobExecutionResult();
+        long start = System.nanoTime();
+        Long stopAt = settings.duration() == null ? null : start + settings.duration().toNanos();
+        long interval = settings.summaryInterval().toNanos();
+        long nextSummary = start + interval;
+        try {
+            while (true) {
+                long until = stopAt == null ? nextSummary : Math.min(nextSummary, stopAt);
+                try {
+                    // Returns early only when the job ends by itself, i.e. when it failed.
+                    result.get(Math.max(0, until - System.nanoTime()), TimeUnit.NANOSECONDS);
+                    out.println("cxq demo: the job ended by itself");
+                    return 1;
+                } catch (TimeoutException e) {
+                    // Time for a summary, or to stop.
+                }
+                if (System.nanoTime() >= nextSummary) {
+                    out.println(summary.line(System.nanoTime() - start));
+                    nextSummary += interval;
+                }
+                if (stopAt != null && System.nanoTime() >= stopAt) {
+                    break;
+                }
+            }
+            if (!stop(client)) {
+                return 1;
+            }
+            result.get();
+        } catch (ExecutionException e) {
+            out.println("cxq demo: the job failed: " + e.getCause());
+            LOG.error("The demo job failed", e);
+            return 1;
+        }
+        out.printf(
+                "cxq demo: stopped after %ds; results committed to %s%n",
+                Duration.ofNanos(System.nanoTime() - start).toSeconds(), results);
+        return 0;
+    }
+
+    /**
+     * Stop-with-savepoint (no drain): every sink flushes and commits with the savepoint. Returns
+     * false, after cancelling the job, when the savepoint cannot be taken.
+     */
+    private boolean stop(JobClient client) throws Exception {
+        Path savepoints = Files.createTempDirectory("cxq-demo-savepoint");
+        try {
+            String path =
+                    client.stopWithSavepoint(
+                                    false,
+                                    savepoints.toUri().toString(),
+                                    SavepointFormatType.CANONICAL)
+                            .get(2, TimeUnit.MINUTES);
+            LOG.info("Demo stopped with savepoint {}", path);
+            return true;
+        } catch (ExecutionException | TimeoutException e) {
+            out.println(
+                    "cxq demo: could not stop with a savepoint ("
+                            + e
+                            + "); cancelling: rows since the last checkpoint are not committed");
+            LOG.error("Stop with savepoint failed", e);
+            client.cancel().get(1, TimeUnit.MINUTES);
+            return false;
+        } finally {
+            // The savepoint is of no use afterwards: a new demo run starts a new script.
+            deleteRecursively(savepoints);
+        }
+    }
+
+    private static void deleteRecursively(Path dir) throws IOException {
+        try (Stream<Path> walk = Files.walk(dir)) {
+            for (Path p : walk.sorted(Comparator.reverseOrder()).toList()) {
+                Files.deleteIfExists(p);
+            }
+        }
+    }
+
+    /** Formats the summary line from two consecutive metric snapshots. */
+    private static final class Summary {
+
+        /**
+         * The event rate is taken over this much time: the REST endpoint's figures can be up to a
+         * second old, which over a single short interval would make the rate jump.
+         */
+        private static final long RATE_WINDOW_NANOS = Duration.ofSeconds(10).toNanos();
+
+        private final JobMetrics metrics;
+
+        /** Recent (elapsed nanos, events parsed) readings, oldest first. */
+        private final ArrayDeque<long[]> readings = new ArrayDeque<>();
+
+        Summary(JobMetrics metrics) {
+            this.metrics = metrics;
+        }
+
+        private long[] secondOldest() {
+            var it = readings.iterator();
+            it.next();
+            return it.next();
+        }
+
+        String line(long elapsedNanos) {
+            long seconds = Duration.ofNanos(elapsedNanos).toSeconds();
+            String clock = String.format("%d:%02d", seconds / 60, seconds % 60);
+            JobMetrics.Snapshot now;
+            try {
+                now = metrics.poll();
+            } catch (IOException e) {
+                return "cxq demo " + clock + "  metrics unavailable: " + e.getMessage();
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                return "cxq demo " + clock + "  interrupted";
+            }
+            if (now == null) {
+                return "cxq demo " + clock + "  job starting";
+            }
+            // The base of the rate: the newest reading at least a window old, if any.
+            while (readings.size() > 1 && elapsedNanos - secondOldest()[0] >= RATE_WINDOW_NANOS) {
+                readings.removeFirst();
+            }
+            String rate = "-";
+            if (!readings.isEmpty()) {
+                long[] oldest = readings.peekFirst();
+                double span = (elapsedNanos - oldest[0]) / 1e9;
+                rate = String.valueOf(Math.round((now.eventsParsed() - oldest[1]) / span));
+            }
+            readings.addLast(new long[] {elapsedNanos, now.eventsParsed()});
+            StringBuilder firing = new StringBuilder();
+            long total = 0;
+            for (String type : ALERT_TYPES) {
+                long n = now.firing(type);
+                total += n;
+                firing.append(firing.isEmpty() ? "" : ", ").append(type).append(' ').append(n);
+            }
+            long fired = now.alertsFired().values().stream().mapToLong(Long::longValue).sum();
+            return String.format(
+                    "cxq demo %s  events/s %s  events %d  active sessions %d  alerts firing %d (%s)"
+                            + "  fired %d",
+                    clock, rate, now.eventsParsed(), now.activeSessions(), total, firing, fired);
+        }
+    }
+}

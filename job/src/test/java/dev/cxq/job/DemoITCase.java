@@ -1,0 +1,309 @@
+package dev.cxq.job;
+
+import dev.cxq.job.testing.PostgresTestDatabase;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.OutputStream;
+import java.io.PrintStream;
+import java.net.ServerSocket;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.ResultSet;
+import java.sql.Statement;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Set;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import java.util.stream.Stream;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/**
+ * The demo as a user runs it ({@code --demo --duration ...}), in-process on a free port: its web
+ * UI's REST API answers while it runs, it stops by itself with exit code 0, and the scripted
+ * incidents are in its committed output, as files and in PostgreSQL.
+ */
+class DemoITCase {
+
+    private static final ObjectMapper MAPPER = new ObjectMapper();
+    private static final Pattern SUMMARY =
+            Pattern.compile("events/s (\\d+) .* active sessions (\\d+) +alerts firing (\\d+)");
+
+    @TempDir Path dir;
+
+    @Test
+    @Timeout(value = 4, unit = TimeUnit.MINUTES)
+    void theDemoServesTheWebUiAndWritesEveryScriptedIncidentToFiles() throws Exception {
+        int port = freePort();
+        Path out = dir.resolve("out");
+        ByteArrayOutputStream stdout = new ByteArrayOutputStream();
+        PrintStream original = System.out;
+        System.setOut(new PrintStream(new Tee(original, stdout), true, StandardCharsets.UTF_8));
+        try {
+            CompletableFuture<Integer> exit =
+                    CompletableFuture.supplyAsync(
+                            () ->
+                                    CxqMain.run(
+                                            demoArgs(port, "40s", "--output-dir", out.toString())));
+
+            JsonNode job = awaitRunningDemoJob(port, exit);
+            assertThat(job.path("name").asText()).isEqualTo("cxq demo");
+
+            assertThat(exit.get(3, TimeUnit.MINUTES)).as("exit code").isZero();
+        } finally {
+            System.setOut(original);
+        }
+
+        List<JsonNode> alerts = rows(out, "quality_alerts");
+        Set<String> kinds = new HashSet<>();
+        for (JsonNode a : alerts) {
+            kinds.add(a.path("alert_type").asText() + "/" + a.path("severity").asText());
+        }
+        assertThat(kinds)
+                .contains(
+                        "degradation/high",
+                        "degradation/critical",
+                        "media_gap/warning",
+                        "disconnected/warning");
+        assertThat(alerts)
+                .as("a codec fallback: the video bitrate collapsed while MOS stayed high")
+                .anySatisfy(
+                        a -> {
+                            assertThat(a.path("reason").asText())
+                                    .isEqualTo("video_bitrate_kbps<500");
+                            assertThat(a.path("mos").asDouble()).isGreaterThanOrEqualTo(4.0);
+                        });
+        assertThat(alerts)
+                .as("the cellular-handoff dip of slot 5 never alerts")
+                .noneSatisfy(a -> assertThat(a.path("session_id").asText()).endsWith("-5-0"));
+
+        List<JsonNode> metrics = rows(out, "computed_metrics");
+        assertThat(statuses(metrics, "-9-0"))
+                .as("failed upload: pending at the end, then failed")
+                .containsExactly("pending", "failed");
+        assertThat(statuses(metrics, "-10-0"))
+                .as("late upload: pending at the end, then corrected")
+                .containsExactly("pending", "uploaded");
+        assertThat(types(metrics, "-6-0"))
+                .as("IVR self-service: handle time, but excluded from adjusted AHT")
+                .contains("handle_time_s")
+                .doesNotContain("adjusted_aht_s");
+        assertThat(types(metrics, "-12-0"))
+                .as("an agent outside business hours in their zone: excluded from adjusted AHT")
+                .contains("handle_time_s")
+                .doesNotContain("adjusted_aht_s");
+        assertThat(metrics)
+                .as("other interactions completed during the demo count in adjusted AHT")
+                .anySatisfy(
+                        m ->
+                                assertThat(m.path("metric_type").asText())
+                                        .isEqualTo("adjusted_aht_s"));
+
+        assertThat(rows(out, "late_events"))
+                .as("the scripted straggler, delivered behind the watermark")
+                .extracting(e -> e.path("session_id").asText())
+                .containsExactly(runPrefix(alerts) + "-11-0");
+        assertThat(rows(out, "session_quality")).isNotEmpty();
+
+        List<Matcher> summaries = new ArrayList<>();
+        for (String line : stdout.toString(StandardCharsets.UTF_8).split("\n")) {
+            Matcher m = SUMMARY.matcher(line);
+            if (line.startsWith("cxq demo ") && m.find()) {
+                summaries.add(m);
+            }
+        }
+        assertThat(summaries)
+                .as("summary lines with events/s and active sessions from the job's metrics")
+                .anySatisfy(
+                        m -> {
+                            assertThat(Long.parseLong(m.group(1))).isPositive();
+                            assertThat(Long.parseLong(m.group(2))).isPositive();
+                        });
+    }
+
+    @Test
+    @Timeout(value = 4, unit = TimeUnit.MINUTES)
+    void theDemoWritesToPostgres() throws Exception {
+        try (PostgresTestDatabase db = new PostgresTestDatabase()) {
+            int exit =
+                    CxqMain.run(
+                            demoArgs(
+                                    freePort(),
+                                    "30s",
+                                    "--jdbc-url",
+                                    db.url(),
+                                    "--jdbc-user",
+                                    PostgresTestDatabase.USER));
+            assertThat(exit).isZero();
+            assertThat(
+                            query(
+                                    db,
+                                    "SELECT DISTINCT alert_type || '/' || severity FROM quality_alerts"))
+                    .contains(
+                            "degradation/high",
+                            "degradation/critical",
+                            "media_gap/warning",
+                            "disconnected/warning");
+            assertThat(
+                            query(
+                                    db,
+                                    "SELECT DISTINCT metadata->>'status' FROM computed_metrics"
+                                            + " WHERE metric_type = 'recording_status'"))
+                    .contains("failed", "uploaded");
+        }
+    }
+
+    private String[] demoArgs(int port, String duration, String... output) {
+        List<String> args =
+                new ArrayList<>(
+                        List.of(
+                                "--demo",
+                                "--duration",
+                                duration,
+                                "--demo-sessions",
+                                "400",
+                                "--web-ui-port",
+                                String.valueOf(port),
+                                "--checkpoint-dir",
+                                dir.resolve("checkpoints").toString(),
+                                "--restart-attempts",
+                                "0"));
+        args.addAll(List.of(output));
+        return args.toArray(String[]::new);
+    }
+
+    /** Polls {@code /jobs/overview} until it lists a running job; fails if the demo exits first. */
+    private static JsonNode awaitRunningDemoJob(int port, CompletableFuture<Integer> exit)
+            throws Exception {
+        HttpClient http = HttpClient.newHttpClient();
+        HttpRequest request =
+                HttpRequest.newBuilder(URI.create("http://localhost:" + port + "/jobs/overview"))
+                        .timeout(Duration.ofSeconds(5))
+                        .build();
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
+        while (System.nanoTime() < deadline) {
+            assertThat(exit).as("the demo ended before its job was seen running").isNotDone();
+            try {
+                HttpResponse<String> response =
+                        http.send(request, HttpResponse.BodyHandlers.ofString());
+                if (response.statusCode() == 200) {
+                    for (JsonNode job : MAPPER.readTree(response.body()).path("jobs")) {
+                        if (job.path("state").asText().equals("RUNNING")) {
+                            return job;
+                        }
+                    }
+                }
+            } catch (IOException e) {
+                // The cluster is still starting.
+            }
+            try {
+                // Paces the polls; returns early if the demo exits (then the assertion fails).
+                exit.get(200, TimeUnit.MILLISECONDS);
+            } catch (TimeoutException e) {
+                // Still running: poll again.
+            }
+        }
+        throw new AssertionError("no running job on /jobs/overview within 60 s");
+    }
+
+    private static List<JsonNode> rows(Path out, String table) throws IOException {
+        List<JsonNode> rows = new ArrayList<>();
+        Path tableDir = out.resolve(table);
+        if (!Files.isDirectory(tableDir)) {
+            return rows;
+        }
+        try (Stream<Path> files = Files.list(tableDir)) {
+            for (Path file : files.sorted().toList()) {
+                for (String line : Files.readAllLines(file)) {
+                    if (!line.isBlank()) {
+                        rows.add(MAPPER.readTree(line));
+                    }
+                }
+            }
+        }
+        return rows;
+    }
+
+    /** The recording statuses written for the scripted session ending in {@code suffix}. */
+    private static List<String> statuses(List<JsonNode> metrics, String suffix) {
+        return metrics.stream()
+                .filter(m -> m.path("interaction_id").asText().endsWith(suffix))
+                .filter(m -> m.path("metric_type").asText().equals("recording_status"))
+                .map(m -> m.path("metadata").path("status").asText())
+                .toList();
+    }
+
+    private static Set<String> types(List<JsonNode> metrics, String suffix) {
+        Set<String> types = new HashSet<>();
+        metrics.stream()
+                .filter(m -> m.path("interaction_id").asText().endsWith(suffix))
+                .forEach(m -> types.add(m.path("metric_type").asText()));
+        return types;
+    }
+
+    /** {@code demo-<run tag>}: session ids carry the run's origin, read from the run's rows. */
+    private static String runPrefix(List<JsonNode> alerts) {
+        String session = alerts.get(0).path("session_id").asText();
+        return session.substring(0, session.indexOf('-', "demo-".length()));
+    }
+
+    private static List<String> query(PostgresTestDatabase db, String sql) throws Exception {
+        try (Connection c = db.connect();
+                Statement st = c.createStatement();
+                ResultSet rs = st.executeQuery(sql)) {
+            List<String> values = new ArrayList<>();
+            while (rs.next()) {
+                values.add(rs.getString(1));
+            }
+            return values;
+        }
+    }
+
+    private static int freePort() throws IOException {
+        try (ServerSocket socket = new ServerSocket(0)) {
+            return socket.getLocalPort();
+        }
+    }
+
+    /** Writes to the console and keeps a copy for the assertions. */
+    private static final class Tee extends OutputStream {
+        private final OutputStream console;
+        private final OutputStream copy;
+
+        Tee(OutputStream console, OutputStream copy) {
+            this.console = console;
+            this.copy = copy;
+        }
+
+        @Override
+        public void write(int b) throws IOException {
+            console.write(b);
+            copy.write(b);
+        }
+
+        @Override
+        public void write(byte[] b, int off, int len) throws IOException {
+            console.write(b, off, len);
+            copy.write(b, off, len);
+        }
+    }
+}
