@@ -1,8 +1,10 @@
 package dev.cxq.job;
 
+import com.fasterxml.jackson.core.StreamReadFeature;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
+import com.fasterxml.jackson.dataformat.yaml.YAMLParser;
 import picocli.CommandLine;
 import picocli.CommandLine.Model.OptionSpec;
 import picocli.CommandLine.ParseResult;
@@ -121,12 +123,18 @@ final class ConfigSources {
     static Map<String, JsonNode> readFile(Path configFile, List<String> errors) {
         JsonNode root;
         try {
-            root = new ObjectMapper(new YAMLFactory()).readTree(Files.readAllBytes(configFile));
+            YAMLFactory yaml =
+                    YAMLFactory.builder()
+                            .enable(StreamReadFeature.STRICT_DUPLICATE_DETECTION)
+                            // A key without a value (`jdbc.url:`) keeps its default.
+                            .enable(YAMLParser.Feature.EMPTY_STRING_AS_NULL)
+                            .build();
+            root = new ObjectMapper(yaml).readTree(Files.readAllBytes(configFile));
         } catch (IOException e) {
             errors.add(
                     "config file "
                             + configFile
-                            + (Files.isReadable(configFile)
+                            + (Files.isRegularFile(configFile) && Files.isReadable(configFile)
                                     ? " is not valid YAML: " + firstLine(e.getMessage())
                                     : " cannot be read"));
             return Map.of();
@@ -139,7 +147,7 @@ final class ConfigSources {
             errors.add("config file " + configFile + " must be a mapping of keys to values");
             return entries;
         }
-        flatten("", root, entries);
+        flatten("", root, entries, configFile, errors);
         entries.keySet()
                 .removeIf(
                         key -> {
@@ -171,18 +179,32 @@ final class ConfigSources {
      * Nested mappings become dotted keys ({@code thresholds: {mos: 3}} is {@code thresholds.mos});
      * a mapping under a known key (such as {@code kafka.properties}) stays that key's value.
      */
-    private static void flatten(String prefix, JsonNode node, Map<String, JsonNode> into) {
+    private static void flatten(
+            String prefix,
+            JsonNode node,
+            Map<String, JsonNode> into,
+            Path configFile,
+            List<String> errors) {
         Iterator<Map.Entry<String, JsonNode>> fields = node.fields();
         while (fields.hasNext()) {
             Map.Entry<String, JsonNode> field = fields.next();
             String key = prefix + field.getKey();
             JsonNode value = field.getValue();
-            if (value.isObject() && ConfigKeys.forKey(key).isEmpty()) {
-                flatten(key + ".", value, into);
-            } else {
-                into.put(key, value);
+            boolean known = ConfigKeys.forKey(key).isPresent();
+            if (value.isObject() && !known) {
+                flatten(key + ".", value, into, configFile, errors);
+            } else if (value.isNull() && !known && isSection(key)) {
+                // A section whose entries are all commented out.
+                continue;
+            } else if (into.put(key, value) != null) {
+                errors.add(key + " is set twice in config file " + configFile);
             }
         }
+    }
+
+    private static boolean isSection(String prefix) {
+        return ConfigKeys.ALL.stream()
+                .anyMatch(e -> e.key() != null && e.key().startsWith(prefix + "."));
     }
 
     private static List<String> fileValues(

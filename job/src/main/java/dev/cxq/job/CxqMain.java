@@ -50,6 +50,10 @@ import java.util.stream.Stream;
  * The cxq command line: a bounded replay of JSON Lines files into PostgreSQL (or into JSON Lines
  * files when no database is given). Exit codes: 0 when every result is committed, 1 when the job
  * failed, 2 for bad arguments, 3 when the database cannot be reached or migrated.
+ *
+ * <p>Each option may also come from its {@code CXQ_*} environment variable or the {@code --config}
+ * YAML file ({@link ConfigKeys}, {@link ConfigSources}); the result is validated as a whole by
+ * {@link ConfigValidator} before anything starts.
  */
 @Command(
         name = "cxq",

@@ -220,6 +220,12 @@ class ConfigurationErrorsTest {
                         "kafka: {properties: [a]}",
                         "kafka.properties must be a mapping of names to values"),
                 file("- a\n- b", "config file {config} must be a mapping of keys to values"),
+                file(
+                        "thresholds: {mos: 3.3}\nthresholds.mos: 3.4",
+                        "thresholds.mos is set twice in config file {config}"),
+                file(
+                        "thresholds:\n  mos: 3.0\n  mos: 3.1",
+                        "config file {config} is not valid YAML: "),
                 file("thresholds: {mos: [}", "config file {config} is not valid YAML: "),
                 of(
                         null,

@@ -59,6 +59,9 @@ class ConfigurationTest {
                           critical-mos: 2.5
                         execution.parallelism: 3
                         alerts: {hysteresis: 20s}
+                        jdbc.url:
+                        webhook:
+                          # every entry commented out: an empty section is allowed
                         """);
         Configured c =
                 configure(
@@ -85,6 +88,7 @@ class ConfigurationTest {
                         new ConfigSources.Origin(ConfigSources.Source.FILE, "alerts.hysteresis"));
         assertThat(c.main().sessionTimeout).isEqualTo(Duration.ofMinutes(30));
         assertThat(c.origins().isSet("--session-timeout")).isFalse();
+        assertThat(c.main().jdbcUrl).isNull();
     }
 
     @Test
