@@ -2,8 +2,6 @@ package dev.cxq.job;
 
 import dev.cxq.job.kafka.StartingOffsets;
 
-import java.net.URI;
-import java.net.URISyntaxException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -157,15 +155,9 @@ final class ConfigValidator {
 
     private void checkUrl(String url) {
         try {
-            URI uri = new URI(url);
-            if (!uri.isAbsolute()) {
-                errors.add(name("--webhook-url") + " not a URL: " + url);
-            } else if (!("http".equals(uri.getScheme()) || "https".equals(uri.getScheme()))
-                    || uri.getHost() == null) {
-                errors.add(name("--webhook-url") + " not an http(s) URL: " + url);
-            }
-        } catch (URISyntaxException e) {
-            errors.add(name("--webhook-url") + " not a URL: " + url);
+            WebhookCliOptions.parseUrl(url, name("--webhook-url"));
+        } catch (IllegalArgumentException e) {
+            errors.add(e.getMessage());
         }
     }
 
