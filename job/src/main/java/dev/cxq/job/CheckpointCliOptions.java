@@ -73,23 +73,6 @@ final class CheckpointCliOptions {
                     "Start from this savepoint or retained checkpoint (its directory or _metadata).")
     String restoreFrom;
 
-    void validate() {
-        if (checkpointInterval.compareTo(Duration.ofMillis(10)) < 0) {
-            throw new IllegalArgumentException("--checkpoint-interval must be at least 10ms");
-        }
-        if (retainedCheckpoints < 1) {
-            throw new IllegalArgumentException("--checkpoints-retained must be 1 or more");
-        }
-        if (restartAttempts < 0) {
-            throw new IllegalArgumentException("--restart-attempts must not be negative");
-        }
-        if (restartInitialDelay.isNegative()
-                || restartMaxDelay.compareTo(restartInitialDelay) < 0) {
-            throw new IllegalArgumentException(
-                    "--restart-max-delay must be at least --restart-initial-delay (both >= 0)");
-        }
-    }
-
     /**
      * Adds the streaming fault-tolerance settings to {@code conf}: exactly-once checkpoints into
      * incremental RocksDB snapshots, retained on cancellation, and a bounded restart strategy.

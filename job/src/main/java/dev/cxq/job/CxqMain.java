@@ -4,7 +4,6 @@ import dev.cxq.job.db.SchemaMigrations;
 import dev.cxq.job.demo.DemoRun;
 import dev.cxq.job.kafka.KafkaInput;
 import dev.cxq.job.kafka.SigningSecret;
-import dev.cxq.job.kafka.StartingOffsets;
 import dev.cxq.job.sink.CxqSinks;
 import dev.cxq.job.sink.CxqTables;
 import dev.cxq.job.sink.JdbcSinks;
@@ -29,9 +28,13 @@ import org.slf4j.LoggerFactory;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Model.OptionSpec;
 import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
 
 import java.io.IOException;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -39,8 +42,8 @@ import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
-import java.util.Objects;
 import java.util.concurrent.Callable;
 import java.util.stream.Stream;
 
@@ -48,11 +51,14 @@ import java.util.stream.Stream;
  * The cxq command line: a bounded replay of JSON Lines files into PostgreSQL (or into JSON Lines
  * files when no database is given). Exit codes: 0 when every result is committed, 1 when the job
  * failed, 2 for bad arguments, 3 when the database cannot be reached or migrated.
+ *
+ * <p>Each option may also come from its {@code CXQ_*} environment variable or the {@code --config}
+ * YAML file ({@link ConfigKeys}, {@link ConfigSources}); the result is validated as a whole by
+ * {@link ConfigValidator} before anything starts.
  */
 @Command(
         name = "cxq",
         mixinStandardHelpOptions = true,
-        showDefaultValues = true,
         sortOptions = false,
         description = "Contact-center session quality, interaction KPIs and recording compliance.")
 public final class CxqMain implements Callable<Integer> {
@@ -62,6 +68,26 @@ public final class CxqMain implements Callable<Integer> {
     static final int EXIT_DATABASE = 3;
 
     private static final Logger LOG = LoggerFactory.getLogger(CxqMain.class);
+
+    /** The process environment: variables for every option, and the secrets. */
+    private final Map<String, String> env;
+
+    @Spec CommandSpec spec;
+
+    @Option(
+            names = "--config",
+            paramLabel = "FILE",
+            description =
+                    "YAML configuration file (docs/configuration.md); flags and environment"
+                            + " variables override its entries.")
+    Path configFile;
+
+    @Option(
+            names = "--check-config",
+            description =
+                    "Validate the configuration, print every option's effective value and origin,"
+                            + " and exit without running the job.")
+    boolean checkConfig;
 
     @Option(
             names = "--input",
@@ -155,8 +181,18 @@ public final class CxqMain implements Callable<Integer> {
 
     @Option(
             names = "--jdbc-password",
-            description = "Database password; prefer the CXQ_JDBC_PASSWORD environment variable.")
+            description =
+                    "Database password; visible in the process list, so prefer the"
+                            + " CXQ_JDBC_PASSWORD environment variable or --jdbc-password-file.")
     String jdbcPassword;
+
+    @Option(
+            names = "--jdbc-password-file",
+            paramLabel = "FILE",
+            description =
+                    "File holding the database password; wins over CXQ_JDBC_PASSWORD, loses to"
+                            + " --jdbc-password.")
+    Path jdbcPasswordFile;
 
     @Option(
             names = "--output-dir",
@@ -254,13 +290,27 @@ public final class CxqMain implements Callable<Integer> {
 
     @Mixin DemoCliOptions demoOptions = new DemoCliOptions();
 
+    public CxqMain() {
+        this(System.getenv());
+    }
+
+    CxqMain(Map<String, String> env) {
+        this.env = env;
+    }
+
     public static void main(String[] args) {
         System.exit(run(args));
     }
 
     /** Runs the command line and returns its exit code (the tests call this). */
     public static int run(String... args) {
-        CommandLine commandLine = new CommandLine(new CxqMain());
+        return run(System.getenv(), args);
+    }
+
+    /** Runs the command line with {@code env} as the process environment. */
+    static int run(Map<String, String> env, String... args) {
+        CommandLine commandLine = new CommandLine(new CxqMain(env));
+        ConfigReference.installHelp(commandLine);
         commandLine.setExitCodeExceptionMapper(e -> EXIT_JOB_FAILED);
         commandLine.setParameterExceptionHandler(
                 (e, arguments) -> {
@@ -273,19 +323,46 @@ public final class CxqMain implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
-        RuntimeExecutionMode mode;
-        QualityThresholds thresholds;
-        WebhookSettings webhookSettings;
-        try {
-            mode = parseMode(executionMode);
-            validate();
-            thresholds = qualityThresholds();
-            webhookSettings = webhookOptions.settings(System.getenv());
-        } catch (IllegalArgumentException e) {
-            System.err.println("cxq: " + e.getMessage());
+        List<String> errors = new ArrayList<>();
+        ConfigSources.Origins origins =
+                ConfigSources.apply(
+                        spec.commandLine().getParseResult(),
+                        env,
+                        ConfigSources.configFile(configFile, env),
+                        errors);
+        errors.addAll(ConfigValidator.validate(this, origins));
+        WebhookSettings webhookSettings = null;
+        String password = null;
+        if (errors.isEmpty()) {
+            try {
+                webhookSettings = webhookOptions.settings(env);
+                password = jdbcPassword(origins);
+            } catch (IllegalArgumentException e) {
+                errors.add(e.getMessage());
+            }
+        }
+        if (!errors.isEmpty()) {
+            errors.forEach(error -> System.err.println("cxq: " + error));
+            System.err.println("Run with --help for the options.");
             return EXIT_BAD_ARGUMENTS;
         }
-        String password = jdbcPassword != null ? jdbcPassword : System.getenv("CXQ_JDBC_PASSWORD");
+        if (checkConfig) {
+            printEffectiveConfiguration(origins);
+            return 0;
+        }
+        RuntimeExecutionMode mode =
+                executionMode.equals("streaming")
+                        ? RuntimeExecutionMode.STREAMING
+                        : RuntimeExecutionMode.BATCH;
+        QualityThresholds thresholds =
+                new QualityThresholds(
+                        degradedMosBelow,
+                        degradedPacketLossAbove,
+                        degradedVideoBitrateBelow,
+                        criticalMosBelow,
+                        alertHysteresis,
+                        alertHysteresis,
+                        mediaGapAfter);
 
         CxqSinks sinks;
         if (jdbcUrl != null) {
@@ -316,12 +393,12 @@ public final class CxqMain implements Callable<Integer> {
                         dedupRetention,
                         sourceIdleness);
         if (demoOptions.demo) {
+            WebhookSettings webhooks = webhookSettings;
             return new DemoRun(demoOptions.settings(), System.out)
                     .run(
                             flinkConfiguration(RuntimeExecutionMode.STREAMING),
                             (source, env) ->
-                                    new CxqPipeline(source, sinks, settings, webhookSettings)
-                                            .build(env),
+                                    new CxqPipeline(source, sinks, settings, webhooks).build(env),
                             jdbcUrl != null ? jdbcUrl : outputDir.toAbsolutePath().toString());
         }
         CxqPipeline pipeline;
@@ -386,65 +463,6 @@ public final class CxqMain implements Callable<Integer> {
         return conf;
     }
 
-    private void validate() {
-        if (Stream.of(input, kafkaBootstrap, demoOptions.demo ? "demo" : null)
-                        .filter(Objects::nonNull)
-                        .count()
-                != 1) {
-            throw new IllegalArgumentException(
-                    "give exactly one input: --input FILE_OR_DIR, --kafka-bootstrap HOST:PORT"
-                            + " or --demo");
-        }
-        demoOptions.validate();
-        if (input != null && !Files.exists(input)) {
-            throw new IllegalArgumentException("--input does not exist: " + input);
-        }
-        if (kafkaBootstrap != null) {
-            validateKafka();
-        }
-        if (jdbcUrl != null && !jdbcUrl.startsWith("jdbc:postgresql:")) {
-            throw new IllegalArgumentException(
-                    "--jdbc-url must be a PostgreSQL JDBC URL (jdbc:postgresql://host:port/db), got: "
-                            + jdbcUrl);
-        }
-        if (metricVersion < 1) {
-            throw new IllegalArgumentException(
-                    "--metric-version must be 1 or more, got: " + metricVersion);
-        }
-        if (parallelism < 1) {
-            throw new IllegalArgumentException(
-                    "--parallelism must be 1 or more, got: " + parallelism);
-        }
-        if (maxOutOfOrderness.isNegative()) {
-            throw new IllegalArgumentException("--max-out-of-orderness must not be negative");
-        }
-        if (sessionTimeout.isNegative() || sessionTimeout.isZero()) {
-            throw new IllegalArgumentException("--session-timeout must be positive");
-        }
-        if (dedupRetention.isNegative() || dedupRetention.isZero()) {
-            throw new IllegalArgumentException("--dedup-retention must be positive");
-        }
-        checkpointOptions.validate();
-        metricsOptions.validate();
-    }
-
-    private void validateKafka() {
-        if (kafkaTopics == null || kafkaTopics.isEmpty() || kafkaTopics.contains("")) {
-            throw new IllegalArgumentException("--kafka-bootstrap needs --kafka-topics T1[,T2...]");
-        }
-        StartingOffsets.parse(startingOffsets);
-        if (until != null && !until.equals("latest")) {
-            throw new IllegalArgumentException("--until accepts only latest, got: " + until);
-        }
-        if (signingSecretFile != null && !Files.isReadable(signingSecretFile)) {
-            throw new IllegalArgumentException(
-                    "--signing-secret-file is not readable: " + signingSecretFile);
-        }
-        if (sourceIdleness.isNegative() || sourceIdleness.isZero()) {
-            throw new IllegalArgumentException("--source-idleness must be positive");
-        }
-    }
-
     private KafkaInput kafkaInput() {
         SigningSecret secret = null;
         if (signingSecretFile != null) {
@@ -471,29 +489,58 @@ public final class CxqMain implements Callable<Integer> {
                 signatureHeader);
     }
 
-    private QualityThresholds qualityThresholds() {
-        try {
-            return new QualityThresholds(
-                    degradedMosBelow,
-                    degradedPacketLossAbove,
-                    degradedVideoBitrateBelow,
-                    criticalMosBelow,
-                    alertHysteresis,
-                    alertHysteresis,
-                    mediaGapAfter);
-        } catch (IllegalArgumentException e) {
-            throw new IllegalArgumentException("invalid quality thresholds: " + e.getMessage(), e);
+    /**
+     * The database password: {@code --jdbc-password} given as a flag, else the password file, else
+     * {@code CXQ_JDBC_PASSWORD}.
+     */
+    String jdbcPassword(ConfigSources.Origins origins) {
+        if (origins.of("--jdbc-password").source() == ConfigSources.Source.FLAG) {
+            System.err.println(
+                    "cxq: warning: --jdbc-password is visible in the process list; prefer"
+                            + " CXQ_JDBC_PASSWORD or --jdbc-password-file");
+            return jdbcPassword;
         }
+        if (jdbcPasswordFile != null) {
+            try {
+                return Files.readString(jdbcPasswordFile, StandardCharsets.UTF_8).strip();
+            } catch (IOException e) {
+                throw new IllegalArgumentException(
+                        origins.name("--jdbc-password-file")
+                                + " cannot be read: "
+                                + jdbcPasswordFile);
+            }
+        }
+        return jdbcPassword;
     }
 
-    private static RuntimeExecutionMode parseMode(String mode) {
-        return switch (mode) {
-            case "batch" -> RuntimeExecutionMode.BATCH;
-            case "streaming" -> RuntimeExecutionMode.STREAMING;
-            default ->
-                    throw new IllegalArgumentException(
-                            "--execution-mode must be batch or streaming, got: " + mode);
-        };
+    /** Prints each option's effective value and where it came from; secrets are masked. */
+    private void printEffectiveConfiguration(ConfigSources.Origins origins) {
+        System.out.println("cxq: the configuration is valid");
+        for (OptionSpec option : ConfigReference.options(spec)) {
+            String flag = option.longestName();
+            if (flag.equals("--check-config")) {
+                continue;
+            }
+            ConfigKeys.Entry entry = ConfigKeys.forFlag(flag).orElse(null);
+            String name = entry != null && entry.key() != null ? entry.key() : flag;
+            Object value = option.getValue();
+            String shown =
+                    value == null
+                            ? "none"
+                            : flag.equals("--jdbc-password") ? "********" : String.valueOf(value);
+            ConfigSources.Origin origin = origins.of(flag);
+            System.out.println(
+                    "  "
+                            + name
+                            + " = "
+                            + shown
+                            + "  ("
+                            + origin.source().name().toLowerCase(Locale.ROOT)
+                            + (origin.source() == ConfigSources.Source.DEFAULT
+                                    ? ""
+                                    : " " + origin.name())
+                            + ")");
+        }
     }
 
     /**

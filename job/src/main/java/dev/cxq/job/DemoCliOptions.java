@@ -1,7 +1,6 @@
 package dev.cxq.job;
 
 import dev.cxq.job.demo.DemoRun;
-import dev.cxq.job.demo.DemoScript;
 
 import picocli.CommandLine.Option;
 
@@ -52,32 +51,6 @@ final class DemoCliOptions {
             converter = DurationConverter.class,
             description = "Demo: how often the one-line summary is printed.")
     Duration summaryInterval;
-
-    void validate() {
-        if (!demo) {
-            if (duration != null) {
-                throw new IllegalArgumentException("--duration applies to --demo only");
-            }
-            return;
-        }
-        if (duration != null && (duration.isNegative() || duration.isZero())) {
-            throw new IllegalArgumentException("--duration must be positive");
-        }
-        if (sessions < DemoScript.SCRIPTED_SLOTS || sessions > 1_000_000) {
-            throw new IllegalArgumentException(
-                    "--demo-sessions must be between "
-                            + DemoScript.SCRIPTED_SLOTS
-                            + " and 1000000, got: "
-                            + sessions);
-        }
-        if (webUiPort < 1 || webUiPort > 65535) {
-            throw new IllegalArgumentException(
-                    "--web-ui-port must be between 1 and 65535, got: " + webUiPort);
-        }
-        if (summaryInterval.compareTo(Duration.ofSeconds(1)) < 0) {
-            throw new IllegalArgumentException("--summary-interval must be at least 1s");
-        }
-    }
 
     DemoRun.Settings settings() {
         return new DemoRun.Settings(seed, sessions, duration, webUiPort, summaryInterval);

@@ -30,13 +30,6 @@ final class MetricsCliOptions {
                             + " (Flink's Prometheus reporter); off by default.")
     Integer prometheusPort;
 
-    void validate() {
-        if (prometheusPort != null && (prometheusPort < 1 || prometheusPort > 65535)) {
-            throw new IllegalArgumentException(
-                    "--prometheus-port must be a TCP port 1-65535, got: " + prometheusPort);
-        }
-    }
-
     /** Adds the reporter's configuration to {@code conf} when a port was given. */
     void applyTo(Configuration conf) {
         if (prometheusPort != null) {

@@ -84,7 +84,7 @@ final class WebhookCliOptions {
         String secret = secret(secretFile, env.get(SECRET_ENV), "--webhook-secret-file");
         List<WebhookEndpoint> endpoints = new ArrayList<>();
         for (String url : urls) {
-            endpoints.add(new WebhookEndpoint(parseUrl(url), token, secret));
+            endpoints.add(new WebhookEndpoint(parseUrl(url, "--webhook-url"), token, secret));
         }
         WebhookSinkOptions defaults = WebhookSinkOptions.defaults();
         WebhookSinkOptions options =
@@ -102,16 +102,24 @@ final class WebhookCliOptions {
         return new WebhookSettings(List.copyOf(endpoints), options, environment);
     }
 
-    private static URI parseUrl(String url) {
+    /**
+     * @param name the option as the user wrote it (flag, environment variable or config key)
+     * @throws IllegalArgumentException naming {@code name}, when {@code url} is not an absolute
+     *     http(s) URL with a host
+     */
+    static URI parseUrl(String url, String name) {
         try {
             URI uri = new URI(url);
+            if (!uri.isAbsolute()) {
+                throw new IllegalArgumentException(name + " not a URL: " + url);
+            }
             if (!("http".equals(uri.getScheme()) || "https".equals(uri.getScheme()))
                     || uri.getHost() == null) {
-                throw new IllegalArgumentException("--webhook-url not an http(s) URL: " + url);
+                throw new IllegalArgumentException(name + " not an http(s) URL: " + url);
             }
             return uri;
         } catch (URISyntaxException e) {
-            throw new IllegalArgumentException("--webhook-url not a URL: " + url);
+            throw new IllegalArgumentException(name + " not a URL: " + url);
         }
     }
 

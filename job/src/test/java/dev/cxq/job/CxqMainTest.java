@@ -68,9 +68,10 @@ class CxqMainTest {
         Path input = Files.writeString(dir.resolve("e.jsonl"), "{}\n");
         Outcome o = run("--input", input.toString(), "--critical-mos-below", "4.0");
         assertThat(o.exitCode()).isEqualTo(CxqMain.EXIT_BAD_ARGUMENTS);
-        assertThat(o.stderr()).contains("invalid quality thresholds: criticalMosBelow");
+        assertThat(o.stderr())
+                .contains("--critical-mos-below must not be above --degraded-mos-below: 4.0 > 3.5");
         assertThat(run("--input", input.toString(), "--media-gap-after", "0s").stderr())
-                .contains("mediaGapAfter must be a positive duration");
+                .contains("--media-gap-after must be positive: PT0S");
     }
 
     @Test
@@ -103,7 +104,7 @@ class CxqMainTest {
                         "--webhook-secret-file",
                         dir.resolve("missing").toString());
         assertThat(o.exitCode()).isEqualTo(CxqMain.EXIT_BAD_ARGUMENTS);
-        assertThat(o.stderr()).contains("--webhook-secret-file cannot be read");
+        assertThat(o.stderr()).contains("--webhook-secret-file is not a readable file");
     }
 
     @Test
@@ -115,10 +116,10 @@ class CxqMainTest {
                 .contains("--duration applies to --demo only");
         Outcome tooFew = run("--demo", "--demo-sessions", "5");
         assertThat(tooFew.exitCode()).isEqualTo(CxqMain.EXIT_BAD_ARGUMENTS);
-        assertThat(tooFew.stderr()).contains("--demo-sessions must be between 13");
+        assertThat(tooFew.stderr()).contains("--demo-sessions must be between 13 and 1000000: 5");
         assertThat(run("--demo", "--web-ui-port", "70000").stderr())
-                .contains("--web-ui-port must be between 1 and 65535");
+                .contains("--web-ui-port must be between 1 and 65535: 70000");
         assertThat(run("--demo", "--duration", "0s").stderr())
-                .contains("--duration must be positive");
+                .contains("--duration must be positive: PT0S");
     }
 }

@@ -69,7 +69,7 @@ class KafkaArgumentsTest {
                         "--kafka-bootstrap", "localhost:9092",
                         "--kafka-topics", "t",
                         "--signing-secret-file", dir.resolve("missing").toString());
-        assertThat(err).contains("--signing-secret-file is not readable");
+        assertThat(err).contains("--signing-secret-file is not a readable file");
     }
 
     @Test

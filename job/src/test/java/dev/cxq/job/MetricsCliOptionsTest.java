@@ -8,7 +8,6 @@ import org.junit.jupiter.api.Test;
 import picocli.CommandLine;
 
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 /** {@code --prometheus-port} becomes Flink's Prometheus reporter configuration, and only then. */
 class MetricsCliOptionsTest {
@@ -40,14 +39,5 @@ class MetricsCliOptionsTest {
                     .isEqualTo(PrometheusReporterFactory.class);
             assertThat(conf.get(MetricsCliOptions.PROM_PORT)).isEqualTo("9400");
         }
-    }
-
-    @Test
-    void portOutsideTheTcpRangeIsRejected() {
-        MetricsCliOptions options = parse("--prometheus-port", "70000").metricsOptions;
-
-        assertThatThrownBy(options::validate)
-                .isInstanceOf(IllegalArgumentException.class)
-                .hasMessageContaining("--prometheus-port");
     }
 }
