@@ -51,8 +51,34 @@ final class WebhookCliOptions {
     @Option(
             names = "--webhook-max-attempts",
             defaultValue = "10",
-            description = "Calls per alert transition before it is recorded as failed.")
+            description =
+                    "Calls per alert transition before it may be recorded as failed (once the"
+                            + " retry window has passed too).")
     int maxAttempts;
+
+    @Option(
+            names = "--webhook-retry-window",
+            defaultValue = "10m",
+            converter = DurationConverter.class,
+            description =
+                    "Time since its first call during which a transition is retried however many"
+                            + " calls fail: an endpoint outage shorter than this loses nothing.")
+    Duration retryWindow;
+
+    @Option(
+            names = "--webhook-breaker-threshold",
+            defaultValue = "5",
+            description = "Consecutive failed calls to an endpoint that open its circuit breaker.")
+    int breakerThreshold;
+
+    @Option(
+            names = "--webhook-breaker-open",
+            defaultValue = "15s",
+            converter = DurationConverter.class,
+            description =
+                    "How long an open circuit holds calls back (they wait, no attempt spent)"
+                            + " before one probe call.")
+    Duration breakerOpen;
 
     @Option(
             names = "--webhook-max-backoff",
@@ -80,6 +106,22 @@ final class WebhookCliOptions {
 
     /** Validated settings; {@code env} is the process environment. */
     WebhookSettings settings(Map<String, String> env) {
+        if (maxAttempts < 1) {
+            throw new IllegalArgumentException(
+                    "--webhook-max-attempts must be 1 or more, got " + maxAttempts);
+        }
+        if (retryWindow.isNegative()) {
+            throw new IllegalArgumentException(
+                    "--webhook-retry-window must not be negative, got " + retryWindow);
+        }
+        if (breakerThreshold < 1) {
+            throw new IllegalArgumentException(
+                    "--webhook-breaker-threshold must be 1 or more, got " + breakerThreshold);
+        }
+        if (breakerOpen.isNegative() || breakerOpen.isZero()) {
+            throw new IllegalArgumentException(
+                    "--webhook-breaker-open must be positive, got " + breakerOpen);
+        }
         String token = secret(tokenFile, env.get(TOKEN_ENV), "--webhook-token-file");
         String secret = secret(secretFile, env.get(SECRET_ENV), "--webhook-secret-file");
         List<WebhookEndpoint> endpoints = new ArrayList<>();
@@ -90,14 +132,15 @@ final class WebhookCliOptions {
         WebhookSinkOptions options =
                 new WebhookSinkOptions(
                         maxAttempts,
+                        retryWindow,
                         defaults.initialBackoff(),
                         maxBackoff.compareTo(defaults.initialBackoff()) < 0
                                 ? defaults.initialBackoff()
                                 : maxBackoff,
                         maxInFlight,
                         defaults.requestTimeout(),
-                        defaults.breakerFailureThreshold(),
-                        defaults.breakerOpenDuration(),
+                        breakerThreshold,
+                        breakerOpen,
                         failJob);
         return new WebhookSettings(List.copyOf(endpoints), options, environment);
     }

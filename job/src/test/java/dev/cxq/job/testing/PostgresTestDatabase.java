@@ -10,6 +10,7 @@ import java.sql.ResultSetMetaData;
 import java.sql.SQLException;
 import java.sql.Statement;
 import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -20,7 +21,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 /**
  * A fresh database on the local PostgreSQL (127.0.0.1:5432, user {@code postgres}, or the {@code
- * CXQ_TEST_PG_*} environment variables), created with a unique name and dropped on close.
+ * CXQ_TEST_PG_*} environment variables) or on a given server, created with a unique name and
+ * dropped on close.
  */
 public final class PostgresTestDatabase implements AutoCloseable {
 
@@ -28,9 +30,22 @@ public final class PostgresTestDatabase implements AutoCloseable {
     private static final String PORT = env("CXQ_TEST_PG_PORT", "5432");
     public static final String USER = env("CXQ_TEST_PG_USER", "postgres");
 
+    private final String host;
+    private final String port;
     private final String name;
 
     public PostgresTestDatabase() throws SQLException {
+        this(HOST, PORT);
+    }
+
+    /** A fresh database on the server at {@code host:port} (user {@link #USER}, trusted). */
+    public PostgresTestDatabase(String host, int port) throws SQLException {
+        this(host, Integer.toString(port));
+    }
+
+    private PostgresTestDatabase(String host, String port) throws SQLException {
+        this.host = host;
+        this.port = port;
         this.name = "cxq_test_" + UUID.randomUUID().toString().replace("-", "").substring(0, 16);
         try (Connection admin = connect("postgres");
                 Statement st = admin.createStatement()) {
@@ -39,7 +54,7 @@ public final class PostgresTestDatabase implements AutoCloseable {
     }
 
     public String url() {
-        return "jdbc:postgresql://" + HOST + ":" + PORT + "/" + name;
+        return "jdbc:postgresql://" + host + ":" + port + "/" + name;
     }
 
     /**
@@ -64,9 +79,9 @@ public final class PostgresTestDatabase implements AutoCloseable {
         return connect(name);
     }
 
-    private static Connection connect(String database) throws SQLException {
+    private Connection connect(String database) throws SQLException {
         return DriverManager.getConnection(
-                "jdbc:postgresql://" + HOST + ":" + PORT + "/" + database, USER, null);
+                "jdbc:postgresql://" + host + ":" + port + "/" + database, USER, null);
     }
 
     /**
@@ -107,6 +122,35 @@ public final class PostgresTestDatabase implements AutoCloseable {
             tables.put(table, rows(table, ignoredColumns));
         }
         return tables;
+    }
+
+    /** The single number {@code sql} answers, e.g. a count or a sum (0 for SQL NULL). */
+    public long queryLong(String sql) throws SQLException {
+        try (Connection c = connect();
+                Statement st = c.createStatement();
+                ResultSet rs = st.executeQuery(sql)) {
+            rs.next();
+            return rs.getLong(1);
+        }
+    }
+
+    /**
+     * The webhook idempotency keys the alerts in {@code quality_alerts} call for: {@code
+     * incident_key:firing} for each, {@code incident_key:resolved} for each resolved one.
+     */
+    public Set<String> alertTransitionKeys() throws SQLException {
+        Set<String> keys = new HashSet<>();
+        try (Connection c = connect();
+                Statement st = c.createStatement();
+                ResultSet rs = st.executeQuery("SELECT incident_key, state FROM quality_alerts")) {
+            while (rs.next()) {
+                keys.add(rs.getString(1) + ":firing");
+                if ("resolved".equals(rs.getString(2))) {
+                    keys.add(rs.getString(1) + ":resolved");
+                }
+            }
+        }
+        return keys;
     }
 
     @Override

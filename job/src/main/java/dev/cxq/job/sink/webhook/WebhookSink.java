@@ -19,9 +19,11 @@ import java.util.List;
  * X-Idempotency-Key}. Messages not yet acknowledged are part of the checkpoint (the writer's
  * buffered state) and are sent again after a restore. Retryable failures (429, 502, 503, 504, I/O
  * errors and timeouts) are retried with exponential backoff and full jitter, honouring {@code
- * Retry-After}; after {@link WebhookSinkOptions#maxAttempts()} the failure is recorded in the
- * delivery log and the message dropped (or the job failed, when so configured). Other statuses are
- * permanent failures, recorded at once. Every outcome goes to the {@link DeliveryLog}.
+ * Retry-After}; a message waiting for its retry is checkpointed but does not hold up checkpoints.
+ * Once it has used up both {@link WebhookSinkOptions#maxAttempts()} and {@link
+ * WebhookSinkOptions#retryWindow()} the failure is recorded in the delivery log and the message
+ * dropped (or the job failed, when so configured). Other statuses are permanent failures, recorded
+ * at once. Every outcome goes to the {@link DeliveryLog}.
  */
 public final class WebhookSink extends AsyncSinkBase<WebhookMessage, WebhookMessage> {
 
@@ -49,10 +51,11 @@ public final class WebhookSink extends AsyncSinkBase<WebhookMessage, WebhookMess
     }
 
     /**
-     * Longer than one call plus the longest backoff, so the writer never times out a retry wait.
+     * Longer than one call (connect plus request timeout), so the writer never times out a call the
+     * HTTP client is still bounding; retry waits are not requests (see the writer).
      */
     private static long writerTimeoutMs(WebhookSinkOptions options) {
-        return 2 * options.requestTimeout().toMillis() + options.maxBackoff().toMillis() + 60_000;
+        return 2 * options.requestTimeout().toMillis() + 10_000;
     }
 
     @Override

@@ -6,7 +6,10 @@ import java.time.Duration;
 /**
  * Delivery policy of the webhook sink.
  *
- * @param maxAttempts calls per message before it counts as failed (retryable failures only)
+ * @param maxAttempts calls per message before it may be given up (retryable failures only)
+ * @param retryWindow time since its first call before a message may be given up: a message is given
+ *     up only when both {@code maxAttempts} and this are used up, so an outage shorter than the
+ *     window loses nothing however many calls fail in it
  * @param initialBackoff first retry delay; doubles per attempt, with full jitter
  * @param maxBackoff cap of a retry delay, also of an honoured {@code Retry-After}
  * @param maxInFlightRequests concurrent calls per sink subtask
@@ -17,6 +20,7 @@ import java.time.Duration;
  */
 public record WebhookSinkOptions(
         int maxAttempts,
+        Duration retryWindow,
         Duration initialBackoff,
         Duration maxBackoff,
         int maxInFlightRequests,
@@ -29,6 +33,9 @@ public record WebhookSinkOptions(
     public WebhookSinkOptions {
         if (maxAttempts < 1) {
             throw new IllegalArgumentException("webhook max attempts must be 1 or more");
+        }
+        if (retryWindow.isNegative()) {
+            throw new IllegalArgumentException("webhook retry window must not be negative");
         }
         if (initialBackoff.isNegative() || maxBackoff.compareTo(initialBackoff) < 0) {
             throw new IllegalArgumentException(
@@ -43,11 +50,16 @@ public record WebhookSinkOptions(
         if (breakerFailureThreshold < 1) {
             throw new IllegalArgumentException("webhook breaker threshold must be 1 or more");
         }
+        if (breakerOpenDuration.isNegative() || breakerOpenDuration.isZero()) {
+            throw new IllegalArgumentException(
+                    "webhook breaker open duration must be positive, got " + breakerOpenDuration);
+        }
     }
 
     public static WebhookSinkOptions defaults() {
         return new WebhookSinkOptions(
                 10,
+                Duration.ofMinutes(10),
                 Duration.ofMillis(200),
                 Duration.ofSeconds(30),
                 16,

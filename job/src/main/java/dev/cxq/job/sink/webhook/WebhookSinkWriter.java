@@ -1,9 +1,11 @@
 package dev.cxq.job.sink.webhook;
 
+import org.apache.flink.api.common.operators.MailboxExecutor;
 import org.apache.flink.api.connector.sink2.WriterInitContext;
 import org.apache.flink.connector.base.sink.writer.AsyncSinkWriter;
 import org.apache.flink.connector.base.sink.writer.BufferedRequestState;
 import org.apache.flink.connector.base.sink.writer.ElementConverter;
+import org.apache.flink.connector.base.sink.writer.RequestEntryWrapper;
 import org.apache.flink.connector.base.sink.writer.ResultHandler;
 import org.apache.flink.connector.base.sink.writer.config.AsyncSinkWriterConfiguration;
 import org.apache.flink.metrics.Counter;
@@ -21,15 +23,26 @@ import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.security.GeneralSecurityException;
+import java.util.ArrayList;
 import java.util.Collection;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.Set;
+import java.util.concurrent.ConcurrentSkipListMap;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
 
-/** Sends one message per request with {@code java.net.http}; see {@link WebhookSink}. */
+/**
+ * Sends one message per request with {@code java.net.http}; see {@link WebhookSink}.
+ *
+ * <p>A message waiting for a retry (backoff, {@code Retry-After}, open circuit) is not an in-flight
+ * request: its request completes at once and the message waits in {@link #waiting}, which is part
+ * of the checkpointed state, until a timer puts it back into the writer's buffer. Checkpoint
+ * barriers therefore wait for the calls on the wire only (each bounded by the request timeout),
+ * never for a backoff or an outage of the endpoint.
+ */
 final class WebhookSinkWriter extends AsyncSinkWriter<WebhookMessage, WebhookMessage> {
 
     private static final Logger LOG = LoggerFactory.getLogger(WebhookSinkWriter.class);
@@ -44,6 +57,14 @@ final class WebhookSinkWriter extends AsyncSinkWriter<WebhookMessage, WebhookMes
     private final Backoff backoff;
     private final CircuitBreaker breaker;
     private final ScheduledExecutorService retryTimer;
+    private final MailboxExecutor mailbox;
+    private final int maxWaiting;
+
+    /** Messages waiting for their retry, by park order; written by HTTP threads. */
+    private final ConcurrentSkipListMap<Long, WebhookMessage> waiting =
+            new ConcurrentSkipListMap<>();
+
+    private final AtomicLong parkSequence = new AtomicLong();
 
     private final Counter sent;
     private final Counter delivered;
@@ -82,6 +103,8 @@ final class WebhookSinkWriter extends AsyncSinkWriter<WebhookMessage, WebhookMes
         this.endpoint = endpoint;
         this.options = options;
         this.deliveryLog = deliveryLog;
+        this.mailbox = context.getMailboxExecutor();
+        this.maxWaiting = maxBufferedRequests;
         this.client = HttpClient.newBuilder().connectTimeout(options.requestTimeout()).build();
         this.backoff = new Backoff(options.initialBackoff(), options.maxBackoff());
         this.breaker =
@@ -101,6 +124,7 @@ final class WebhookSinkWriter extends AsyncSinkWriter<WebhookMessage, WebhookMes
         this.delivered = metrics.counter("webhookDelivered");
         this.retried = metrics.counter("webhookRetried");
         this.failed = metrics.counter("webhookFailed");
+        metrics.gauge("webhookWaitingRetries", waiting::size);
         try {
             deliveryLog.open(
                     Integer.toHexString(endpoint.url().toString().hashCode())
@@ -119,7 +143,8 @@ final class WebhookSinkWriter extends AsyncSinkWriter<WebhookMessage, WebhookMes
         long wait = breaker.waitBeforeCall();
         if (wait > 0) {
             // Circuit open: no call, no attempt spent; ask again when it may let a probe through.
-            retryTimer.schedule(() -> result.retryForEntries(entries), wait, TimeUnit.MILLISECONDS);
+            park(message, wait);
+            result.complete();
             return;
         }
         sent.inc();
@@ -151,11 +176,12 @@ final class WebhookSinkWriter extends AsyncSinkWriter<WebhookMessage, WebhookMes
             Throwable error,
             ResultHandler<WebhookMessage> result) {
         int status = response == null ? -1 : response.statusCode();
-        WebhookMessage attempted = message.afterAttempt(status);
+        long now = System.currentTimeMillis();
+        WebhookMessage attempted = message.afterAttempt(status, now);
         if (status >= 200 && status < 300) {
             breaker.onSuccess();
             delivered.inc();
-            deliveryLog.record(attempted, endpoint.url().toString(), System.currentTimeMillis());
+            deliveryLog.record(attempted, endpoint.url().toString(), now);
             result.complete();
             return;
         }
@@ -166,16 +192,16 @@ final class WebhookSinkWriter extends AsyncSinkWriter<WebhookMessage, WebhookMes
             // The endpoint answered: it is up, the message is what it refused.
             breaker.onSuccess();
         }
-        if (retryable && attempted.attempts() < options.maxAttempts()) {
+        if (retryable && !budgetUsedUp(attempted, now)) {
             retried.inc();
             String retryAfter =
                     response == null
                             ? null
                             : response.headers().firstValue("Retry-After").orElse(null);
-            long delay =
-                    backoff.delayMs(attempted.attempts(), retryAfter, System.currentTimeMillis());
-            retryTimer.schedule(
-                    () -> result.retryForEntries(List.of(attempted)), delay, TimeUnit.MILLISECONDS);
+            // Parked before the request completes: a checkpoint, which waits for the request,
+            // always finds the message either in flight or waiting.
+            park(attempted, backoff.delayMs(attempted.attempts(), retryAfter, now));
+            result.complete();
             return;
         }
         failed.inc();
@@ -199,6 +225,63 @@ final class WebhookSinkWriter extends AsyncSinkWriter<WebhookMessage, WebhookMes
         } else {
             result.complete();
         }
+    }
+
+    /** Given up only when both the attempts and the retry window are used up. */
+    private boolean budgetUsedUp(WebhookMessage attempted, long now) {
+        return attempted.attempts() >= options.maxAttempts()
+                && now - attempted.firstAttemptMillis() >= options.retryWindow().toMillis();
+    }
+
+    /** Holds {@code message} back for {@code delayMs}, then hands it to the buffer again. */
+    private void park(WebhookMessage message, long delayMs) {
+        long id = parkSequence.incrementAndGet();
+        waiting.put(id, message);
+        retryTimer.schedule(
+                () -> mailbox.execute(() -> release(id), "webhook retry"),
+                delayMs,
+                TimeUnit.MILLISECONDS);
+    }
+
+    private void release(long id) throws IOException, InterruptedException {
+        WebhookMessage message = waiting.remove(id);
+        if (message != null) {
+            super.write(message, null);
+        }
+    }
+
+    @Override
+    public void write(WebhookMessage message, Context context)
+            throws IOException, InterruptedException {
+        // Back-pressure instead of unbounded memory when the endpoint stays down.
+        while (waiting.size() >= maxWaiting) {
+            mailbox.yield();
+        }
+        super.write(message, context);
+    }
+
+    @Override
+    public void flush(boolean endOfInput) throws InterruptedException {
+        super.flush(endOfInput);
+        // A bounded input ends only when its waiting retries are delivered or given up too.
+        while (endOfInput && !waiting.isEmpty()) {
+            mailbox.yield();
+            super.flush(true);
+        }
+    }
+
+    @Override
+    public List<BufferedRequestState<WebhookMessage>> snapshotState(long checkpointId) {
+        List<BufferedRequestState<WebhookMessage>> state =
+                new ArrayList<>(super.snapshotState(checkpointId));
+        List<RequestEntryWrapper<WebhookMessage>> parked = new ArrayList<>();
+        for (WebhookMessage message : waiting.values()) {
+            parked.add(new RequestEntryWrapper<>(message, getSizeInBytes(message)));
+        }
+        if (!parked.isEmpty()) {
+            state.add(new BufferedRequestState<>(parked));
+        }
+        return state;
     }
 
     @Override

@@ -114,6 +114,7 @@ class WebhookSinkITCase {
         WebhookSinkOptions options =
                 new WebhookSinkOptions(
                         maxAttempts,
+                        Duration.ZERO,
                         Duration.ofMillis(5),
                         Duration.ofMillis(50),
                         4,
