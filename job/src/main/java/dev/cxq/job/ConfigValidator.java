@@ -162,6 +162,14 @@ final class ConfigValidator {
         atLeast("--webhook-max-attempts", webhook.maxAttempts, 1);
         positive("--webhook-max-backoff", webhook.maxBackoff);
         atLeast("--webhook-max-in-flight", webhook.maxInFlight, 1);
+        if (webhook.retryWindow.isNegative()) {
+            errors.add(
+                    name("--webhook-retry-window")
+                            + " must not be negative: "
+                            + webhook.retryWindow);
+        }
+        atLeast("--webhook-breaker-threshold", webhook.breakerThreshold, 1);
+        positive("--webhook-breaker-open", webhook.breakerOpen);
         notBlank("--environment", webhook.environment);
     }
 

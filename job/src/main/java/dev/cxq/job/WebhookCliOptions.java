@@ -106,22 +106,6 @@ final class WebhookCliOptions {
 
     /** Validated settings; {@code env} is the process environment. */
     WebhookSettings settings(Map<String, String> env) {
-        if (maxAttempts < 1) {
-            throw new IllegalArgumentException(
-                    "--webhook-max-attempts must be 1 or more, got " + maxAttempts);
-        }
-        if (retryWindow.isNegative()) {
-            throw new IllegalArgumentException(
-                    "--webhook-retry-window must not be negative, got " + retryWindow);
-        }
-        if (breakerThreshold < 1) {
-            throw new IllegalArgumentException(
-                    "--webhook-breaker-threshold must be 1 or more, got " + breakerThreshold);
-        }
-        if (breakerOpen.isNegative() || breakerOpen.isZero()) {
-            throw new IllegalArgumentException(
-                    "--webhook-breaker-open must be positive, got " + breakerOpen);
-        }
         String token = secret(tokenFile, env.get(TOKEN_ENV), "--webhook-token-file");
         String secret = secret(secretFile, env.get(SECRET_ENV), "--webhook-secret-file");
         List<WebhookEndpoint> endpoints = new ArrayList<>();

@@ -235,6 +235,15 @@ class ConfigurationErrorsTest {
                         Map.of("CXQ_CONFIG", "{dir}/nope.yaml"),
                         "--input {input}",
                         "config file {dir}/nope.yaml cannot be read"),
+                flags(
+                        "--input {input} --webhook-breaker-threshold 0",
+                        "--webhook-breaker-threshold must be 1 or more: 0"),
+                flags(
+                        "--input {input} --webhook-breaker-open 0s",
+                        "--webhook-breaker-open must be positive: PT0S"),
+                file(
+                        "webhook: {retry-window: PT-1S}",
+                        "webhook.retry-window must not be negative: PT-1S"),
                 // metrics and demo
                 flags(
                         "--input {input} --prometheus-port 70000",
