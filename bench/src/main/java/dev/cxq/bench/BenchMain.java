@@ -357,6 +357,8 @@ public final class BenchMain {
         conf.put("parallelism.default", "1");
         conf.put("state.backend.type", backend);
         conf.put("state.backend.rocksdb.localdir", "/tmp/cxq-bench-rocksdb");
+        // As the job's streaming runs configure it (CheckpointCliOptions).
+        conf.put("state.backend.rocksdb.timer-service.factory", "HEAP");
         conf.putAll(extra);
         return Configuration.fromMap(conf);
     }
