@@ -45,7 +45,8 @@ import java.util.Map;
  * throughput runs, 10000), {@code steps} (5 s steps per session, 60), {@code repeats} (3), {@code
  * state-sessions} (comma-separated, 10000,100000), {@code state-steps} (6), {@code output}, {@code
  * topology-only} (true: only the full topology, logged, no report), {@code backends}
- * (comma-separated, for {@code topology-only}: rocksdb,hashmap).
+ * (comma-separated, for {@code topology-only}: rocksdb,hashmap), {@code state-only} (true: only the
+ * state runs, logged, no report).
  */
 public final class BenchMain {
 
@@ -106,6 +107,13 @@ public final class BenchMain {
                 for (String backend : backends) {
                     runCxq(stream, steps, backend.trim(), scratch);
                 }
+            }
+            return;
+        }
+        if (Boolean.parseBoolean(options.getOrDefault("state-only", "false"))) {
+            // State growth to sizes the full report's time would not allow, figures logged.
+            for (String n : stateSessions.split(",")) {
+                runState(new SampleStream(Integer.parseInt(n.trim()), SEED), stateSteps);
             }
             return;
         }
