@@ -44,7 +44,9 @@ import java.util.Map;
  * docs/benchmarks.md}. Options ({@code --name value}): {@code sessions} (concurrent sessions of the
  * throughput runs, 10000), {@code steps} (5 s steps per session, 60), {@code repeats} (3), {@code
  * state-sessions} (comma-separated, 10000,100000), {@code state-steps} (6), {@code output}, {@code
- * topology-only} (true: only the full topology, logged, no report).
+ * topology-only} (true: only the full topology, logged, no report), {@code backends}
+ * (comma-separated, for {@code topology-only}: rocksdb,hashmap), {@code state-only} (true: only the
+ * state runs, logged, no report).
  */
 public final class BenchMain {
 
@@ -66,8 +68,26 @@ public final class BenchMain {
         }
     }
 
-    /** Checkpoint of a job holding {@code sessions} active sessions. */
-    record StateRun(int sessions, long stateBytes, long durationMillis) {}
+    /**
+     * Checkpoint of a job holding {@code sessions} active sessions after {@code dedupEntries}
+     * distinct events: the whole state, and the part of it that is the dedup operator's.
+     */
+    record StateRun(
+            int sessions,
+            long stateBytes,
+            long durationMillis,
+            long dedupEntries,
+            long dedupBytes) {
+
+        /** Keyed state per session, without the dedup (which grows with events, not sessions). */
+        double bytesPerSession() {
+            return (double) (stateBytes - dedupBytes) / sessions;
+        }
+
+        double bytesPerDedupEntry() {
+            return (double) dedupBytes / dedupEntries;
+        }
+    }
 
     public static void main(String[] args) throws Exception {
         Map<String, String> options = options(args);
@@ -82,9 +102,18 @@ public final class BenchMain {
             // A quick before/after check of a change: the full topology only, figures logged.
             SampleStream stream = new SampleStream(sessions, SEED);
             Report scratch = new Report(sessions, steps, repeats);
+            String[] backends = options.getOrDefault("backends", "rocksdb,hashmap").split(",");
             for (int r = 0; r < repeats; r++) {
-                runCxq(stream, steps, "rocksdb", scratch);
-                runCxq(stream, steps, "hashmap", scratch);
+                for (String backend : backends) {
+                    runCxq(stream, steps, backend.trim(), scratch);
+                }
+            }
+            return;
+        }
+        if (Boolean.parseBoolean(options.getOrDefault("state-only", "false"))) {
+            // State growth to sizes the full report's time would not allow, figures logged.
+            for (String n : stateSessions.split(",")) {
+                runState(new SampleStream(Integer.parseInt(n.trim()), SEED), stateSteps);
             }
             return;
         }
@@ -261,12 +290,16 @@ public final class BenchMain {
                                 new StateRun(
                                         stream.sessions(),
                                         checkpoint.path("state_size").asLong(),
-                                        checkpoint.path("end_to_end_duration").asLong());
+                                        checkpoint.path("end_to_end_duration").asLong(),
+                                        loaded,
+                                        dedupStateBytes(
+                                                http, port, job, checkpoint.path("id").asLong()));
                         System.out.printf(
                                 Locale.ROOT,
-                                "state %d sessions: %d bytes, checkpoint %d ms%n",
+                                "state %d sessions: %d bytes (dedup %d), checkpoint %d ms%n",
                                 run.sessions(),
                                 run.stateBytes(),
+                                run.dedupBytes(),
                                 run.durationMillis());
                         return run;
                     }
@@ -275,6 +308,31 @@ public final class BenchMain {
         } finally {
             job.cancel().get();
         }
+    }
+
+    /** Checkpointed state size of the dedup operator's vertex in checkpoint {@code id}. */
+    private static long dedupStateBytes(HttpClient http, int port, JobClient job, long id)
+            throws Exception {
+        String base = "http://localhost:" + port + "/jobs/" + job.getJobID();
+        String dedupVertex = null;
+        for (JsonNode vertex : get(http, base).path("vertices")) {
+            if (vertex.path("name").asText().contains("Drop redelivered events")) {
+                dedupVertex = vertex.path("id").asText();
+            }
+        }
+        JsonNode tasks = get(http, base + "/checkpoints/details/" + id).path("tasks");
+        if (dedupVertex == null || !tasks.has(dedupVertex)) {
+            throw new IllegalStateException("no dedup vertex in checkpoint " + id + ": " + tasks);
+        }
+        return tasks.path(dedupVertex).path("state_size").asLong();
+    }
+
+    private static JsonNode get(HttpClient http, String uri) throws Exception {
+        return JSON.readTree(
+                http.send(
+                                HttpRequest.newBuilder(URI.create(uri)).build(),
+                                HttpResponse.BodyHandlers.ofString())
+                        .body());
     }
 
     private interface Job {
@@ -307,6 +365,8 @@ public final class BenchMain {
         conf.put("parallelism.default", "1");
         conf.put("state.backend.type", backend);
         conf.put("state.backend.rocksdb.localdir", "/tmp/cxq-bench-rocksdb");
+        // As the job's streaming runs configure it (CheckpointCliOptions).
+        conf.put("state.backend.rocksdb.timer-service.factory", "HEAP");
         conf.putAll(extra);
         return Configuration.fromMap(conf);
     }

@@ -1,5 +1,6 @@
 package dev.cxq.job.source;
 
+import dev.cxq.udf.adapter.LastDecoded;
 import dev.cxq.udf.adapter.PayloadDecoder;
 import dev.cxq.udf.model.CanonicalEvent;
 import dev.cxq.udf.model.RawRecord;
@@ -13,8 +14,8 @@ import org.apache.flink.api.common.eventtime.SerializableTimestampAssigner;
  * whichever source the record came from. A record that will be rejected gets {@link
  * Long#MIN_VALUE}, which never advances the watermark.
  *
- * <p>This reads the payload a second time (the parser reads it again after the source); the price
- * of watermarks per split, which the source can only generate from what it emits.
+ * <p>The decode is kept for the parser chained after the source ({@link LastDecoded}), so a record
+ * is read once.
  */
 public class RawRecordEventTime implements SerializableTimestampAssigner<RawRecord> {
 
@@ -25,7 +26,7 @@ public class RawRecordEventTime implements SerializableTimestampAssigner<RawReco
         if (record.rejectReason != null) {
             return Long.MIN_VALUE;
         }
-        PayloadDecoder.Decoded decoded = PayloadDecoder.decode(record.payload, record.source);
+        PayloadDecoder.Decoded decoded = LastDecoded.decode(record.payload, record.source);
         long earliest = Long.MIN_VALUE;
         for (CanonicalEvent event : decoded.events()) {
             earliest = earliest == Long.MIN_VALUE ? event.ts : Math.min(earliest, event.ts);

@@ -1,6 +1,7 @@
 package dev.cxq.udf.parse;
 
 import dev.cxq.udf.OutputTags;
+import dev.cxq.udf.adapter.LastDecoded;
 import dev.cxq.udf.adapter.PayloadDecoder;
 import dev.cxq.udf.internal.Hashing;
 import dev.cxq.udf.metrics.IngestMetrics;
@@ -34,7 +35,7 @@ public class ParseFunction extends ProcessFunction<RawRecord, CanonicalEvent> {
         PayloadDecoder.Decoded result =
                 record.rejectReason != null
                         ? PayloadDecoder.Decoded.rejected(record.rejectReason)
-                        : PayloadDecoder.decode(record.payload, record.source);
+                        : LastDecoded.take(record.payload, record.source);
         if (result.isValid()) {
             for (CanonicalEvent event : result.events()) {
                 metrics.accepted(event);

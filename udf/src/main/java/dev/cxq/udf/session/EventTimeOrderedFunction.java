@@ -7,8 +7,8 @@ import dev.cxq.udf.parse.CanonicalJson;
 import dev.cxq.udf.rows.LateEvent;
 
 import org.apache.flink.api.common.functions.OpenContext;
-import org.apache.flink.api.common.state.MapState;
-import org.apache.flink.api.common.state.MapStateDescriptor;
+import org.apache.flink.api.common.state.ListState;
+import org.apache.flink.api.common.state.ListStateDescriptor;
 import org.apache.flink.api.common.state.ValueState;
 import org.apache.flink.api.common.state.ValueStateDescriptor;
 import org.apache.flink.api.common.typeinfo.TypeInformation;
@@ -46,16 +46,20 @@ public abstract class EventTimeOrderedFunction<OUT>
 
     private static final long serialVersionUID = 1L;
 
-    /** Same-instant events: samples first, then interactions, then recordings; then by id. */
-    static final Comparator<CanonicalEvent> SAME_INSTANT_ORDER =
-            Comparator.<CanonicalEvent, Integer>comparing(e -> e.kind.ordinal())
+    /**
+     * Hand-over order: by timestamp; at one instant samples first, then interactions, then
+     * recordings; then by id.
+     */
+    static final Comparator<CanonicalEvent> BUFFER_ORDER =
+            Comparator.<CanonicalEvent>comparingLong(e -> e.ts)
+                    .thenComparingInt(e -> e.kind.ordinal())
                     .thenComparing(e -> e.eventId);
 
     /**
-     * Events waiting for the watermark, by timestamp. One event-time timer per timestamp releases
-     * them; the entry is removed when it fires.
+     * Events waiting for the watermark, in arrival order. Appending is a blind write (a RocksDB
+     * merge); the timer of an event's timestamp takes the events at it out, sorted.
      */
-    private transient MapState<Long, List<CanonicalEvent>> pending;
+    private transient ListState<CanonicalEvent> pending;
 
     /** The subclass's next deadline; its timer is registered while it is in the future. */
     private transient ValueState<Long> deadline;
@@ -68,11 +72,10 @@ public abstract class EventTimeOrderedFunction<OUT>
     public void open(OpenContext openContext) throws Exception {
         pending =
                 getRuntimeContext()
-                        .getMapState(
-                                new MapStateDescriptor<>(
-                                        "pending-events",
-                                        Types.LONG,
-                                        Types.LIST(TypeInformation.of(CanonicalEvent.class))));
+                        .getListState(
+                                new ListStateDescriptor<>(
+                                        "buffered-events",
+                                        TypeInformation.of(CanonicalEvent.class)));
         deadline = getRuntimeContext().getState(new ValueStateDescriptor<>("deadline", Types.LONG));
         lateEvents = getRuntimeContext().getMetricGroup().addGroup("cxq").counter("lateEvents");
         eventTimeLag = EventTimeLag.register(getRuntimeContext().getMetricGroup());
@@ -88,13 +91,9 @@ public abstract class EventTimeOrderedFunction<OUT>
             ctx.output(OutputTags.LATE_EVENTS, lateEvent(event));
             return;
         }
-        List<CanonicalEvent> atInstant = pending.get(event.ts);
-        if (atInstant == null) {
-            atInstant = new ArrayList<>(1);
-            ctx.timerService().registerEventTimeTimer(event.ts);
-        }
-        atInstant.add(event);
-        pending.put(event.ts, atInstant);
+        pending.add(event);
+        // Registering a timestamp that already has a timer is a no-op.
+        ctx.timerService().registerEventTimeTimer(event.ts);
     }
 
     @Override
@@ -102,28 +101,47 @@ public abstract class EventTimeOrderedFunction<OUT>
             throws Exception {
         eventTimeLag.observe(
                 ctx.timerService().currentProcessingTime(), ctx.timerService().currentWatermark());
+        List<CanonicalEvent> due = new ArrayList<>();
+        List<CanonicalEvent> waiting = new ArrayList<>();
+        Iterable<CanonicalEvent> buffered = pending.get();
+        if (buffered != null) {
+            for (CanonicalEvent event : buffered) {
+                (event.ts <= timestamp ? due : waiting).add(event);
+            }
+        }
+        if (!due.isEmpty()) {
+            pending.update(waiting);
+        }
+
         Long previous = deadline.value();
         Long next = previous;
-        // Deadlines that passed without their timer firing (BATCH execution) run first, in order.
-        while (next != null && next < timestamp) {
+        // Timers fire in timestamp order, so the due events are those at this timestamp.
+        due.sort(BUFFER_ORDER);
+        int from = 0;
+        while (from < due.size()) {
+            long time = due.get(from).ts;
+            int to = from;
+            while (to < due.size() && due.get(to).ts == time) {
+                to++;
+            }
+            // Deadlines that passed without their timer firing (BATCH execution) run first.
+            while (next != null && next < time) {
+                next = call(next, List.of(), ctx, out);
+            }
+            next = call(time, due.subList(from, to), ctx, out);
+            from = to;
+        }
+        while (next != null && next <= timestamp) {
             next = call(next, List.of(), ctx, out);
         }
-        List<CanonicalEvent> events = pending.get(timestamp);
-        if (events != null) {
-            pending.remove(timestamp);
-            events.sort(SAME_INSTANT_ORDER);
-            next = call(timestamp, events, ctx, out);
-        } else if (next != null && next == timestamp) {
-            next = call(timestamp, List.of(), ctx, out);
-        }
         boolean endOfInput = ctx.timerService().currentWatermark() == Long.MAX_VALUE;
-        if (endOfInput && pending.isEmpty()) {
+        if (endOfInput && waiting.isEmpty()) {
             // Nothing more will arrive for this key: every remaining deadline has passed.
             while (next != null) {
                 next = call(next, List.of(), ctx, out);
             }
         }
-        updateDeadline(previous, next, endOfInput, ctx);
+        updateDeadline(previous, next, waiting, endOfInput, ctx);
     }
 
     private Long call(
@@ -137,20 +155,34 @@ public abstract class EventTimeOrderedFunction<OUT>
         return next;
     }
 
-    private void updateDeadline(Long previous, Long next, boolean endOfInput, OnTimerContext ctx)
+    private void updateDeadline(
+            Long previous,
+            Long next,
+            List<CanonicalEvent> waiting,
+            boolean endOfInput,
+            OnTimerContext ctx)
             throws Exception {
         if (next == null) {
             deadline.clear();
-        } else {
+        } else if (!next.equals(previous)) {
             deadline.update(next);
         }
-        if (previous != null && !previous.equals(next) && !pending.contains(previous)) {
+        if (previous != null && !previous.equals(next) && !hasEventAt(waiting, previous)) {
             ctx.timerService().deleteEventTimeTimer(previous);
         }
         // At the end of input the catch-up above runs deadlines; a timer would be ignored (BATCH).
         if (next != null && !next.equals(previous) && !endOfInput) {
             ctx.timerService().registerEventTimeTimer(next);
         }
+    }
+
+    private static boolean hasEventAt(List<CanonicalEvent> events, long ts) {
+        for (CanonicalEvent event : events) {
+            if (event.ts == ts) {
+                return true;
+            }
+        }
+        return false;
     }
 
     /**
