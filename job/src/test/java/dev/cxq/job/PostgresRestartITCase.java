@@ -24,7 +24,6 @@ import org.apache.flink.test.junit5.MiniClusterExtension;
 
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
-import org.junit.jupiter.api.Disabled;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
@@ -78,10 +77,6 @@ class PostgresRestartITCase {
     }
 
     @Test
-    @Disabled(
-            "Fails when the restart goes through a job restart: the restarted job cannot get its"
-                    + " slots back (NoResourceAvailableException after 10 attempts); see"
-                    + " docs/delivery-guarantees.md, Found, not fixed")
     void aPostgresRestartMidRunEndsWithTheTablesOfAFailureFreeRun(
             @InjectMiniCluster MiniCluster miniCluster) throws Exception {
         Path input = writeInput();

@@ -14,6 +14,8 @@ import org.apache.flink.connector.jdbc.JdbcConnectionOptions;
 import org.apache.flink.connector.jdbc.JdbcExecutionOptions;
 import org.apache.flink.connector.jdbc.core.datastream.sink.JdbcSink;
 
+import java.util.Map;
+
 /**
  * PostgreSQL output through the Flink JDBC connector's Sink V2.
  *
@@ -23,6 +25,17 @@ import org.apache.flink.connector.jdbc.core.datastream.sink.JdbcSink;
  * deterministic function of the input: a row written twice ends exactly as a row written once.
  */
 public final class JdbcSinks implements CxqSinks {
+
+    /**
+     * PostgreSQL driver settings that bound every network wait of a writer, so a dead or restarting
+     * server fails the flush (and the job restarts) instead of blocking a task for longer than
+     * Flink's task cancellation timeout (180 s). A parameter in the JDBC URL takes precedence.
+     */
+    public static final Map<String, String> DRIVER_TIMEOUTS =
+            Map.of("connectTimeout", "10", "socketTimeout", "30", "tcpKeepAlive", "true");
+
+    /** Seconds {@code Connection.isValid} may take when a failed flush checks the connection. */
+    static final int CONNECTION_CHECK_TIMEOUT_SECONDS = 5;
 
     private final JdbcConnectionOptions connection;
     private final JdbcExecutionOptions execution;
@@ -38,7 +51,9 @@ public final class JdbcSinks implements CxqSinks {
         JdbcConnectionOptions.JdbcConnectionOptionsBuilder builder =
                 new JdbcConnectionOptions.JdbcConnectionOptionsBuilder()
                         .withUrl(url)
-                        .withDriverName("org.postgresql.Driver");
+                        .withDriverName("org.postgresql.Driver")
+                        .withConnectionCheckTimeoutSeconds(CONNECTION_CHECK_TIMEOUT_SECONDS);
+        DRIVER_TIMEOUTS.forEach(builder::withProperty);
         if (user != null) {
             builder.withUsername(user);
         }
@@ -67,11 +82,13 @@ public final class JdbcSinks implements CxqSinks {
 
     private <T> Sink<T> sinkFor(Table<T> table) {
         int version = metricVersion;
-        return JdbcSink.<T>builder()
-                .withQueryStatement(
-                        table.upsertSql(), (statement, row) -> table.bind(statement, row, version))
-                .withExecutionOptions(execution)
-                .buildAtLeastOnce(connection);
+        return new QuietlyClosingJdbcSink<>(
+                JdbcSink.<T>builder()
+                        .withQueryStatement(
+                                table.upsertSql(),
+                                (statement, row) -> table.bind(statement, row, version))
+                        .withExecutionOptions(execution)
+                        .buildAtLeastOnce(connection));
     }
 
     @Override

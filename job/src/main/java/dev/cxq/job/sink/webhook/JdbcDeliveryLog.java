@@ -1,5 +1,7 @@
 package dev.cxq.job.sink.webhook;
 
+import dev.cxq.job.sink.JdbcSinks;
+
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -9,6 +11,7 @@ import java.sql.PreparedStatement;
 import java.sql.SQLException;
 import java.sql.Timestamp;
 import java.sql.Types;
+import java.util.Properties;
 
 /**
  * Writes {@code webhook_deliveries} over JDBC. A delivered row is final: a later outcome for the
@@ -52,7 +55,15 @@ public final class JdbcDeliveryLog implements DeliveryLog {
     }
 
     private void connect() throws SQLException {
-        connection = DriverManager.getConnection(url, user, password);
+        Properties properties = new Properties();
+        properties.putAll(JdbcSinks.DRIVER_TIMEOUTS);
+        if (user != null) {
+            properties.setProperty("user", user);
+        }
+        if (password != null) {
+            properties.setProperty("password", password);
+        }
+        connection = DriverManager.getConnection(url, properties);
     }
 
     @Override
