@@ -5,11 +5,9 @@ import dev.cxq.job.sink.JdbcSinks;
 import dev.cxq.job.sink.webhook.WebhookEndpoint;
 import dev.cxq.job.source.ReplaySource;
 import dev.cxq.job.testing.FailingSinks;
-import dev.cxq.job.testing.InteractionInputs;
 import dev.cxq.job.testing.PostgresTestDatabase;
 import dev.cxq.job.testing.ReplayInputs;
 import dev.cxq.job.testing.TableComparison;
-import dev.cxq.job.testing.TimeOrderedMerge;
 
 import org.apache.flink.api.common.JobExecutionResult;
 import org.apache.flink.api.common.RuntimeExecutionMode;
@@ -92,7 +90,7 @@ class FailureRecoveryITCase {
                 });
         server.start();
 
-        input = writeInput();
+        input = ReplayInputs.writeOrderedStream(dir, SESSIONS, SAMPLES);
         try (PostgresTestDatabase db = new PostgresTestDatabase()) {
             FailingSinks.reset(Set.of());
             run(db, input);
@@ -217,21 +215,6 @@ class FailureRecoveryITCase {
                                     p -> Integer.parseInt(p.getFileName().toString().substring(4))))
                     .orElseThrow(() -> new AssertionError("no retained checkpoint under " + root));
         }
-    }
-
-    /**
-     * More than 100,000 events in event-time order (within the watermark bound): which events are
-     * late must not depend on how fast the source reads, or two runs could differ without any
-     * failure.
-     */
-    private static Path writeInput() throws Exception {
-        Path samples = dir.resolve("samples.jsonl");
-        ReplayInputs.writeMixed(samples, SESSIONS, SAMPLES);
-        Path interactions = dir.resolve("interactions.jsonl");
-        InteractionInputs.append(interactions);
-        Path input = dir.resolve("stream.jsonl");
-        TimeOrderedMerge.merge(input, samples, interactions);
-        return input;
     }
 
     /** Runs the production topology and configuration, with the sinks wrapped by the test. */

@@ -3,12 +3,10 @@ package dev.cxq.job;
 import dev.cxq.job.db.SchemaMigrations;
 import dev.cxq.job.sink.JdbcSinks;
 import dev.cxq.job.source.ReplaySource;
-import dev.cxq.job.testing.InteractionInputs;
 import dev.cxq.job.testing.PostgresTestDatabase;
 import dev.cxq.job.testing.PrivatePostgres;
 import dev.cxq.job.testing.ReplayInputs;
 import dev.cxq.job.testing.TableComparison;
-import dev.cxq.job.testing.TimeOrderedMerge;
 
 import org.apache.flink.api.common.JobID;
 import org.apache.flink.api.common.JobStatus;
@@ -79,7 +77,7 @@ class PostgresRestartITCase {
     @Test
     void aPostgresRestartMidRunEndsWithTheTablesOfAFailureFreeRun(
             @InjectMiniCluster MiniCluster miniCluster) throws Exception {
-        Path input = writeInput();
+        Path input = ReplayInputs.writeOrderedStream(dir, SESSIONS, SAMPLES);
         long events;
         try (var lines = Files.lines(input)) {
             events = lines.filter(line -> !line.isBlank()).count();
@@ -135,17 +133,6 @@ class PostgresRestartITCase {
                     rows,
                     after.size());
         }
-    }
-
-    /** The input of {@link FailureRecoveryITCase}, smaller: event-time ordered within the bound. */
-    private static Path writeInput() throws Exception {
-        Path samples = dir.resolve("samples.jsonl");
-        ReplayInputs.writeMixed(samples, SESSIONS, SAMPLES);
-        Path interactions = dir.resolve("interactions.jsonl");
-        InteractionInputs.append(interactions);
-        Path input = dir.resolve("stream.jsonl");
-        TimeOrderedMerge.merge(input, samples, interactions);
-        return input;
     }
 
     /** The production topology and configuration in streaming mode, checkpoints every 300 ms. */

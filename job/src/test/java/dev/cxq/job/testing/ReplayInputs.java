@@ -56,6 +56,22 @@ public final class ReplayInputs {
                     });
 
     /**
+     * A long stream for the failure tests: {@link #writeMixed} sessions plus {@link
+     * InteractionInputs}, merged into event-time order within the watermark bound, so which events
+     * are late does not depend on how fast the source reads. Returns {@code dir/stream.jsonl}.
+     */
+    public static Path writeOrderedStream(Path dir, int sessions, int samplesPerSession)
+            throws IOException {
+        Path samples = dir.resolve("samples.jsonl");
+        writeMixed(samples, sessions, samplesPerSession);
+        Path interactions = dir.resolve("interactions.jsonl");
+        InteractionInputs.append(interactions);
+        Path input = dir.resolve("stream.jsonl");
+        TimeOrderedMerge.merge(input, samples, interactions);
+        return input;
+    }
+
+    /**
      * {@code sessions} voice sessions with a sample every 5 s, interleaved in event-time order and
      * delivered out of order by swapping neighbours (a few seconds, within the watermark bound);
      * every third session has no terminal event (it ends by inactivity). The bad lines are spread
