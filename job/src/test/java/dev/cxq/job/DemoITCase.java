@@ -1,5 +1,6 @@
 package dev.cxq.job;
 
+import dev.cxq.job.testing.FreePorts;
 import dev.cxq.job.testing.PostgresTestDatabase;
 
 import com.fasterxml.jackson.databind.JsonNode;
@@ -12,7 +13,6 @@ import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.io.PrintStream;
-import java.net.ServerSocket;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -53,7 +53,7 @@ class DemoITCase {
     @Test
     @Timeout(value = 4, unit = TimeUnit.MINUTES)
     void theDemoServesTheWebUiAndWritesEveryScriptedIncidentToFiles() throws Exception {
-        int port = freePort();
+        int port = FreePorts.freePort();
         Path out = dir.resolve("out");
         ByteArrayOutputStream stdout = new ByteArrayOutputStream();
         PrintStream original = System.out;
@@ -147,7 +147,7 @@ class DemoITCase {
             int exit =
                     CxqMain.run(
                             demoArgs(
-                                    freePort(),
+                                    FreePorts.freePort(),
                                     "30s",
                                     "--jdbc-url",
                                     db.url(),
@@ -275,12 +275,6 @@ class DemoITCase {
                 values.add(rs.getString(1));
             }
             return values;
-        }
-    }
-
-    private static int freePort() throws IOException {
-        try (ServerSocket socket = new ServerSocket(0)) {
-            return socket.getLocalPort();
         }
     }
 

@@ -1,10 +1,11 @@
 package dev.cxq.job;
 
+import dev.cxq.job.testing.FreePorts;
+
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 import java.io.IOException;
-import java.net.ServerSocket;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -50,7 +51,7 @@ class PackagedJarITCase {
                         "--demo-sessions",
                         "200",
                         "--web-ui-port",
-                        String.valueOf(freePort()),
+                        String.valueOf(FreePorts.freePort()),
                         "--output-dir",
                         output.toString());
 
@@ -90,11 +91,5 @@ class PackagedJarITCase {
             }
         }
         return lines;
-    }
-
-    private static int freePort() throws IOException {
-        try (ServerSocket socket = new ServerSocket(0)) {
-            return socket.getLocalPort();
-        }
     }
 }

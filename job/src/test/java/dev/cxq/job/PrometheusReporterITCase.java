@@ -2,6 +2,7 @@ package dev.cxq.job;
 
 import dev.cxq.job.sink.JsonLinesSinks;
 import dev.cxq.job.source.JsonLinesFormat;
+import dev.cxq.job.testing.FreePorts;
 import dev.cxq.job.testing.MediaQualityScenarios;
 import dev.cxq.udf.model.RawRecord;
 
@@ -16,7 +17,6 @@ import org.junit.jupiter.api.io.TempDir;
 import picocli.CommandLine;
 
 import java.io.IOException;
-import java.net.ServerSocket;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -54,7 +54,7 @@ class PrometheusReporterITCase {
         Path input = inputDir.resolve("quality.jsonl");
         MediaQualityScenarios.write(input);
         List<String> lines = Files.readAllLines(input, StandardCharsets.UTF_8);
-        int port = freePort();
+        int port = FreePorts.freePort();
 
         CxqMain main = new CxqMain();
         // Parallelism 1: with one file, a second source subtask would own no split, and whether the
@@ -192,11 +192,5 @@ class PrometheusReporterITCase {
         Matcher m = TS.matcher(line);
         assertThat(m.find()).as(line).isTrue();
         return Instant.parse(m.group(1)).toEpochMilli();
-    }
-
-    private static int freePort() throws IOException {
-        try (ServerSocket socket = new ServerSocket(0)) {
-            return socket.getLocalPort();
-        }
     }
 }

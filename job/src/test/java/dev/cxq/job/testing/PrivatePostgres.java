@@ -1,7 +1,6 @@
 package dev.cxq.job.testing;
 
 import java.io.IOException;
-import java.net.ServerSocket;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.UserPrincipal;
@@ -59,7 +58,7 @@ public final class PrivatePostgres implements AutoCloseable {
             }
             Files.setOwner(base, postgres);
         }
-        PrivatePostgres pg = new PrivatePostgres(bin, base, freePort(), asRoot);
+        PrivatePostgres pg = new PrivatePostgres(bin, base, FreePorts.freePort(), asRoot);
         pg.run(
                 "initdb",
                 "-D",
@@ -201,12 +200,6 @@ public final class PrivatePostgres implements AutoCloseable {
             return Integer.parseInt(bin.getParent().getFileName().toString());
         } catch (NumberFormatException e) {
             return 0;
-        }
-    }
-
-    private static int freePort() throws IOException {
-        try (ServerSocket socket = new ServerSocket(0)) {
-            return socket.getLocalPort();
         }
     }
 }
