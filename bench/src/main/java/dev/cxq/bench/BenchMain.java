@@ -55,16 +55,27 @@ public final class BenchMain {
     private static final PipelineSettings SETTINGS = PipelineSettings.defaults();
     private static final ObjectMapper JSON = new ObjectMapper();
 
+    /** Flink options of every run from {@code --flink-conf key=value,key=value}, to try tunings. */
+    private static final Map<String, String> FLINK_CONF = new HashMap<>();
+
     private BenchMain() {}
 
-    /** One timed job: events in, wall-clock and process CPU seconds. */
-    record Timed(long events, double wallSeconds, double cpuSeconds) {
+    /**
+     * One timed job: events in, wall-clock and process CPU seconds, and the CPU seconds of the JIT
+     * compiler threads among them (0 where they could not be told apart).
+     */
+    record Timed(long events, double wallSeconds, double cpuSeconds, double jitCpuSeconds) {
         double perSecond() {
             return events / wallSeconds;
         }
 
         double perCpuSecond() {
             return events / cpuSeconds;
+        }
+
+        /** The steady-state figure: a long-running job compiles its hot code once. */
+        double perCpuSecondWithoutJit() {
+            return events / (cpuSeconds - jitCpuSeconds);
         }
     }
 
@@ -97,6 +108,12 @@ public final class BenchMain {
         int stateSteps = Integer.parseInt(options.getOrDefault("state-steps", "6"));
         String stateSessions = options.getOrDefault("state-sessions", "10000,100000");
         Path output = Path.of(options.getOrDefault("output", "docs/benchmarks.md"));
+        for (String pair : options.getOrDefault("flink-conf", "").split(",")) {
+            if (!pair.isBlank()) {
+                String[] kv = pair.split("=", 2);
+                FLINK_CONF.put(kv[0].trim(), kv[1].trim());
+            }
+        }
 
         if (Boolean.parseBoolean(options.getOrDefault("topology-only", "false"))) {
             // A quick before/after check of a change: the full topology only, figures logged.
@@ -343,10 +360,12 @@ public final class BenchMain {
         com.sun.management.OperatingSystemMXBean os =
                 (com.sun.management.OperatingSystemMXBean)
                         ManagementFactory.getOperatingSystemMXBean();
+        ThreadCpu threads = ThreadCpu.start();
         long cpuBefore = os.getProcessCpuTime();
         JobExecutionResult result = job.run();
         long cpu = os.getProcessCpuTime() - cpuBefore;
-        return new Timed(events, result.getNetRuntime() / 1e3, cpu / 1e9);
+        double jit = threads == null ? 0 : threads.stop().get(ThreadCpu.Kind.JIT);
+        return new Timed(events, result.getNetRuntime() / 1e3, cpu / 1e9, jit);
     }
 
     private static DataGeneratorSource<RawRecord> source(SampleStream stream, long count) {
@@ -367,6 +386,7 @@ public final class BenchMain {
         conf.put("state.backend.rocksdb.localdir", "/tmp/cxq-bench-rocksdb");
         // As the job's streaming runs configure it (CheckpointCliOptions).
         conf.put("state.backend.rocksdb.timer-service.factory", "HEAP");
+        conf.putAll(FLINK_CONF);
         conf.putAll(extra);
         return Configuration.fromMap(conf);
     }
@@ -380,13 +400,16 @@ public final class BenchMain {
     private static void log(String name, Timed timed) {
         System.out.printf(
                 Locale.ROOT,
-                "%s: %d events in %.1f s wall, %.1f s CPU: %.0f events/s, %.0f events/CPU-s%n",
+                "%s: %d events in %.1f s wall, %.1f s CPU (JIT %.1f s): %.0f events/s, %.0f"
+                        + " events/CPU-s, %.0f without JIT%n",
                 name,
                 timed.events(),
                 timed.wallSeconds(),
                 timed.cpuSeconds(),
+                timed.jitCpuSeconds(),
                 timed.perSecond(),
-                timed.perCpuSecond());
+                timed.perCpuSecond(),
+                timed.perCpuSecondWithoutJit());
     }
 
     static String loadAverage() {
