@@ -52,6 +52,12 @@ public final class BenchMain {
 
     static final long SEED = 20_260_101L;
 
+    /** Keys of the state-access runs: as many as the state runs' active sessions. */
+    private static int stateAccessKeys = 100_000;
+
+    private static final long STATE_ACCESS_RECORDS = 1_000_000;
+    private static final int[] STATE_ACCESS_PAIRS = {0, 2, 4};
+
     private static final PipelineSettings SETTINGS = PipelineSettings.defaults();
     private static final ObjectMapper JSON = new ObjectMapper();
 
@@ -127,6 +133,13 @@ public final class BenchMain {
             }
             return;
         }
+        stateAccessKeys = Integer.parseInt(options.getOrDefault("state-access-keys", "100000"));
+        if (Boolean.parseBoolean(options.getOrDefault("state-access-only", "false"))) {
+            for (String backend : options.getOrDefault("backends", "rocksdb,hashmap").split(",")) {
+                stateAccess(backend.trim());
+            }
+            return;
+        }
         if (Boolean.parseBoolean(options.getOrDefault("state-only", "false"))) {
             // State growth to sizes the full report's time would not allow, figures logged.
             for (String n : stateSessions.split(",")) {
@@ -150,6 +163,10 @@ public final class BenchMain {
                         .add(runCep(stream, steps, backend, report));
             }
         }
+        for (String backend : List.of("rocksdb", "hashmap")) {
+            report.stateAccess.put(backend, stateAccess(backend));
+        }
+        report.stateAccessKeys = stateAccessKeys;
         for (String n : stateSessions.split(",")) {
             int active = Integer.parseInt(n.trim());
             report.state.add(runState(new SampleStream(active, SEED), stateSteps));
@@ -162,6 +179,21 @@ public final class BenchMain {
         Files.createDirectories(output.toAbsolutePath().getParent());
         Files.writeString(output, markdown);
         System.out.println("Written to " + output.toAbsolutePath());
+    }
+
+    private static List<StateAccessCost.Point> stateAccess(String backend) throws Exception {
+        List<StateAccessCost.Point> points =
+                StateAccessCost.measure(
+                        backend, stateAccessKeys, STATE_ACCESS_RECORDS, STATE_ACCESS_PAIRS);
+        for (StateAccessCost.Point point : points) {
+            log("state access " + backend + " x" + point.pairs(), point.timed());
+        }
+        System.out.printf(
+                Locale.ROOT,
+                "state access %s: %.2f µs per get + update pair%n",
+                backend,
+                StateAccessCost.microsPerPair(points));
+        return points;
     }
 
     private static List<Double> generatorOnly(SampleStream stream, int steps, int repeats) {
@@ -352,11 +384,11 @@ public final class BenchMain {
                         .body());
     }
 
-    private interface Job {
+    interface Job {
         JobExecutionResult run() throws Exception;
     }
 
-    private static Timed timed(long events, Job job) throws Exception {
+    static Timed timed(long events, Job job) throws Exception {
         com.sun.management.OperatingSystemMXBean os =
                 (com.sun.management.OperatingSystemMXBean)
                         ManagementFactory.getOperatingSystemMXBean();
@@ -373,8 +405,7 @@ public final class BenchMain {
                 stream, count, RateLimiterStrategy.noOp(), TypeInformation.of(RawRecord.class));
     }
 
-    private static StreamExecutionEnvironment localEnvironment(
-            String backend, Map<String, String> extra) {
+    static StreamExecutionEnvironment localEnvironment(String backend, Map<String, String> extra) {
         return StreamExecutionEnvironment.createLocalEnvironment(configuration(backend, extra));
     }
 

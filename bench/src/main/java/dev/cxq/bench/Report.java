@@ -33,6 +33,8 @@ final class Report {
     long cepIncidents;
     Map<String, Long> rows = Map.of();
     final List<BenchMain.StateRun> state = new ArrayList<>();
+    final Map<String, List<StateAccessCost.Point>> stateAccess = new LinkedHashMap<>();
+    int stateAccessKeys;
     int stateSteps;
 
     Report(int sessions, int steps, int repeats) {
@@ -135,6 +137,33 @@ final class Report {
             p50.add(l.percentileMillis(50));
             p99.add(l.percentileMillis(99));
             run++;
+        }
+        md.append("\n");
+
+        md.append("## Cost of one keyed-state access\n\n");
+        md.append("A keyed job over ").append(String.format(Locale.ROOT, "%,d", stateAccessKeys));
+        md.append(" session-like keys (36-character ids) reads and updates n value states of ");
+        md.append("256 bytes per record, nothing else (`StateAccessCost`); CPU per record ");
+        md.append("without the JIT. The slope is the cost of one get + update pair inside a ");
+        md.append("Flink job on this machine, with this JVM's default local-cluster memory.\n\n");
+        md.append("| backend |");
+        List<StateAccessCost.Point> any =
+                stateAccess.isEmpty() ? List.of() : stateAccess.values().iterator().next();
+        for (StateAccessCost.Point point : any) {
+            md.append(" µs/record, n = ").append(point.pairs()).append(" |");
+        }
+        md.append(" µs per get + update pair |\n|---|");
+        md.append("---|".repeat(any.size() + 1)).append("\n");
+        for (Map.Entry<String, List<StateAccessCost.Point>> backend : stateAccess.entrySet()) {
+            md.append("| ").append(backend.getKey()).append(" |");
+            for (StateAccessCost.Point point : backend.getValue()) {
+                md.append(String.format(Locale.ROOT, " %.2f |", point.microsPerRecord()));
+            }
+            md.append(
+                    String.format(
+                            Locale.ROOT,
+                            " **%.2f** |%n",
+                            StateAccessCost.microsPerPair(backend.getValue())));
         }
         md.append("\n");
 
