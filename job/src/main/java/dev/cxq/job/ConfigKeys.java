@@ -72,6 +72,12 @@ final class ConfigKeys {
                     keyed("--max-out-of-orderness", "events.max-out-of-orderness", "not negative"),
                     keyed("--session-timeout", "events.session-timeout", "positive"),
                     keyed("--dedup-retention", "events.dedup-retention", "positive"),
+                    new Entry(
+                            "--dedup-retention-media-samples",
+                            "events.dedup-retention-media-samples",
+                            env("events.dedup-retention-media-samples"),
+                            "positive; not above events.dedup-retention",
+                            "events.dedup-retention"),
                     keyed(
                             "--degraded-mos-below",
                             "thresholds.mos",

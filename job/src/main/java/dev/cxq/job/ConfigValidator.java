@@ -126,6 +126,19 @@ final class ConfigValidator {
         }
         positive("--session-timeout", main.sessionTimeout);
         positive("--dedup-retention", main.dedupRetention);
+        if (main.mediaSampleDedupRetention != null) {
+            positive("--dedup-retention-media-samples", main.mediaSampleDedupRetention);
+            if (main.mediaSampleDedupRetention.compareTo(main.dedupRetention) > 0) {
+                errors.add(
+                        name("--dedup-retention-media-samples")
+                                + " must not be above "
+                                + name("--dedup-retention")
+                                + " ("
+                                + main.dedupRetention
+                                + "): "
+                                + main.mediaSampleDedupRetention);
+            }
+        }
     }
 
     private void checkThresholds() {

@@ -282,6 +282,15 @@ public final class CxqMain implements Callable<Integer> {
             description = "How long a seen event_id is remembered, to drop platform redeliveries.")
     Duration dedupRetention;
 
+    @Option(
+            names = "--dedup-retention-media-samples",
+            converter = DurationConverter.class,
+            description =
+                    "How long a media sample's event_id is remembered, if shorter: a sample"
+                            + " redelivered later changes no quality output, it goes to"
+                            + " late_events. Most of the dedup state (docs/dedup.md).")
+    Duration mediaSampleDedupRetention;
+
     @Mixin WebhookCliOptions webhookOptions = new WebhookCliOptions();
 
     @Mixin CheckpointCliOptions checkpointOptions = new CheckpointCliOptions();
@@ -391,6 +400,9 @@ public final class CxqMain implements Callable<Integer> {
                         thresholds,
                         InteractionSettings.defaults(),
                         dedupRetention,
+                        mediaSampleDedupRetention != null
+                                ? mediaSampleDedupRetention
+                                : dedupRetention,
                         sourceIdleness);
         if (demoOptions.demo) {
             WebhookSettings webhooks = webhookSettings;

@@ -117,7 +117,10 @@ public final class CxqPipeline {
         // its session's state is gone. Every function below reads these deduplicated events.
         DataStream<CanonicalEvent> events =
                 parsed.keyBy(event -> event.eventId)
-                        .process(new DedupFunction(settings.dedupRetention()))
+                        .process(
+                                new DedupFunction(
+                                        settings.dedupRetention(),
+                                        settings.mediaSampleDedupRetention()))
                         .uid("dedup-events")
                         .name("Drop redelivered events");
 

@@ -16,6 +16,7 @@ import java.time.Duration;
  * @param interaction the interaction metrics' rules (business hours, zones, SLA, timeouts)
  * @param dedupRetention how long (processing time) a seen event id is remembered to drop
  *     redeliveries
+ * @param mediaSampleDedupRetention the same for media samples, at most {@code dedupRetention}
  * @param sourceIdleness after how long without records a source split (Kafka partition, file) stops
  *     holding the watermark back
  */
@@ -25,6 +26,7 @@ public record PipelineSettings(
         QualityThresholds qualityThresholds,
         InteractionSettings interaction,
         Duration dedupRetention,
+        Duration mediaSampleDedupRetention,
         Duration sourceIdleness)
         implements Serializable {
 
@@ -34,6 +36,7 @@ public record PipelineSettings(
                 Duration.ofMinutes(30),
                 QualityThresholds.defaults(),
                 InteractionSettings.defaults(),
+                Duration.ofHours(48),
                 Duration.ofHours(48),
                 Duration.ofSeconds(30));
     }

@@ -126,6 +126,14 @@ class ConfigurationErrorsTest {
                 file(
                         "events: {dedup-retention: PT-48H}",
                         "events.dedup-retention must be positive: PT-48H"),
+                flags(
+                        "--input {input} --dedup-retention-media-samples 49h",
+                        "--dedup-retention-media-samples must not be above --dedup-retention"
+                                + " (PT48H): PT49H"),
+                env(
+                        "CXQ_EVENTS_DEDUP_RETENTION_MEDIA_SAMPLES",
+                        "0s",
+                        "CXQ_EVENTS_DEDUP_RETENTION_MEDIA_SAMPLES must be positive: PT0S"),
                 // quality thresholds and alerts
                 file("thresholds: {mos: 7.2}", "thresholds.mos must be between 1 and 5: 7.2"),
                 flags(

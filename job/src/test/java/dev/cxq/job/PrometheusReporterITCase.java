@@ -126,6 +126,7 @@ class PrometheusReporterITCase {
                 d.qualityThresholds(),
                 d.interaction(),
                 d.dedupRetention(),
+                d.mediaSampleDedupRetention(),
                 Duration.ofSeconds(1));
     }
 

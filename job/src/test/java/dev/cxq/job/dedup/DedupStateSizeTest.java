@@ -52,7 +52,9 @@ class DedupStateSizeTest {
         try (KeyedOneInputStreamOperatorTestHarness<String, CanonicalEvent, CanonicalEvent>
                 harness =
                         new KeyedOneInputStreamOperatorTestHarness<>(
-                                new KeyedProcessOperator<>(new DedupFunction(Duration.ofHours(48))),
+                                new KeyedProcessOperator<>(
+                                        new DedupFunction(
+                                                Duration.ofHours(48), Duration.ofHours(48))),
                                 e -> e.eventId,
                                 Types.STRING)) {
             harness.setStateBackend(new EmbeddedRocksDBStateBackend(false));

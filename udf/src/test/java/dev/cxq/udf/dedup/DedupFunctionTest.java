@@ -46,7 +46,7 @@ class DedupFunctionTest {
             dedupHarness() throws Exception {
         KeyedOneInputStreamOperatorTestHarness<String, CanonicalEvent, CanonicalEvent> harness =
                 new KeyedOneInputStreamOperatorTestHarness<>(
-                        new KeyedProcessOperator<>(new DedupFunction(RETENTION)),
+                        new KeyedProcessOperator<>(new DedupFunction(RETENTION, RETENTION)),
                         e -> e.eventId,
                         Types.STRING);
         harness.open();
@@ -135,8 +135,98 @@ class DedupFunctionTest {
     }
 
     @Test
-    void refusesANonPositiveRetention() {
-        org.assertj.core.api.Assertions.assertThatThrownBy(() -> new DedupFunction(Duration.ZERO))
+    void forgetsMediaSampleIdsAfterTheirShorterRetentionAndOtherIdsAfterTheirs() throws Exception {
+        long hour = Duration.ofHours(1).toMillis();
+        try (KeyedOneInputStreamOperatorTestHarness<String, CanonicalEvent, CanonicalEvent>
+                shortSamples =
+                        new KeyedOneInputStreamOperatorTestHarness<>(
+                                new KeyedProcessOperator<>(
+                                        new DedupFunction(RETENTION, Duration.ofHours(1))),
+                                e -> e.eventId,
+                                Types.STRING)) {
+            shortSamples.open();
+            shortSamples.setStateTtlProcessingTime(0);
+            CanonicalEvent sample = sample("s1", 5);
+            CanonicalEvent connected = interaction("s1", 0, InteractionState.CONNECTED);
+            shortSamples.processElement(new StreamRecord<>(sample, sample.ts));
+            shortSamples.processElement(new StreamRecord<>(connected, connected.ts));
+
+            shortSamples.setStateTtlProcessingTime(hour - 1);
+            shortSamples.processElement(new StreamRecord<>(sample, sample.ts));
+            assertThat(shortSamples.extractOutputValues()).containsExactly(sample, connected);
+
+            // Past the samples' retention only the interaction is still recognised.
+            shortSamples.setStateTtlProcessingTime(hour + 1);
+            shortSamples.processElement(new StreamRecord<>(sample, sample.ts));
+            shortSamples.processElement(new StreamRecord<>(connected, connected.ts));
+            assertThat(shortSamples.extractOutputValues())
+                    .containsExactly(sample, connected, sample);
+        }
+    }
+
+    @Test
+    void aSampleRedeliveredAfterItsRetentionOnlyReachesLateEvents() throws Exception {
+        long hour = Duration.ofHours(1).toMillis();
+        try (KeyedOneInputStreamOperatorTestHarness<String, CanonicalEvent, CanonicalEvent>
+                        shortSamples =
+                                new KeyedOneInputStreamOperatorTestHarness<>(
+                                        new KeyedProcessOperator<>(
+                                                new DedupFunction(RETENTION, Duration.ofHours(1))),
+                                        e -> e.eventId,
+                                        Types.STRING);
+                KeyedOneInputStreamOperatorTestHarness<String, CanonicalEvent, SessionQuality>
+                        session =
+                                new KeyedOneInputStreamOperatorTestHarness<>(
+                                        new KeyedProcessOperator<>(
+                                                new SessionQualityFunction(
+                                                        Duration.ofMinutes(30),
+                                                        QualityThresholds.defaults())),
+                                        e -> e.sessionId,
+                                        Types.STRING)) {
+            shortSamples.open();
+            session.open();
+            shortSamples.setStateTtlProcessingTime(0);
+            CanonicalEvent degraded = sample("s1", 5, 2.0);
+            List<CanonicalEvent> call =
+                    List.of(
+                            interaction("s1", 0, InteractionState.CONNECTED),
+                            degraded,
+                            sample("s1", 10, 4.2),
+                            interaction("s1", 20, InteractionState.COMPLETED));
+            for (CanonicalEvent e : call) {
+                shortSamples.processElement(new StreamRecord<>(e, e.ts));
+            }
+            for (CanonicalEvent e : shortSamples.extractOutputValues()) {
+                session.processElement(new StreamRecord<>(e, e.ts));
+            }
+            session.processWatermark(new Watermark(at(60)));
+            List<SessionQuality> afterCall = session.extractOutputValues();
+            assertThat(afterCall).hasSize(1);
+
+            // Two hours later the platform redelivers the degraded sample: the dedup has forgotten
+            // it, the session function finds it behind the watermark.
+            shortSamples.setStateTtlProcessingTime(2 * hour);
+            shortSamples.processElement(new StreamRecord<>(degraded, degraded.ts));
+            List<CanonicalEvent> forwarded = shortSamples.extractOutputValues();
+            CanonicalEvent redelivered = forwarded.get(forwarded.size() - 1);
+            assertThat(redelivered).isEqualTo(degraded);
+            session.processElement(new StreamRecord<>(redelivered, redelivered.ts));
+            session.processWatermark(new Watermark(at(7200)));
+
+            assertThat(session.extractOutputValues()).isEqualTo(afterCall);
+            assertThat(session.getSideOutput(OutputTags.LATE_EVENTS))
+                    .extracting(r -> r.getValue().eventId())
+                    .containsExactly(degraded.eventId);
+        }
+    }
+
+    @Test
+    void refusesANonPositiveRetentionOrALongerOneForSamples() {
+        org.assertj.core.api.Assertions.assertThatThrownBy(
+                        () -> new DedupFunction(Duration.ZERO, Duration.ZERO))
+                .isInstanceOf(IllegalArgumentException.class);
+        org.assertj.core.api.Assertions.assertThatThrownBy(
+                        () -> new DedupFunction(RETENTION, RETENTION.plusSeconds(1)))
                 .isInstanceOf(IllegalArgumentException.class);
     }
 }
