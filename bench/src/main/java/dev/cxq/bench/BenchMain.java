@@ -177,8 +177,18 @@ public final class BenchMain {
         String markdown = report.markdown();
         System.out.println(markdown);
         Files.createDirectories(output.toAbsolutePath().getParent());
-        Files.writeString(output, markdown);
+        Files.writeString(output, markdown + handWritten(output));
         System.out.println("Written to " + output.toAbsolutePath());
+    }
+
+    /** The part of {@code page} from {@link Report#HAND_WRITTEN} on, which a run keeps. */
+    static String handWritten(Path page) throws IOException {
+        if (!Files.exists(page)) {
+            return "";
+        }
+        String text = Files.readString(page);
+        int from = text.indexOf(Report.HAND_WRITTEN);
+        return from < 0 ? "" : "\n" + text.substring(from);
     }
 
     private static List<StateAccessCost.Point> stateAccess(String backend) throws Exception {

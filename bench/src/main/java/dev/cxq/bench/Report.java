@@ -15,6 +15,9 @@ import java.util.function.ToDoubleFunction;
 /** The figures of one benchmark run and their Markdown page. */
 final class Report {
 
+    /** Where the hand-written analysis of {@code docs/benchmarks.md} starts; a run keeps it. */
+    static final String HAND_WRITTEN = "<!-- Hand-written from here on: kept when regenerated. -->";
+
     private static final double EVENTS_PER_SECOND_TARGET = 100_000;
     private static final double SAMPLE_EVERY_SECONDS = 5;
     private static final int SIZING_SESSIONS = 1_000_000;
