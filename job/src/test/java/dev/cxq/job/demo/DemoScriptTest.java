@@ -3,21 +3,17 @@ package dev.cxq.job.demo;
 import dev.cxq.udf.OutputTags;
 import dev.cxq.udf.adapter.PayloadDecoder;
 import dev.cxq.udf.model.CanonicalEvent;
-import dev.cxq.udf.quality.QualityThresholds;
 import dev.cxq.udf.rows.LateEvent;
 import dev.cxq.udf.rows.QualityAlert;
 import dev.cxq.udf.rows.SessionQuality;
-import dev.cxq.udf.session.SessionQualityFunction;
+import dev.cxq.udf.testing.SessionHarness;
 
-import org.apache.flink.api.common.typeinfo.Types;
-import org.apache.flink.streaming.api.operators.KeyedProcessOperator;
 import org.apache.flink.streaming.api.watermark.Watermark;
 import org.apache.flink.streaming.runtime.streamrecord.StreamRecord;
 import org.apache.flink.streaming.util.KeyedOneInputStreamOperatorTestHarness;
 
 import org.junit.jupiter.api.Test;
 
-import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HashSet;
@@ -107,13 +103,7 @@ class DemoScriptTest {
     @Test
     void withinFortySecondsOfEventTimeTheScriptedIncidentsRaiseEveryAlertType() throws Exception {
         KeyedOneInputStreamOperatorTestHarness<String, CanonicalEvent, SessionQuality> harness =
-                new KeyedOneInputStreamOperatorTestHarness<>(
-                        new KeyedProcessOperator<>(
-                                new SessionQualityFunction(
-                                        Duration.ofMinutes(30), QualityThresholds.defaults())),
-                        e -> e.sessionId,
-                        Types.STRING);
-        harness.open();
+                SessionHarness.open();
         // As the source does: events in emission order, a bounded-out-of-orderness watermark.
         long maxTs = Long.MIN_VALUE;
         for (ScriptedEvent e : emitted(SCRIPT, 0, 1, 60_000)) {

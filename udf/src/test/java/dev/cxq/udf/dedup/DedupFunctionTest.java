@@ -3,9 +3,8 @@ package dev.cxq.udf.dedup;
 import dev.cxq.udf.OutputTags;
 import dev.cxq.udf.model.CanonicalEvent;
 import dev.cxq.udf.model.InteractionState;
-import dev.cxq.udf.quality.QualityThresholds;
 import dev.cxq.udf.rows.SessionQuality;
-import dev.cxq.udf.session.SessionQualityFunction;
+import dev.cxq.udf.testing.SessionHarness;
 
 import org.apache.flink.api.common.typeinfo.Types;
 import org.apache.flink.streaming.api.operators.KeyedProcessOperator;
@@ -34,7 +33,7 @@ class DedupFunctionTest {
 
     @BeforeEach
     void setUp() throws Exception {
-        dedup = dedupHarness();
+        dedup = dedupHarness(RETENTION);
     }
 
     @AfterEach
@@ -43,14 +42,21 @@ class DedupFunctionTest {
     }
 
     private static KeyedOneInputStreamOperatorTestHarness<String, CanonicalEvent, CanonicalEvent>
-            dedupHarness() throws Exception {
+            dedupHarness(Duration mediaSampleRetention) throws Exception {
         KeyedOneInputStreamOperatorTestHarness<String, CanonicalEvent, CanonicalEvent> harness =
                 new KeyedOneInputStreamOperatorTestHarness<>(
-                        new KeyedProcessOperator<>(new DedupFunction(RETENTION, RETENTION)),
+                        new KeyedProcessOperator<>(
+                                new DedupFunction(RETENTION, mediaSampleRetention)),
                         e -> e.eventId,
                         Types.STRING);
         harness.open();
+        harness.setStateTtlProcessingTime(0);
         return harness;
+    }
+
+    private static KeyedOneInputStreamOperatorTestHarness<String, CanonicalEvent, SessionQuality>
+            sessionHarness() throws Exception {
+        return SessionHarness.open();
     }
 
     /** Sends an event and returns what the dedup forwarded for it. */
@@ -78,7 +84,6 @@ class DedupFunctionTest {
     @Test
     void remembersAnIdForTheRetentionCountedFromItsFirstDelivery() throws Exception {
         long hour = Duration.ofHours(1).toMillis();
-        dedup.setStateTtlProcessingTime(0);
         assertThat(send(sample("s1", 5))).hasSize(1);
 
         // A duplicate inside the window is dropped and does not extend it.
@@ -102,15 +107,7 @@ class DedupFunctionTest {
         call.add(interaction("s1", 40, InteractionState.COMPLETED));
 
         try (KeyedOneInputStreamOperatorTestHarness<String, CanonicalEvent, SessionQuality>
-                session =
-                        new KeyedOneInputStreamOperatorTestHarness<>(
-                                new KeyedProcessOperator<>(
-                                        new SessionQualityFunction(
-                                                Duration.ofMinutes(30),
-                                                QualityThresholds.defaults())),
-                                e -> e.sessionId,
-                                Types.STRING)) {
-            session.open();
+                session = sessionHarness()) {
             for (CanonicalEvent e : call) {
                 for (CanonicalEvent forwarded : send(e)) {
                     session.processElement(new StreamRecord<>(forwarded, forwarded.ts));
@@ -138,14 +135,7 @@ class DedupFunctionTest {
     void forgetsMediaSampleIdsAfterTheirShorterRetentionAndOtherIdsAfterTheirs() throws Exception {
         long hour = Duration.ofHours(1).toMillis();
         try (KeyedOneInputStreamOperatorTestHarness<String, CanonicalEvent, CanonicalEvent>
-                shortSamples =
-                        new KeyedOneInputStreamOperatorTestHarness<>(
-                                new KeyedProcessOperator<>(
-                                        new DedupFunction(RETENTION, Duration.ofHours(1))),
-                                e -> e.eventId,
-                                Types.STRING)) {
-            shortSamples.open();
-            shortSamples.setStateTtlProcessingTime(0);
+                shortSamples = dedupHarness(Duration.ofHours(1))) {
             CanonicalEvent sample = sample("s1", 5);
             CanonicalEvent connected = interaction("s1", 0, InteractionState.CONNECTED);
             shortSamples.processElement(new StreamRecord<>(sample, sample.ts));
@@ -168,24 +158,9 @@ class DedupFunctionTest {
     void aSampleRedeliveredAfterItsRetentionOnlyReachesLateEvents() throws Exception {
         long hour = Duration.ofHours(1).toMillis();
         try (KeyedOneInputStreamOperatorTestHarness<String, CanonicalEvent, CanonicalEvent>
-                        shortSamples =
-                                new KeyedOneInputStreamOperatorTestHarness<>(
-                                        new KeyedProcessOperator<>(
-                                                new DedupFunction(RETENTION, Duration.ofHours(1))),
-                                        e -> e.eventId,
-                                        Types.STRING);
+                        shortSamples = dedupHarness(Duration.ofHours(1));
                 KeyedOneInputStreamOperatorTestHarness<String, CanonicalEvent, SessionQuality>
-                        session =
-                                new KeyedOneInputStreamOperatorTestHarness<>(
-                                        new KeyedProcessOperator<>(
-                                                new SessionQualityFunction(
-                                                        Duration.ofMinutes(30),
-                                                        QualityThresholds.defaults())),
-                                        e -> e.sessionId,
-                                        Types.STRING)) {
-            shortSamples.open();
-            session.open();
-            shortSamples.setStateTtlProcessingTime(0);
+                        session = sessionHarness()) {
             CanonicalEvent degraded = sample("s1", 5, 2.0);
             List<CanonicalEvent> call =
                     List.of(

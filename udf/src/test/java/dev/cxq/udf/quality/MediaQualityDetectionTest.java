@@ -7,10 +7,8 @@ import dev.cxq.udf.model.MediaType;
 import dev.cxq.udf.model.PeerState;
 import dev.cxq.udf.rows.QualityAlert;
 import dev.cxq.udf.rows.SessionQuality;
-import dev.cxq.udf.session.SessionQualityFunction;
+import dev.cxq.udf.testing.SessionHarness;
 
-import org.apache.flink.api.common.typeinfo.Types;
-import org.apache.flink.streaming.api.operators.KeyedProcessOperator;
 import org.apache.flink.streaming.api.watermark.Watermark;
 import org.apache.flink.streaming.runtime.streamrecord.StreamRecord;
 import org.apache.flink.streaming.util.KeyedOneInputStreamOperatorTestHarness;
@@ -35,7 +33,7 @@ import static org.assertj.core.api.Assertions.within;
 /** The contract's media-quality scenarios, through the session function in a keyed harness. */
 class MediaQualityDetectionTest {
 
-    private static final Duration TIMEOUT = Duration.ofMinutes(30);
+    private static final Duration TIMEOUT = SessionHarness.TIMEOUT;
     private static final long BOUND_MS = 10_000;
     private static final String S = "s1";
 
@@ -54,14 +52,7 @@ class MediaQualityDetectionTest {
 
     private static KeyedOneInputStreamOperatorTestHarness<String, CanonicalEvent, SessionQuality>
             newHarness() throws Exception {
-        KeyedOneInputStreamOperatorTestHarness<String, CanonicalEvent, SessionQuality> h =
-                new KeyedOneInputStreamOperatorTestHarness<>(
-                        new KeyedProcessOperator<>(
-                                new SessionQualityFunction(TIMEOUT, QualityThresholds.defaults())),
-                        e -> e.sessionId,
-                        Types.STRING);
-        h.open();
-        return h;
+        return SessionHarness.open();
     }
 
     /** Delivers events in the given order with a bounded-out-of-orderness watermark after each. */

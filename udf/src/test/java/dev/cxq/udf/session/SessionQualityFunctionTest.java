@@ -7,14 +7,12 @@ import dev.cxq.udf.model.RecordingStatus;
 import dev.cxq.udf.parse.CanonicalEventParser;
 import dev.cxq.udf.parse.ParseResult;
 import dev.cxq.udf.quality.MediaQualityDetector;
-import dev.cxq.udf.quality.QualityThresholds;
 import dev.cxq.udf.rows.SessionQuality;
+import dev.cxq.udf.testing.SessionHarness;
 
 import org.apache.flink.api.common.typeinfo.TypeInformation;
-import org.apache.flink.api.common.typeinfo.Types;
 import org.apache.flink.api.java.typeutils.GenericTypeInfo;
 import org.apache.flink.api.java.typeutils.PojoTypeInfo;
-import org.apache.flink.streaming.api.operators.KeyedProcessOperator;
 import org.apache.flink.streaming.runtime.streamrecord.StreamRecord;
 import org.apache.flink.streaming.util.KeyedOneInputStreamOperatorTestHarness;
 
@@ -36,19 +34,13 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 class SessionQualityFunctionTest {
 
-    private static final Duration TIMEOUT = Duration.ofMinutes(30);
+    private static final Duration TIMEOUT = SessionHarness.TIMEOUT;
 
     private KeyedOneInputStreamOperatorTestHarness<String, CanonicalEvent, SessionQuality> harness;
 
     @BeforeEach
     void setUp() throws Exception {
-        harness =
-                new KeyedOneInputStreamOperatorTestHarness<>(
-                        new KeyedProcessOperator<>(
-                                new SessionQualityFunction(TIMEOUT, QualityThresholds.defaults())),
-                        e -> e.sessionId,
-                        Types.STRING);
-        harness.open();
+        harness = SessionHarness.open();
     }
 
     @AfterEach
