@@ -99,7 +99,9 @@ public class SessionQualityFunction extends EventTimeOrderedFunction<SessionQual
             Collector<SessionQuality> out)
             throws Exception {
         List<CanonicalEvent> events = withoutRedeliveries(delivered);
-        Long ended = endedAt.value();
+        SessionStats current = stats.value();
+        // An ended session has no stats (end() clears them), so an open one skips this read.
+        Long ended = current == null ? endedAt.value() : null;
         if (ended != null) {
             if (time < ended + inactivityTimeoutMs) {
                 samplesAfterEnd.inc(
@@ -108,7 +110,6 @@ public class SessionQualityFunction extends EventTimeOrderedFunction<SessionQual
             }
             endedAt.clear();
         }
-        SessionStats current = stats.value();
         List<CanonicalEvent> samples =
                 events.stream().filter(e -> e.kind == EventKind.MEDIA_SAMPLE).toList();
         if (current != null) {
