@@ -1,12 +1,16 @@
 package dev.cxq.udf.model;
 
+import org.apache.flink.api.common.typeinfo.TypeInfo;
+
 import java.util.Objects;
 
 /**
- * A validated event in the canonical form of the design contract. One flat POJO for the three kinds
- * keeps Flink's POJO serializer (no Kryo) and lets one keyed stream carry them all; the fields of
- * the other kinds stay {@code null}.
+ * A validated event in the canonical form of the design contract. One flat class for the three
+ * kinds lets one keyed stream carry them all; the fields of the other kinds stay {@code null}.
+ * Flink serializes it with {@link CanonicalEventSerializer}; a field added here must be added there
+ * too ({@code CanonicalEventSerializerTest} fails until it is).
  */
+@TypeInfo(CanonicalEventTypeInfo.Factory.class)
 public class CanonicalEvent {
 
     // Common fields.

@@ -1,0 +1,275 @@
+package dev.cxq.udf.model;
+
+import org.apache.flink.api.common.typeutils.SimpleTypeSerializerSnapshot;
+import org.apache.flink.api.common.typeutils.TypeSerializerSnapshot;
+import org.apache.flink.api.common.typeutils.base.TypeSerializerSingleton;
+import org.apache.flink.core.memory.DataInputView;
+import org.apache.flink.core.memory.DataOutputView;
+import org.apache.flink.types.StringValue;
+
+import java.io.IOException;
+
+/**
+ * Serializer of {@link CanonicalEvent} for the network and keyed state, written out instead of
+ * Flink's POJO serializer: that one reads and writes all 28 fields by reflection with a null flag
+ * each, and creates every instance through a reflective constructor call — 15 % of the CPU of the
+ * session operator in the profile ({@code docs/benchmarks.md}). An event carries only the fields of
+ * its kind, so this writes a presence mask and then the present fields only.
+ *
+ * <p>Format (version 1): an {@code int} mask, bit {@code i} set when nullable field {@code i} (in
+ * the order of {@link #serialize}) is present; {@code ts}; then each present field. Enums are
+ * written as their ordinal in one byte: their constants may only ever be appended ({@code
+ * CanonicalEventSerializerTest} pins the order), or state written before would be misread.
+ */
+public final class CanonicalEventSerializer extends TypeSerializerSingleton<CanonicalEvent> {
+
+    private static final long serialVersionUID = 1L;
+
+    public static final CanonicalEventSerializer INSTANCE = new CanonicalEventSerializer();
+
+    private static final EventKind[] KINDS = EventKind.values();
+    private static final Platform[] PLATFORMS = Platform.values();
+    private static final MediaType[] MEDIA_TYPES = MediaType.values();
+    private static final PeerState[] PEER_STATES = PeerState.values();
+    private static final InteractionState[] STATES = InteractionState.values();
+    private static final Channel[] CHANNELS = Channel.values();
+    private static final RecordingMedia[] RECORDING_MEDIA = RecordingMedia.values();
+    private static final RecordingStatus[] RECORDING_STATUSES = RecordingStatus.values();
+
+    @Override
+    public boolean isImmutableType() {
+        return false;
+    }
+
+    @Override
+    public CanonicalEvent createInstance() {
+        return new CanonicalEvent();
+    }
+
+    @Override
+    public CanonicalEvent copy(CanonicalEvent from) {
+        CanonicalEvent to = new CanonicalEvent();
+        to.eventId = from.eventId;
+        to.kind = from.kind;
+        to.sessionId = from.sessionId;
+        to.ts = from.ts;
+        to.source = from.source;
+        to.platform = from.platform;
+        to.media = from.media;
+        to.mos = from.mos;
+        to.jitterMs = from.jitterMs;
+        to.rttMs = from.rttMs;
+        to.packetLossPct = from.packetLossPct;
+        to.bitrateKbps = from.bitrateKbps;
+        to.peerState = from.peerState;
+        to.agentId = from.agentId;
+        to.state = from.state;
+        to.queueId = from.queueId;
+        to.customerId = from.customerId;
+        to.agentTimezone = from.agentTimezone;
+        to.disposition = from.disposition;
+        to.channel = from.channel;
+        to.recordingRequired = from.recordingRequired;
+        to.talkMs = from.talkMs;
+        to.holdMs = from.holdMs;
+        to.wrapMs = from.wrapMs;
+        to.queueWaitMs = from.queueWaitMs;
+        to.recordingId = from.recordingId;
+        to.recordingMedia = from.recordingMedia;
+        to.recordingStatus = from.recordingStatus;
+        return to;
+    }
+
+    @Override
+    public CanonicalEvent copy(CanonicalEvent from, CanonicalEvent reuse) {
+        return copy(from);
+    }
+
+    @Override
+    public int getLength() {
+        return -1;
+    }
+
+    @Override
+    public void serialize(CanonicalEvent e, DataOutputView out) throws IOException {
+        out.writeInt(maskOf(e));
+        out.writeLong(e.ts);
+        writeString(e.eventId, out);
+        writeEnum(e.kind, out);
+        writeString(e.sessionId, out);
+        writeString(e.source, out);
+        writeEnum(e.platform, out);
+        writeEnum(e.media, out);
+        writeDouble(e.mos, out);
+        writeDouble(e.jitterMs, out);
+        writeDouble(e.rttMs, out);
+        writeDouble(e.packetLossPct, out);
+        writeDouble(e.bitrateKbps, out);
+        writeEnum(e.peerState, out);
+        writeString(e.agentId, out);
+        writeEnum(e.state, out);
+        writeString(e.queueId, out);
+        writeString(e.customerId, out);
+        writeString(e.agentTimezone, out);
+        writeString(e.disposition, out);
+        writeEnum(e.channel, out);
+        if (e.recordingRequired != null) {
+            out.writeBoolean(e.recordingRequired);
+        }
+        writeLong(e.talkMs, out);
+        writeLong(e.holdMs, out);
+        writeLong(e.wrapMs, out);
+        writeLong(e.queueWaitMs, out);
+        writeString(e.recordingId, out);
+        writeEnum(e.recordingMedia, out);
+        writeEnum(e.recordingStatus, out);
+    }
+
+    /** The presence mask: one bit per nullable field, in the order they are written. */
+    private static int maskOf(CanonicalEvent e) {
+        return bit(e.eventId, 0)
+                | bit(e.kind, 1)
+                | bit(e.sessionId, 2)
+                | bit(e.source, 3)
+                | bit(e.platform, 4)
+                | bit(e.media, 5)
+                | bit(e.mos, 6)
+                | bit(e.jitterMs, 7)
+                | bit(e.rttMs, 8)
+                | bit(e.packetLossPct, 9)
+                | bit(e.bitrateKbps, 10)
+                | bit(e.peerState, 11)
+                | bit(e.agentId, 12)
+                | bit(e.state, 13)
+                | bit(e.queueId, 14)
+                | bit(e.customerId, 15)
+                | bit(e.agentTimezone, 16)
+                | bit(e.disposition, 17)
+                | bit(e.channel, 18)
+                | bit(e.recordingRequired, 19)
+                | bit(e.talkMs, 20)
+                | bit(e.holdMs, 21)
+                | bit(e.wrapMs, 22)
+                | bit(e.queueWaitMs, 23)
+                | bit(e.recordingId, 24)
+                | bit(e.recordingMedia, 25)
+                | bit(e.recordingStatus, 26);
+    }
+
+    private static int bit(Object field, int index) {
+        return field == null ? 0 : 1 << index;
+    }
+
+    @Override
+    public CanonicalEvent deserialize(DataInputView in) throws IOException {
+        Fields f = new Fields(in.readInt(), in);
+        CanonicalEvent e = new CanonicalEvent();
+        e.ts = in.readLong();
+        e.eventId = f.string();
+        e.kind = f.enumOf(KINDS);
+        e.sessionId = f.string();
+        e.source = f.string();
+        e.platform = f.enumOf(PLATFORMS);
+        e.media = f.enumOf(MEDIA_TYPES);
+        e.mos = f.doubleValue();
+        e.jitterMs = f.doubleValue();
+        e.rttMs = f.doubleValue();
+        e.packetLossPct = f.doubleValue();
+        e.bitrateKbps = f.doubleValue();
+        e.peerState = f.enumOf(PEER_STATES);
+        e.agentId = f.string();
+        e.state = f.enumOf(STATES);
+        e.queueId = f.string();
+        e.customerId = f.string();
+        e.agentTimezone = f.string();
+        e.disposition = f.string();
+        e.channel = f.enumOf(CHANNELS);
+        e.recordingRequired = f.present() ? in.readBoolean() : null;
+        e.talkMs = f.longValue();
+        e.holdMs = f.longValue();
+        e.wrapMs = f.longValue();
+        e.queueWaitMs = f.longValue();
+        e.recordingId = f.string();
+        e.recordingMedia = f.enumOf(RECORDING_MEDIA);
+        e.recordingStatus = f.enumOf(RECORDING_STATUSES);
+        return e;
+    }
+
+    @Override
+    public CanonicalEvent deserialize(CanonicalEvent reuse, DataInputView in) throws IOException {
+        return deserialize(in);
+    }
+
+    @Override
+    public void copy(DataInputView in, DataOutputView out) throws IOException {
+        serialize(deserialize(in), out);
+    }
+
+    @Override
+    public TypeSerializerSnapshot<CanonicalEvent> snapshotConfiguration() {
+        return new Snapshot();
+    }
+
+    private static void writeString(String value, DataOutputView out) throws IOException {
+        if (value != null) {
+            StringValue.writeString(value, out);
+        }
+    }
+
+    private static void writeEnum(Enum<?> value, DataOutputView out) throws IOException {
+        if (value != null) {
+            out.writeByte(value.ordinal());
+        }
+    }
+
+    private static void writeDouble(Double value, DataOutputView out) throws IOException {
+        if (value != null) {
+            out.writeDouble(value);
+        }
+    }
+
+    private static void writeLong(Long value, DataOutputView out) throws IOException {
+        if (value != null) {
+            out.writeLong(value);
+        }
+    }
+
+    /** Reads the nullable fields in order, each only when its bit of the mask is set. */
+    private static final class Fields {
+        private final int mask;
+        private final DataInputView in;
+        private int next;
+
+        Fields(int mask, DataInputView in) {
+            this.mask = mask;
+            this.in = in;
+        }
+
+        boolean present() {
+            return (mask & (1 << next++)) != 0;
+        }
+
+        String string() throws IOException {
+            return present() ? StringValue.readString(in) : null;
+        }
+
+        <E extends Enum<E>> E enumOf(E[] constants) throws IOException {
+            return present() ? constants[in.readUnsignedByte()] : null;
+        }
+
+        Double doubleValue() throws IOException {
+            return present() ? in.readDouble() : null;
+        }
+
+        Long longValue() throws IOException {
+            return present() ? in.readLong() : null;
+        }
+    }
+
+    /** Restores this serializer; state of the same version is read as is. */
+    public static final class Snapshot extends SimpleTypeSerializerSnapshot<CanonicalEvent> {
+        public Snapshot() {
+            super(() -> INSTANCE);
+        }
+    }
+}
