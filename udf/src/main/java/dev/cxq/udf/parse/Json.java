@@ -22,6 +22,9 @@ public final class Json {
     private static final ObjectMapper MAPPER =
             JsonMapper.builder()
                     .enable(StreamReadFeature.STRICT_DUPLICATE_DETECTION)
+                    // Same doubles as Double.parseDouble (both round correctly), at a fraction of
+                    // the cost; metrics are mostly fractional numbers.
+                    .enable(StreamReadFeature.USE_FAST_DOUBLE_PARSER)
                     .disable(JsonReadFeature.ALLOW_NON_NUMERIC_NUMBERS)
                     .enable(DeserializationFeature.FAIL_ON_TRAILING_TOKENS)
                     .build();
