@@ -1,5 +1,6 @@
 package dev.cxq.bench;
 
+import dev.cxq.udf.adapter.PayloadDecoder;
 import dev.cxq.udf.parse.CanonicalEventParser;
 import dev.cxq.udf.parse.ParseResult;
 
@@ -11,7 +12,8 @@ import org.openjdk.jmh.annotations.State;
 
 /**
  * The limit: Jackson parsing and validation of the generated records alone ({@link
- * CanonicalEventParser#parse(String, String)}), one record per operation, single-threaded.
+ * CanonicalEventParser#parse(String, String)}), one record per operation, single-threaded; {@link
+ * #decode} adds the shape detection of {@link PayloadDecoder}, the path the job runs.
  */
 @State(Scope.Thread)
 public class ParseBenchmark {
@@ -37,5 +39,12 @@ public class ParseBenchmark {
         String payload = payloads[next];
         next = (next + 1) & (payloads.length - 1);
         return CanonicalEventParser.parse(payload, "bench");
+    }
+
+    @Benchmark
+    public PayloadDecoder.Decoded decode() {
+        String payload = payloads[next];
+        next = (next + 1) & (payloads.length - 1);
+        return PayloadDecoder.decode(payload, "bench");
     }
 }

@@ -1,13 +1,12 @@
 package dev.cxq.udf.adapter;
 
+import dev.cxq.udf.internal.IsoInstants;
 import dev.cxq.udf.parse.RejectedRecordException;
 
 import com.fasterxml.jackson.databind.JsonNode;
 
 import java.time.DateTimeException;
 import java.time.Instant;
-import java.time.OffsetDateTime;
-import java.time.format.DateTimeFormatter;
 
 /**
  * Typed reads of platform fields. Platforms send ids as numbers or strings depending on API and
@@ -108,9 +107,7 @@ final class AdapterFields {
             throw new RejectedRecordException("wrong_type:" + reportedName);
         }
         try {
-            return OffsetDateTime.parse(node.textValue(), DateTimeFormatter.ISO_OFFSET_DATE_TIME)
-                    .toInstant()
-                    .toEpochMilli();
+            return IsoInstants.parseEpochMillis(node.textValue());
         } catch (DateTimeException | ArithmeticException e) {
             throw new RejectedRecordException("invalid_timestamp:" + reportedName);
         }

@@ -13,11 +13,6 @@ public interface WireEnum {
 
     /** The constant whose wire name is {@code value}, or {@code null} when there is none. */
     static <E extends Enum<E> & WireEnum> E fromWire(Class<E> type, String value) {
-        for (E constant : type.getEnumConstants()) {
-            if (constant.wireName().equals(value)) {
-                return constant;
-            }
-        }
-        return null;
+        return type.cast(WireNames.of(type).get(value));
     }
 }

@@ -1,12 +1,12 @@
 package dev.cxq.udf.parse;
 
+import dev.cxq.udf.internal.IsoInstants;
 import dev.cxq.udf.model.WireEnum;
 
 import com.fasterxml.jackson.databind.JsonNode;
 
 import java.time.DateTimeException;
 import java.time.LocalDateTime;
-import java.time.OffsetDateTime;
 import java.time.format.DateTimeFormatter;
 import java.time.format.DateTimeParseException;
 
@@ -121,9 +121,7 @@ final class JsonFields {
         }
         String text = node.textValue();
         try {
-            return OffsetDateTime.parse(text, DateTimeFormatter.ISO_OFFSET_DATE_TIME)
-                    .toInstant()
-                    .toEpochMilli();
+            return IsoInstants.parseEpochMillis(text);
         } catch (DateTimeParseException notWithOffset) {
             try {
                 LocalDateTime.parse(text, DateTimeFormatter.ISO_LOCAL_DATE_TIME);
