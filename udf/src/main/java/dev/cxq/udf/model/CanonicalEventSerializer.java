@@ -16,10 +16,11 @@ import java.io.IOException;
  * session operator in the profile ({@code docs/benchmarks.md}). An event carries only the fields of
  * its kind, so this writes a presence mask and then the present fields only.
  *
- * <p>Format (version 1): an {@code int} mask, bit {@code i} set when nullable field {@code i} (in
- * the order of {@link #serialize}) is present; {@code ts}; then each present field. Enums are
- * written as their ordinal in one byte: their constants may only ever be appended ({@code
- * CanonicalEventSerializerTest} pins the order), or state written before would be misread.
+ * <p>Format: an {@code int} mask, bit {@code i} set when nullable field {@code i} (in the order of
+ * {@link #serialize}) is present; {@code ts}; then each present field. Enums are written as their
+ * ordinal in one byte: their constants may only ever be appended ({@code
+ * CanonicalEventSerializerTest} pins the order), or state written before would be misread. Any
+ * other change of the format needs a new {@link Snapshot} that still reads this one.
  */
 public final class CanonicalEventSerializer extends TypeSerializerSingleton<CanonicalEvent> {
 
