@@ -1,14 +1,12 @@
 package dev.cxq.job;
 
 import dev.cxq.job.sink.JsonLinesSinks;
-import dev.cxq.job.source.JsonLinesFormat;
 import dev.cxq.job.testing.FreePorts;
+import dev.cxq.job.testing.LinesThenHold;
 import dev.cxq.job.testing.MediaQualityScenarios;
-import dev.cxq.udf.model.RawRecord;
 
 import org.apache.flink.api.common.RuntimeExecutionMode;
 import org.apache.flink.configuration.Configuration;
-import org.apache.flink.connector.file.src.FileSource;
 import org.apache.flink.core.execution.JobClient;
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
 
@@ -50,16 +48,14 @@ class PrometheusReporterITCase {
 
     @Test
     void runningJobServesItsMetricsForPrometheus() throws Exception {
-        Path inputDir = Files.createDirectories(dir.resolve("input"));
-        Path input = inputDir.resolve("quality.jsonl");
+        Path input = dir.resolve("quality.jsonl");
         MediaQualityScenarios.write(input);
         List<String> lines = Files.readAllLines(input, StandardCharsets.UTF_8);
         int port = FreePorts.freePort();
 
         CxqMain main = new CxqMain();
-        // Parallelism 1: with one file, a second source subtask would own no split, and whether the
-        // watermark (hence the event-time lag) advances would depend on the race between the two
-        // subtasks going idle. Metric export does not depend on key routing.
+        // Parallelism 1: the source emits the lines from one subtask. Metric export does not depend
+        // on key routing.
         new CommandLine(main)
                 .parseArgs(
                         "--parallelism",
@@ -72,17 +68,11 @@ class PrometheusReporterITCase {
                         String.valueOf(port));
         Configuration conf = main.flinkConfiguration(RuntimeExecutionMode.STREAMING);
         StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment(conf);
-        // Watches the input directory, so the job keeps running while it is scraped.
-        FileSource<RawRecord> watched =
-                FileSource.forBulkFileFormat(
-                                new JsonLinesFormat(),
-                                new org.apache.flink.core.fs.Path(inputDir.toUri()))
-                        .monitorContinuously(Duration.ofMillis(200))
-                        .build();
+        // Keeps running, with its watermark moving, while it is scraped.
         new CxqPipeline(
-                        watched,
+                        LinesThenHold.of(lines),
                         new JsonLinesSinks(dir.resolve("output"), 1),
-                        idleAfterOneSecond(),
+                        PipelineSettings.defaults(),
                         main.webhookOptions.settings(Map.of()))
                 .build(env);
         long started = System.currentTimeMillis();
@@ -112,22 +102,6 @@ class PrometheusReporterITCase {
         } finally {
             job.cancel().get();
         }
-    }
-
-    /**
-     * Once the file is read its split is idle; a short idleness lets the watermark, and with it the
-     * event-time lag, advance soon after.
-     */
-    private static PipelineSettings idleAfterOneSecond() {
-        PipelineSettings d = PipelineSettings.defaults();
-        return new PipelineSettings(
-                d.maxOutOfOrderness(),
-                d.sessionInactivityTimeout(),
-                d.qualityThresholds(),
-                d.interaction(),
-                d.dedupRetention(),
-                d.mediaSampleDedupRetention(),
-                Duration.ofSeconds(1));
     }
 
     /**
