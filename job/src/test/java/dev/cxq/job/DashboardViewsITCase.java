@@ -1,6 +1,5 @@
 package dev.cxq.job;
 
-import dev.cxq.job.db.SchemaMigrations;
 import dev.cxq.job.testing.PostgresTestDatabase;
 
 import org.junit.jupiter.api.AfterEach;
@@ -24,7 +23,7 @@ class DashboardViewsITCase {
     @BeforeEach
     void migrate() throws SQLException {
         db = new PostgresTestDatabase();
-        SchemaMigrations.migrate(db.url(), PostgresTestDatabase.USER, null);
+        db.migrate();
     }
 
     @AfterEach

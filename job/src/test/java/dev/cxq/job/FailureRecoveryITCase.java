@@ -1,6 +1,5 @@
 package dev.cxq.job;
 
-import dev.cxq.job.db.SchemaMigrations;
 import dev.cxq.job.sink.JdbcSinks;
 import dev.cxq.job.sink.webhook.WebhookEndpoint;
 import dev.cxq.job.source.ReplaySource;
@@ -220,7 +219,7 @@ class FailureRecoveryITCase {
     /** Runs the production topology and configuration, with the sinks wrapped by the test. */
     private static JobExecutionResult run(PostgresTestDatabase db, Path input, String... extra)
             throws Exception {
-        SchemaMigrations.migrate(db.url(), PostgresTestDatabase.USER, null);
+        db.migrate();
         List<String> args =
                 new ArrayList<>(
                         List.of(

@@ -1,6 +1,5 @@
 package dev.cxq.job;
 
-import dev.cxq.job.db.SchemaMigrations;
 import dev.cxq.job.sink.JdbcSinks;
 import dev.cxq.job.source.ReplaySource;
 import dev.cxq.job.testing.PostgresTestDatabase;
@@ -138,7 +137,7 @@ class PostgresRestartITCase {
     /** The production topology and configuration in streaming mode, checkpoints every 300 ms. */
     private static JobClient start(PostgresTestDatabase db, Path input, String name)
             throws Exception {
-        SchemaMigrations.migrate(db.url(), PostgresTestDatabase.USER, null);
+        db.migrate();
         CxqMain main = new CxqMain();
         new CommandLine(main)
                 .parseArgs(

@@ -1,6 +1,5 @@
 package dev.cxq.job;
 
-import dev.cxq.job.db.SchemaMigrations;
 import dev.cxq.job.sink.JdbcSinks;
 import dev.cxq.job.sink.webhook.WebhookEndpoint;
 import dev.cxq.job.testing.PostgresTestDatabase;
@@ -109,7 +108,7 @@ class WebhookOutageITCase {
         server.createContext("/hooks/cxq", this::answer);
         server.start();
         db = new PostgresTestDatabase();
-        SchemaMigrations.migrate(db.url(), PostgresTestDatabase.USER, null);
+        db.migrate();
     }
 
     @AfterEach
@@ -225,17 +224,8 @@ class WebhookOutageITCase {
                                         .contains("last_status=200")
                                         .doesNotContain("delivered_at=null"));
 
-        long attempts = 0;
-        int maxAttempts = 0;
-        try (Connection c = db.connect();
-                Statement st = c.createStatement();
-                ResultSet rs =
-                        st.executeQuery(
-                                "SELECT sum(attempts), max(attempts) FROM webhook_deliveries")) {
-            rs.next();
-            attempts = rs.getLong(1);
-            maxAttempts = rs.getInt(2);
-        }
+        long attempts = db.queryLong("SELECT sum(attempts) FROM webhook_deliveries");
+        long maxAttempts = db.queryLong("SELECT max(attempts) FROM webhook_deliveries");
         int delivered = deliveredCalls.values().stream().mapToInt(AtomicInteger::get).sum();
         System.out.printf(
                 "Webhook outage: %d events over %d s, endpoint down %d s from the first call;"

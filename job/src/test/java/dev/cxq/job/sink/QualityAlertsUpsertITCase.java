@@ -1,6 +1,5 @@
 package dev.cxq.job.sink;
 
-import dev.cxq.job.db.SchemaMigrations;
 import dev.cxq.job.testing.PostgresTestDatabase;
 import dev.cxq.udf.rows.QualityAlert;
 
@@ -59,7 +58,7 @@ class QualityAlertsUpsertITCase {
     @Test
     void aReplayedFiringRowNeverReopensAResolvedAlert() throws Exception {
         try (PostgresTestDatabase db = new PostgresTestDatabase()) {
-            SchemaMigrations.migrate(db.url(), PostgresTestDatabase.USER, null);
+            db.migrate();
             try (Connection c = db.connect()) {
                 write(c, row("firing", null));
                 assertThat(stateOf(c)).isEqualTo("firing");

@@ -1,6 +1,7 @@
 package dev.cxq.job.testing;
 
 import dev.cxq.job.CxqMain;
+import dev.cxq.job.db.SchemaMigrations;
 
 import java.nio.file.Path;
 import java.sql.Connection;
@@ -55,6 +56,11 @@ public final class PostgresTestDatabase implements AutoCloseable {
 
     public String url() {
         return "jdbc:postgresql://" + host + ":" + port + "/" + name;
+    }
+
+    /** Creates cxq's tables and views in this database, as the job does before it writes. */
+    public void migrate() {
+        SchemaMigrations.migrate(url(), USER, null);
     }
 
     /**

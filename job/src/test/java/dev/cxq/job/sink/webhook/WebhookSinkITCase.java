@@ -1,6 +1,5 @@
 package dev.cxq.job.sink.webhook;
 
-import dev.cxq.job.db.SchemaMigrations;
 import dev.cxq.job.testing.PostgresTestDatabase;
 
 import org.apache.flink.runtime.testutils.MiniClusterResourceConfiguration;
@@ -61,7 +60,7 @@ class WebhookSinkITCase {
         server.createContext("/reject", exchange -> answer(exchange, n -> 400));
         server.start();
         db = new PostgresTestDatabase();
-        SchemaMigrations.migrate(db.url(), PostgresTestDatabase.USER, null);
+        db.migrate();
     }
 
     @AfterEach
