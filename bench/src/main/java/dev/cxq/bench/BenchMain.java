@@ -52,9 +52,6 @@ public final class BenchMain {
 
     static final long SEED = 20_260_101L;
 
-    /** Keys of the state-access runs: as many as the state runs' active sessions. */
-    private static int stateAccessKeys = 100_000;
-
     private static final long STATE_ACCESS_RECORDS = 1_000_000;
     private static final int[] STATE_ACCESS_PAIRS = {0, 2, 4};
 
@@ -133,10 +130,11 @@ public final class BenchMain {
             }
             return;
         }
-        stateAccessKeys = Integer.parseInt(options.getOrDefault("state-access-keys", "100000"));
+        // Keys of the state-access runs: by default as many as the largest default state run.
+        int stateAccessKeys = Integer.parseInt(options.getOrDefault("state-access-keys", "100000"));
         if (Boolean.parseBoolean(options.getOrDefault("state-access-only", "false"))) {
             for (String backend : options.getOrDefault("backends", "rocksdb,hashmap").split(",")) {
-                stateAccess(backend.trim());
+                stateAccess(backend.trim(), stateAccessKeys);
             }
             return;
         }
@@ -164,7 +162,7 @@ public final class BenchMain {
             }
         }
         for (String backend : List.of("rocksdb", "hashmap")) {
-            report.stateAccess.put(backend, stateAccess(backend));
+            report.stateAccess.put(backend, stateAccess(backend, stateAccessKeys));
         }
         report.stateAccessKeys = stateAccessKeys;
         for (String n : stateSessions.split(",")) {
@@ -191,10 +189,10 @@ public final class BenchMain {
         return from < 0 ? "" : "\n" + text.substring(from);
     }
 
-    private static List<StateAccessCost.Point> stateAccess(String backend) throws Exception {
+    private static List<StateAccessCost.Point> stateAccess(String backend, int keys)
+            throws Exception {
         List<StateAccessCost.Point> points =
-                StateAccessCost.measure(
-                        backend, stateAccessKeys, STATE_ACCESS_RECORDS, STATE_ACCESS_PAIRS);
+                StateAccessCost.measure(backend, keys, STATE_ACCESS_RECORDS, STATE_ACCESS_PAIRS);
         for (StateAccessCost.Point point : points) {
             log("state access " + backend + " x" + point.pairs(), point.timed());
         }

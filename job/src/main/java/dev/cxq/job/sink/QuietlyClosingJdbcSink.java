@@ -1,6 +1,5 @@
 package dev.cxq.job.sink;
 
-import org.apache.flink.api.common.eventtime.Watermark;
 import org.apache.flink.api.connector.sink2.Committer;
 import org.apache.flink.api.connector.sink2.CommitterInitContext;
 import org.apache.flink.api.connector.sink2.CommittingSinkWriter;
@@ -74,29 +73,12 @@ final class QuietlyClosingJdbcSink<IN>
         return delegate.getCommittableSerializer();
     }
 
-    static final class Writer<IN>
+    static final class Writer<IN> extends ForwardingSinkWriter<IN, JdbcWriter<IN>>
             implements StatefulSinkWriter<IN, JdbcWriterState>,
                     CommittingSinkWriter<IN, JdbcCommitable> {
 
-        private final JdbcWriter<IN> delegate;
-
         Writer(JdbcWriter<IN> delegate) {
-            this.delegate = delegate;
-        }
-
-        @Override
-        public void write(IN element, Context context) throws IOException, InterruptedException {
-            delegate.write(element, context);
-        }
-
-        @Override
-        public void writeWatermark(Watermark watermark) throws IOException, InterruptedException {
-            delegate.writeWatermark(watermark);
-        }
-
-        @Override
-        public void flush(boolean endOfInput) throws IOException, InterruptedException {
-            delegate.flush(endOfInput);
+            super(delegate);
         }
 
         @Override

@@ -1,6 +1,7 @@
 package dev.cxq.job.testing;
 
 import dev.cxq.job.sink.CxqSinks;
+import dev.cxq.job.sink.ForwardingSinkWriter;
 import dev.cxq.job.sink.webhook.DeliveryLog;
 import dev.cxq.udf.rows.ComputedMetric;
 import dev.cxq.udf.rows.KpiWindow;
@@ -9,7 +10,6 @@ import dev.cxq.udf.rows.QualityAlert;
 import dev.cxq.udf.rows.RejectedEvent;
 import dev.cxq.udf.rows.SessionQuality;
 
-import org.apache.flink.api.common.eventtime.Watermark;
 import org.apache.flink.api.connector.sink2.Sink;
 import org.apache.flink.api.connector.sink2.SinkWriter;
 import org.apache.flink.api.connector.sink2.WriterInitContext;
@@ -107,12 +107,10 @@ public final class FailingSinks implements CxqSinks {
         }
     }
 
-    private static final class FailingWriter<T> implements SinkWriter<T> {
-
-        private final SinkWriter<T> delegate;
+    private static final class FailingWriter<T> extends ForwardingSinkWriter<T, SinkWriter<T>> {
 
         FailingWriter(SinkWriter<T> delegate) {
-            this.delegate = delegate;
+            super(delegate);
         }
 
         @Override
@@ -122,22 +120,7 @@ public final class FailingSinks implements CxqSinks {
                 INJECTED.incrementAndGet();
                 throw new IllegalStateException("injected failure at write " + n);
             }
-            delegate.write(element, context);
-        }
-
-        @Override
-        public void flush(boolean endOfInput) throws IOException, InterruptedException {
-            delegate.flush(endOfInput);
-        }
-
-        @Override
-        public void writeWatermark(Watermark watermark) throws IOException, InterruptedException {
-            delegate.writeWatermark(watermark);
-        }
-
-        @Override
-        public void close() throws Exception {
-            delegate.close();
+            super.write(element, context);
         }
     }
 }
