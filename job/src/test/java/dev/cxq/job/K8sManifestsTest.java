@@ -1,5 +1,7 @@
 package dev.cxq.job;
 
+import dev.cxq.job.testing.Kustomize;
+
 import org.apache.flink.configuration.BlobServerOptions;
 import org.apache.flink.configuration.CheckpointingOptions;
 import org.apache.flink.configuration.ClusterOptions;
@@ -26,9 +28,6 @@ import org.apache.flink.state.rocksdb.RocksDBConfigurableOptions;
 import org.apache.flink.state.rocksdb.RocksDBOptions;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
-import com.fasterxml.jackson.dataformat.yaml.YAMLParser;
 import org.junit.jupiter.api.Test;
 
 import java.io.IOException;
@@ -168,8 +167,8 @@ class K8sManifestsTest {
             }
         }
         assertEquals(List.of(), unknown, "keys that are not options of this Flink version");
-        // base + dev + prod patches
-        assertEquals(3, flinkDeployments, "FlinkDeployment documents under " + K8S);
+        // base + dev, prod and backfill patches
+        assertEquals(4, flinkDeployments, "FlinkDeployment documents under " + K8S);
         assertTrue(checked.contains("state.backend.type"), () -> "checked keys: " + checked);
     }
 
@@ -213,11 +212,6 @@ class K8sManifestsTest {
     }
 
     private static List<JsonNode> documents(Path manifest) throws IOException {
-        ObjectMapper mapper = new ObjectMapper();
-        List<JsonNode> documents = new ArrayList<>();
-        try (YAMLParser parser = new YAMLFactory().createParser(manifest.toFile())) {
-            mapper.readValues(parser, JsonNode.class).forEachRemaining(documents::add);
-        }
-        return documents;
+        return Kustomize.documents(manifest);
     }
 }
