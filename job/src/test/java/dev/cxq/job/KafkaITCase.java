@@ -1,6 +1,7 @@
 package dev.cxq.job;
 
 import dev.cxq.job.sink.KafkaJsonSink;
+import dev.cxq.job.testing.KafkaBroker;
 import dev.cxq.job.testing.PostgresTestDatabase;
 import dev.cxq.job.testing.RedeliveryInputs;
 import dev.cxq.job.testing.ReplayInputs;
@@ -16,7 +17,6 @@ import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.NewTopic;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
@@ -28,7 +28,6 @@ import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.apache.kafka.common.serialization.StringDeserializer;
 import org.apache.kafka.common.test.KafkaClusterTestKit;
-import org.apache.kafka.common.test.TestKitNodes;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -80,29 +79,13 @@ class KafkaITCase {
 
     @BeforeAll
     static void startKafkaAndProduce() throws Exception {
-        kafka =
-                new KafkaClusterTestKit.Builder(
-                                new TestKitNodes.Builder()
-                                        .setCombined(true)
-                                        .setNumBrokerNodes(1)
-                                        .setNumControllerNodes(1)
-                                        .build())
-                        .setConfigProp("offsets.topic.replication.factor", "1")
-                        .setConfigProp("transaction.state.log.replication.factor", "1")
-                        .setConfigProp("transaction.state.log.min.isr", "1")
-                        .build();
-        kafka.format();
-        kafka.startup();
-        kafka.waitForReadyBrokers();
-        try (Admin admin = Admin.create(Map.of("bootstrap.servers", kafka.bootstrapServers()))) {
-            admin.createTopics(
-                            List.of(
-                                    new NewTopic(TOPIC, PARTITIONS, (short) 1),
-                                    new NewTopic(DEAD_LETTERS, 1, (short) 1),
-                                    new NewTopic(ALERTS, 1, (short) 1)))
-                    .all()
-                    .get();
-        }
+        kafka = KafkaBroker.start();
+        KafkaBroker.createTopics(
+                kafka,
+                List.of(
+                        new NewTopic(TOPIC, PARTITIONS, (short) 1),
+                        new NewTopic(DEAD_LETTERS, 1, (short) 1),
+                        new NewTopic(ALERTS, 1, (short) 1)));
 
         cleanFile = dir.resolve("clean.jsonl");
         RedeliveryInputs.writeClean(cleanFile, 6, 12);
@@ -244,9 +227,7 @@ class KafkaITCase {
     @Timeout(120)
     void theExactlyOnceJsonSinkShowsEachRowOnceToAReadCommittedConsumer() throws Exception {
         String topic = "cxq-alerts";
-        try (Admin admin = Admin.create(Map.of("bootstrap.servers", kafka.bootstrapServers()))) {
-            admin.createTopics(List.of(new NewTopic(topic, 1, (short) 1))).all().get();
-        }
+        KafkaBroker.createTopics(kafka, List.of(new NewTopic(topic, 1, (short) 1)));
         List<Transition> rows = new ArrayList<>();
         for (int i = 0; i < 50; i++) {
             rows.add(new Transition("incident-" + i, i % 2 == 0 ? "firing" : "resolved"));

@@ -1,0 +1,43 @@
+package dev.cxq.job.testing;
+
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.NewTopic;
+import org.apache.kafka.common.test.KafkaClusterTestKit;
+import org.apache.kafka.common.test.TestKitNodes;
+
+import java.util.List;
+import java.util.Map;
+
+/**
+ * An in-process Kafka broker (KRaft, one combined node) with replication-factor-1 internal topics,
+ * started and ready. Kafka's own test kit, not a public API.
+ */
+public final class KafkaBroker {
+
+    private KafkaBroker() {}
+
+    public static KafkaClusterTestKit start() throws Exception {
+        KafkaClusterTestKit kafka =
+                new KafkaClusterTestKit.Builder(
+                                new TestKitNodes.Builder()
+                                        .setCombined(true)
+                                        .setNumBrokerNodes(1)
+                                        .setNumControllerNodes(1)
+                                        .build())
+                        .setConfigProp("offsets.topic.replication.factor", "1")
+                        .setConfigProp("transaction.state.log.replication.factor", "1")
+                        .setConfigProp("transaction.state.log.min.isr", "1")
+                        .build();
+        kafka.format();
+        kafka.startup();
+        kafka.waitForReadyBrokers();
+        return kafka;
+    }
+
+    public static void createTopics(KafkaClusterTestKit kafka, List<NewTopic> topics)
+            throws Exception {
+        try (Admin admin = Admin.create(Map.of("bootstrap.servers", kafka.bootstrapServers()))) {
+            admin.createTopics(topics).all().get();
+        }
+    }
+}
