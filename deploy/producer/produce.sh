@@ -6,13 +6,15 @@ set -eu
 BOOTSTRAP="${KAFKA_BOOTSTRAP:-kafka:9092}"
 TOPIC="${KAFKA_TOPIC:-cxq-events}"
 SESSIONS="${GENERATED_SESSIONS:-20}"
-PRODUCE="/opt/kafka/bin/kafka-console-producer.sh --bootstrap-server $BOOTSTRAP --topic $TOPIC \
+SAMPLE="${SAMPLE:-/samples/events.jsonl}"
+KAFKA_BIN="${KAFKA_BIN:-/opt/kafka/bin}"
+PRODUCE="$KAFKA_BIN/kafka-console-producer.sh --bootstrap-server $BOOTSTRAP --topic $TOPIC \
   --property parse.key=true --property key.separator=|"
 
 # The sample has bad lines on purpose (rejected_events); a line without session_id gets key "none".
 awk '{ k = "none"; if (match($0, /"session_id": *"[^"]*"/)) { k = substr($0, RSTART, RLENGTH);
        sub(/^"session_id": *"/, "", k); sub(/"$/, "", k) } print k "|" $0 }' \
-  /samples/events.jsonl | $PRODUCE
+  "$SAMPLE" | $PRODUCE
 echo "producer: sample loaded"
 
 # Live sessions: each connects, sends a media sample every second for 2 to 5 minutes (one in five
