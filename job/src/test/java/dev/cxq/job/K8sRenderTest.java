@@ -22,6 +22,7 @@ import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.TreeMap;
 import java.util.TreeSet;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -107,7 +108,7 @@ class K8sRenderTest {
                         .map(ConfigKeys.Entry::env)
                         .filter(env -> env != null)
                         .collect(Collectors.toSet());
-        Map<String, String> metricVersions = new java.util.TreeMap<>();
+        Map<String, String> metricVersions = new TreeMap<>();
         for (String overlay : OVERLAYS) {
             List<JsonNode> rendered = render(overlay);
             JsonNode configMap = Kustomize.single(rendered, "ConfigMap");
@@ -221,14 +222,6 @@ class K8sRenderTest {
         assertThat(Kustomize.ofKind(render("backfill"), "PrometheusRule")).isEmpty();
     }
 
-    /** Every PromQL expression of the PrometheusRule, for the metric-name check of the ITCase. */
-    static List<String> alertExpressions() throws IOException {
-        JsonNode rule = YAML.readTree(K8S.resolve("base/prometheusrule.yaml").toFile());
-        return rule.path("spec").path("groups").findValues("expr").stream()
-                .map(JsonNode::asText)
-                .toList();
-    }
-
     private static List<JsonNode> render(String overlay) throws IOException {
         return Kustomize.build(K8S.resolve("overlays").resolve(overlay).normalize());
     }
@@ -245,7 +238,7 @@ class K8sRenderTest {
 
     /** Secret key → Secret name of every secretKeyRef of the main container. */
     private static Map<String, String> secretRefs(JsonNode deployment) {
-        Map<String, String> refs = new java.util.TreeMap<>();
+        Map<String, String> refs = new TreeMap<>();
         for (JsonNode env : mainContainer(deployment).path("env")) {
             JsonNode ref = env.path("valueFrom").path("secretKeyRef");
             if (!ref.isMissingNode()) {

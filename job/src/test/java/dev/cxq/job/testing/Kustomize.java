@@ -19,6 +19,7 @@ import java.util.HexFormat;
 import java.util.Iterator;
 import java.util.List;
 import java.util.Map;
+import java.util.TreeMap;
 
 /**
  * Renders a kustomization the way {@code kubectl kustomize} does, for the subset of kustomize the
@@ -300,7 +301,7 @@ public final class Kustomize {
 
     /** Key → decoded value of a rendered ConfigMap or Secret. */
     public static Map<String, String> data(JsonNode configMapOrSecret) {
-        Map<String, String> values = new java.util.TreeMap<>();
+        Map<String, String> values = new TreeMap<>();
         boolean secret = "Secret".equals(configMapOrSecret.path("kind").asText());
         configMapOrSecret
                 .path("data")
