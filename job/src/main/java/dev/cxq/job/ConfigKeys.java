@@ -66,6 +66,12 @@ final class ConfigKeys {
                     keyed("--source-idleness", "events.source-idleness", "positive"),
                     keyed("--jdbc-url", "jdbc.url", "starts with jdbc:postgresql:"),
                     keyed("--jdbc-user", "jdbc.user", "-"),
+                    new Entry(
+                            "--jdbc-password",
+                            null,
+                            null,
+                            "secret: a local run only; visible in ps; refused on a cluster",
+                            null),
                     keyed("--jdbc-password-file", "jdbc.password-file", "a readable file"),
                     keyed("--output-dir", "output.dir", "-"),
                     keyed("--metric-version", "output.metric-version", "1 or more"),

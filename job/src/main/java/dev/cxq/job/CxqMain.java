@@ -18,6 +18,7 @@ import dev.cxq.udf.interaction.InteractionSettings;
 import dev.cxq.udf.quality.QualityThresholds;
 
 import org.apache.flink.api.common.RuntimeExecutionMode;
+import org.apache.flink.client.program.StreamContextEnvironment;
 import org.apache.flink.configuration.Configuration;
 import org.apache.flink.configuration.CoreOptions;
 import org.apache.flink.configuration.ExecutionOptions;
@@ -197,12 +198,22 @@ public final class CxqMain implements Callable<Integer> {
     String jdbcUser;
 
     @Option(
+            names = "--jdbc-password",
+            description =
+                    "Database password, for a local run only (the replay contract): visible in the"
+                            + " process list, and refused on a cluster, whose web UI shows"
+                            + " program arguments. Prefer "
+                            + JDBC_PASSWORD_ENV
+                            + " or --jdbc-password-file.")
+    String jdbcPassword;
+
+    @Option(
             names = "--jdbc-password-file",
             paramLabel = "FILE",
             description =
-                    "File holding the database password; else the environment variable "
+                    "File holding the database password; wins over "
                             + JDBC_PASSWORD_ENV
-                            + " holds it, if set.")
+                            + ", loses to --jdbc-password.")
     Path jdbcPasswordFile;
 
     @Option(
@@ -368,6 +379,21 @@ public final class CxqMain implements Callable<Integer> {
             errors.forEach(error -> System.err.println("cxq: " + error));
             System.err.println("Run with --help for the options.");
             return EXIT_BAD_ARGUMENTS;
+        }
+        if (jdbcPassword != null) {
+            if (StreamExecutionEnvironment.getExecutionEnvironment()
+                    instanceof StreamContextEnvironment) {
+                System.err.println(
+                        "cxq: --jdbc-password is refused on a cluster: the Flink web UI shows"
+                                + " program arguments; use "
+                                + JDBC_PASSWORD_ENV
+                                + " or --jdbc-password-file");
+                return EXIT_BAD_ARGUMENTS;
+            }
+            System.err.println(
+                    "cxq: warning: --jdbc-password is visible in the process list; prefer "
+                            + JDBC_PASSWORD_ENV
+                            + " or --jdbc-password-file");
         }
         if (checkConfig) {
             printEffectiveConfiguration(origins);
@@ -538,8 +564,14 @@ public final class CxqMain implements Callable<Integer> {
         return secretRef(signingSecretFile, SIGNING_SECRET_ENV);
     }
 
-    /** Where the database password is: the file, else {@code CXQ_JDBC_PASSWORD} if set. */
+    /**
+     * Where the database password is: {@code --jdbc-password} (held by this process), else the
+     * file, else {@code CXQ_JDBC_PASSWORD} if set.
+     */
     SecretRef jdbcPassword() {
+        if (jdbcPassword != null) {
+            return SecretRef.heldByThisProcess(jdbcPassword);
+        }
         return secretRef(jdbcPasswordFile, JDBC_PASSWORD_ENV);
     }
 
@@ -606,6 +638,7 @@ public final class CxqMain implements Callable<Integer> {
             case "--kafka-property" ->
                     Redaction.kafkaProperties((Map<String, String>) value).toString();
             case "--jdbc-url" -> Redaction.jdbcUrl((String) value);
+            case "--jdbc-password" -> Redaction.MASK;
             default -> String.valueOf(value);
         };
     }

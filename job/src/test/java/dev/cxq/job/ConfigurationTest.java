@@ -3,6 +3,8 @@ package dev.cxq.job;
 import dev.cxq.job.secret.SecretRef;
 import dev.cxq.job.sink.webhook.WebhookEndpoint;
 
+import org.apache.flink.util.InstantiationUtil;
+
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import picocli.CommandLine;
@@ -24,6 +26,7 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 /**
  * Where values come from (flag over environment over config file over default), how secrets are
@@ -190,12 +193,38 @@ class ConfigurationTest {
     }
 
     @Test
-    void aPasswordOnTheCommandLineIsRefused() {
+    void aPasswordOnTheCommandLineIsHeldByThisProcessAndNeverPrinted() throws Exception {
+        Configured withFlag =
+                configure(
+                        Map.of("CXQ_JDBC_PASSWORD", "from-env"),
+                        null,
+                        "--jdbc-password",
+                        "0n-line");
+        SecretRef held = withFlag.main().jdbcPassword();
+        assertThat(held.read()).isEqualTo("0n-line");
+        assertThat(held).hasToString("the command line (this process)");
+        byte[] serialized = InstantiationUtil.serializeObject(held);
+        assertThat(new String(serialized, StandardCharsets.ISO_8859_1)).doesNotContain("0n-line");
+        SecretRef copy =
+                InstantiationUtil.deserializeObject(serialized, getClass().getClassLoader());
+        assertThat(copy.read()).isEqualTo("0n-line");
+        assertThatThrownBy(() -> new SecretRef(null, null, "not-held-here").read())
+                .hasMessageContaining("on a cluster, give it in an environment variable or a file");
+
+        Path input = Files.writeString(dir.resolve("e.jsonl"), "{}\n");
         ConfigurationErrorsTest.Outcome outcome =
                 ConfigurationErrorsTest.run(
-                        Map.of(), "--input", "x.jsonl", "--jdbc-password", "on-the-line");
-        assertThat(outcome.exitCode()).isEqualTo(CxqMain.EXIT_BAD_ARGUMENTS);
-        assertThat(outcome.errors()).anyMatch(e -> e.contains("--jdbc-password"));
+                        Map.of(),
+                        "--input",
+                        input.toString(),
+                        "--jdbc-password",
+                        "0n-line",
+                        "--check-config");
+        assertThat(outcome.exitCode()).isZero();
+        assertThat(outcome.stdout())
+                .contains("  --jdbc-password = ***  (flag --jdbc-password)")
+                .contains("  database password: the command line (this process)")
+                .doesNotContain("0n-line");
     }
 
     @Test

@@ -60,9 +60,10 @@ import static org.assertj.core.api.Assertions.assertThat;
  * Kafka job that uses every secret, and then looks for each one in everything a person or a system
  * can read: the output of the command line, the logs, the REST API of the cluster (job
  * configuration, plan, vertex names, job manager configuration), the metric identifiers and
- * variables, and every table. Each secret is first shown to have been used (the endpoint saw the
+ * variables, and every table. The secrets are first shown to have been used (the endpoint saw the
  * token, the path and a valid signature; the input check rejected a forged record), so the test
- * cannot pass by not using it.
+ * cannot pass by not using them; the JAAS is handed to the Kafka clients, which the plaintext test
+ * broker does not ask to authenticate.
  */
 class SecretsLeakITCase {
 

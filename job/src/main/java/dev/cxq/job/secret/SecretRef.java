@@ -7,6 +7,8 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Map;
+import java.util.UUID;
+import java.util.concurrent.ConcurrentHashMap;
 
 /**
  * Where a secret is read from: an environment variable or a file, never the command line or the
@@ -14,23 +16,46 @@ import java.util.Map;
  * used (on the task managers, when the function or writer opens), so it appears in no job
  * configuration, web UI, log or savepoint. {@link #toString()} shows the location only.
  *
+ * <p>One exception keeps the replay contract's {@code --jdbc-password P}: a secret {@linkplain
+ * #heldByThisProcess held by this process}, which only task managers in the same JVM (a local run)
+ * can read.
+ *
  * @param envVariable the environment variable holding the secret, or {@code null}
  * @param file the file holding the secret (surrounding whitespace ignored), or {@code null}
+ * @param processKey the key of a secret held by this process, or {@code null}
  */
-public record SecretRef(String envVariable, String file) implements Serializable {
+public record SecretRef(String envVariable, String file, String processKey)
+        implements Serializable {
+
+    /** Secrets given to this process on its command line, by a random key. */
+    private static final Map<String, String> HELD = new ConcurrentHashMap<>();
 
     public SecretRef {
-        if ((envVariable == null) == (file == null)) {
-            throw new IllegalArgumentException("a secret is in exactly one variable or file");
+        int locations =
+                (envVariable == null ? 0 : 1)
+                        + (file == null ? 0 : 1)
+                        + (processKey == null ? 0 : 1);
+        if (locations != 1) {
+            throw new IllegalArgumentException("a secret is in exactly one place");
         }
     }
 
     public static SecretRef env(String variable) {
-        return new SecretRef(variable, null);
+        return new SecretRef(variable, null, null);
     }
 
     public static SecretRef file(Path file) {
-        return new SecretRef(null, file.toAbsolutePath().toString());
+        return new SecretRef(null, file.toAbsolutePath().toString(), null);
+    }
+
+    /**
+     * A secret this process was given as a value (a command-line argument): the job carries a
+     * random key, and only this JVM can resolve it.
+     */
+    public static SecretRef heldByThisProcess(String value) {
+        String key = UUID.randomUUID().toString();
+        HELD.put(key, value);
+        return new SecretRef(null, null, key);
     }
 
     /** The secret, read on the task manager from this process's environment or the file. */
@@ -53,6 +78,14 @@ public record SecretRef(String envVariable, String file) implements Serializable
             } catch (IOException e) {
                 throw new UncheckedIOException("cannot read the secret " + this, e);
             }
+        } else if (processKey != null) {
+            value = HELD.get(processKey);
+            if (value == null) {
+                throw new IllegalStateException(
+                        "the secret given on the command line is known only to the process that"
+                                + " was given it (a local run); on a cluster, give it in an"
+                                + " environment variable or a file");
+            }
         } else {
             String fromEnv = env.get(envVariable);
             value = fromEnv == null ? null : fromEnv.strip();
@@ -63,9 +96,11 @@ public record SecretRef(String envVariable, String file) implements Serializable
         return value;
     }
 
-    /** The location, for messages: {@code env CXQ_X} or {@code file /path}. */
+    /** The location, for messages: {@code env CXQ_X}, {@code file /path} or the command line. */
     @Override
     public String toString() {
-        return file != null ? "file " + file : "env " + envVariable;
+        return file != null
+                ? "file " + file
+                : envVariable != null ? "env " + envVariable : "the command line (this process)";
     }
 }
