@@ -43,7 +43,11 @@ final class ConfigKeys {
                             "kafka.starting-offsets",
                             "earliest, latest, committed or timestamp:MILLIS"),
                     keyed("--until", "kafka.until", "latest; needs kafka.bootstrap"),
-                    keyed("--kafka-property", "kafka.properties", "KEY=VALUE pairs"),
+                    keyed(
+                            "--kafka-property",
+                            "kafka.properties",
+                            "KEY=VALUE pairs; a credential only as ${env:X}, ${file:F:K} or"
+                                    + " ${dir:D:F}"),
                     keyed(
                             "--dead-letter-topic",
                             "kafka.dead-letter-topic",
@@ -54,6 +58,10 @@ final class ConfigKeys {
                             "kafka.transactional-id-prefix",
                             "not blank"),
                     keyed("--signing-secret-file", "kafka.signing-secret-file", "a readable file"),
+                    keyed(
+                            "--kafka-allow-unsigned-input",
+                            "kafka.allow-unsigned-input",
+                            "true or false; needed without a signing secret"),
                     keyed("--signature-header", "kafka.signature-header", "not blank"),
                     keyed("--source-idleness", "events.source-idleness", "positive"),
                     keyed("--jdbc-url", "jdbc.url", "starts with jdbc:postgresql:"),
@@ -61,8 +69,8 @@ final class ConfigKeys {
                     new Entry(
                             "--jdbc-password",
                             null,
-                            "CXQ_JDBC_PASSWORD",
-                            "secret: never in the config file; the flag is visible in ps",
+                            null,
+                            "secret: a local run only; visible in ps; refused on a cluster",
                             null),
                     keyed("--jdbc-password-file", "jdbc.password-file", "a readable file"),
                     keyed("--output-dir", "output.dir", "-"),
@@ -99,6 +107,16 @@ final class ConfigKeys {
                     keyed("--webhook-url", "webhook.urls", "http(s) URLs with a host"),
                     keyed("--webhook-token-file", "webhook.token-file", "a readable file"),
                     keyed("--webhook-secret-file", "webhook.secret-file", "a readable file"),
+                    keyed(
+                            "--webhook-allow-insecure-http",
+                            "webhook.allow-insecure-http",
+                            "true or false"),
+                    new Entry(
+                            "--webhook-endpoint",
+                            "webhook.endpoints",
+                            null,
+                            "a list of endpoints (docs/secrets.md)",
+                            null),
                     keyed("--webhook-max-attempts", "webhook.max-attempts", "1 or more"),
                     keyed("--webhook-max-backoff", "webhook.max-backoff", "positive"),
                     keyed("--webhook-max-in-flight", "webhook.max-in-flight", "1 or more"),

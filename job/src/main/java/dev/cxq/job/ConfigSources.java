@@ -222,7 +222,11 @@ final class ConfigSources {
                     .forEachRemaining(f -> values.add(f.getKey() + "=" + f.getValue().asText()));
         } else if (option.isMultiValue()) {
             if (node.isArray()) {
-                node.forEach(element -> values.add(element.asText()));
+                // A mapping in a list (an entry of webhook.endpoints) is its KEY=VALUE,... form.
+                node.forEach(
+                        element ->
+                                values.add(
+                                        element.isObject() ? inline(element) : element.asText()));
             } else if (node.isValueNode()) {
                 values.add(node.asText());
             } else {
@@ -277,6 +281,12 @@ final class ConfigSources {
         }
         option.setValue(scratch.getCommandSpec().findOption(flag).getValue());
         return true;
+    }
+
+    private static String inline(JsonNode mapping) {
+        List<String> pairs = new ArrayList<>();
+        mapping.fields().forEachRemaining(f -> pairs.add(f.getKey() + "=" + f.getValue().asText()));
+        return String.join(",", pairs);
     }
 
     private static String suggestion(String key) {

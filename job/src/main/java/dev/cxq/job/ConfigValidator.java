@@ -2,6 +2,7 @@ package dev.cxq.job;
 
 import dev.cxq.job.demo.DemoScript;
 import dev.cxq.job.kafka.StartingOffsets;
+import dev.cxq.job.secret.Redaction;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -96,7 +97,41 @@ final class ConfigValidator {
         notBlank("--transactional-id-prefix", main.transactionalIdPrefix);
         notBlank("--signature-header", main.signatureHeader);
         readable("--signing-secret-file", main.signingSecretFile);
+        if (kafka) {
+            checkKafkaSecrets();
+        }
         positive("--source-idleness", main.sourceIdleness);
+    }
+
+    /**
+     * Kafka credentials stay out of the job: a credential property names its secret through a Kafka
+     * config provider, and unsigned input is an explicit choice.
+     */
+    private void checkKafkaSecrets() {
+        main.kafkaProperties.forEach(
+                (key, value) -> {
+                    if (Redaction.isKafkaCredential(key) && !Redaction.hasKafkaVariable(value)) {
+                        errors.add(
+                                name("--kafka-property")
+                                        + " "
+                                        + key
+                                        + " holds a credential: give it as a config provider"
+                                        + " variable, ${env:VARIABLE}, ${file:FILE:KEY} or"
+                                        + " ${dir:DIRECTORY:FILE}, read by the Kafka client on"
+                                        + " the task managers");
+                    }
+                });
+        if (main.signingSecret() == null && !main.kafkaAllowUnsignedInput) {
+            errors.add(
+                    name("--kafka-bootstrap")
+                            + " reads signed input: give "
+                            + name("--signing-secret-file")
+                            + " or "
+                            + CxqMain.SIGNING_SECRET_ENV
+                            + ", or "
+                            + name("--kafka-allow-unsigned-input")
+                            + " to accept records without a checked signature");
+        }
     }
 
     private void checkOutput() {
@@ -104,7 +139,18 @@ final class ConfigValidator {
             errors.add(
                     name("--jdbc-url")
                             + " must be a PostgreSQL JDBC URL (jdbc:postgresql://host:port/db): "
-                            + main.jdbcUrl);
+                            + Redaction.jdbcUrl(main.jdbcUrl));
+        }
+        if (main.jdbcUrl != null && Redaction.jdbcUrlHasPassword(main.jdbcUrl)) {
+            errors.add(
+                    name("--jdbc-url")
+                            + " must not hold a password (it would show in the Flink UI and"
+                            + " logs): give it in "
+                            + CxqMain.JDBC_PASSWORD_ENV
+                            + " or "
+                            + name("--jdbc-password-file")
+                            + ": "
+                            + Redaction.jdbcUrl(main.jdbcUrl));
         }
         readable("--jdbc-password-file", main.jdbcPasswordFile);
         atLeast("--metric-version", main.metricVersion, 1);

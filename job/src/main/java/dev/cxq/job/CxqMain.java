@@ -3,19 +3,22 @@ package dev.cxq.job;
 import dev.cxq.job.db.SchemaMigrations;
 import dev.cxq.job.demo.DemoRun;
 import dev.cxq.job.kafka.KafkaInput;
-import dev.cxq.job.kafka.SigningSecret;
+import dev.cxq.job.secret.Redaction;
+import dev.cxq.job.secret.SecretRef;
 import dev.cxq.job.sink.CxqSinks;
 import dev.cxq.job.sink.CxqTables;
 import dev.cxq.job.sink.JdbcSinks;
 import dev.cxq.job.sink.JsonLinesSinks;
 import dev.cxq.job.sink.KafkaJsonSink;
 import dev.cxq.job.sink.webhook.JsonLinesDeliveryLog;
+import dev.cxq.job.sink.webhook.WebhookEndpoint;
 import dev.cxq.job.sink.webhook.WebhookSettings;
 import dev.cxq.job.source.ReplaySource;
 import dev.cxq.udf.interaction.InteractionSettings;
 import dev.cxq.udf.quality.QualityThresholds;
 
 import org.apache.flink.api.common.RuntimeExecutionMode;
+import org.apache.flink.client.program.StreamContextEnvironment;
 import org.apache.flink.configuration.Configuration;
 import org.apache.flink.configuration.CoreOptions;
 import org.apache.flink.configuration.ExecutionOptions;
@@ -34,7 +37,8 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
 
 import java.io.IOException;
-import java.nio.charset.StandardCharsets;
+import java.io.UncheckedIOException;
+import java.net.URI;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -66,6 +70,11 @@ public final class CxqMain implements Callable<Integer> {
     static final int EXIT_JOB_FAILED = 1;
     static final int EXIT_BAD_ARGUMENTS = 2;
     static final int EXIT_DATABASE = 3;
+
+    /** The environment variables that may hold a secret of the simple configuration. */
+    static final String JDBC_PASSWORD_ENV = "CXQ_JDBC_PASSWORD";
+
+    static final String SIGNING_SECRET_ENV = "CXQ_SIGNING_SECRET";
 
     private static final Logger LOG = LoggerFactory.getLogger(CxqMain.class);
 
@@ -125,7 +134,9 @@ public final class CxqMain implements Callable<Integer> {
             names = "--kafka-property",
             description =
                     "A Kafka client property KEY=VALUE for consumers and producers (SASL, TLS, ...);"
-                            + " repeatable. Keep secrets in a JAAS or properties file it points to.")
+                            + " repeatable. A credential (sasl.jaas.config, *password*, *secret*)"
+                            + " only as a config provider variable: ${env:VARIABLE},"
+                            + " ${file:FILE:KEY} or ${dir:DIRECTORY:FILE}.")
     Map<String, String> kafkaProperties = new LinkedHashMap<>();
 
     @Option(
@@ -152,9 +163,16 @@ public final class CxqMain implements Callable<Integer> {
             names = "--signing-secret-file",
             description =
                     "File holding the HMAC-SHA256 secret of signed payloads. Without it the secret"
-                            + " is read from the environment variable CXQ_SIGNING_SECRET, if set;"
-                            + " without either, payloads are not checked.")
+                            + " is read from the environment variable "
+                            + SIGNING_SECRET_ENV
+                            + "; without either, --kafka-allow-unsigned-input is required.")
     Path signingSecretFile;
+
+    @Option(
+            names = "--kafka-allow-unsigned-input",
+            description =
+                    "Accept Kafka records without checking their signature (no signing secret).")
+    boolean kafkaAllowUnsignedInput;
 
     @Option(
             names = "--signature-header",
@@ -182,16 +200,20 @@ public final class CxqMain implements Callable<Integer> {
     @Option(
             names = "--jdbc-password",
             description =
-                    "Database password; visible in the process list, so prefer the"
-                            + " CXQ_JDBC_PASSWORD environment variable or --jdbc-password-file.")
+                    "Database password, for a local run only (the replay contract): visible in the"
+                            + " process list, and refused on a cluster, whose web UI shows"
+                            + " program arguments. Prefer "
+                            + JDBC_PASSWORD_ENV
+                            + " or --jdbc-password-file.")
     String jdbcPassword;
 
     @Option(
             names = "--jdbc-password-file",
             paramLabel = "FILE",
             description =
-                    "File holding the database password; wins over CXQ_JDBC_PASSWORD, loses to"
-                            + " --jdbc-password.")
+                    "File holding the database password; wins over "
+                            + JDBC_PASSWORD_ENV
+                            + ", loses to --jdbc-password.")
     Path jdbcPasswordFile;
 
     @Option(
@@ -341,13 +363,16 @@ public final class CxqMain implements Callable<Integer> {
                         errors);
         errors.addAll(ConfigValidator.validate(this, origins));
         WebhookSettings webhookSettings = null;
-        String password = null;
+        SecretRef password = jdbcPassword();
         if (errors.isEmpty()) {
             try {
                 webhookSettings = webhookOptions.settings(env);
-                password = jdbcPassword(origins);
             } catch (IllegalArgumentException e) {
                 errors.add(e.getMessage());
+            }
+            checkPresent("the database password", password, errors);
+            if (kafkaBootstrap != null) {
+                checkPresent("the input signing secret", signingSecret(), errors);
             }
         }
         if (!errors.isEmpty()) {
@@ -355,8 +380,24 @@ public final class CxqMain implements Callable<Integer> {
             System.err.println("Run with --help for the options.");
             return EXIT_BAD_ARGUMENTS;
         }
+        if (jdbcPassword != null) {
+            if (StreamExecutionEnvironment.getExecutionEnvironment()
+                    instanceof StreamContextEnvironment) {
+                System.err.println(
+                        "cxq: --jdbc-password is refused on a cluster: the Flink web UI shows"
+                                + " program arguments; use "
+                                + JDBC_PASSWORD_ENV
+                                + " or --jdbc-password-file");
+                return EXIT_BAD_ARGUMENTS;
+            }
+            System.err.println(
+                    "cxq: warning: --jdbc-password is visible in the process list; prefer "
+                            + JDBC_PASSWORD_ENV
+                            + " or --jdbc-password-file");
+        }
         if (checkConfig) {
             printEffectiveConfiguration(origins);
+            printSecretLocations(password, webhookSettings);
             return 0;
         }
         RuntimeExecutionMode mode =
@@ -376,7 +417,9 @@ public final class CxqMain implements Callable<Integer> {
         CxqSinks sinks;
         if (jdbcUrl != null) {
             try {
-                int applied = SchemaMigrations.migrate(jdbcUrl, jdbcUser, password);
+                int applied =
+                        SchemaMigrations.migrate(
+                                jdbcUrl, jdbcUser, password == null ? null : password.read(env));
                 LOG.info("Database schema is current ({} migrations applied now)", applied);
             } catch (FlywayException e) {
                 System.err.println(
@@ -416,14 +459,15 @@ public final class CxqMain implements Callable<Integer> {
         CxqPipeline pipeline;
         String jobName;
         if (kafkaBootstrap != null) {
-            KafkaInput kafka = kafkaInput();
+            Map<String, String> kafkaClientProperties = kafkaClientProperties();
+            KafkaInput kafka = kafkaInput(kafkaClientProperties);
             pipeline = new CxqPipeline(kafka.source(), sinks, settings, webhookSettings);
             if (alertsTopic != null) {
                 pipeline.withAlertsTopic(
                         KafkaJsonSink.of(
                                 kafkaBootstrap,
                                 alertsTopic,
-                                kafkaProperties,
+                                kafkaClientProperties,
                                 DeliveryGuarantee.EXACTLY_ONCE,
                                 transactionalIdPrefix));
             }
@@ -432,7 +476,7 @@ public final class CxqMain implements Callable<Integer> {
                         KafkaJsonSink.of(
                                 kafkaBootstrap,
                                 deadLetterTopic,
-                                kafkaProperties,
+                                kafkaClientProperties,
                                 DeliveryGuarantee.AT_LEAST_ONCE,
                                 null));
             }
@@ -475,13 +519,8 @@ public final class CxqMain implements Callable<Integer> {
         return conf;
     }
 
-    private KafkaInput kafkaInput() {
-        SigningSecret secret = null;
-        if (signingSecretFile != null) {
-            secret = SigningSecret.fromFile(signingSecretFile);
-        } else if (SigningSecret.fromEnv(SigningSecret.DEFAULT_ENV).isPresent()) {
-            secret = SigningSecret.fromEnv(SigningSecret.DEFAULT_ENV);
-        }
+    private KafkaInput kafkaInput(Map<String, String> clientProperties) {
+        SecretRef secret = signingSecret();
         LOG.info(
                 "Reading Kafka topics {} from {} (group {}, starting offsets {}{}); signatures {}",
                 kafkaTopics,
@@ -489,40 +528,71 @@ public final class CxqMain implements Callable<Integer> {
                 kafkaGroupId,
                 startingOffsets,
                 until != null ? ", until latest" : "",
-                secret == null ? "not checked" : "checked, header " + signatureHeader);
+                secret == null
+                        ? "not checked (--kafka-allow-unsigned-input)"
+                        : "checked, header " + signatureHeader + ", secret in " + secret);
         return new KafkaInput(
                 kafkaBootstrap,
                 kafkaTopics,
                 kafkaGroupId,
                 startingOffsets,
                 until != null,
-                kafkaProperties,
+                clientProperties,
                 secret,
                 signatureHeader);
     }
 
     /**
-     * The database password: {@code --jdbc-password} given as a flag, else the password file, else
-     * {@code CXQ_JDBC_PASSWORD}.
+     * The Kafka client properties: the user's, plus Kafka's built-in config providers {@code env},
+     * {@code file} and {@code dir} when the user declares none, so that a credential given as
+     * {@code ${env:X}} is resolved by the client on the task manager and never travels in the job.
      */
-    String jdbcPassword(ConfigSources.Origins origins) {
-        if (origins.of("--jdbc-password").source() == ConfigSources.Source.FLAG) {
-            System.err.println(
-                    "cxq: warning: --jdbc-password is visible in the process list; prefer"
-                            + " CXQ_JDBC_PASSWORD or --jdbc-password-file");
-            return jdbcPassword;
+    Map<String, String> kafkaClientProperties() {
+        Map<String, String> properties = new LinkedHashMap<>(kafkaProperties);
+        if (!properties.containsKey("config.providers")) {
+            properties.put("config.providers", "env,file,dir");
+            String providers = "org.apache.kafka.common.config.provider.";
+            properties.put("config.providers.env.class", providers + "EnvVarConfigProvider");
+            properties.put("config.providers.file.class", providers + "FileConfigProvider");
+            properties.put("config.providers.dir.class", providers + "DirectoryConfigProvider");
         }
-        if (jdbcPasswordFile != null) {
-            try {
-                return Files.readString(jdbcPasswordFile, StandardCharsets.UTF_8).strip();
-            } catch (IOException e) {
-                throw new IllegalArgumentException(
-                        origins.name("--jdbc-password-file")
-                                + " cannot be read: "
-                                + jdbcPasswordFile);
-            }
+        return properties;
+    }
+
+    /** Where the input signing secret is: the file, else {@code CXQ_SIGNING_SECRET} if set. */
+    SecretRef signingSecret() {
+        return secretRef(signingSecretFile, SIGNING_SECRET_ENV);
+    }
+
+    /**
+     * Where the database password is: {@code --jdbc-password} (held by this process), else the
+     * file, else {@code CXQ_JDBC_PASSWORD} if set.
+     */
+    SecretRef jdbcPassword() {
+        if (jdbcPassword != null) {
+            return SecretRef.heldByThisProcess(jdbcPassword);
         }
-        return jdbcPassword;
+        return secretRef(jdbcPasswordFile, JDBC_PASSWORD_ENV);
+    }
+
+    private SecretRef secretRef(Path file, String variable) {
+        if (file != null) {
+            return SecretRef.file(file);
+        }
+        String value = env.get(variable);
+        return value == null || value.isBlank() ? null : SecretRef.env(variable);
+    }
+
+    /** Reads the secret once, so a missing or empty one is a configuration error, not a crash. */
+    private void checkPresent(String what, SecretRef secret, List<String> errors) {
+        if (secret == null) {
+            return;
+        }
+        try {
+            secret.read(env);
+        } catch (IllegalStateException | UncheckedIOException e) {
+            errors.add(what + ": " + e.getMessage());
+        }
     }
 
     /** Prints each option's effective value and where it came from; secrets are masked. */
@@ -536,10 +606,7 @@ public final class CxqMain implements Callable<Integer> {
             ConfigKeys.Entry entry = ConfigKeys.forFlag(flag).orElse(null);
             String name = entry != null && entry.key() != null ? entry.key() : flag;
             Object value = option.getValue();
-            String shown =
-                    value == null
-                            ? "none"
-                            : flag.equals("--jdbc-password") ? "********" : String.valueOf(value);
+            String shown = value == null ? "none" : shown(flag, value);
             ConfigSources.Origin origin = origins.of(flag);
             System.out.println(
                     "  "
@@ -552,6 +619,52 @@ public final class CxqMain implements Callable<Integer> {
                                     ? ""
                                     : " " + origin.name())
                             + ")");
+        }
+    }
+
+    /** An option's value as shown: URLs without their path, Kafka credentials masked. */
+    @SuppressWarnings("unchecked")
+    private static String shown(String flag, Object value) {
+        return switch (flag) {
+            case "--webhook-url" ->
+                    ((List<String>) value)
+                            .stream()
+                                    .map(url -> Redaction.url(URI.create(url)))
+                                    .toList()
+                                    .toString();
+            case "--webhook-endpoint" ->
+                    ((List<String>) value)
+                            .stream().map(WebhookCliOptions::shownEndpoint).toList().toString();
+            case "--kafka-property" ->
+                    Redaction.kafkaProperties((Map<String, String>) value).toString();
+            case "--jdbc-url" -> Redaction.jdbcUrl((String) value);
+            case "--jdbc-password" -> Redaction.MASK;
+            default -> String.valueOf(value);
+        };
+    }
+
+    /** Where each secret is read from (docs/secrets.md); never a secret itself. */
+    private void printSecretLocations(SecretRef password, WebhookSettings webhooks) {
+        System.out.println("cxq: secrets, read where they are used:");
+        System.out.println("  database password: " + (password == null ? "none" : password));
+        if (kafkaBootstrap != null) {
+            SecretRef signing = signingSecret();
+            System.out.println(
+                    "  input signing secret: "
+                            + (signing == null ? "none (unsigned input allowed)" : signing));
+        }
+        for (WebhookEndpoint endpoint : webhooks.endpoints()) {
+            System.out.println(
+                    "  webhook "
+                            + endpoint
+                            + ": url "
+                            + (endpoint.urlRef() == null ? "inline" : "in " + endpoint.urlRef())
+                            + ", token "
+                            + (endpoint.token() == null ? "none" : "in " + endpoint.token())
+                            + ", signing secret "
+                            + (endpoint.signingSecret() == null
+                                    ? "none"
+                                    : "in " + endpoint.signingSecret()));
         }
     }
 

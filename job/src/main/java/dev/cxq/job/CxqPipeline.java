@@ -19,7 +19,6 @@ import dev.cxq.udf.interaction.InteractionSummary;
 import dev.cxq.udf.interaction.KpiInput;
 import dev.cxq.udf.interaction.KpiWindowFunction;
 import dev.cxq.udf.interaction.LateKpiInputs;
-import dev.cxq.udf.internal.Hashing;
 import dev.cxq.udf.model.CanonicalEvent;
 import dev.cxq.udf.model.EventKind;
 import dev.cxq.udf.model.RawRecord;
@@ -167,7 +166,11 @@ public final class CxqPipeline {
         }
     }
 
-    /** One sink per endpoint; its uid derives from the URL so a savepoint survives reordering. */
+    /**
+     * One sink per endpoint; its uid derives from the URL so a savepoint survives reordering. Its
+     * name (shown in the web UI and in metric names) is the endpoint id, never the URL, whose path
+     * may be a credential.
+     */
     private void buildAlertWebhooks(DataStream<QualityAlert> alerts) {
         if (webhooks.endpoints().isEmpty()) {
             return;
@@ -177,12 +180,11 @@ public final class CxqPipeline {
                         .uid("alert-webhook-messages")
                         .name("Alert webhook bodies");
         for (WebhookEndpoint endpoint : webhooks.endpoints()) {
-            String id = Hashing.sha256Hex(endpoint.url().toString()).substring(0, 12);
             messages.sinkTo(
                             new WebhookSink(
                                     endpoint, webhooks.options(), sinks.webhookDeliveries()))
-                    .uid("sink-webhook-" + id)
-                    .name("webhook " + endpoint.url().getHost() + endpoint.url().getPath());
+                    .uid("sink-webhook-" + endpoint.urlHash())
+                    .name("webhook " + endpoint.id());
         }
     }
 

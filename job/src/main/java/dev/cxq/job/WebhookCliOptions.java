@@ -1,52 +1,98 @@
 package dev.cxq.job;
 
+import dev.cxq.job.secret.Redaction;
+import dev.cxq.job.secret.SecretRef;
 import dev.cxq.job.sink.webhook.WebhookEndpoint;
 import dev.cxq.job.sink.webhook.WebhookSettings;
+import dev.cxq.job.sink.webhook.WebhookSignature;
 import dev.cxq.job.sink.webhook.WebhookSinkOptions;
 
 import picocli.CommandLine.Option;
 
-import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.net.URI;
 import java.net.URISyntaxException;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
+import java.util.TreeSet;
+import java.util.regex.Pattern;
 
 /**
- * The webhook options of the command line. Secrets never come from arguments: the bearer token and
- * the signing secret are read from {@code CXQ_WEBHOOK_TOKEN} / {@code CXQ_WEBHOOK_SECRET}, or from
- * the files named by the {@code --webhook-*-file} options.
+ * The webhook options of the command line. Secrets never come from arguments: each endpoint names
+ * where its own bearer token and signing secret are (a file or an environment variable), and the
+ * sink reads them on the task managers (docs/secrets.md). The simple case, {@code --webhook-url}
+ * with {@code CXQ_WEBHOOK_TOKEN} / {@code CXQ_WEBHOOK_SECRET} or the {@code --webhook-*-file}
+ * options, is one endpoint; several endpoints with secrets are {@code --webhook-endpoint}s.
  */
 final class WebhookCliOptions {
 
     static final String TOKEN_ENV = "CXQ_WEBHOOK_TOKEN";
     static final String SECRET_ENV = "CXQ_WEBHOOK_SECRET";
 
+    /** The keys of a {@code --webhook-endpoint}. */
+    private static final Set<String> ENDPOINT_KEYS =
+            Set.of(
+                    "name",
+                    "url",
+                    "url-file",
+                    "url-env",
+                    "token-file",
+                    "token-env",
+                    "secret-file",
+                    "secret-env",
+                    "allow-insecure-http");
+
+    private static final Pattern ENDPOINT_NAME = Pattern.compile("[A-Za-z0-9][A-Za-z0-9_-]{0,39}");
+
     @Option(
             names = "--webhook-url",
             paramLabel = "URL",
-            description = "Endpoint that receives alert transitions; repeat for several endpoints.")
+            description =
+                    "Endpoint that receives alert transitions (a URL whose path is no secret; else"
+                            + " url-file in --webhook-endpoint). Several are allowed only"
+                            + " without a token and signing secret.")
     List<String> urls = new ArrayList<>();
 
     @Option(
             names = "--webhook-token-file",
             paramLabel = "FILE",
-            description = "File holding the bearer token (else env " + TOKEN_ENV + ").")
+            description =
+                    "File holding the bearer token of the --webhook-url endpoint (else env "
+                            + TOKEN_ENV
+                            + ").")
     Path tokenFile;
 
     @Option(
             names = "--webhook-secret-file",
             paramLabel = "FILE",
             description =
-                    "File holding the HMAC-SHA256 body signing secret (else env "
+                    "File holding the Standard Webhooks signing secret (whsec_...) of the"
+                            + " --webhook-url endpoint (else env "
                             + SECRET_ENV
                             + ").")
     Path secretFile;
+
+    @Option(
+            names = "--webhook-allow-insecure-http",
+            description =
+                    "Allow sending the bearer token of the --webhook-url endpoint over plain"
+                            + " http:// (a trusted network only).")
+    boolean allowInsecureHttp;
+
+    @Option(
+            names = "--webhook-endpoint",
+            paramLabel = "KEY=VALUE,...",
+            description =
+                    "An endpoint with its own settings: name, url or url-file or url-env,"
+                            + " token-file or token-env, secret-file or secret-env,"
+                            + " allow-insecure-http; repeatable (docs/secrets.md).")
+    List<String> endpoints = new ArrayList<>();
 
     @Option(
             names = "--webhook-max-attempts",
@@ -104,13 +150,42 @@ final class WebhookCliOptions {
             description = "The environment field of webhook bodies.")
     String environment;
 
-    /** Validated settings; {@code env} is the process environment. */
+    /**
+     * Validated settings; {@code env} is the process environment. Every secret is read once here,
+     * to check that it is there and well-formed, and then left where it is: the settings carry its
+     * location only.
+     */
     WebhookSettings settings(Map<String, String> env) {
-        String token = secret(tokenFile, env.get(TOKEN_ENV), "--webhook-token-file");
-        String secret = secret(secretFile, env.get(SECRET_ENV), "--webhook-secret-file");
+        SecretRef token = secretRef(tokenFile, TOKEN_ENV, env);
+        SecretRef secret = secretRef(secretFile, SECRET_ENV, env);
+        if (urls.size() > 1 && (token != null || secret != null)) {
+            throw new IllegalArgumentException(
+                    "a bearer token or signing secret belongs to one endpoint: with several"
+                            + " --webhook-url, give each endpoint its own in --webhook-endpoint"
+                            + " (config key webhook.endpoints)");
+        }
         List<WebhookEndpoint> endpoints = new ArrayList<>();
         for (String url : urls) {
-            endpoints.add(new WebhookEndpoint(parseUrl(url, "--webhook-url"), token, secret));
+            endpoints.add(
+                    endpoint(
+                            null,
+                            parseUrl(url, "--webhook-url"),
+                            null,
+                            token,
+                            secret,
+                            allowInsecureHttp,
+                            env));
+        }
+        for (String spec : this.endpoints) {
+            endpoints.add(parseEndpoint(spec, env));
+        }
+        Set<String> ids = new HashSet<>();
+        Set<String> hashes = new HashSet<>();
+        for (WebhookEndpoint endpoint : endpoints) {
+            if (!ids.add(endpoint.id()) || !hashes.add(endpoint.urlHash())) {
+                throw new IllegalArgumentException(
+                        "webhook endpoint " + endpoint + " is configured twice");
+            }
         }
         WebhookSinkOptions defaults = WebhookSinkOptions.defaults();
         WebhookSinkOptions options =
@@ -150,18 +225,159 @@ final class WebhookCliOptions {
         }
     }
 
-    private static String secret(Path file, String fromEnv, String option) {
-        if (file == null) {
-            return fromEnv == null || fromEnv.isBlank() ? null : fromEnv.trim();
+    /** The file's location if given, else the variable's if it is set, else none. */
+    private static SecretRef secretRef(Path file, String variable, Map<String, String> env) {
+        if (file != null) {
+            return SecretRef.file(file);
         }
+        String value = env.get(variable);
+        return value == null || value.isBlank() ? null : SecretRef.env(variable);
+    }
+
+    /** An endpoint whose secrets are checked to be present and well-formed. */
+    private static WebhookEndpoint endpoint(
+            String name,
+            URI url,
+            SecretRef urlRef,
+            SecretRef token,
+            SecretRef secret,
+            boolean allowInsecureHttp,
+            Map<String, String> env) {
+        WebhookEndpoint endpoint =
+                WebhookEndpoint.of(name, url, urlRef, token, secret, allowInsecureHttp);
         try {
-            String value = Files.readString(file, StandardCharsets.UTF_8).trim();
-            if (value.isEmpty()) {
-                throw new IllegalArgumentException(option + " names an empty file: " + file);
+            if (token != null) {
+                token.read(env);
             }
-            return value;
-        } catch (IOException e) {
-            throw new IllegalArgumentException(option + " cannot be read: " + file);
+            if (secret != null) {
+                try {
+                    WebhookSignature.key(secret.read(env));
+                } catch (IllegalArgumentException e) {
+                    throw new IllegalArgumentException(
+                            "the signing secret in " + secret + " " + e.getMessage());
+                }
+            }
+        } catch (IllegalStateException | UncheckedIOException | IllegalArgumentException e) {
+            throw new IllegalArgumentException(
+                    "webhook endpoint " + endpoint + ": " + e.getMessage());
         }
+        return endpoint;
+    }
+
+    /** Parses one {@code --webhook-endpoint KEY=VALUE,...}. */
+    private static WebhookEndpoint parseEndpoint(String spec, Map<String, String> env) {
+        Map<String, String> fields = new LinkedHashMap<>();
+        for (String pair : spec.split(",")) {
+            int eq = pair.indexOf('=');
+            String key = eq < 0 ? pair.strip() : pair.substring(0, eq).strip();
+            String value = eq < 0 ? "" : pair.substring(eq + 1).strip();
+            if (key.equals("token") || key.equals("secret")) {
+                throw new IllegalArgumentException(
+                        "--webhook-endpoint "
+                                + key
+                                + " is a secret and is not given inline; use "
+                                + key
+                                + "-file or "
+                                + key
+                                + "-env");
+            }
+            if (!ENDPOINT_KEYS.contains(key)) {
+                throw new IllegalArgumentException(
+                        "--webhook-endpoint has no key '"
+                                + key
+                                + "'; keys: "
+                                + String.join(", ", new TreeSet<>(ENDPOINT_KEYS)));
+            }
+            if (value.isEmpty() || fields.put(key, value) != null) {
+                throw new IllegalArgumentException(
+                        "--webhook-endpoint needs one non-empty value for " + key);
+            }
+        }
+        String name = fields.get("name");
+        if (name != null && !ENDPOINT_NAME.matcher(name).matches()) {
+            throw new IllegalArgumentException(
+                    "--webhook-endpoint name must be letters, digits, - and _ (at most 40): "
+                            + name);
+        }
+        SecretRef urlRef = ref(fields, "url", null);
+        if (fields.containsKey("url") == (urlRef != null)) {
+            throw new IllegalArgumentException(
+                    "--webhook-endpoint"
+                            + (name != null ? " " + name : "")
+                            + " needs exactly one of url, url-file and url-env");
+        }
+        URI url;
+        if (urlRef == null) {
+            url = parseUrl(fields.get("url"), "--webhook-endpoint url");
+        } else {
+            try {
+                url = parseSecretUrl(urlRef.read(env), urlRef);
+            } catch (IllegalStateException | UncheckedIOException e) {
+                throw new IllegalArgumentException("--webhook-endpoint: " + e.getMessage());
+            }
+        }
+        String insecure = fields.getOrDefault("allow-insecure-http", "false");
+        if (!insecure.equals("true") && !insecure.equals("false")) {
+            throw new IllegalArgumentException(
+                    "--webhook-endpoint allow-insecure-http must be true or false: " + insecure);
+        }
+        return endpoint(
+                name,
+                url,
+                urlRef,
+                ref(fields, "token", name),
+                ref(fields, "secret", name),
+                Boolean.parseBoolean(insecure),
+                env);
+    }
+
+    /** The location given by {@code <what>-file} or {@code <what>-env}, or null for neither. */
+    private static SecretRef ref(Map<String, String> fields, String what, String name) {
+        String file = fields.get(what + "-file");
+        String variable = fields.get(what + "-env");
+        if (file != null && variable != null) {
+            throw new IllegalArgumentException(
+                    "--webhook-endpoint"
+                            + (name != null ? " " + name : "")
+                            + " has both "
+                            + what
+                            + "-file and "
+                            + what
+                            + "-env");
+        }
+        return file != null
+                ? SecretRef.file(Path.of(file))
+                : variable != null ? SecretRef.env(variable) : null;
+    }
+
+    /** A URL read from a secret's location: an error names the location, not the URL. */
+    private static URI parseSecretUrl(String url, SecretRef location) {
+        try {
+            return parseUrl(url, "the URL in " + location);
+        } catch (IllegalArgumentException e) {
+            throw new IllegalArgumentException(
+                    "--webhook-endpoint: the URL in " + location + " is not an http(s) URL");
+        }
+    }
+
+    /** A {@code --webhook-endpoint} as shown: an inline URL without its path and query. */
+    static String shownEndpoint(String spec) {
+        List<String> shown = new ArrayList<>();
+        for (String pair : spec.split(",")) {
+            String key = pair.contains("=") ? pair.substring(0, pair.indexOf('=')).strip() : "";
+            if (key.equals("url")) {
+                String value = pair.substring(pair.indexOf('=') + 1).strip();
+                try {
+                    shown.add("url=" + Redaction.url(new URI(value)));
+                } catch (URISyntaxException e) {
+                    shown.add("url=" + Redaction.MASK);
+                }
+            } else if (ENDPOINT_KEYS.contains(key)) {
+                shown.add(pair.strip());
+            } else {
+                shown.add(key.isEmpty() ? Redaction.MASK : key + "=" + Redaction.MASK);
+            }
+        }
+        return String.join(",", shown);
     }
 }

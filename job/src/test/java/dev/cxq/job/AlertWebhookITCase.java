@@ -1,8 +1,10 @@
 package dev.cxq.job;
 
 import dev.cxq.job.sink.webhook.WebhookEndpoint;
+import dev.cxq.job.sink.webhook.WebhookSignature;
 import dev.cxq.job.testing.MediaQualityScenarios;
 import dev.cxq.job.testing.PostgresTestDatabase;
+import dev.cxq.udf.internal.Hashing;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -11,9 +13,6 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
-
-import javax.crypto.Mac;
-import javax.crypto.spec.SecretKeySpec;
 
 import java.io.InputStream;
 import java.net.InetSocketAddress;
@@ -24,7 +23,6 @@ import java.sql.Connection;
 import java.sql.ResultSet;
 import java.sql.Statement;
 import java.util.HashSet;
-import java.util.HexFormat;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
@@ -39,7 +37,8 @@ import static org.assertj.core.api.Assertions.assertThat;
  */
 class AlertWebhookITCase {
 
-    private static final String SECRET = "replay-signing-secret";
+    /** A Standard Webhooks secret: whsec_ and the base64 of 32 bytes. */
+    private static final String SECRET = "whsec_cmVwbGF5LXNpZ25pbmctc2VjcmV0LW9mLTMyLWJ5dGVz";
 
     @TempDir Path dir;
 
@@ -61,9 +60,22 @@ class AlertWebhookITCase {
                     try (InputStream in = exchange.getRequestBody()) {
                         body = in.readAllBytes();
                     }
+                    // What a Standard Webhooks receiver checks: the signature of id, timestamp and
+                    // body.
+                    String id = exchange.getRequestHeaders().getFirst(WebhookSignature.ID_HEADER);
+                    String timestamp =
+                            exchange.getRequestHeaders()
+                                    .getFirst(WebhookSignature.TIMESTAMP_HEADER);
                     String signature =
-                            exchange.getRequestHeaders().getFirst(WebhookEndpoint.SIGNATURE_HEADER);
-                    if (!("sha256=" + hmac(body)).equals(signature)) {
+                            exchange.getRequestHeaders()
+                                    .getFirst(WebhookSignature.SIGNATURE_HEADER);
+                    String expected =
+                            WebhookSignature.sign(
+                                    WebhookSignature.key(SECRET),
+                                    id,
+                                    Long.parseLong(timestamp),
+                                    new String(body, StandardCharsets.UTF_8));
+                    if (!key.equals(id) || !expected.equals(signature)) {
                         badSignatures.add(key);
                     }
                     int n =
@@ -83,16 +95,6 @@ class AlertWebhookITCase {
     @AfterEach
     void stopServer() {
         server.stop(0);
-    }
-
-    private static String hmac(byte[] body) {
-        try {
-            Mac mac = Mac.getInstance("HmacSHA256");
-            mac.init(new SecretKeySpec(SECRET.getBytes(StandardCharsets.UTF_8), "HmacSHA256"));
-            return HexFormat.of().formatHex(mac.doFinal(body));
-        } catch (Exception e) {
-            throw new IllegalStateException(e);
-        }
     }
 
     @Test
@@ -145,7 +147,8 @@ class AlertWebhookITCase {
                                             + " FROM webhook_deliveries WHERE delivered_at IS NOT NULL")) {
                 while (rs.next()) {
                     delivered.add(rs.getString(1) + ":" + rs.getString(2));
-                    assertThat(rs.getString(3)).isEqualTo(url);
+                    // The endpoint's id (its URL's hash), never the URL.
+                    assertThat(rs.getString(3)).isEqualTo(Hashing.sha256Hex(url).substring(0, 12));
                     assertThat(rs.getInt(4)).isEqualTo(2);
                     assertThat(rs.getInt(5)).isEqualTo(200);
                 }

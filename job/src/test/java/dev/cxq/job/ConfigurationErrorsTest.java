@@ -1,5 +1,7 @@
 package dev.cxq.job;
 
+import dev.cxq.udf.internal.Hashing;
+
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -55,7 +57,9 @@ class ConfigurationErrorsTest {
     }
 
     static Stream<Arguments> errors() {
-        String kafka = "--kafka-bootstrap localhost:9092 --kafka-topics t";
+        String kafka =
+                "--kafka-bootstrap localhost:9092 --kafka-topics t --kafka-allow-unsigned-input";
+        String plainHook = "http://a.example/hook/s3cr3t";
         return Stream.of(
                 // inputs
                 flags(
@@ -70,12 +74,16 @@ class ConfigurationErrorsTest {
                         "--input and --kafka-bootstrap are both set: give exactly one input"),
                 of(
                         "input: {input}",
-                        Map.of("CXQ_KAFKA_BOOTSTRAP", "localhost:9092"),
+                        Map.of(
+                                "CXQ_KAFKA_BOOTSTRAP",
+                                "localhost:9092",
+                                "CXQ_KAFKA_ALLOW_UNSIGNED_INPUT",
+                                "true"),
                         "--kafka-topics t",
                         "input and CXQ_KAFKA_BOOTSTRAP are both set: give exactly one input"),
                 flags("--input {dir}/missing.jsonl", "--input does not exist: {dir}/missing.jsonl"),
                 flags(
-                        "--kafka-bootstrap localhost:9092",
+                        "--kafka-bootstrap localhost:9092 --kafka-allow-unsigned-input",
                         "--kafka-bootstrap needs --kafka-topics T1[,T2...]"),
                 flags("--input {input} --kafka-topics t", "--kafka-topics needs --kafka-bootstrap"),
                 file("kafka: {alerts-topic: alerts}", "kafka.alerts-topic needs --kafka-bootstrap"),
@@ -89,6 +97,20 @@ class ConfigurationErrorsTest {
                 flags(
                         kafka + " --signing-secret-file {dir}/missing",
                         "--signing-secret-file is not a readable file: {dir}/missing"),
+                // secrets of the Kafka input
+                flags(
+                        "--kafka-bootstrap localhost:9092 --kafka-topics t",
+                        "--kafka-bootstrap reads signed input: give --signing-secret-file or"
+                                + " CXQ_SIGNING_SECRET, or --kafka-allow-unsigned-input to accept"
+                                + " records without a checked signature"),
+                flags(
+                        kafka
+                                + " --kafka-property sasl.jaas.config=PlainLoginModule\\u0020"
+                                + "required\\u0020password=\"hunter2\";",
+                        "--kafka-property sasl.jaas.config holds a credential: give it as a config"
+                                + " provider variable, ${env:VARIABLE}, ${file:FILE:KEY} or"
+                                + " ${dir:DIRECTORY:FILE}, read by the Kafka client on the task"
+                                + " managers"),
                 flags(
                         "--input {input} --source-idleness 0s",
                         "--source-idleness must be positive: PT0S"),
@@ -101,6 +123,12 @@ class ConfigurationErrorsTest {
                         "jdbc: {url: 'postgres://db/cxq'}",
                         "jdbc.url must be a PostgreSQL JDBC URL (jdbc:postgresql://host:port/db):"
                                 + " postgres://db/cxq"),
+                flags(
+                        "--input {input} --jdbc-url"
+                                + " jdbc:postgresql://db/cxq?user=cxq&password=hunter2&ssl=true",
+                        "--jdbc-url must not hold a password (it would show in the Flink UI and"
+                                + " logs): give it in CXQ_JDBC_PASSWORD or --jdbc-password-file:"
+                                + " jdbc:postgresql://db/cxq?user=cxq&password=***&ssl=true"),
                 flags(
                         "--input {input} --jdbc-password-file {dir}/missing",
                         "--jdbc-password-file is not a readable file: {dir}/missing"),
@@ -167,6 +195,43 @@ class ConfigurationErrorsTest {
                 file(
                         "webhook: {urls: ['https://ok.example/a', 'ftp://host/x']}",
                         "webhook.urls not an http(s) URL: ftp://host/x"),
+                // webhook secrets
+                of(
+                        null,
+                        Map.of("CXQ_WEBHOOK_TOKEN", "t0ken"),
+                        "--input {input} --webhook-url https://a.example/x --webhook-url"
+                                + " https://b.example/y",
+                        "a bearer token or signing secret belongs to one endpoint: with several"
+                                + " --webhook-url, give each endpoint its own in --webhook-endpoint"
+                                + " (config key webhook.endpoints)"),
+                of(
+                        null,
+                        Map.of("CXQ_WEBHOOK_TOKEN", "t0ken"),
+                        "--input {input} --webhook-url " + plainHook,
+                        "webhook endpoint "
+                                + Hashing.sha256Hex(plainHook).substring(0, 12)
+                                + " (http://a.example/…): a bearer token is not sent over plain"
+                                + " http; use https, or allow-insecure-http for a trusted network"),
+                flags(
+                        "--input {input} --webhook-endpoint name=pager,url=https://a.example/x,token=t0ken",
+                        "--webhook-endpoint token is a secret and is not given inline; use"
+                                + " token-file or token-env"),
+                of(
+                        null,
+                        Map.of("PAGER_SECRET", "not-base64!"),
+                        "--input {input} --webhook-endpoint"
+                                + " name=pager,url=https://a.example/x,secret-env=PAGER_SECRET",
+                        "webhook endpoint pager (https://a.example/…): the signing secret in env"
+                                + " PAGER_SECRET is not a Standard Webhooks secret: whsec_ and the"
+                                + " base64 of 24 to 64 random bytes (e.g. whsec_$(openssl rand"
+                                + " -base64 32))"),
+                flags(
+                        "--input {input} --webhook-endpoint name=pager,url-env=PAGER_URL",
+                        "--webhook-endpoint: no secret in env PAGER_URL"),
+                file(
+                        "webhook:\n  endpoints:\n    - {name: a, url: 'https://a.example/x',"
+                                + " token-env: A_TOKEN}",
+                        "webhook endpoint a (https://a.example/…): no secret in env A_TOKEN"),
                 flags(
                         "--input {input} --webhook-token-file {dir}/missing",
                         "--webhook-token-file is not a readable file: {dir}/missing"),

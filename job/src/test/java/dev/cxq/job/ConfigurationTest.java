@@ -1,6 +1,9 @@
 package dev.cxq.job;
 
+import dev.cxq.job.secret.SecretRef;
 import dev.cxq.job.sink.webhook.WebhookEndpoint;
+
+import org.apache.flink.util.InstantiationUtil;
 
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -23,6 +26,7 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 /**
  * Where values come from (flag over environment over config file over default), how secrets are
@@ -154,7 +158,7 @@ class ConfigurationTest {
         assertThat(outcome.stdout())
                 .contains("cxq: the configuration is valid")
                 .contains("  kafka.bootstrap = kafka:9092  (file kafka.bootstrap)")
-                .contains("  webhook.urls = [http://webhook-echo:8080/alerts]  (file webhook.urls)")
+                .contains("  webhook.urls = [http://webhook-echo:8080/…]  (file webhook.urls)")
                 .contains("  thresholds.mos = 3.5  (file thresholds.mos)");
     }
 
@@ -168,43 +172,76 @@ class ConfigurationTest {
                         "--check-config");
         assertThat(outcome.exitCode()).isZero();
         assertThat(outcome.stdout())
-                .contains("  --jdbc-password = ********  (env CXQ_JDBC_PASSWORD)")
+                .contains("  database password: env CXQ_JDBC_PASSWORD")
                 .doesNotContain("s3cret-from-env");
     }
 
     @Test
-    void aPasswordFileWinsOverTheEnvironmentAndTheFlagOverBoth() throws IOException {
+    void aPasswordFileWinsOverTheEnvironmentAndOnlyTheirLocationIsKept() throws IOException {
         Map<String, String> env = Map.of("CXQ_JDBC_PASSWORD", "from-env");
         Path passwordFile = Files.writeString(dir.resolve("pw"), "from-file\n");
 
         Configured envOnly = configure(env, null);
-        assertThat(envOnly.main().jdbcPassword(envOnly.origins())).isEqualTo("from-env");
+        assertThat(envOnly.main().jdbcPassword()).isEqualTo(SecretRef.env("CXQ_JDBC_PASSWORD"));
+        assertThat(envOnly.main().jdbcPassword().read(env)).isEqualTo("from-env");
 
         Configured withFile = configure(env, null, "--jdbc-password-file", passwordFile.toString());
-        assertThat(withFile.main().jdbcPassword(withFile.origins())).isEqualTo("from-file");
+        assertThat(withFile.main().jdbcPassword()).isEqualTo(SecretRef.file(passwordFile));
+        assertThat(withFile.main().jdbcPassword().read(env)).isEqualTo("from-file");
 
-        Configured withFlag =
-                configure(
-                        env,
-                        null,
-                        "--jdbc-password-file",
-                        passwordFile.toString(),
-                        "--jdbc-password",
-                        "from-flag");
-        assertThat(withFlag.main().jdbcPassword(withFlag.origins())).isEqualTo("from-flag");
+        assertThat(configure(Map.of(), null).main().jdbcPassword()).isNull();
     }
 
     @Test
-    void webhookSecretsComeFromTheEnvironment() {
+    void aPasswordOnTheCommandLineIsHeldByThisProcessAndNeverPrinted() throws Exception {
+        Configured withFlag =
+                configure(
+                        Map.of("CXQ_JDBC_PASSWORD", "from-env"),
+                        null,
+                        "--jdbc-password",
+                        "0n-line");
+        SecretRef held = withFlag.main().jdbcPassword();
+        assertThat(held.read()).isEqualTo("0n-line");
+        assertThat(held).hasToString("the command line (this process)");
+        byte[] serialized = InstantiationUtil.serializeObject(held);
+        assertThat(new String(serialized, StandardCharsets.ISO_8859_1)).doesNotContain("0n-line");
+        SecretRef copy =
+                InstantiationUtil.deserializeObject(serialized, getClass().getClassLoader());
+        assertThat(copy.read()).isEqualTo("0n-line");
+        assertThatThrownBy(() -> new SecretRef(null, null, "not-held-here").read())
+                .hasMessageContaining("on a cluster, give it in an environment variable or a file");
+
+        Path input = Files.writeString(dir.resolve("e.jsonl"), "{}\n");
+        ConfigurationErrorsTest.Outcome outcome =
+                ConfigurationErrorsTest.run(
+                        Map.of(),
+                        "--input",
+                        input.toString(),
+                        "--jdbc-password",
+                        "0n-line",
+                        "--check-config");
+        assertThat(outcome.exitCode()).isZero();
+        assertThat(outcome.stdout())
+                .contains("  --jdbc-password = ***  (flag --jdbc-password)")
+                .contains("  database password: the command line (this process)")
+                .doesNotContain("0n-line");
+    }
+
+    @Test
+    void webhookSecretsComeFromTheEnvironmentAsLocations() {
         Map<String, String> env =
-                Map.of("CXQ_WEBHOOK_TOKEN", "token-from-env", "CXQ_WEBHOOK_SECRET", "hmac-key");
+                Map.of(
+                        "CXQ_WEBHOOK_TOKEN",
+                        "token-from-env",
+                        "CXQ_WEBHOOK_SECRET",
+                        "whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw");
         Configured c = configure(env, null, "--webhook-url", "https://alerts.example/cxq");
         List<WebhookEndpoint> endpoints = c.main().webhookOptions.settings(env).endpoints();
         assertThat(endpoints)
                 .singleElement()
-                .extracting(WebhookEndpoint::bearerToken)
-                .isEqualTo("token-from-env");
-        assertThat(endpoints.get(0).signingSecret()).isEqualTo("hmac-key");
+                .extracting(WebhookEndpoint::token)
+                .isEqualTo(SecretRef.env("CXQ_WEBHOOK_TOKEN"));
+        assertThat(endpoints.get(0).signingSecret()).isEqualTo(SecretRef.env("CXQ_WEBHOOK_SECRET"));
     }
 
     @Test

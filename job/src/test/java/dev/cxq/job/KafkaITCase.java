@@ -22,10 +22,8 @@ import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.clients.producer.KafkaProducer;
-import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.TopicPartition;
-import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.apache.kafka.common.serialization.StringDeserializer;
 import org.apache.kafka.common.test.KafkaClusterTestKit;
 import org.junit.jupiter.api.AfterAll;
@@ -96,7 +94,8 @@ class KafkaITCase {
 
         PayloadSignature signature = new PayloadSignature(SECRET);
         List<String> stream = Files.readAllLines(storm, StandardCharsets.UTF_8);
-        try (KafkaProducer<byte[], byte[]> producer = producer()) {
+        try (KafkaProducer<byte[], byte[]> producer =
+                KafkaBroker.producer(kafka.bootstrapServers())) {
             for (int i = 0; i < stream.size(); i++) {
                 byte[] value = stream.get(i).getBytes(StandardCharsets.UTF_8);
                 send(producer, i % PARTITIONS, value, signature.sign(value));
@@ -281,15 +280,6 @@ class KafkaITCase {
                 + i
                 + "\",\"kind\":\"media_sample\",\"session_id\":\"sess-0\","
                 + "\"ts\":\"2026-03-09T14:00:20Z\",\"mos\":1.2,\"packet_loss_pct\":30}";
-    }
-
-    private static KafkaProducer<byte[], byte[]> producer() {
-        Properties props = new Properties();
-        props.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, kafka.bootstrapServers());
-        props.put(ProducerConfig.KEY_SERIALIZER_CLASS_CONFIG, ByteArraySerializer.class.getName());
-        props.put(
-                ProducerConfig.VALUE_SERIALIZER_CLASS_CONFIG, ByteArraySerializer.class.getName());
-        return new KafkaProducer<>(props);
     }
 
     private static void send(

@@ -1,5 +1,6 @@
 package dev.cxq.job.kafka;
 
+import dev.cxq.job.secret.SecretRef;
 import dev.cxq.udf.model.RawRecord;
 
 import org.apache.flink.connector.kafka.source.KafkaSource;
@@ -34,7 +35,7 @@ public record KafkaInput(
         String startingOffsets,
         boolean untilLatest,
         Map<String, String> properties,
-        SigningSecret signingSecret,
+        SecretRef signingSecret,
         String signatureHeader) {
 
     public KafkaSource<RawRecord> source() {

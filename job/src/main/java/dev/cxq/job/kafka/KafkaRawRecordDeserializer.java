@@ -1,5 +1,6 @@
 package dev.cxq.job.kafka;
 
+import dev.cxq.job.secret.SecretRef;
 import dev.cxq.udf.model.RawRecord;
 import dev.cxq.udf.signing.PayloadSignature;
 
@@ -28,7 +29,7 @@ public class KafkaRawRecordDeserializer implements KafkaRecordDeserializationSch
 
     private static final byte[] EMPTY = new byte[0];
 
-    private final SigningSecret secret;
+    private final SecretRef secret;
     private final String signatureHeader;
 
     private transient PayloadSignature signature;
@@ -37,14 +38,17 @@ public class KafkaRawRecordDeserializer implements KafkaRecordDeserializationSch
      * @param secret where the signing secret is, or {@code null} to accept unsigned records
      * @param signatureHeader the header carrying the hex signature
      */
-    public KafkaRawRecordDeserializer(SigningSecret secret, String signatureHeader) {
+    public KafkaRawRecordDeserializer(SecretRef secret, String signatureHeader) {
         this.secret = secret;
         this.signatureHeader = signatureHeader;
     }
 
     @Override
     public void open(DeserializationSchema.InitializationContext context) {
-        signature = secret == null ? null : new PayloadSignature(secret.read());
+        signature =
+                secret == null
+                        ? null
+                        : new PayloadSignature(secret.read().getBytes(StandardCharsets.UTF_8));
     }
 
     @Override

@@ -1,5 +1,6 @@
 package dev.cxq.job.sink;
 
+import dev.cxq.job.secret.SecretRef;
 import dev.cxq.job.sink.webhook.DeliveryLog;
 import dev.cxq.job.sink.webhook.JdbcDeliveryLog;
 import dev.cxq.udf.rows.ComputedMetric;
@@ -42,25 +43,21 @@ public final class JdbcSinks implements CxqSinks {
     private final int metricVersion;
     private final String url;
     private final String user;
-    private final String password;
+    private final SecretRef password;
 
-    public JdbcSinks(String url, String user, String password, int metricVersion) {
+    /**
+     * @param url the JDBC URL, without a password
+     * @param user the database user, or {@code null}
+     * @param password where the password is (read by each writer when it connects), or {@code null}
+     *     for none
+     */
+    public JdbcSinks(String url, String user, SecretRef password, int metricVersion) {
         this.url = url;
         this.user = user;
         this.password = password;
-        JdbcConnectionOptions.JdbcConnectionOptionsBuilder builder =
-                new JdbcConnectionOptions.JdbcConnectionOptionsBuilder()
-                        .withUrl(url)
-                        .withDriverName("org.postgresql.Driver")
-                        .withConnectionCheckTimeoutSeconds(CONNECTION_CHECK_TIMEOUT_SECONDS);
-        DRIVER_TIMEOUTS.forEach(builder::withProperty);
-        if (user != null) {
-            builder.withUsername(user);
-        }
-        if (password != null) {
-            builder.withPassword(password);
-        }
-        this.connection = builder.build();
+        this.connection =
+                new PasswordRefConnectionOptions(
+                        url, user, password, CONNECTION_CHECK_TIMEOUT_SECONDS, DRIVER_TIMEOUTS);
         this.execution =
                 JdbcExecutionOptions.builder()
                         .withBatchSize(1000)

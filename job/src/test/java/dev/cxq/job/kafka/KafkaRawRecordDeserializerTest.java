@@ -1,5 +1,6 @@
 package dev.cxq.job.kafka;
 
+import dev.cxq.job.secret.SecretRef;
 import dev.cxq.udf.model.RawRecord;
 import dev.cxq.udf.signing.PayloadSignature;
 
@@ -71,7 +72,7 @@ class KafkaRawRecordDeserializerTest {
         byte[] secret = "s3cret".getBytes(StandardCharsets.UTF_8);
         Path file = Files.write(dir.resolve("secret"), "s3cret\n".getBytes(StandardCharsets.UTF_8));
         KafkaRawRecordDeserializer deserializer =
-                new KafkaRawRecordDeserializer(SigningSecret.fromFile(file), HEADER);
+                new KafkaRawRecordDeserializer(SecretRef.file(file), HEADER);
         deserializer.open(null);
         byte[] body = BODY.getBytes(StandardCharsets.UTF_8);
         String good = new PayloadSignature(secret).sign(body);

@@ -2,20 +2,25 @@ package dev.cxq.job.testing;
 
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.NewTopic;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerConfig;
+import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.apache.kafka.common.test.KafkaClusterTestKit;
 import org.apache.kafka.common.test.TestKitNodes;
 
 import java.util.List;
 import java.util.Map;
+import java.util.Properties;
 
 /**
  * An in-process Kafka broker (KRaft, one combined node) with replication-factor-1 internal topics,
- * started and ready. Kafka's own test kit, not a public API.
+ * started and ready, and a producer of raw bytes. Kafka's own test kit, not a public API.
  */
 public final class KafkaBroker {
 
     private KafkaBroker() {}
 
+    /** Starts a one-node cluster whose internal topics need one replica; close it when done. */
     public static KafkaClusterTestKit start() throws Exception {
         KafkaClusterTestKit kafka =
                 new KafkaClusterTestKit.Builder(
@@ -39,5 +44,14 @@ public final class KafkaBroker {
         try (Admin admin = Admin.create(Map.of("bootstrap.servers", kafka.bootstrapServers()))) {
             admin.createTopics(topics).all().get();
         }
+    }
+
+    public static KafkaProducer<byte[], byte[]> producer(String bootstrapServers) {
+        Properties props = new Properties();
+        props.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers);
+        props.put(ProducerConfig.KEY_SERIALIZER_CLASS_CONFIG, ByteArraySerializer.class.getName());
+        props.put(
+                ProducerConfig.VALUE_SERIALIZER_CLASS_CONFIG, ByteArraySerializer.class.getName());
+        return new KafkaProducer<>(props);
     }
 }

@@ -1,5 +1,6 @@
 package dev.cxq.job.sink.webhook;
 
+import dev.cxq.job.secret.SecretRef;
 import dev.cxq.job.sink.JdbcSinks;
 
 import org.slf4j.Logger;
@@ -34,11 +35,14 @@ public final class JdbcDeliveryLog implements DeliveryLog {
 
     private final String url;
     private final String user;
-    private final String password;
+    private final SecretRef password;
 
     private transient Connection connection;
 
-    public JdbcDeliveryLog(String url, String user, String password) {
+    /**
+     * @param password where the password is (read when the log connects), or {@code null}
+     */
+    public JdbcDeliveryLog(String url, String user, SecretRef password) {
         this.url = url;
         this.user = user;
         this.password = password;
@@ -61,7 +65,7 @@ public final class JdbcDeliveryLog implements DeliveryLog {
             properties.setProperty("user", user);
         }
         if (password != null) {
-            properties.setProperty("password", password);
+            properties.setProperty("password", password.read());
         }
         connection = DriverManager.getConnection(url, properties);
     }

@@ -1,5 +1,7 @@
 package dev.cxq.job.sink.webhook;
 
+import dev.cxq.job.secret.Redaction;
+
 import org.apache.flink.api.common.operators.MailboxExecutor;
 import org.apache.flink.api.connector.sink2.WriterInitContext;
 import org.apache.flink.connector.base.sink.writer.AsyncSinkWriter;
@@ -14,18 +16,13 @@ import org.apache.flink.metrics.MetricGroup;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
-import javax.crypto.Mac;
-import javax.crypto.spec.SecretKeySpec;
-
 import java.io.IOException;
+import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
-import java.nio.charset.StandardCharsets;
-import java.security.GeneralSecurityException;
 import java.util.ArrayList;
 import java.util.Collection;
-import java.util.HexFormat;
 import java.util.List;
 import java.util.Set;
 import java.util.concurrent.ConcurrentSkipListMap;
@@ -51,6 +48,13 @@ final class WebhookSinkWriter extends AsyncSinkWriter<WebhookMessage, WebhookMes
     private static final Set<Integer> RETRYABLE = Set.of(429, 502, 503, 504);
 
     private final WebhookEndpoint endpoint;
+
+    /** The endpoint's URL, token and signing key, read from their locations at open. */
+    private final URI url;
+
+    private final String token;
+    private final byte[] signingKey;
+
     private final WebhookSinkOptions options;
     private final DeliveryLog deliveryLog;
     private final HttpClient client;
@@ -101,6 +105,13 @@ final class WebhookSinkWriter extends AsyncSinkWriter<WebhookMessage, WebhookMes
                         .build(),
                 states);
         this.endpoint = endpoint;
+        this.url = endpoint.resolveUrl();
+        endpoint.checkTransport(url);
+        this.token = endpoint.token() == null ? null : endpoint.token().read();
+        this.signingKey =
+                endpoint.signingSecret() == null
+                        ? null
+                        : WebhookSignature.key(endpoint.signingSecret().read());
         this.options = options;
         this.deliveryLog = deliveryLog;
         this.mailbox = context.getMailboxExecutor();
@@ -115,7 +126,7 @@ final class WebhookSinkWriter extends AsyncSinkWriter<WebhookMessage, WebhookMes
         this.retryTimer =
                 Executors.newSingleThreadScheduledExecutor(
                         r -> {
-                            Thread t = new Thread(r, "webhook-retry-" + endpoint.url().getHost());
+                            Thread t = new Thread(r, "webhook-retry-" + endpoint.id());
                             t.setDaemon(true);
                             return t;
                         });
@@ -126,10 +137,7 @@ final class WebhookSinkWriter extends AsyncSinkWriter<WebhookMessage, WebhookMes
         this.failed = metrics.counter("webhookFailed");
         metrics.gauge("webhookWaitingRetries", waiting::size);
         try {
-            deliveryLog.open(
-                    Integer.toHexString(endpoint.url().toString().hashCode())
-                            + "-"
-                            + context.getTaskInfo().getIndexOfThisSubtask());
+            deliveryLog.open(endpoint.id() + "-" + context.getTaskInfo().getIndexOfThisSubtask());
         } catch (Exception e) {
             throw new IOException("cannot open the webhook delivery log", e);
         }
@@ -152,20 +160,28 @@ final class WebhookSinkWriter extends AsyncSinkWriter<WebhookMessage, WebhookMes
                 .whenComplete((response, error) -> onOutcome(message, response, error, result));
     }
 
+    /**
+     * One call. Its {@code webhook-id} is the idempotency key, the same on every retry; its {@code
+     * webhook-timestamp} is the time of this call, so each retry is signed anew.
+     */
     private HttpRequest request(WebhookMessage message) {
+        String id = message.idempotencyKey();
+        long timestamp = System.currentTimeMillis() / 1000;
         HttpRequest.Builder builder =
-                HttpRequest.newBuilder(endpoint.url())
+                HttpRequest.newBuilder(url)
                         .timeout(options.requestTimeout())
                         .header("Content-Type", "application/json")
-                        .header(WebhookEndpoint.IDEMPOTENCY_HEADER, message.idempotencyKey())
+                        .header(WebhookEndpoint.IDEMPOTENCY_HEADER, id)
+                        .header(WebhookSignature.ID_HEADER, id)
+                        .header(WebhookSignature.TIMESTAMP_HEADER, Long.toString(timestamp))
                         .POST(HttpRequest.BodyPublishers.ofString(message.body()));
-        if (endpoint.bearerToken() != null) {
-            builder.header("Authorization", "Bearer " + endpoint.bearerToken());
+        if (token != null) {
+            builder.header("Authorization", "Bearer " + token);
         }
-        if (endpoint.signingSecret() != null) {
+        if (signingKey != null) {
             builder.header(
-                    WebhookEndpoint.SIGNATURE_HEADER,
-                    "sha256=" + hmacSha256(endpoint.signingSecret(), message.body()));
+                    WebhookSignature.SIGNATURE_HEADER,
+                    WebhookSignature.sign(signingKey, id, timestamp, message.body()));
         }
         return builder.build();
     }
@@ -181,7 +197,7 @@ final class WebhookSinkWriter extends AsyncSinkWriter<WebhookMessage, WebhookMes
         if (status >= 200 && status < 300) {
             breaker.onSuccess();
             delivered.inc();
-            deliveryLog.record(attempted, endpoint.url().toString(), now);
+            deliveryLog.record(attempted, endpoint.id(), now);
             result.complete();
             return;
         }
@@ -205,8 +221,12 @@ final class WebhookSinkWriter extends AsyncSinkWriter<WebhookMessage, WebhookMes
             return;
         }
         failed.inc();
-        deliveryLog.record(attempted, endpoint.url().toString(), null);
-        String why = error != null ? error.toString() : "HTTP " + status;
+        deliveryLog.record(attempted, endpoint.id(), null);
+        // An I/O error's text might quote the URL, whose path may be a credential.
+        String why =
+                error != null
+                        ? Redaction.without(error.toString(), url.toString())
+                        : "HTTP " + status;
         LOG.warn(
                 "Webhook {} to {} failed after {} attempts: {}",
                 attempted.idempotencyKey(),
@@ -294,15 +314,5 @@ final class WebhookSinkWriter extends AsyncSinkWriter<WebhookMessage, WebhookMes
         super.close();
         retryTimer.shutdownNow();
         deliveryLog.close();
-    }
-
-    static String hmacSha256(String secret, String body) {
-        try {
-            Mac mac = Mac.getInstance("HmacSHA256");
-            mac.init(new SecretKeySpec(secret.getBytes(StandardCharsets.UTF_8), "HmacSHA256"));
-            return HexFormat.of().formatHex(mac.doFinal(body.getBytes(StandardCharsets.UTF_8)));
-        } catch (GeneralSecurityException e) {
-            throw new IllegalStateException("HmacSHA256 is required of every JVM", e);
-        }
     }
 }

@@ -1,5 +1,6 @@
 package dev.cxq.job.sink.webhook;
 
+import dev.cxq.job.secret.SecretRef;
 import dev.cxq.job.testing.PostgresTestDatabase;
 
 import org.apache.flink.runtime.testutils.MiniClusterResourceConfiguration;
@@ -12,12 +13,15 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
+import org.junit.jupiter.api.io.TempDir;
 
 import java.io.IOException;
 import java.io.InputStream;
 import java.net.InetSocketAddress;
 import java.net.URI;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
@@ -40,10 +44,25 @@ class WebhookSinkITCase {
                             .build());
 
     private static final String TOKEN = "test-token";
-    private static final String SECRET = "test-signing-secret";
 
-    /** A call the server received: idempotency key, body, auth and signature headers. */
-    record Call(String key, String body, String authorization, String signature, int answered) {}
+    /** The secret of the Standard Webhooks test vector. */
+    private static final String SECRET = "whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw";
+
+    @TempDir Path dir;
+
+    /**
+     * A call the server received: idempotency key, body, auth and the Standard Webhooks headers,
+     * and when it came (seconds).
+     */
+    record Call(
+            String key,
+            String body,
+            String authorization,
+            String webhookId,
+            String timestamp,
+            String signature,
+            long receivedAtSeconds,
+            int answered) {}
 
     private HttpServer server;
     private final List<Call> calls = new CopyOnWriteArrayList<>();
@@ -83,7 +102,10 @@ class WebhookSinkITCase {
                         key,
                         body,
                         exchange.getRequestHeaders().getFirst("Authorization"),
-                        exchange.getRequestHeaders().getFirst(WebhookEndpoint.SIGNATURE_HEADER),
+                        exchange.getRequestHeaders().getFirst(WebhookSignature.ID_HEADER),
+                        exchange.getRequestHeaders().getFirst(WebhookSignature.TIMESTAMP_HEADER),
+                        exchange.getRequestHeaders().getFirst(WebhookSignature.SIGNATURE_HEADER),
+                        System.currentTimeMillis() / 1000,
                         status));
         if (status == 429) {
             exchange.getResponseHeaders().add("Retry-After", "0");
@@ -103,13 +125,18 @@ class WebhookSinkITCase {
                 .toList();
     }
 
-    private void deliver(String path, int maxAttempts, List<WebhookMessage> messages)
+    private WebhookEndpoint deliver(String path, int maxAttempts, List<WebhookMessage> messages)
             throws Exception {
+        // The sink reads the token and the secret from these files when it opens; the loopback
+        // server speaks plain http, so the token needs the explicit permission.
         WebhookEndpoint endpoint =
-                new WebhookEndpoint(
+                WebhookEndpoint.of(
+                        null,
                         URI.create("http://127.0.0.1:" + server.getAddress().getPort() + path),
-                        TOKEN,
-                        SECRET);
+                        null,
+                        SecretRef.file(Files.writeString(dir.resolve("token"), TOKEN + "\n")),
+                        SecretRef.file(Files.writeString(dir.resolve("secret"), SECRET + "\n")),
+                        true);
         WebhookSinkOptions options =
                 new WebhookSinkOptions(
                         maxAttempts,
@@ -131,12 +158,13 @@ class WebhookSinkITCase {
                                 new JdbcDeliveryLog(db.url(), PostgresTestDatabase.USER, null)))
                 .name("webhook");
         env.execute("webhook test");
+        return endpoint;
     }
 
     @Test
     void retriesThroughServerErrorsAndRateLimitsUntilEveryMessageIsDelivered() throws Exception {
         List<WebhookMessage> messages = messages(20);
-        deliver("/flaky", 10, messages);
+        WebhookEndpoint endpoint = deliver("/flaky", 10, messages);
 
         for (WebhookMessage m : messages) {
             List<Call> forKey =
@@ -145,15 +173,28 @@ class WebhookSinkITCase {
             for (Call call : forKey) {
                 assertThat(call.body()).isEqualTo(m.body());
                 assertThat(call.authorization()).isEqualTo("Bearer " + TOKEN);
+                // Every retry keeps the message id and is signed at its own time.
+                assertThat(call.webhookId()).isEqualTo(m.idempotencyKey());
+                long timestamp = Long.parseLong(call.timestamp());
+                assertThat(timestamp)
+                        .isBetween(call.receivedAtSeconds() - 5, call.receivedAtSeconds());
                 assertThat(call.signature())
-                        .isEqualTo("sha256=" + WebhookSinkWriter.hmacSha256(SECRET, m.body()));
+                        .isEqualTo(
+                                WebhookSignature.sign(
+                                        WebhookSignature.key(SECRET),
+                                        m.idempotencyKey(),
+                                        timestamp,
+                                        m.body()));
             }
         }
         assertThat(db.rows("webhook_deliveries", java.util.Set.of("delivered_at", "endpoint")))
                 .hasSize(20)
                 .allSatisfy(row -> assertThat(row).contains("attempts=4", "last_status=200"));
         assertThat(db.rows("webhook_deliveries", java.util.Set.of()))
-                .noneMatch(row -> row.contains("delivered_at=null"));
+                .noneMatch(row -> row.contains("delivered_at=null"))
+                // The endpoint's id, never its URL.
+                .allSatisfy(row -> assertThat(row).contains("endpoint=" + endpoint.id()));
+        assertThat(endpoint.id()).matches("[0-9a-f]{12}");
     }
 
     @Test
