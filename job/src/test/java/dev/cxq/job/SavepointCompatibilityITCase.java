@@ -235,7 +235,7 @@ class SavepointCompatibilityITCase {
                         new JdbcSinks(db.url(), PostgresTestDatabase.USER, null, 1),
                         PipelineSettings.defaults(),
                         new WebhookSettings(
-                                List.of(new WebhookEndpoint(WEBHOOK, null, null)),
+                                List.of(WebhookEndpoint.of(WEBHOOK)),
                                 new WebhookSinkOptions(
                                         1,
                                         Duration.ZERO,

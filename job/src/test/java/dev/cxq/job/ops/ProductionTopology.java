@@ -58,7 +58,7 @@ final class ProductionTopology {
                         "X-Cxq-Signature");
         WebhookSettings webhooks =
                 new WebhookSettings(
-                        List.of(new WebhookEndpoint(URI.create(WEBHOOK_URL), null, null)),
+                        List.of(WebhookEndpoint.of(URI.create(WEBHOOK_URL))),
                         WebhookSinkOptions.defaults(),
                         "production");
         new CxqPipeline(
