@@ -16,9 +16,9 @@ import java.util.function.Consumer;
  * #finish}; each interaction, once final, goes to {@code done}.
  *
  * <p>Rules chosen where the contract leaves room (listed in the report): a partial interaction ends
- * at its last event of any kind and its current state's time runs until then; {@code failed} stays
- * {@code failed} at the SLA (only a required recording with no outcome becomes {@code missing}); an
- * upload wins over any failure; agent, queue, customer, zone, disposition and {@code
+ * at its last lifecycle transition (a recording event keeps it open but is no transition); {@code
+ * failed} stays {@code failed} at the SLA (only a required recording with no outcome becomes {@code
+ * missing}); an upload wins over any failure; agent, queue, customer, zone, disposition and {@code
  * recording_required} are the last non-null values; business hours are judged at the first event in
  * the zone of the agent that handled the interaction.
  */
@@ -75,6 +75,7 @@ final class OracleInteraction {
     private Summary open;
     private boolean ended;
     private long lastEventTs;
+    private long lastTransitionTs;
     private String state;
     private long stateSince;
     private Long firstQueued;
@@ -113,8 +114,7 @@ final class OracleInteraction {
     /** Runs the partial timeout and the recording SLA that fall at or before {@code t}. */
     private void advance(long t) {
         if (open != null && !ended && lastEventTs + PARTIAL_MS <= t) {
-            accrue(lastEventTs);
-            end(lastEventTs, "partial");
+            end(lastTransitionTs, "partial");
         }
         if (open != null && ended && open.end + SLA_MS <= t) {
             open.recordingStatus = recordingStatus(true);
@@ -138,6 +138,7 @@ final class OracleInteraction {
             return;
         }
         lastEventTs = t;
+        lastTransitionTs = t;
         open.agentId = e.agentId != null ? e.agentId : open.agentId;
         open.queueId = e.queueId != null ? e.queueId : open.queueId;
         open.customerId = e.customerId != null ? e.customerId : open.customerId;

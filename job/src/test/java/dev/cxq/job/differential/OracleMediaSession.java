@@ -22,7 +22,8 @@ import java.util.Map;
  *   <li>Deadlines at an instant come before its events (semantics.md example 2), except the media
  *       gap: a sample exactly 15 s after the last one is not a gap (example 5).
  *   <li>Recordings do not open a session but do count as activity of an open one.
- *   <li>A degraded instant counts until the next sample instant, the last one until the end.
+ *   <li>A degraded instant counts until the next sample instant, the last one until the end, each
+ *       at most the 15 s after which silence is a media gap (silence is not degradation).
  *   <li>The hysteresis window holds every sample of its instants: severity reads all their MOS, the
  *       reason every threshold any of them breached; the metrics are those of the last instant's
  *       first degraded sample by event id.
@@ -80,6 +81,7 @@ final class OracleMediaSession {
         Double maxLoss;
         long degradedMs;
         Long lastSampleTs;
+        OracleEvent lastSample;
         boolean lastSampleDegraded;
         int incidents;
 
@@ -178,7 +180,13 @@ final class OracleMediaSession {
                 }
             } else if (gap != null && next == gap) {
                 open.gapRow =
-                        alert("media_gap", open.expectingSince, gap, "warning", null, "media_gap");
+                        alert(
+                                "media_gap",
+                                open.expectingSince,
+                                gap,
+                                "warning",
+                                open.lastSample,
+                                "no media sample for more than 15 s");
             } else {
                 end(open.lastEventTs, inactivity, "inactivity");
                 quietUntil = inactivity + INACTIVITY_MS;
@@ -243,9 +251,10 @@ final class OracleMediaSession {
             flowing |= !down;
         }
         if (open.lastSampleTs != null && open.lastSampleDegraded) {
-            open.degradedMs += t - open.lastSampleTs;
+            open.degradedMs += Math.min(t - open.lastSampleTs, GAP_MS);
         }
         open.lastSampleTs = t;
+        open.lastSample = samples.get(samples.size() - 1);
         open.lastSampleDegraded = degraded;
 
         // Media flows: an open gap resolves; the silence clock restarts.
@@ -339,7 +348,7 @@ final class OracleMediaSession {
                         at,
                         anyMos && allCritical ? "critical" : "high",
                         last,
-                        String.join(",", reasons));
+                        String.join(", ", reasons));
         open.degradation = "FIRING";
         if (alerts.get(open.firingRow.get("incident_key")) == open.firingRow) {
             open.incidents++;
@@ -405,7 +414,7 @@ final class OracleMediaSession {
             resolve(open.disconnectRow, resolveAt);
         }
         if (open.lastSampleTs != null && open.lastSampleDegraded) {
-            open.degradedMs += endedAt - open.lastSampleTs;
+            open.degradedMs += Math.min(endedAt - open.lastSampleTs, GAP_MS);
         }
         if (open.samples > 0) {
             Double avgMos = open.mosSamples == 0 ? null : open.mosSum / open.mosSamples;
