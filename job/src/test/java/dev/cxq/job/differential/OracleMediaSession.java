@@ -254,7 +254,8 @@ final class OracleMediaSession {
             open.degradedMs += Math.min(t - open.lastSampleTs, GAP_MS);
         }
         open.lastSampleTs = t;
-        open.lastSample = samples.get(samples.size() - 1);
+        // An instant is reported by its first degraded sample, else its first one (by event id).
+        open.lastSample = report != null ? report : samples.get(0);
         open.lastSampleDegraded = degraded;
 
         // Media flows: an open gap resolves; the silence clock restarts.
