@@ -117,7 +117,7 @@ final class OracleInteraction {
             end(lastTransitionTs, "partial");
         }
         if (open != null && ended && open.end + SLA_MS <= t) {
-            open.recordingStatus = recordingStatus(true);
+            open.recordingStatus = recordingStatusAfterTheSla();
             done.accept(open);
             open = null;
         }
@@ -202,7 +202,8 @@ final class OracleInteraction {
         }
     }
 
-    private String recordingStatus(boolean slaPassed) {
+    /** Every interaction's status is final once its SLA has passed, as at the end of input. */
+    private String recordingStatusAfterTheSla() {
         if (!open.recordingRequired) {
             return "not_required";
         }
@@ -212,6 +213,6 @@ final class OracleInteraction {
         if (failed) {
             return "failed";
         }
-        return slaPassed ? "missing" : "pending";
+        return "missing";
     }
 }
