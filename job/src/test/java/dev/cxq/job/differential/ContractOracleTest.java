@@ -135,6 +135,26 @@ class ContractOracleTest {
                 .containsEntry("resolved_at", at(60));
     }
 
+    /**
+     * Wrap-up exactly 15 s after the last sample: media was expected for 15 s, not more, so no gap
+     * (as for a sample at that instant). The job fires one here (ORACLE.md).
+     */
+    @Test
+    void aWrapupExactlyFifteenSecondsAfterTheLastSampleIsNoGap() {
+        interaction("s1", 0, "connected", "");
+        samples(5, 30, HEALTHY);
+        interaction("s1", 45, "wrapup", "");
+        interaction("s1", 100, "completed", "");
+
+        assertThat(ContractOracle.compute(lines, 1).rows("quality_alerts")).isEmpty();
+
+        lines.set(lines.size() - 2, lines.get(lines.size() - 2).replace("14:00:45Z", "14:00:46Z"));
+        assertThat(onlyAlert(ContractOracle.compute(lines, 1)))
+                .containsEntry("alert_type", "media_gap")
+                .containsEntry("fired_at", at(45))
+                .containsEntry("resolved_at", at(100));
+    }
+
     @Test
     void aDisconnectedPeerIsOneWarningUntilMediaFlowsAgain() {
         interaction("s1", 0, "connected", "");

@@ -12,13 +12,14 @@ import java.util.SplittableRandom;
  * A seeded generator of realistic, mixed canonical input (JSON Lines, {@code docs/design.md}) of
  * any size, in ARRIVAL order: what a replayed file or a Kafka topic delivers.
  *
- * <p>Calls of every shape (voice, video with codec fallback and audio beside video, chat,
- * abandoned, missed, IVR self-service, external IVR transfer, calls that never end), holds,
- * degradation streaks just under and over the 30 s hysteresis, samples without MOS (E-model), media
- * gaps (and silences of exactly 15 s that are not gaps), disconnects, platform metrics on terminal
- * events, recordings uploaded, failed, uploaded hours later, after the SLA or never, repeat callers
- * inside and outside the 24 h FCR window, agents in several IANA zones (and some without a zone),
- * calls around the New York DST change of 2026-03-08, redeliveries (seconds and hours later),
+ * <p>Calls of every shape (voice, video with codec fallback and audio beside video, chat, transfers
+ * to another agent, a sample straggling after the end, a recording before the call, abandoned,
+ * missed, IVR self-service, external IVR transfer, calls that never end), holds, degradation
+ * streaks just under and over the 30 s hysteresis, samples without MOS (E-model), media gaps (and
+ * silences of exactly 15 s that are not gaps), disconnects, platform metrics on terminal events,
+ * recordings uploaded, failed, uploaded hours later, after the SLA or never, repeat callers inside
+ * and outside the 24 h FCR window, agents in several IANA zones (and some without a zone), calls
+ * around the New York DST change of 2026-03-08, redeliveries (seconds and hours later),
  * out-of-order delivery within the watermark bound (at most {@link #MAX_JITTER_MS}) and far beyond
  * it (minutes), and invalid lines whose reject reasons are known ({@link #BAD_LINES}).
  *
@@ -169,6 +170,10 @@ public final class CorpusGenerator {
         String channel =
                 shape < 65 ? "voice" : shape < 80 ? "video" : shape < 86 ? "chat" : "voice";
         long t = start;
+        if (random.nextInt(60) == 0) {
+            // A recording before the interaction's first event cannot be attributed.
+            s.recording(t - 5 * SECOND, "started");
+        }
         s.interaction(t, "queued", null, channel, null, false);
         if (shape >= 86 && shape < 90) {
             t += sec(5, 60);
@@ -199,7 +204,9 @@ public final class CorpusGenerator {
         long talkEnd = t + sec(40, 900);
         if (!channel.equals("chat")) {
             s.recording(t + 2 * SECOND, "started");
-            t = media(s, agent, channel.equals("video"), t, talkEnd);
+            // Off the samples' grid: a transition exactly at a media-gap deadline is where the
+            // job and the contract's "more than 15 s" part (ORACLE.md), tested on its own.
+            t = media(s, agent, channel.equals("video"), t, talkEnd) + 250;
         } else {
             t = talkEnd;
         }
@@ -208,7 +215,12 @@ public final class CorpusGenerator {
         }
         if (random.nextInt(12) == 0) {
             s.interaction(t, "transferred", agent, channel, null, false);
-            t += sec(5, 30);
+            // Half the transfers go to another agent: alerts before and after name different
+            // agents, the session and its KPIs the last one.
+            if (random.nextBoolean()) {
+                agent = "agent-" + random.nextInt(agents);
+            }
+            t += sec(5, 30) + 250;
             s.interaction(t, "connected", agent, channel, null, false);
             t += sec(20, 120);
         }
@@ -221,6 +233,10 @@ public final class CorpusGenerator {
         s.interaction(t, "completed", agent, channel, null, random.nextInt(5) == 0);
         if (!channel.equals("chat")) {
             recordingOutcome(s, t);
+            if (random.nextInt(40) == 0) {
+                // A straggler after the end: ignored, it must not open a second session.
+                s.sample(t + 10 * SECOND, agent, false, -1, false, null);
+            }
         }
     }
 
