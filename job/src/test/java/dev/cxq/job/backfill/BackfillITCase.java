@@ -46,10 +46,17 @@ class BackfillITCase {
 
     private static final String CLIENT_BUDGET = "36/1s";
     private static final Set<String> NOT_COMPARED = Set.of("received_at", "source");
+    private static final String LIVE_KPI =
+            "INSERT INTO kpi_windows VALUES ('agent', 'agent-0', '2026-03-02 07:55+00', 'PT5M',"
+                    + " 'avg_handle_time_s', '2026-03-02 08:00+00', 100, 1, 1)";
 
     @TempDir static Path dir;
 
     private static BackfillHistory history;
+    private static Path genesysLive;
+    private static Path niceLive;
+    private static Map<String, List<String>> genesysReference;
+    private static Map<String, List<String>> niceReference;
     private static PlatformEmulator emulator;
     private static Path secretFile;
 
@@ -66,6 +73,20 @@ class BackfillITCase {
                         FAILING_JOB_INTERVAL);
         secretFile = dir.resolve("client-secret");
         Files.writeString(secretFile, PlatformEmulator.CLIENT_SECRET + "\n");
+        genesysLive = dir.resolve("genesys-live.jsonl");
+        Files.write(genesysLive, history.genesysLiveNotifications());
+        niceLive = dir.resolve("nice-live.jsonl");
+        Files.write(niceLive, history.niceContacts().stream().map(JsonNode::toString).toList());
+        genesysReference = replay(genesysLive);
+        niceReference = replay(niceLive);
+    }
+
+    /** The tables of the replay of {@code live} from a file, under the backfill's version. */
+    private static Map<String, List<String>> replay(Path live) throws Exception {
+        try (PostgresTestDatabase reference = new PostgresTestDatabase()) {
+            reference.replay(live, "--metric-version", "2");
+            return reference.snapshot(NOT_COMPARED);
+        }
     }
 
     @AfterAll
@@ -75,9 +96,7 @@ class BackfillITCase {
 
     @Test
     void aGenesysBackfillEqualsTheReplayOfTheLiveEvents() throws Exception {
-        Path live = dir.resolve("genesys-live.jsonl");
-        Files.write(live, history.genesysLiveNotifications());
-        assertBackfillEqualsReplay("genesys", live, emulator.baseUrl());
+        assertBackfillEqualsReplay("genesys", genesysReference, emulator.baseUrl());
         assertThat(emulator.jobsFailed.get()).as("the failing job was seen").isEqualTo(1);
         assertThat(emulator.intervalsRequested)
                 .as("every interval once, the failed job's twice")
@@ -86,22 +105,18 @@ class BackfillITCase {
 
     @Test
     void aNiceBackfillEqualsTheReplayOfTheCompletedContacts() throws Exception {
-        Path live = dir.resolve("nice-live.jsonl");
-        Files.write(live, history.niceContacts().stream().map(JsonNode::toString).toList());
-        assertBackfillEqualsReplay("nice", live, emulator.baseUrl() + "/nice");
+        assertBackfillEqualsReplay("nice", niceReference, emulator.baseUrl() + "/nice");
         assertThat(emulator.intervalsRequested).hasSize(INTERVALS);
     }
 
     @Test
     void aBackfillKilledAfterACheckpointResumesWithoutReReadingFinishedIntervals()
             throws Exception {
-        Path live = dir.resolve("genesys-live-2.jsonl");
-        Files.write(live, history.genesysLiveNotifications());
         Path checkpoints = dir.resolve("checkpoints");
-        try (PostgresTestDatabase reference = new PostgresTestDatabase();
-                PostgresTestDatabase db = new PostgresTestDatabase()) {
-            reference.replay(live, "--metric-version", "2");
-
+        try (PostgresTestDatabase db = new PostgresTestDatabase()) {
+            // Version 1 is live: the dashboards show it until the version 2 backfill completes.
+            db.migrate();
+            execute(db, LIVE_KPI);
             emulator.resetCounts();
             emulator.holdSubmissionsAfter(3);
             ByteArrayOutputStream errors = new ByteArrayOutputStream();
@@ -148,6 +163,14 @@ class BackfillITCase {
                                     "SELECT count(*) FROM backfill_runs WHERE completed_at IS NULL"))
                     .as("the failed backfill is recorded as not completed")
                     .isEqualTo(1);
+            // Whatever the killed run committed (here one row more, in case it was nothing).
+            execute(db, LIVE_KPI.replace(", 1, 1)", ", 1, 2)"));
+            assertThat(
+                            db.queryLong(
+                                    "SELECT count(*) FROM dashboard_latest_kpis"
+                                            + " WHERE metric_version <> 1"))
+                    .as("the dashboards never show half a backfill")
+                    .isZero();
             Path checkpoint = latestCheckpoint(checkpoints);
 
             emulator.resetCounts();
@@ -174,8 +197,15 @@ class BackfillITCase {
             all.addAll(emulator.intervalsRequested);
             assertThat(all).hasSize(INTERVALS);
             assertThat(emulator.overLimit.get()).as("requests over the rate limit").isZero();
+            assertThat(
+                            db.queryLong(
+                                    "SELECT count(*) FROM dashboard_latest_kpis"
+                                            + " WHERE metric_version = 2"))
+                    .as("the dashboards switch to the completed backfill")
+                    .isPositive();
+            execute(db, "DELETE FROM kpi_windows WHERE window_start < '" + FROM + "'");
             TableComparison.assertSameTables(
-                    reference.snapshot(NOT_COMPARED), db.snapshot(NOT_COMPARED), "after restore");
+                    genesysReference, db.snapshot(NOT_COMPARED), "after restore");
             assertThat(
                             db.queryLong(
                                     "SELECT count(*) FROM backfill_runs WHERE completed_at IS NULL"))
@@ -183,24 +213,9 @@ class BackfillITCase {
         }
     }
 
-    private void assertBackfillEqualsReplay(String platform, Path live, String baseUrl)
-            throws Exception {
-        try (PostgresTestDatabase reference = new PostgresTestDatabase();
-                PostgresTestDatabase db = new PostgresTestDatabase()) {
-            reference.replay(live, "--metric-version", "2");
-            db.migrate();
-            // Version 1 is live; the dashboards show it until the version 2 backfill completes.
-            try (var c = db.connect();
-                    var st = c.createStatement()) {
-                st.execute(
-                        "INSERT INTO backfill_runs VALUES (2, '"
-                                + platform
-                                + "', '"
-                                + FROM
-                                + "', '"
-                                + TO
-                                + "', now(), NULL)");
-            }
+    private void assertBackfillEqualsReplay(
+            String platform, Map<String, List<String>> expected, String baseUrl) throws Exception {
+        try (PostgresTestDatabase db = new PostgresTestDatabase()) {
             emulator.resetCounts();
             long started = System.nanoTime();
             assertThat(CxqMain.run(backfillArgs(db, platform, baseUrl))).isZero();
@@ -211,7 +226,6 @@ class BackfillITCase {
                     (System.nanoTime() - started) / 1_000_000,
                     emulator.figures());
 
-            Map<String, List<String>> expected = reference.snapshot(NOT_COMPARED);
             long rows = TableComparison.assertSameTables(expected, db.snapshot(NOT_COMPARED), "");
             assertThat(rows).as("rows compared").isGreaterThan(100);
             assertThat(emulator.overLimit.get()).as("requests over the rate limit").isZero();
@@ -229,6 +243,13 @@ class BackfillITCase {
                                             + " WHERE metric_version = 2"))
                     .as("the dashboards show the completed version")
                     .isPositive();
+        }
+    }
+
+    private static void execute(PostgresTestDatabase db, String sql) throws Exception {
+        try (var c = db.connect();
+                var st = c.createStatement()) {
+            st.execute(sql);
         }
     }
 

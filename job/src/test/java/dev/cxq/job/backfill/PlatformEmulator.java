@@ -102,9 +102,9 @@ final class PlatformEmulator implements AutoCloseable {
         return "http://127.0.0.1:" + server.getAddress().getPort();
     }
 
-    /** Holds every Genesys job submission after the first {@code count} until {@link #openGate}. */
+    /** Holds every Genesys job submission after the next {@code count} until {@link #openGate}. */
     synchronized void holdSubmissionsAfter(int count) {
-        submissionsAllowed = count;
+        submissionsAllowed = submissions + count;
     }
 
     /** Lets the held submissions go on, answered with {@code status} (0: served normally). */
