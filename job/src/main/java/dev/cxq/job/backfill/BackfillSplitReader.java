@@ -39,7 +39,8 @@ final class BackfillSplitReader implements SplitReader<RawRecord, BackfillSplit>
             Thread.currentThread().interrupt();
             throw new InterruptedIOException("backfill of interval " + split + " interrupted");
         }
-        batch.addAll(split.splitId(), records.subList((int) split.emitted(), records.size()));
+        int emitted = (int) Math.min(split.emitted(), records.size());
+        batch.addAll(split.splitId(), records.subList(emitted, records.size()));
         batch.addFinishedSplit(split.splitId());
         return batch.build();
     }

@@ -72,6 +72,7 @@ final class PlatformEmulator implements AutoCloseable {
     /** Intervals whose last page was served. */
     final List<String> intervalsServed = new CopyOnWriteArrayList<>();
 
+    private final String failingJobInterval;
     private final Set<String> failOnce = ConcurrentHashMap.newKeySet();
     private int submissionsAllowed = Integer.MAX_VALUE;
     private int submissions;
@@ -91,6 +92,7 @@ final class PlatformEmulator implements AutoCloseable {
         this.rateLimit = rateLimit;
         this.rateWindow = rateWindow;
         this.tokenLifetime = tokenLifetime;
+        this.failingJobInterval = failingJobInterval;
         this.failOnce.add(failingJobInterval);
         server = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 0);
         server.setExecutor(executor);
@@ -114,8 +116,12 @@ final class PlatformEmulator implements AutoCloseable {
         notifyAll();
     }
 
-    /** Forgets what was counted (not the data, nor the rate-limit window). */
+    /**
+     * Forgets what was counted (not the data, nor the rate-limit window) and lets the failing
+     * interval's next job fail again.
+     */
     void resetCounts() {
+        failOnce.add(failingJobInterval);
         for (AtomicInteger counter :
                 List.of(
                         requests,
