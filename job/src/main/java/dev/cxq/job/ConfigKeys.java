@@ -149,7 +149,26 @@ final class ConfigKeys {
                             DemoScript.SCRIPTED_SLOTS + " to 1000000"),
                     keyed("--demo-seed", "demo.seed", "-"),
                     keyed("--web-ui-port", "demo.web-ui-port", "1 to 65535"),
-                    keyed("--summary-interval", "demo.summary-interval", "at least 1s"));
+                    keyed("--summary-interval", "demo.summary-interval", "at least 1s"),
+                    keyed("--backfill", "backfill.platform", "genesys or nice; exactly one input"),
+                    keyed("--from", "backfill.from", "ISO-8601 instant; before backfill.to"),
+                    keyed("--to", "backfill.to", "ISO-8601 instant; after backfill.from"),
+                    keyed("--backfill-base-url", "backfill.base-url", "http(s) URL with a host"),
+                    keyed("--backfill-token-url", "backfill.token-url", "http(s) URL with a host"),
+                    keyed("--backfill-client-id", "backfill.client-id", "not blank"),
+                    keyed(
+                            "--backfill-client-secret-file",
+                            "backfill.client-secret-file",
+                            "a readable file; else " + BackfillCliOptions.SECRET_ENV),
+                    keyed("--backfill-interval", "backfill.interval", "positive"),
+                    keyed(
+                            "--backfill-rate-limit",
+                            "backfill.rate-limit",
+                            "REQUESTS/WINDOW, at least 2 per reader"),
+                    keyed("--backfill-page-size", "backfill.page-size", "1 or more"),
+                    keyed("--backfill-poll-interval", "backfill.poll-interval", "positive"),
+                    keyed("--backfill-max-attempts", "backfill.max-attempts", "1 or more"),
+                    keyed("--backfill-max-backoff", "backfill.max-backoff", "positive"));
 
     private static final Map<String, Entry> BY_FLAG = byFlag();
 
@@ -182,6 +201,9 @@ final class ConfigKeys {
         secrets.put("webhook.token", WebhookCliOptions.TOKEN_ENV + " or webhook.token-file");
         secrets.put("webhook.secret", WebhookCliOptions.SECRET_ENV + " or webhook.secret-file");
         secrets.put("kafka.signing-secret", "CXQ_SIGNING_SECRET or kafka.signing-secret-file");
+        secrets.put(
+                "backfill.client-secret",
+                BackfillCliOptions.SECRET_ENV + " or backfill.client-secret-file");
         return Map.copyOf(secrets);
     }
 

@@ -188,7 +188,8 @@ final class ConfigReference {
                     "Checkpoints",
                     "Restarts",
                     "Metrics",
-                    "Demo");
+                    "Demo",
+                    "Backfill");
 
     private static final Map<String, String> SECTION_OF_PREFIX =
             Map.ofEntries(
@@ -203,7 +204,8 @@ final class ConfigReference {
                     Map.entry("checkpoints", "Checkpoints"),
                     Map.entry("restarts", "Restarts"),
                     Map.entry("metrics", "Metrics"),
-                    Map.entry("demo", "Demo"));
+                    Map.entry("demo", "Demo"),
+                    Map.entry("backfill", "Backfill"));
 
     private static ConfigKeys.Entry entry(OptionSpec option) {
         return ConfigKeys.forFlag(option.longestName()).orElseThrow();

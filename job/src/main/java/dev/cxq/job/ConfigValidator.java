@@ -36,6 +36,10 @@ final class ConfigValidator {
         validator.checkCheckpoints();
         validator.checkMetrics();
         validator.checkDemo();
+        if (main.backfillOptions.enabled()) {
+            validator.errors.addAll(
+                    main.backfillOptions.errors(validator::name, main.env, main.parallelism));
+        }
         return List.copyOf(validator.errors);
     }
 
@@ -50,6 +54,9 @@ final class ConfigValidator {
         }
         if (main.demoOptions.demo) {
             inputs.add(name("--demo"));
+        }
+        if (main.backfillOptions.enabled()) {
+            inputs.add(name("--backfill"));
         }
         if (inputs.isEmpty()) {
             errors.add(

@@ -1,5 +1,8 @@
 package dev.cxq.job;
 
+import dev.cxq.job.backfill.BackfillRuns;
+import dev.cxq.job.backfill.BackfillSettings;
+import dev.cxq.job.backfill.BackfillSource;
 import dev.cxq.job.db.SchemaMigrations;
 import dev.cxq.job.demo.DemoRun;
 import dev.cxq.job.kafka.KafkaInput;
@@ -79,7 +82,7 @@ public final class CxqMain implements Callable<Integer> {
     private static final Logger LOG = LoggerFactory.getLogger(CxqMain.class);
 
     /** The process environment: variables for every option, and the secrets. */
-    private final Map<String, String> env;
+    final Map<String, String> env;
 
     @Spec CommandSpec spec;
 
@@ -321,6 +324,8 @@ public final class CxqMain implements Callable<Integer> {
 
     @Mixin DemoCliOptions demoOptions = new DemoCliOptions();
 
+    @Mixin BackfillCliOptions backfillOptions = new BackfillCliOptions();
+
     public CxqMain() {
         this(System.getenv());
     }
@@ -458,6 +463,7 @@ public final class CxqMain implements Callable<Integer> {
         }
         CxqPipeline pipeline;
         String jobName;
+        BackfillRuns backfillRuns = null;
         if (kafkaBootstrap != null) {
             Map<String, String> kafkaClientProperties = kafkaClientProperties();
             KafkaInput kafka = kafkaInput(kafkaClientProperties);
@@ -481,6 +487,15 @@ public final class CxqMain implements Callable<Integer> {
                                 null));
             }
             jobName = "cxq kafka " + String.join(",", kafkaTopics);
+        } else if (backfillOptions.enabled()) {
+            BackfillSettings backfill = backfillOptions.settings();
+            pipeline =
+                    new CxqPipeline(new BackfillSource(backfill), sinks, settings, webhookSettings);
+            jobName = "cxq backfill " + backfill.platform().wireName();
+            if (jdbcUrl != null) {
+                backfillRuns = new BackfillRuns(jdbcUrl, jdbcUser, password);
+                backfillRuns.started(backfill, metricVersion);
+            }
         } else {
             pipeline = new CxqPipeline(ReplaySource.of(input), sinks, settings, webhookSettings);
             jobName = "cxq replay " + input.getFileName();
@@ -494,9 +509,17 @@ public final class CxqMain implements Callable<Integer> {
             LOG.error("The job failed", e);
             return EXIT_JOB_FAILED;
         }
+        if (backfillRuns != null) {
+            // Only now may the dashboards switch to this metric version.
+            backfillRuns.completed(backfillOptions.settings(), metricVersion);
+        }
         System.out.println(
                 "cxq: "
-                        + (input != null ? "replay of " + input : "run on " + kafkaTopics)
+                        + (input != null
+                                ? "replay of " + input
+                                : backfillOptions.enabled()
+                                        ? "backfill of " + backfillOptions.platform
+                                        : "run on " + kafkaTopics)
                         + " committed to "
                         + (jdbcUrl != null ? jdbcUrl : outputDir.toAbsolutePath()));
         return 0;

@@ -7,18 +7,18 @@ import java.time.format.DateTimeParseException;
 import java.util.concurrent.ThreadLocalRandom;
 
 /** Retry delays: exponential with full jitter, or the server's {@code Retry-After} when given. */
-final class Backoff {
+public final class Backoff {
 
     private final long initialMs;
     private final long maxMs;
 
-    Backoff(Duration initial, Duration max) {
+    public Backoff(Duration initial, Duration max) {
         this.initialMs = initial.toMillis();
         this.maxMs = max.toMillis();
     }
 
     /** Delay before attempt number {@code attemptsMade + 1}. */
-    long delayMs(int attemptsMade, String retryAfter, long nowMillis) {
+    public long delayMs(int attemptsMade, String retryAfter, long nowMillis) {
         long serverDelay = parseRetryAfter(retryAfter, nowMillis);
         if (serverDelay >= 0) {
             return Math.min(serverDelay, maxMs);
