@@ -16,6 +16,7 @@ import dev.cxq.udf.interaction.InteractionSettings;
 import dev.cxq.udf.quality.QualityThresholds;
 
 import org.apache.flink.api.common.RuntimeExecutionMode;
+import org.apache.flink.configuration.BatchExecutionOptions;
 import org.apache.flink.configuration.Configuration;
 import org.apache.flink.configuration.CoreOptions;
 import org.apache.flink.configuration.ExecutionOptions;
@@ -468,6 +469,9 @@ public final class CxqMain implements Callable<Integer> {
         RuntimeExecutionMode mode =
                 kafkaBootstrap != null ? RuntimeExecutionMode.STREAMING : replayMode;
         conf.set(ExecutionOptions.RUNTIME_MODE, mode);
+        // Every operator runs at --parallelism: Flink's batch scheduler would otherwise pick each
+        // vertex's parallelism from its input volume at run time (issue 13).
+        conf.set(BatchExecutionOptions.ADAPTIVE_AUTO_PARALLELISM_ENABLED, false);
         if (mode == RuntimeExecutionMode.STREAMING) {
             checkpointOptions.applyTo(conf);
         }

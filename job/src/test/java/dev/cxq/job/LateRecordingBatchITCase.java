@@ -1,6 +1,16 @@
 package dev.cxq.job;
 
+import dev.cxq.job.sink.JdbcSinks;
+import dev.cxq.job.sink.webhook.WebhookSettings;
+import dev.cxq.job.source.ReplaySource;
 import dev.cxq.job.testing.PostgresTestDatabase;
+
+import org.apache.flink.api.common.RuntimeExecutionMode;
+import org.apache.flink.configuration.BatchExecutionOptions;
+import org.apache.flink.configuration.Configuration;
+import org.apache.flink.configuration.CoreOptions;
+import org.apache.flink.configuration.ExecutionOptions;
+import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
@@ -58,6 +68,36 @@ class LateRecordingBatchITCase {
     void everyLateRecordingStatusWinsInABatchReplayAtParallelismTwo() throws Exception {
         try (PostgresTestDatabase db = new PostgresTestDatabase()) {
             db.replay(input, "--parallelism", "2", "--execution-mode", "batch");
+
+            Map<String, String> actual = recordingStatuses(db);
+            assertThat(countByStatus(actual)).isEqualTo(countByStatus(EXPECTED));
+            assertThat(actual).isEqualTo(EXPECTED);
+        }
+    }
+
+    /**
+     * The same replay with the batch scheduler choosing each vertex's parallelism from its input
+     * volume (Flink's default, which the command line switches off): the rows reach their writer by
+     * key and the upsert keeps the highest version, so the scheduler's choice cannot matter.
+     */
+    @Test
+    void everyLateRecordingStatusWinsWhateverParallelismTheBatchSchedulerChooses()
+            throws Exception {
+        try (PostgresTestDatabase db = new PostgresTestDatabase()) {
+            db.migrate();
+            Configuration conf = new Configuration();
+            conf.set(ExecutionOptions.RUNTIME_MODE, RuntimeExecutionMode.BATCH);
+            conf.set(CoreOptions.DEFAULT_PARALLELISM, 2);
+            conf.set(BatchExecutionOptions.ADAPTIVE_AUTO_PARALLELISM_ENABLED, true);
+            StreamExecutionEnvironment env =
+                    StreamExecutionEnvironment.getExecutionEnvironment(conf);
+            new CxqPipeline(
+                            ReplaySource.of(input),
+                            new JdbcSinks(db.url(), PostgresTestDatabase.USER, null, 1),
+                            PipelineSettings.defaults(),
+                            WebhookSettings.none())
+                    .build(env);
+            env.execute("late recordings, adaptive batch parallelism");
 
             Map<String, String> actual = recordingStatuses(db);
             assertThat(countByStatus(actual)).isEqualTo(countByStatus(EXPECTED));
