@@ -14,6 +14,7 @@ import dev.cxq.job.sink.webhook.WebhookSettings;
 import dev.cxq.job.source.ReplaySource;
 import dev.cxq.udf.interaction.InteractionSettings;
 import dev.cxq.udf.quality.QualityThresholds;
+import dev.cxq.udf.rows.QualityAlert;
 
 import org.apache.flink.api.common.RuntimeExecutionMode;
 import org.apache.flink.configuration.BatchExecutionOptions;
@@ -426,7 +427,8 @@ public final class CxqMain implements Callable<Integer> {
                                 alertsTopic,
                                 kafkaProperties,
                                 DeliveryGuarantee.EXACTLY_ONCE,
-                                transactionalIdPrefix));
+                                transactionalIdPrefix,
+                                QualityAlert::incidentKey));
             }
             if (deadLetterTopic != null) {
                 pipeline.withDeadLetters(
