@@ -1,6 +1,8 @@
 package dev.cxq.job;
 
+import dev.cxq.job.sink.CxqSinks;
 import dev.cxq.job.sink.JdbcSinks;
+import dev.cxq.job.sink.JsonLinesSinks;
 import dev.cxq.job.sink.webhook.WebhookSettings;
 import dev.cxq.job.source.ReplaySource;
 import dev.cxq.job.testing.PostgresTestDatabase;
@@ -12,6 +14,7 @@ import org.apache.flink.configuration.CoreOptions;
 import org.apache.flink.configuration.ExecutionOptions;
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
 
+import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import org.junit.jupiter.api.BeforeAll;
@@ -35,6 +38,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Random;
 import java.util.TreeMap;
+import java.util.stream.Stream;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -85,24 +89,64 @@ class LateRecordingBatchITCase {
             throws Exception {
         try (PostgresTestDatabase db = new PostgresTestDatabase()) {
             db.migrate();
-            Configuration conf = new Configuration();
-            conf.set(ExecutionOptions.RUNTIME_MODE, RuntimeExecutionMode.BATCH);
-            conf.set(CoreOptions.DEFAULT_PARALLELISM, 2);
-            conf.set(BatchExecutionOptions.ADAPTIVE_AUTO_PARALLELISM_ENABLED, true);
-            StreamExecutionEnvironment env =
-                    StreamExecutionEnvironment.getExecutionEnvironment(conf);
-            new CxqPipeline(
-                            ReplaySource.of(input),
-                            new JdbcSinks(db.url(), PostgresTestDatabase.USER, null, 1),
-                            PipelineSettings.defaults(),
-                            WebhookSettings.none())
-                    .build(env);
-            env.execute("late recordings, adaptive batch parallelism");
+            replayWithAdaptiveParallelism(
+                    new JdbcSinks(db.url(), PostgresTestDatabase.USER, null, 1));
 
             Map<String, String> actual = recordingStatuses(db);
             assertThat(countByStatus(actual)).isEqualTo(countByStatus(EXPECTED));
             assertThat(actual).isEqualTo(EXPECTED);
         }
+    }
+
+    /**
+     * The file output appends every version of a row; read as documented (per key, the line with
+     * the highest {@code row_version}, across all part files) it says what the database says.
+     */
+    @Test
+    void theFileOutputsHighestRowVersionPerKeyIsTheFinalStatus() throws Exception {
+        Path out = dir.resolve("file-output");
+        replayWithAdaptiveParallelism(new JsonLinesSinks(out, 1));
+
+        Map<String, JsonNode> newest = new HashMap<>();
+        try (Stream<Path> parts = Files.list(out.resolve("computed_metrics"))) {
+            for (Path part : parts.toList()) {
+                for (String line : Files.readAllLines(part)) {
+                    JsonNode row = MAPPER.readTree(line);
+                    if (row.get("metric_type").asText().equals("recording_status")) {
+                        newest.merge(
+                                row.get("interaction_id").asText(),
+                                row,
+                                (a, b) ->
+                                        a.get("row_version").asLong()
+                                                        >= b.get("row_version").asLong()
+                                                ? a
+                                                : b);
+                    }
+                }
+            }
+        }
+        Map<String, String> actual = new HashMap<>();
+        newest.forEach((id, row) -> actual.put(id, row.get("metadata").get("status").asText()));
+        assertThat(actual).isEqualTo(EXPECTED);
+    }
+
+    /**
+     * The production topology in batch at parallelism 2 with Flink's adaptive batch parallelism on
+     * (its default; the command line switches it off).
+     */
+    private static void replayWithAdaptiveParallelism(CxqSinks sinks) throws Exception {
+        Configuration conf = new Configuration();
+        conf.set(ExecutionOptions.RUNTIME_MODE, RuntimeExecutionMode.BATCH);
+        conf.set(CoreOptions.DEFAULT_PARALLELISM, 2);
+        conf.set(BatchExecutionOptions.ADAPTIVE_AUTO_PARALLELISM_ENABLED, true);
+        StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment(conf);
+        new CxqPipeline(
+                        ReplaySource.of(input),
+                        sinks,
+                        PipelineSettings.defaults(),
+                        WebhookSettings.none())
+                .build(env);
+        env.execute("late recordings, adaptive batch parallelism");
     }
 
     private static Map<String, String> recordingStatuses(PostgresTestDatabase db)
