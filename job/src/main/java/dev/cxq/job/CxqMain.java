@@ -19,8 +19,10 @@ import dev.cxq.job.sink.webhook.WebhookSettings;
 import dev.cxq.job.source.ReplaySource;
 import dev.cxq.udf.interaction.InteractionSettings;
 import dev.cxq.udf.quality.QualityThresholds;
+import dev.cxq.udf.rows.QualityAlert;
 
 import org.apache.flink.api.common.RuntimeExecutionMode;
+import org.apache.flink.configuration.BatchExecutionOptions;
 import org.apache.flink.client.program.StreamContextEnvironment;
 import org.apache.flink.configuration.Configuration;
 import org.apache.flink.configuration.CoreOptions;
@@ -475,7 +477,8 @@ public final class CxqMain implements Callable<Integer> {
                                 alertsTopic,
                                 kafkaClientProperties,
                                 DeliveryGuarantee.EXACTLY_ONCE,
-                                transactionalIdPrefix));
+                                transactionalIdPrefix,
+                                QualityAlert::incidentKey));
             }
             if (deadLetterTopic != null) {
                 pipeline.withDeadLetters(
@@ -535,6 +538,9 @@ public final class CxqMain implements Callable<Integer> {
         RuntimeExecutionMode mode =
                 kafkaBootstrap != null ? RuntimeExecutionMode.STREAMING : replayMode;
         conf.set(ExecutionOptions.RUNTIME_MODE, mode);
+        // Every operator runs at --parallelism: Flink's batch scheduler would otherwise pick each
+        // vertex's parallelism from its input volume at run time (issue 13).
+        conf.set(BatchExecutionOptions.ADAPTIVE_AUTO_PARALLELISM_ENABLED, false);
         if (mode == RuntimeExecutionMode.STREAMING) {
             checkpointOptions.applyTo(conf);
         }

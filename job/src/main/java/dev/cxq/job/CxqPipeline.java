@@ -47,7 +47,7 @@ import java.util.List;
  * source+watermarks ─▶ parse ─┬─▶ keyBy(event_id) ─▶ dedup ─┬─▶ keyBy(session_id) ─▶ session quality ─▶ session_quality
  *                  │                                           │        ├─(alerts)─▶ quality_alerts, webhooks
  *                  │                                           │        └─(media)──────────────────────────┐
- *                  │                                           └─▶ keyBy(session_id) ─▶ interactions ─┬─▶ computed_metrics
+ *                  │                                           └─▶ keyBy(session_id) ─▶ interactions ─┬─▶ keyBy(interaction_id) ─▶ computed_metrics
  *                  │                                                  keyBy(customer_id) ─▶ fcr ◀─────┤   │
  *                  │                                                  keyBy(agent|queue) ─▶ kpi windows ◀─┴───┘
  *                  ├─(rejected)─────────────────────────────────────────────────────────────▶ rejected_events
@@ -221,8 +221,12 @@ public final class CxqPipeline {
                         .uid("fcr")
                         .name("First-contact resolution");
 
+        // The union cannot chain to the sink, and an unkeyed edge (rescale in batch) may reorder
+        // the versions of one interaction's rows: routed by interaction, one interaction's rows
+        // reach one writer in the order they were produced.
         interactionMetrics
                 .union(fcr)
+                .keyBy(ComputedMetric::interactionId)
                 .sinkTo(sinks.computedMetrics())
                 .uid("sink-computed-metrics")
                 .name("computed_metrics");

@@ -1,8 +1,10 @@
 package dev.cxq.job;
 
 import org.apache.flink.api.common.RuntimeExecutionMode;
+import org.apache.flink.configuration.BatchExecutionOptions;
 import org.apache.flink.configuration.CheckpointingOptions;
 import org.apache.flink.configuration.Configuration;
+import org.apache.flink.configuration.CoreOptions;
 import org.apache.flink.configuration.ExecutionOptions;
 import org.apache.flink.configuration.ExternalizedCheckpointRetention;
 import org.apache.flink.configuration.RestartStrategyOptions;
@@ -30,6 +32,16 @@ class CheckpointConfigurationTest {
                 args.length > 0 && String.join(" ", args).contains("--execution-mode streaming")
                         ? RuntimeExecutionMode.STREAMING
                         : RuntimeExecutionMode.BATCH);
+    }
+
+    @Test
+    void batchReplayRunsEveryOperatorAtTheGivenParallelism() {
+        Configuration conf = configurationOf("--input", "x.jsonl", "--parallelism", "3");
+
+        assertThat(conf.get(ExecutionOptions.RUNTIME_MODE)).isEqualTo(RuntimeExecutionMode.BATCH);
+        assertThat(conf.get(CoreOptions.DEFAULT_PARALLELISM)).isEqualTo(3);
+        // Not a parallelism per vertex chosen from its input volume at run time (issue 13).
+        assertThat(conf.get(BatchExecutionOptions.ADAPTIVE_AUTO_PARALLELISM_ENABLED)).isFalse();
     }
 
     @Test

@@ -22,6 +22,23 @@ public final class CxqTables {
 
     private CxqTables() {}
 
+    /**
+     * Version of a row among the rows written under its key: strictly increasing along one key's
+     * emissions and the same in every mode, parallelism and restart (not {@code metric_version},
+     * which is the backfill's version and part of the key).
+     */
+    public static final String ROW_VERSION = "row_version";
+
+    /** The update condition that keeps the row of the highest {@link #ROW_VERSION}. */
+    private static String newestVersionWins(String table) {
+        return table + "." + ROW_VERSION + " <= EXCLUDED." + ROW_VERSION;
+    }
+
+    /**
+     * A session id ends more than once only when events resume after it ended (a new session state
+     * under the same id): the later end is the session's final row, whatever order the writes
+     * arrive in.
+     */
     public static final Table<SessionQuality> SESSION_QUALITY =
             new Table<>(
                     "session_quality",
@@ -43,7 +60,8 @@ public final class CxqTables {
                             Column.of("incidents", INTEGER, SessionQuality::incidents)),
                     List.of("session_id", Table.METRIC_VERSION),
                     true,
-                    false);
+                    false,
+                    "session_quality.ended_at <= EXCLUDED.ended_at");
 
     public static final Table<RejectedEvent> REJECTED_EVENTS =
             new Table<>(
@@ -73,7 +91,9 @@ public final class CxqTables {
 
     /**
      * Alert rows move from {@code firing} to {@code resolved} only: a {@code firing} row written
-     * again (a retried batch, a replay) never reopens a resolved alert.
+     * again (a retried batch, a replay, a row arriving after the resolution) never reopens a
+     * resolved alert. The state is the row's version: an incident is written once per state, and
+     * its resolved row repeats every other column of its firing row.
      */
     public static final Table<QualityAlert> QUALITY_ALERTS =
             new Table<>(
@@ -113,10 +133,12 @@ public final class CxqTables {
                                     ComputedMetric::timestampUtcMillis),
                             Column.of("agent_id", TEXT, ComputedMetric::agentId),
                             Column.of("metric_value", DOUBLE, ComputedMetric::metricValue),
-                            Column.of("metadata", JSONB, ComputedMetric::metadata)),
+                            Column.of("metadata", JSONB, ComputedMetric::metadata),
+                            Column.of(ROW_VERSION, BIGINT, ComputedMetric::rowVersion)),
                     List.of("interaction_id", "metric_type", Table.METRIC_VERSION),
                     true,
-                    false);
+                    false,
+                    newestVersionWins("computed_metrics"));
 
     public static final Table<KpiWindow> KPI_WINDOWS =
             new Table<>(
@@ -129,7 +151,8 @@ public final class CxqTables {
                             Column.of("metric", TEXT, KpiWindow::metric),
                             Column.of("window_end", TIMESTAMPTZ, KpiWindow::windowEndMillis),
                             Column.of("value", DOUBLE, KpiWindow::value),
-                            Column.of("count", BIGINT, KpiWindow::count)),
+                            Column.of("count", BIGINT, KpiWindow::count),
+                            Column.of(ROW_VERSION, BIGINT, KpiWindow::rowVersion)),
                     List.of(
                             "dimension",
                             "dimension_id",
@@ -138,7 +161,8 @@ public final class CxqTables {
                             "metric",
                             Table.METRIC_VERSION),
                     true,
-                    false);
+                    false,
+                    newestVersionWins("kpi_windows"));
 
     /** Every table the job writes, for the file output's clean-up. */
     public static final List<Table<?>> ALL =

@@ -16,7 +16,9 @@ import java.nio.file.Path;
 /**
  * File output for replays without a database: one directory per table under the output directory,
  * one {@code part-<subtask>.jsonl} file per sink subtask, one JSON object per row with the table's
- * columns. A key written more than once (an upsert) appears once per write; the last line wins.
+ * columns. A key written more than once (an upsert) appears once per write, possibly in several
+ * part files: per key, the line with the highest {@code row_version} ({@code ended_at} for {@code
+ * session_quality}) is the row, as in the database; not the last line.
  */
 public final class JsonLinesSinks implements CxqSinks {
 

@@ -3,12 +3,15 @@ package dev.cxq.job.sink;
 import org.apache.flink.api.common.serialization.SerializationSchema;
 import org.apache.flink.connector.base.DeliveryGuarantee;
 import org.apache.flink.connector.kafka.sink.KafkaRecordSerializationSchema;
+import org.apache.flink.connector.kafka.sink.KafkaRecordSerializationSchemaBuilder;
 import org.apache.flink.connector.kafka.sink.KafkaSink;
 import org.apache.flink.connector.kafka.sink.KafkaSinkBuilder;
+import org.apache.flink.util.function.SerializableFunction;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
 
+import java.nio.charset.StandardCharsets;
 import java.util.Map;
 import java.util.Properties;
 
@@ -38,6 +41,26 @@ public final class KafkaJsonSink {
             Map<String, String> producerProperties,
             DeliveryGuarantee guarantee,
             String transactionalIdPrefix) {
+        return of(
+                bootstrapServers,
+                topic,
+                producerProperties,
+                guarantee,
+                transactionalIdPrefix,
+                null);
+    }
+
+    /**
+     * As {@link #of(String, String, Map, DeliveryGuarantee, String)}, each record keyed by {@code
+     * key} of its row (UTF-8): the rows of one key land in one partition, in the order written.
+     */
+    public static <T> KafkaSink<T> of(
+            String bootstrapServers,
+            String topic,
+            Map<String, String> producerProperties,
+            DeliveryGuarantee guarantee,
+            String transactionalIdPrefix,
+            SerializableFunction<T, String> key) {
         Properties producer = new Properties();
         if (guarantee == DeliveryGuarantee.EXACTLY_ONCE) {
             // The producer's default (1 h) exceeds the broker's default maximum (15 min), which
@@ -45,16 +68,20 @@ public final class KafkaJsonSink {
             producer.setProperty("transaction.timeout.ms", String.valueOf(15 * 60 * 1000));
         }
         producer.putAll(producerProperties);
+        KafkaRecordSerializationSchemaBuilder<T> records =
+                KafkaRecordSerializationSchema.<T>builder()
+                        .setTopic(topic)
+                        .setValueSerializationSchema(new JsonSerialization<T>());
+        if (key != null) {
+            records.setKeySerializationSchema(
+                    row -> key.apply(row).getBytes(StandardCharsets.UTF_8));
+        }
         KafkaSinkBuilder<T> builder =
                 KafkaSink.<T>builder()
                         .setBootstrapServers(bootstrapServers)
                         .setKafkaProducerConfig(producer)
                         .setDeliveryGuarantee(guarantee)
-                        .setRecordSerializer(
-                                KafkaRecordSerializationSchema.<T>builder()
-                                        .setTopic(topic)
-                                        .setValueSerializationSchema(new JsonSerialization<T>())
-                                        .build());
+                        .setRecordSerializer(records.build());
         if (guarantee == DeliveryGuarantee.EXACTLY_ONCE) {
             if (transactionalIdPrefix == null || transactionalIdPrefix.isBlank()) {
                 throw new IllegalArgumentException(

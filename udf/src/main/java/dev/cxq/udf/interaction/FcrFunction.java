@@ -20,16 +20,20 @@ import java.util.Map;
  * {@code fcr} is 0 when the same customer starts another interaction within {@code fcrWindow} after
  * it ended, and 1 otherwise; it is decided when that window closes in event time.
  *
- * <p>The decision reads only the set of start and end times seen, never their arrival order. It is
- * complete when taken: an interaction's summary is emitted as soon as its customer is known, at its
- * first event at the latest, so every start before the window's end has arrived before the
- * watermark passes it. The span of an interaction is removed once decided: later decisions only
- * look at starts after their own end, which is after every decided interaction's end.
+ * <p>The decision reads only the set of start and end times seen, never their arrival order (of an
+ * interaction's summaries, the highest version counts, whichever arrives first). It is complete
+ * when taken: an interaction's summary is emitted as soon as its customer is known, at its first
+ * event at the latest, so every start before the window's end has arrived before the watermark
+ * passes it. The span of an interaction is removed once decided: later decisions only look at
+ * starts after their own end, which is after every decided interaction's end.
  */
 public class FcrFunction extends KeyedProcessFunction<String, InteractionSummary, ComputedMetric> {
 
     private static final long serialVersionUID = 1L;
     private static final ObjectMapper MAPPER = new ObjectMapper();
+
+    /** An interaction's {@code fcr} row is written once, when decided: it has one version. */
+    static final long FCR_ROW_VERSION = 1;
 
     private final long fcrWindowMs;
 
@@ -61,7 +65,12 @@ public class FcrFunction extends KeyedProcessFunction<String, InteractionSummary
         Span span = spans.get(summary.interactionId());
         if (span == null) {
             span = new Span();
+        } else if (summary.version() < span.version) {
+            // An older version after a newer one (a batch run does not keep their order): it would
+            // take back the end the newer one reported, and the interaction would never be decided.
+            return;
         }
+        span.version = summary.version();
         span.startTs = summary.startMillis();
         span.endTs = end;
         span.agentId = summary.agentId();
@@ -92,7 +101,8 @@ public class FcrFunction extends KeyedProcessFunction<String, InteractionSummary
                             MAPPER.createObjectNode()
                                     .put("customer_id", ctx.getCurrentKey())
                                     .put("repeat_interaction_id", repeat)
-                                    .toString()));
+                                    .toString(),
+                            FCR_ROW_VERSION));
             decided.add(entry.getKey());
         }
         for (String id : decided) {
@@ -124,6 +134,9 @@ public class FcrFunction extends KeyedProcessFunction<String, InteractionSummary
 
     /** Start and end of one interaction (a Flink POJO). */
     public static class Span {
+        /** The summary version they are from (0 in state written before versions were kept). */
+        public int version;
+
         public long startTs;
         public Long endTs;
         public String agentId;

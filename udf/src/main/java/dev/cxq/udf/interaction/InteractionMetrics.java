@@ -14,7 +14,8 @@ import java.util.List;
 /**
  * The {@code computed_metrics} rows of an ended interaction. Every version of a summary maps to the
  * same keys, so a later version (a late upload, a missing recording) overwrites the rows of the
- * earlier one. Open interactions have no rows yet.
+ * earlier one: each row carries the summary's version, and the writers keep the highest. Open
+ * interactions have no rows yet.
  */
 public class InteractionMetrics implements FlatMapFunction<InteractionSummary, ComputedMetric> {
 
@@ -64,7 +65,13 @@ public class InteractionMetrics implements FlatMapFunction<InteractionSummary, C
     private static ComputedMetric row(
             InteractionSummary s, String type, double value, ObjectNode metadata) {
         return new ComputedMetric(
-                s.interactionId(), type, s.endMillis(), s.agentId(), value, metadata.toString());
+                s.interactionId(),
+                type,
+                s.endMillis(),
+                s.agentId(),
+                value,
+                metadata.toString(),
+                s.version());
     }
 
     private static double seconds(long millis) {

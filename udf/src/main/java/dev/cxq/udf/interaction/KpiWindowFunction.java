@@ -17,7 +17,8 @@ import java.util.TreeMap;
  * The KPI rows of one agent or queue over one window. The window holds every version of every
  * summary that ended in it; only the latest version of each interaction counts, so a late upload
  * replaces the interaction's figures instead of being added to them. Every firing writes all
- * metrics under the same keys (an upsert).
+ * metrics under the same keys (an upsert), versioned by the number of inputs the window has
+ * absorbed: a window only grows until it is purged, so a later firing has the higher version.
  *
  * <p>Averages are over completed interactions; adjusted AHT only over those not excluded (IVR
  * self-service, outside business hours), and an average over nothing is null, never zero. The
@@ -55,8 +56,10 @@ public class KpiWindowFunction
         // Sorted: the floating-point sum below must not depend on arrival order.
         Map<String, SessionQuality> media = new TreeMap<>();
         KpiInput any = null;
+        long absorbed = 0;
         for (KpiInput input : inputs) {
             any = input;
+            absorbed++;
             if (input.media() != null) {
                 // Emitted once per session; should a session id end twice, its later end wins,
                 // as in session_quality.
@@ -118,6 +121,7 @@ public class KpiWindowFunction
         String size = Duration.ofMillis(window.getEnd() - window.getStart()).toString();
         String dimension = any.dimension();
         String dimensionId = any.dimensionId();
+        long rowVersion = absorbed;
         Emitter emit =
                 (metric, value, count) ->
                         out.collect(
@@ -129,7 +133,8 @@ public class KpiWindowFunction
                                         metric,
                                         window.getEnd(),
                                         value,
-                                        count));
+                                        count,
+                                        rowVersion));
         emit.row("interactions_completed", (double) completed, interactions);
         emit.row("avg_handle_time_s", average(handleMs, completed), completed);
         emit.row("avg_adjusted_aht_s", average(adjustedMs, adjustedCount), adjustedCount);

@@ -10,6 +10,9 @@ package dev.cxq.udf.rows;
  * @param agentId the agent who handled it, or null
  * @param metricValue the value (seconds, or 0/1 for status metrics)
  * @param metadata a JSON object with the details, e.g. {@code {"status":"missing"}}
+ * @param rowVersion increases with every emission of the same interaction and metric type (the
+ *     interaction summary's version): a writer keeps the row with the highest, whatever order the
+ *     rows arrive in
  */
 public record ComputedMetric(
         String interactionId,
@@ -17,4 +20,5 @@ public record ComputedMetric(
         long timestampUtcMillis,
         String agentId,
         Double metricValue,
-        String metadata) {}
+        String metadata,
+        long rowVersion) {}

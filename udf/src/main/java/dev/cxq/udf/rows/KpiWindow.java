@@ -12,6 +12,9 @@ package dev.cxq.udf.rows;
  * @param windowEndMillis window end (exclusive)
  * @param value the figure; null for an average or rate over nothing
  * @param count how many interactions the figure is computed over
+ * @param rowVersion inputs the window had absorbed when it fired: a later firing of the same window
+ *     (late data) has absorbed more, so a writer keeps the row with the highest whatever order the
+ *     rows arrive in
  */
 public record KpiWindow(
         String dimension,
@@ -21,4 +24,5 @@ public record KpiWindow(
         String metric,
         long windowEndMillis,
         Double value,
-        long count) {}
+        long count,
+        long rowVersion) {}

@@ -110,4 +110,14 @@ class FcrFunctionTest {
         assertThat(fcr()).isEqualTo(Map.of("first", 0.0, "callback", 1.0));
         assertThat(harness.extractOutputValues()).hasSize(2);
     }
+
+    @Test
+    void anOpenVersionArrivingAfterTheEndedOneDoesNotTakeTheEndBack() throws Exception {
+        // A batch run can deliver an interaction's versions in any order: v2 (ended) before v1.
+        send("partial", 2, 0, 600L);
+        send("partial", 1, 0, null);
+        harness.processWatermark(Long.MAX_VALUE);
+        assertThat(fcr()).isEqualTo(Map.of("partial", 1.0));
+        assertThat(harness.numKeyedStateEntries()).isZero();
+    }
 }

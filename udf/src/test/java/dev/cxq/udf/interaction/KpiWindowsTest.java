@@ -200,9 +200,14 @@ class KpiWindowsTest {
         assertThat(row("agent", "agent-1", "PT5M", "recording_pending").value()).isEqualTo(1.0);
         assertThat(row("agent", "agent-1", "PT5M", "recording_compliance_rate").value())
                 .isEqualTo(0.5);
+        long firstFiring = row("agent", "agent-1", "PT5M", "recording_uploaded").rowVersion();
+        assertThat(firstFiring).as("inputs absorbed").isEqualTo(2);
 
         // Three hours after the end, a's upload arrives: a new version, stamped at the upload.
         send(summary("a", 2, "agent-1", 60, "completed", 60, null, "uploaded"), at(60 + 3 * 3600));
+        assertThat(row("agent", "agent-1", "PT5M", "recording_uploaded").rowVersion())
+                .as("the correction is the newer row")
+                .isEqualTo(firstFiring + 1);
         for (String size : List.of("PT5M", "PT1H")) {
             assertThat(row("agent", "agent-1", size, "recording_uploaded").value()).isEqualTo(2.0);
             assertThat(row("agent", "agent-1", size, "recording_pending").value()).isEqualTo(0.0);
