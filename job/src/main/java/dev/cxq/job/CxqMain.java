@@ -297,6 +297,8 @@ public final class CxqMain implements Callable<Integer> {
 
     @Mixin MetricsCliOptions metricsOptions = new MetricsCliOptions();
 
+    @Mixin EventTimeCliOptions eventTimeOptions = new EventTimeCliOptions();
+
     @Mixin DemoCliOptions demoOptions = new DemoCliOptions();
 
     public CxqMain() {
@@ -403,7 +405,8 @@ public final class CxqMain implements Callable<Integer> {
                         mediaSampleDedupRetention != null
                                 ? mediaSampleDedupRetention
                                 : dedupRetention,
-                        sourceIdleness);
+                        sourceIdleness,
+                        eventTimeOptions.limits());
         if (demoOptions.demo) {
             WebhookSettings webhooks = webhookSettings;
             return new DemoRun(demoOptions.settings(), System.out)

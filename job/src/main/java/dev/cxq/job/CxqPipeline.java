@@ -101,12 +101,16 @@ public final class CxqPipeline {
                 env.fromSource(
                                 source,
                                 SourceWatermarks.of(
-                                        settings.maxOutOfOrderness(), settings.sourceIdleness()),
+                                        settings.maxOutOfOrderness(),
+                                        settings.sourceIdleness(),
+                                        settings.eventTimeLimits()),
                                 "Input records")
                         .uid("input-records");
 
         SingleOutputStreamOperator<CanonicalEvent> parsed =
-                raw.process(new ParseFunction()).uid("parse-events").name("Parse events");
+                raw.process(new ParseFunction(settings.eventTimeLimits()))
+                        .uid("parse-events")
+                        .name("Parse events");
 
         parsed.getSideOutput(OutputTags.REJECTED_EVENTS)
                 .sinkTo(sinks.rejectedEvents())

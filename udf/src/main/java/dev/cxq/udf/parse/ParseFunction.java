@@ -23,7 +23,22 @@ public class ParseFunction extends ProcessFunction<RawRecord, CanonicalEvent> {
 
     private static final long serialVersionUID = 1L;
 
+    private final EventTimeLimits eventTimeLimits;
+
     private transient IngestMetrics metrics;
+
+    /** With the default {@link EventTimeLimits}. */
+    public ParseFunction() {
+        this(EventTimeLimits.defaults());
+    }
+
+    /**
+     * @param eventTimeLimits the latest event time accepted; the same as the source's timestamp
+     *     assigner uses
+     */
+    public ParseFunction(EventTimeLimits eventTimeLimits) {
+        this.eventTimeLimits = eventTimeLimits;
+    }
 
     @Override
     public void open(OpenContext openContext) {
@@ -35,7 +50,7 @@ public class ParseFunction extends ProcessFunction<RawRecord, CanonicalEvent> {
         PayloadDecoder.Decoded result =
                 record.rejectReason != null
                         ? PayloadDecoder.Decoded.rejected(record.rejectReason)
-                        : LastDecoded.take(record.payload, record.source);
+                        : LastDecoded.take(record.payload, record.source, eventTimeLimits);
         if (result.isValid()) {
             for (CanonicalEvent event : result.events()) {
                 metrics.accepted(event);
