@@ -120,7 +120,7 @@ public final class CxqPipeline {
         // Before every per-session function, on its own key: a redelivery is dropped even after
         // its session's state is gone. Every function below reads these deduplicated events.
         DataStream<CanonicalEvent> events =
-                parsed.keyBy(event -> event.eventId)
+                parsed.keyBy(DedupFunction::identity)
                         .process(
                                 new DedupFunction(
                                         settings.dedupRetention(),
