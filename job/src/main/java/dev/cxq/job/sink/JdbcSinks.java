@@ -10,19 +10,19 @@ import dev.cxq.udf.rows.RejectedEvent;
 import dev.cxq.udf.rows.SessionQuality;
 
 import org.apache.flink.api.connector.sink2.Sink;
-import org.apache.flink.connector.jdbc.JdbcConnectionOptions;
-import org.apache.flink.connector.jdbc.JdbcExecutionOptions;
-import org.apache.flink.connector.jdbc.core.datastream.sink.JdbcSink;
 
+import java.time.Duration;
 import java.util.Map;
+import java.util.Properties;
 
 /**
- * PostgreSQL output through the Flink JDBC connector's Sink V2.
+ * PostgreSQL output: one {@link DeadLetteringJdbcSink} per table.
  *
  * <p>Guarantee: effectively exactly-once. The sink is at-least-once (it flushes its batch on every
  * checkpoint and at the end of input, and rows after the last checkpoint are written again after a
  * failure), and every statement is an upsert on the table's contract key whose values are a
- * deterministic function of the input: a row written twice ends exactly as a row written once.
+ * deterministic function of the input: a row written twice ends exactly as a row written once. A
+ * row the database refuses as data goes to {@code refused_rows} instead of failing the job.
  */
 public final class JdbcSinks implements CxqSinks {
 
@@ -34,11 +34,11 @@ public final class JdbcSinks implements CxqSinks {
     public static final Map<String, String> DRIVER_TIMEOUTS =
             Map.of("connectTimeout", "10", "socketTimeout", "30", "tcpKeepAlive", "true");
 
-    /** Seconds {@code Connection.isValid} may take when a failed flush checks the connection. */
-    static final int CONNECTION_CHECK_TIMEOUT_SECONDS = 5;
+    private static final int BATCH_SIZE = 1000;
+    private static final Duration BATCH_INTERVAL = Duration.ofSeconds(1);
+    private static final int MAX_RETRIES = 3;
 
-    private final JdbcConnectionOptions connection;
-    private final JdbcExecutionOptions execution;
+    private final Properties properties = new Properties();
     private final int metricVersion;
     private final String url;
     private final String user;
@@ -48,25 +48,13 @@ public final class JdbcSinks implements CxqSinks {
         this.url = url;
         this.user = user;
         this.password = password;
-        JdbcConnectionOptions.JdbcConnectionOptionsBuilder builder =
-                new JdbcConnectionOptions.JdbcConnectionOptionsBuilder()
-                        .withUrl(url)
-                        .withDriverName("org.postgresql.Driver")
-                        .withConnectionCheckTimeoutSeconds(CONNECTION_CHECK_TIMEOUT_SECONDS);
-        DRIVER_TIMEOUTS.forEach(builder::withProperty);
+        properties.putAll(DRIVER_TIMEOUTS);
         if (user != null) {
-            builder.withUsername(user);
+            properties.setProperty("user", user);
         }
         if (password != null) {
-            builder.withPassword(password);
+            properties.setProperty("password", password);
         }
-        this.connection = builder.build();
-        this.execution =
-                JdbcExecutionOptions.builder()
-                        .withBatchSize(1000)
-                        .withBatchIntervalMs(1000)
-                        .withMaxRetries(3)
-                        .build();
         this.metricVersion = metricVersion;
     }
 
@@ -81,14 +69,8 @@ public final class JdbcSinks implements CxqSinks {
     }
 
     private <T> Sink<T> sinkFor(Table<T> table) {
-        int version = metricVersion;
-        return new QuietlyClosingJdbcSink<>(
-                JdbcSink.<T>builder()
-                        .withQueryStatement(
-                                table.upsertSql(),
-                                (statement, row) -> table.bind(statement, row, version))
-                        .withExecutionOptions(execution)
-                        .buildAtLeastOnce(connection));
+        return new DeadLetteringJdbcSink<>(
+                table, metricVersion, url, properties, BATCH_SIZE, BATCH_INTERVAL, MAX_RETRIES);
     }
 
     @Override
