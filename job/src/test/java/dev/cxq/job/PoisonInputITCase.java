@@ -178,6 +178,8 @@ class PoisonInputITCase {
                     }
                 });
         assertThat(hostile).as("%s: reasons of the hostile lines", run).isEqualTo(reasonByLine);
+        // The parser caught them all: the sinks' safety net had nothing to refuse.
+        assertThat(db.queryLong("SELECT count(*) FROM refused_rows")).as(run).isZero();
     }
 
     static Map<String, String> reasonBySource(PostgresTestDatabase db) throws Exception {
