@@ -79,6 +79,8 @@ final class ConfigKeys {
                     keyed("--parallelism", "execution.parallelism", "1 or more"),
                     keyed("--max-out-of-orderness", "events.max-out-of-orderness", "not negative"),
                     keyed("--session-timeout", "events.session-timeout", "positive"),
+                    keyed("--future-tolerance", "events.future-tolerance", "not negative"),
+                    keyed("--reference-now", "events.reference-now", "an ISO-8601 instant"),
                     keyed("--dedup-retention", "events.dedup-retention", "positive"),
                     new Entry(
                             "--dedup-retention-media-samples",

@@ -177,6 +177,12 @@ final class ConfigValidator {
                             + " must not be negative: "
                             + main.maxOutOfOrderness);
         }
+        if (main.eventTimeOptions.futureTolerance.isNegative()) {
+            errors.add(
+                    name("--future-tolerance")
+                            + " must not be negative: "
+                            + main.eventTimeOptions.futureTolerance);
+        }
         positive("--session-timeout", main.sessionTimeout);
         positive("--dedup-retention", main.dedupRetention);
         if (main.mediaSampleDedupRetention != null) {

@@ -22,8 +22,8 @@ import dev.cxq.udf.quality.QualityThresholds;
 import dev.cxq.udf.rows.QualityAlert;
 
 import org.apache.flink.api.common.RuntimeExecutionMode;
-import org.apache.flink.configuration.BatchExecutionOptions;
 import org.apache.flink.client.program.StreamContextEnvironment;
+import org.apache.flink.configuration.BatchExecutionOptions;
 import org.apache.flink.configuration.Configuration;
 import org.apache.flink.configuration.CoreOptions;
 import org.apache.flink.configuration.ExecutionOptions;
@@ -324,6 +324,8 @@ public final class CxqMain implements Callable<Integer> {
 
     @Mixin MetricsCliOptions metricsOptions = new MetricsCliOptions();
 
+    @Mixin EventTimeCliOptions eventTimeOptions = new EventTimeCliOptions();
+
     @Mixin DemoCliOptions demoOptions = new DemoCliOptions();
 
     @Mixin BackfillCliOptions backfillOptions = new BackfillCliOptions();
@@ -453,7 +455,8 @@ public final class CxqMain implements Callable<Integer> {
                         mediaSampleDedupRetention != null
                                 ? mediaSampleDedupRetention
                                 : dedupRetention,
-                        sourceIdleness);
+                        sourceIdleness,
+                        eventTimeOptions.limits());
         if (demoOptions.demo) {
             WebhookSettings webhooks = webhookSettings;
             return new DemoRun(demoOptions.settings(), System.out)
@@ -496,7 +499,9 @@ public final class CxqMain implements Callable<Integer> {
                     new CxqPipeline(new BackfillSource(backfill), sinks, settings, webhookSettings);
             jobName = "cxq backfill " + backfill.platform().wireName();
             if (jdbcUrl != null) {
-                backfillRuns = new BackfillRuns(jdbcUrl, jdbcUser, password);
+                backfillRuns =
+                        new BackfillRuns(
+                                jdbcUrl, jdbcUser, password == null ? null : password.read());
                 backfillRuns.started(backfill, metricVersion);
             }
         } else {

@@ -100,12 +100,18 @@ public final class CxqPipeline {
                 env.fromSource(
                                 source,
                                 SourceWatermarks.of(
-                                        settings.maxOutOfOrderness(), settings.sourceIdleness()),
+                                        settings.maxOutOfOrderness(),
+                                        settings.sourceIdleness(),
+                                        settings.eventTimeLimits()),
                                 "Input records")
                         .uid("input-records");
 
         SingleOutputStreamOperator<CanonicalEvent> parsed =
-                raw.process(new ParseFunction()).uid("parse-events").name("Parse events");
+                raw.process(
+                                new ParseFunction(
+                                        settings.eventTimeLimits(), settings.maxOutOfOrderness()))
+                        .uid("parse-events")
+                        .name("Parse events");
 
         parsed.getSideOutput(OutputTags.REJECTED_EVENTS)
                 .sinkTo(sinks.rejectedEvents())
@@ -114,8 +120,8 @@ public final class CxqPipeline {
 
         // Before every per-session function, on its own key: a redelivery is dropped even after
         // its session's state is gone. Every function below reads these deduplicated events.
-        DataStream<CanonicalEvent> events =
-                parsed.keyBy(event -> event.eventId)
+        SingleOutputStreamOperator<CanonicalEvent> events =
+                parsed.keyBy(DedupFunction::identity)
                         .process(
                                 new DedupFunction(
                                         settings.dedupRetention(),
@@ -147,7 +153,10 @@ public final class CxqPipeline {
         DataStream<LateEvent> interactionLateEvents = buildInteractions(events, sessionQuality);
 
         DataStream<LateEvent> lateEvents =
-                sessionQuality.getSideOutput(OutputTags.LATE_EVENTS).union(interactionLateEvents);
+                events.getSideOutput(OutputTags.LATE_EVENTS)
+                        .union(
+                                sessionQuality.getSideOutput(OutputTags.LATE_EVENTS),
+                                interactionLateEvents);
         lateEvents.sinkTo(sinks.lateEvents()).uid("sink-late-events").name("late_events");
 
         if (deadLetters != null) {

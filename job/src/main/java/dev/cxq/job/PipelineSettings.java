@@ -1,6 +1,7 @@
 package dev.cxq.job;
 
 import dev.cxq.udf.interaction.InteractionSettings;
+import dev.cxq.udf.parse.EventTimeLimits;
 import dev.cxq.udf.quality.QualityThresholds;
 
 import java.io.Serializable;
@@ -19,6 +20,7 @@ import java.time.Duration;
  * @param mediaSampleDedupRetention the same for media samples, at most {@code dedupRetention}
  * @param sourceIdleness after how long without records a source split (Kafka partition, file) stops
  *     holding the watermark back
+ * @param eventTimeLimits the latest event time accepted; a later event is rejected at the source
  */
 public record PipelineSettings(
         Duration maxOutOfOrderness,
@@ -27,7 +29,8 @@ public record PipelineSettings(
         InteractionSettings interaction,
         Duration dedupRetention,
         Duration mediaSampleDedupRetention,
-        Duration sourceIdleness)
+        Duration sourceIdleness,
+        EventTimeLimits eventTimeLimits)
         implements Serializable {
 
     public static PipelineSettings defaults() {
@@ -38,6 +41,7 @@ public record PipelineSettings(
                 InteractionSettings.defaults(),
                 Duration.ofHours(48),
                 Duration.ofHours(48),
-                Duration.ofSeconds(30));
+                Duration.ofSeconds(30),
+                EventTimeLimits.defaults());
     }
 }

@@ -317,6 +317,9 @@ class ConfigurationErrorsTest {
                 file(
                         "webhook: {retry-window: PT-1S}",
                         "webhook.retry-window must not be negative: PT-1S"),
+                file(
+                        "events: {future-tolerance: PT-1S}",
+                        "events.future-tolerance must not be negative: PT-1S"),
                 // metrics and demo
                 flags(
                         "--input {input} --prometheus-port 70000",

@@ -11,19 +11,18 @@ import dev.cxq.udf.rows.RejectedEvent;
 import dev.cxq.udf.rows.SessionQuality;
 
 import org.apache.flink.api.connector.sink2.Sink;
-import org.apache.flink.connector.jdbc.JdbcConnectionOptions;
-import org.apache.flink.connector.jdbc.JdbcExecutionOptions;
-import org.apache.flink.connector.jdbc.core.datastream.sink.JdbcSink;
 
+import java.time.Duration;
 import java.util.Map;
 
 /**
- * PostgreSQL output through the Flink JDBC connector's Sink V2.
+ * PostgreSQL output: one {@link DeadLetteringJdbcSink} per table.
  *
  * <p>Guarantee: effectively exactly-once. The sink is at-least-once (it flushes its batch on every
  * checkpoint and at the end of input, and rows after the last checkpoint are written again after a
  * failure), and every statement is an upsert on the table's contract key whose values are a
- * deterministic function of the input: a row written twice ends exactly as a row written once.
+ * deterministic function of the input: a row written twice ends exactly as a row written once. A
+ * row the database refuses as data goes to {@code refused_rows} instead of failing the job.
  */
 public final class JdbcSinks implements CxqSinks {
 
@@ -35,11 +34,14 @@ public final class JdbcSinks implements CxqSinks {
     public static final Map<String, String> DRIVER_TIMEOUTS =
             Map.of("connectTimeout", "10", "socketTimeout", "30", "tcpKeepAlive", "true");
 
+    private static final int BATCH_SIZE = 1000;
+    private static final Duration BATCH_INTERVAL = Duration.ofSeconds(1);
+    private static final int MAX_RETRIES = 3;
+
     /** Seconds {@code Connection.isValid} may take when a failed flush checks the connection. */
     static final int CONNECTION_CHECK_TIMEOUT_SECONDS = 5;
 
-    private final JdbcConnectionOptions connection;
-    private final JdbcExecutionOptions execution;
+    private final PasswordRefConnectionOptions connection;
     private final int metricVersion;
     private final String url;
     private final String user;
@@ -58,12 +60,6 @@ public final class JdbcSinks implements CxqSinks {
         this.connection =
                 new PasswordRefConnectionOptions(
                         url, user, password, CONNECTION_CHECK_TIMEOUT_SECONDS, DRIVER_TIMEOUTS);
-        this.execution =
-                JdbcExecutionOptions.builder()
-                        .withBatchSize(1000)
-                        .withBatchIntervalMs(1000)
-                        .withMaxRetries(3)
-                        .build();
         this.metricVersion = metricVersion;
     }
 
@@ -78,14 +74,8 @@ public final class JdbcSinks implements CxqSinks {
     }
 
     private <T> Sink<T> sinkFor(Table<T> table) {
-        int version = metricVersion;
-        return new QuietlyClosingJdbcSink<>(
-                JdbcSink.<T>builder()
-                        .withQueryStatement(
-                                table.upsertSql(),
-                                (statement, row) -> table.bind(statement, row, version))
-                        .withExecutionOptions(execution)
-                        .buildAtLeastOnce(connection));
+        return new DeadLetteringJdbcSink<>(
+                table, metricVersion, connection, BATCH_SIZE, BATCH_INTERVAL, MAX_RETRIES);
     }
 
     @Override

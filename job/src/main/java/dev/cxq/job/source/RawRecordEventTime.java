@@ -4,6 +4,7 @@ import dev.cxq.udf.adapter.LastDecoded;
 import dev.cxq.udf.adapter.PayloadDecoder;
 import dev.cxq.udf.model.CanonicalEvent;
 import dev.cxq.udf.model.RawRecord;
+import dev.cxq.udf.parse.EventTimeLimits;
 
 import org.apache.flink.api.common.eventtime.SerializableTimestampAssigner;
 
@@ -12,7 +13,9 @@ import org.apache.flink.api.common.eventtime.SerializableTimestampAssigner;
  * per replayed file): the earliest {@code ts} among the events the record decodes to (a NICE
  * contact record yields two). Taking the earliest keeps the watermark from overtaking any of them,
  * whichever source the record came from. A record that will be rejected gets {@link
- * Long#MIN_VALUE}, which never advances the watermark.
+ * Long#MIN_VALUE}, which never advances the watermark: among them those whose event time is beyond
+ * the {@link EventTimeLimits} (in the future) or outside the representable range, so that no single
+ * implausible event can move event time.
  *
  * <p>The decode is kept for the parser chained after the source ({@link LastDecoded}), so a record
  * is read once.
@@ -21,12 +24,18 @@ public class RawRecordEventTime implements SerializableTimestampAssigner<RawReco
 
     private static final long serialVersionUID = 1L;
 
+    private final EventTimeLimits limits;
+
+    public RawRecordEventTime(EventTimeLimits limits) {
+        this.limits = limits;
+    }
+
     @Override
     public long extractTimestamp(RawRecord record, long recordTimestamp) {
         if (record.rejectReason != null) {
             return Long.MIN_VALUE;
         }
-        PayloadDecoder.Decoded decoded = LastDecoded.decode(record.payload, record.source);
+        PayloadDecoder.Decoded decoded = LastDecoded.decode(record.payload, record.source, limits);
         long earliest = Long.MIN_VALUE;
         for (CanonicalEvent event : decoded.events()) {
             earliest = earliest == Long.MIN_VALUE ? event.ts : Math.min(earliest, event.ts);

@@ -1,6 +1,7 @@
 package dev.cxq.udf.adapter;
 
 import dev.cxq.udf.internal.IsoInstants;
+import dev.cxq.udf.parse.InputBounds;
 import dev.cxq.udf.parse.RejectedRecordException;
 
 import com.fasterxml.jackson.databind.JsonNode;
@@ -21,7 +22,10 @@ final class AdapterFields {
         return node == null || node.isNull() || node.isMissingNode();
     }
 
-    /** A string or integral id, or {@code null} when absent or blank. */
+    /**
+     * A string or integral id, or {@code null} when absent or blank; storable as {@link
+     * InputBounds#checkText} says.
+     */
     static String optionalId(JsonNode object, String field, String reportedName) {
         JsonNode node = object.get(field);
         if (isAbsent(node)) {
@@ -29,7 +33,7 @@ final class AdapterFields {
         }
         if (node.isTextual()) {
             String value = node.textValue();
-            return value.isBlank() ? null : value;
+            return value.isBlank() ? null : InputBounds.checkText(value, reportedName);
         }
         if (node.isIntegralNumber()) {
             return node.asText();
@@ -56,14 +60,17 @@ final class AdapterFields {
         return node.doubleValue();
     }
 
-    /** A non-negative duration; {@code null} when absent. */
+    /**
+     * A non-negative duration of at most {@link InputBounds#MAX_DURATION_MS}, so that adding it to
+     * an event time cannot overflow; {@code null} when absent.
+     */
     static Long optionalDurationMs(
             JsonNode object, String field, String reportedName, long unitMillis) {
         Double value = optionalNumber(object, field, reportedName);
         if (value == null) {
             return null;
         }
-        if (!(value >= 0 && value * unitMillis <= Long.MAX_VALUE)) {
+        if (!(value >= 0 && value * unitMillis <= InputBounds.MAX_DURATION_MS)) {
             throw new RejectedRecordException("out_of_range:" + reportedName);
         }
         return Math.round(value * unitMillis);

@@ -1,5 +1,7 @@
 package dev.cxq.udf.adapter;
 
+import dev.cxq.udf.parse.EventTimeLimits;
+
 import java.util.Objects;
 
 /**
@@ -12,6 +14,11 @@ import java.util.Objects;
  * chained, or a record that skipped the assigner) the parser decodes itself. {@link
  * PayloadDecoder#decode} depends only on the payload and the source, so either way the events are
  * the same. A result is handed out at most once: the parser owns the events it emits.
+ *
+ * <p>The {@link EventTimeLimits} check is part of the kept result, so the parser accepts exactly
+ * the records whose event times the watermarks used. When the parser decodes itself, it checks
+ * later, against a later "now": it may accept a record the assigner refused (which then simply did
+ * not move the watermark), never refuse one the assigner accepted.
  */
 public final class LastDecoded {
 
@@ -23,17 +30,19 @@ public final class LastDecoded {
 
     private LastDecoded() {}
 
-    /** Decodes the record and keeps the result for {@link #take} on this thread. */
-    public static PayloadDecoder.Decoded decode(String payload, String source) {
+    /** Decodes and checks the record and keeps the result for {@link #take} on this thread. */
+    public static PayloadDecoder.Decoded decode(
+            String payload, String source, EventTimeLimits limits) {
         LastDecoded slot = SLOT.get();
         slot.payload = payload;
         slot.source = source;
-        slot.decoded = PayloadDecoder.decode(payload, source);
+        slot.decoded = limits.check(PayloadDecoder.decode(payload, source));
         return slot.decoded;
     }
 
     /** The decode of this record: the one kept by {@link #decode} if it is for it, else fresh. */
-    public static PayloadDecoder.Decoded take(String payload, String source) {
+    public static PayloadDecoder.Decoded take(
+            String payload, String source, EventTimeLimits limits) {
         LastDecoded slot = SLOT.get();
         PayloadDecoder.Decoded kept = slot.decoded;
         // Identity first: the chain passes the same strings on.
@@ -44,6 +53,6 @@ public final class LastDecoded {
         slot.payload = null;
         slot.source = null;
         slot.decoded = null;
-        return same ? kept : PayloadDecoder.decode(payload, source);
+        return same ? kept : limits.check(PayloadDecoder.decode(payload, source));
     }
 }

@@ -26,6 +26,11 @@ import java.util.Map;
  * event at the latest, so every start before the window's end has arrived before the watermark
  * passes it. The span of an interaction is removed once decided: later decisions only look at
  * starts after their own end, which is after every decided interaction's end.
+ *
+ * <p>A span still open is removed when the watermark passes its start plus {@code fcrWindow}: only
+ * decisions up to then can count its start as a repeat contact, and its own decision needs its end
+ * summary, which carries the start again. Without that deadline an interaction whose customer id
+ * changed (its end goes to the new customer's key) would stay open here forever.
  */
 public class FcrFunction extends KeyedProcessFunction<String, InteractionSummary, ComputedMetric> {
 
@@ -75,19 +80,23 @@ public class FcrFunction extends KeyedProcessFunction<String, InteractionSummary
         span.endTs = end;
         span.agentId = summary.agentId();
         spans.put(summary.interactionId(), span);
-        if (end != null) {
-            // One timer per distinct decision time; registering it again is a no-op.
-            ctx.timerService().registerEventTimeTimer(end + fcrWindowMs);
-        }
+        // One timer per distinct decision (or expiry) time; registering it again is a no-op.
+        ctx.timerService().registerEventTimeTimer((end != null ? end : span.startTs) + fcrWindowMs);
     }
 
     @Override
     public void onTimer(long timestamp, OnTimerContext ctx, Collector<ComputedMetric> out)
             throws Exception {
-        List<String> decided = new ArrayList<>();
+        List<String> done = new ArrayList<>();
         for (Map.Entry<String, Span> entry : spans.entries()) {
             Span span = entry.getValue();
-            if (span.endTs == null || span.endTs + fcrWindowMs != timestamp) {
+            if (span.endTs == null) {
+                if (span.startTs + fcrWindowMs <= timestamp) {
+                    done.add(entry.getKey());
+                }
+                continue;
+            }
+            if (span.endTs + fcrWindowMs != timestamp) {
                 continue;
             }
             String repeat = repeatContact(entry.getKey(), span);
@@ -103,9 +112,9 @@ public class FcrFunction extends KeyedProcessFunction<String, InteractionSummary
                                     .put("repeat_interaction_id", repeat)
                                     .toString(),
                             FCR_ROW_VERSION));
-            decided.add(entry.getKey());
+            done.add(entry.getKey());
         }
-        for (String id : decided) {
+        for (String id : done) {
             spans.remove(id);
         }
     }

@@ -31,7 +31,8 @@ import static dev.cxq.udf.parse.JsonFields.requiredInstant;
  * <p>Reason codes: {@code payload_too_large}, {@code invalid_json}, {@code not_a_json_object},
  * {@code missing_field:F}, {@code empty_field:F}, {@code wrong_type:F}, {@code out_of_range:F},
  * {@code unknown_value:F} (kind, state, media, ...), {@code timestamp_without_offset}, {@code
- * invalid_timestamp:ts}, {@code invalid_timezone:agent_timezone}.
+ * invalid_timestamp:ts}, {@code timestamp_out_of_range}, {@code invalid_timezone:agent_timezone},
+ * {@code too_long:F}, {@code invalid_characters:F} (bounds in {@link InputBounds}).
  */
 public final class CanonicalEventParser {
 
@@ -111,7 +112,8 @@ public final class CanonicalEventParser {
     }
 
     private static Long durationMs(JsonNode metrics, String field) {
-        Double value = optionalNumber(metrics, field, "metrics." + field, 0, Long.MAX_VALUE);
+        Double value =
+                optionalNumber(metrics, field, "metrics." + field, 0, InputBounds.MAX_DURATION_MS);
         return value == null ? null : Math.round(value);
     }
 

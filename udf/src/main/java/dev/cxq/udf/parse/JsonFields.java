@@ -23,7 +23,7 @@ final class JsonFields {
         return node == null || node.isNull() || node.isMissingNode();
     }
 
-    /** A required, non-empty string. */
+    /** A required, non-empty string, storable as {@link InputBounds#checkText} says. */
     static String requiredId(JsonNode object, String field) {
         JsonNode node = object.get(field);
         if (isAbsent(node)) {
@@ -36,10 +36,10 @@ final class JsonFields {
         if (value.isBlank()) {
             throw new RejectedRecordException("empty_field:" + field);
         }
-        return value;
+        return InputBounds.checkText(value, field);
     }
 
-    /** An optional string; blank counts as absent. */
+    /** An optional string; blank counts as absent; storable as {@link InputBounds#checkText}. */
     static String optionalString(JsonNode object, String field) {
         JsonNode node = object.get(field);
         if (isAbsent(node)) {
@@ -49,7 +49,7 @@ final class JsonFields {
             throw new RejectedRecordException("wrong_type:" + field);
         }
         String value = node.textValue();
-        return value.isBlank() ? null : value;
+        return value.isBlank() ? null : InputBounds.checkText(value, field);
     }
 
     static Boolean optionalBoolean(JsonNode object, String field) {
@@ -110,6 +110,8 @@ final class JsonFields {
     /**
      * An ISO-8601 instant that carries its offset ({@code Z} or {@code +hh:mm}). A local date-time
      * is refused with its own reason: guessing its zone is exactly the DST bug cxq exists to fix.
+     * An instant outside {@link InputBounds#MIN_TS_MILLIS}..{@link InputBounds#MAX_TS_MILLIS} is
+     * {@code timestamp_out_of_range}.
      */
     static long requiredInstant(JsonNode object, String field) {
         JsonNode node = object.get(field);
@@ -120,8 +122,9 @@ final class JsonFields {
             throw new RejectedRecordException("wrong_type:" + field);
         }
         String text = node.textValue();
+        long millis;
         try {
-            return IsoInstants.parseEpochMillis(text);
+            millis = IsoInstants.parseEpochMillis(text);
         } catch (DateTimeParseException notWithOffset) {
             try {
                 LocalDateTime.parse(text, DateTimeFormatter.ISO_LOCAL_DATE_TIME);
@@ -132,5 +135,6 @@ final class JsonFields {
         } catch (DateTimeException | ArithmeticException outOfRange) {
             throw new RejectedRecordException("invalid_timestamp:" + field);
         }
+        return InputBounds.checkTimestamp(millis);
     }
 }

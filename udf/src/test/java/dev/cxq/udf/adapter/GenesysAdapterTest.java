@@ -163,6 +163,30 @@ class GenesysAdapterTest {
     }
 
     @Test
+    void hostileValuesAreRejectedWithThePlatformFieldsName() {
+        String topic = "{\"topicName\":\"v2.detail.events.conversation.c1.user.start\",";
+        assertThat(
+                        rejectionOf(
+                                topic
+                                        + "\"eventBody\":{\"eventTime\":1773064925000,"
+                                        + "\"conversationId\":\"c1\",\"userId\":\"u\\u0000\"}}"))
+                .isEqualTo("invalid_characters:eventBody.userId");
+        assertThat(
+                        rejectionOf(
+                                topic
+                                        + "\"eventBody\":{\"eventTime\":946684799999,"
+                                        + "\"conversationId\":\"c1\"}}"))
+                .isEqualTo("timestamp_out_of_range");
+        assertThat(
+                        rejectionOf(
+                                "{\"topicName\":\"v2.detail.events.conversation.c1.user.end\","
+                                        + "\"eventBody\":{\"eventTime\":1773064925000,"
+                                        + "\"conversationId\":\"c1\","
+                                        + "\"interactingDurationMs\":9.2e18}}"))
+                .isEqualTo("out_of_range:eventBody.interactingDurationMs");
+    }
+
+    @Test
     void unknownTopicsAreRejectedWithTheirReason() {
         assertThat(
                         rejectionOf(

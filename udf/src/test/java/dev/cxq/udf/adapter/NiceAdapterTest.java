@@ -99,6 +99,26 @@ class NiceAdapterTest {
     }
 
     @Test
+    void hostileValuesAreRejectedBeforeTheyCanOverflowOrReachASink() {
+        String contact = "{\"contactStart\":\"2026-03-09T14:00:00Z\",";
+        // start + duration would overflow epoch millis.
+        assertThat(rejectionOf(contact + "\"contactId\":1,\"totalDurationSeconds\":9.2e15}"))
+                .isEqualTo("out_of_range:totalDurationSeconds");
+        assertThat(rejectionOf(contact + "\"contactId\":1,\"agentSeconds\":2592001}"))
+                .isEqualTo("out_of_range:agentSeconds");
+        assertThat(rejectionOf(contact + "\"contactId\":\"c\\u0000\"}"))
+                .isEqualTo("invalid_characters:contactId");
+        assertThat(rejectionOf(contact + "\"contactId\":\"" + "c".repeat(257) + "\"}"))
+                .isEqualTo("too_long:contactId");
+        // A contact ending past the last representable instant.
+        assertThat(
+                        rejectionOf(
+                                "{\"contactStart\":\"9999-12-31T23:59:00Z\",\"contactId\":1,"
+                                        + "\"totalDurationSeconds\":120}"))
+                .isEqualTo("timestamp_out_of_range");
+    }
+
+    @Test
     void canonicalEventsAreNotMistakenForPlatformPayloads() {
         CanonicalEvent e =
                 decode(

@@ -2,15 +2,24 @@ package dev.cxq.udf.dedup;
 
 import dev.cxq.udf.OutputTags;
 import dev.cxq.udf.model.CanonicalEvent;
+import dev.cxq.udf.model.CanonicalEventSerializer;
 import dev.cxq.udf.model.InteractionState;
+import dev.cxq.udf.model.Platform;
 import dev.cxq.udf.rows.SessionQuality;
 import dev.cxq.udf.testing.SessionHarness;
 
+import org.apache.flink.api.common.functions.OpenContext;
+import org.apache.flink.api.common.state.StateTtlConfig;
+import org.apache.flink.api.common.state.ValueState;
+import org.apache.flink.api.common.state.ValueStateDescriptor;
 import org.apache.flink.api.common.typeinfo.Types;
+import org.apache.flink.runtime.checkpoint.OperatorSubtaskState;
+import org.apache.flink.streaming.api.functions.KeyedProcessFunction;
 import org.apache.flink.streaming.api.operators.KeyedProcessOperator;
 import org.apache.flink.streaming.api.watermark.Watermark;
 import org.apache.flink.streaming.runtime.streamrecord.StreamRecord;
 import org.apache.flink.streaming.util.KeyedOneInputStreamOperatorTestHarness;
+import org.apache.flink.util.Collector;
 
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -203,5 +212,145 @@ class DedupFunctionTest {
         org.assertj.core.api.Assertions.assertThatThrownBy(
                         () -> new DedupFunction(RETENTION, RETENTION.plusSeconds(1)))
                 .isInstanceOf(IllegalArgumentException.class);
+    }
+
+    @Test
+    void aRedeliveryWithOtherContentIsDroppedAndCountedAsAConflict() throws Exception {
+        DedupFunction function = new DedupFunction(RETENTION, RETENTION);
+        try (KeyedOneInputStreamOperatorTestHarness<String, CanonicalEvent, CanonicalEvent>
+                harness =
+                        new KeyedOneInputStreamOperatorTestHarness<>(
+                                new KeyedProcessOperator<>(function),
+                                DedupFunction::identity,
+                                Types.STRING)) {
+            harness.open();
+            CanonicalEvent first = sample("s1", 5, 4.2);
+            harness.processElement(new StreamRecord<>(first, first.ts));
+            CanonicalEvent sameContent = sample("s1", 5, 4.2);
+            sameContent.source = "topic/0/7";
+            harness.processElement(new StreamRecord<>(sameContent, sameContent.ts));
+            assertThat(function.redeliveryConflicts()).isZero();
+
+            CanonicalEvent otherContent = sample("s1", 5, 1.5);
+            harness.processElement(new StreamRecord<>(otherContent, otherContent.ts));
+            assertThat(function.redeliveryConflicts()).isOne();
+            // The first delivery stays the fact.
+            assertThat(harness.extractOutputValues()).containsExactly(first);
+        }
+    }
+
+    @Test
+    void theIdentityIsThePlatformAndTheEventId() {
+        CanonicalEvent canonical = sample("s1", 5);
+        canonical.eventId = "nice:42:completed";
+        CanonicalEvent nice = sample("s1", 5);
+        nice.eventId = "nice:42:completed";
+        nice.platform = Platform.NICE;
+        CanonicalEvent plain = sample("s1", 5);
+        plain.eventId = "e-1";
+
+        assertThat(DedupFunction.identity(nice)).isEqualTo("nice:42:completed");
+        assertThat(DedupFunction.identity(canonical)).isNotEqualTo(DedupFunction.identity(nice));
+        // Unchanged for every id of the previous release's key space: savepoints carry over.
+        assertThat(DedupFunction.identity(plain)).isEqualTo("e-1");
+        CanonicalEvent qualifiedLookalike = sample("s1", 5);
+        qualifiedLookalike.eventId = "canonical:nice:42:completed";
+        assertThat(DedupFunction.identity(qualifiedLookalike))
+                .isNotEqualTo(DedupFunction.identity(canonical));
+    }
+
+    @Test
+    void restoredFromThePreviousReleasesStateItStillDropsIdsThatReleaseSaw() throws Exception {
+        OperatorSubtaskState previous;
+        try (KeyedOneInputStreamOperatorTestHarness<String, CanonicalEvent, CanonicalEvent>
+                harness =
+                        new KeyedOneInputStreamOperatorTestHarness<>(
+                                new KeyedProcessOperator<>(new PreviousReleaseDedup()),
+                                DedupFunction::identity,
+                                Types.STRING)) {
+            harness.open();
+            CanonicalEvent first = sample("s1", 5);
+            harness.processElement(new StreamRecord<>(first, first.ts));
+            previous = harness.snapshot(1, 1);
+        }
+        try (KeyedOneInputStreamOperatorTestHarness<String, CanonicalEvent, CanonicalEvent>
+                harness =
+                        new KeyedOneInputStreamOperatorTestHarness<>(
+                                new KeyedProcessOperator<>(new DedupFunction(RETENTION, RETENTION)),
+                                DedupFunction::identity,
+                                Types.STRING)) {
+            harness.initializeState(previous);
+            harness.open();
+            CanonicalEvent redelivered = sample("s1", 5);
+            harness.processElement(new StreamRecord<>(redelivered, redelivered.ts));
+            CanonicalEvent fresh = sample("s1", 10);
+            harness.processElement(new StreamRecord<>(fresh, fresh.ts));
+            assertThat(harness.extractOutputValues()).containsExactly(fresh);
+        }
+    }
+
+    /** The state layout of the release before content hashes: one flag per id. */
+    static class PreviousReleaseDedup
+            extends KeyedProcessFunction<String, CanonicalEvent, CanonicalEvent> {
+
+        private transient ValueState<Boolean> seen;
+
+        @Override
+        public void open(OpenContext openContext) {
+            ValueStateDescriptor<Boolean> descriptor =
+                    new ValueStateDescriptor<>("seen-event-id", Types.BOOLEAN);
+            descriptor.enableTimeToLive(
+                    StateTtlConfig.newBuilder(RETENTION)
+                            .setUpdateType(StateTtlConfig.UpdateType.OnCreateAndWrite)
+                            .setStateVisibility(StateTtlConfig.StateVisibility.NeverReturnExpired)
+                            .build());
+            seen = getRuntimeContext().getState(descriptor);
+        }
+
+        @Override
+        public void processElement(CanonicalEvent event, Context ctx, Collector<CanonicalEvent> out)
+                throws Exception {
+            if (seen.value() == null) {
+                seen.update(Boolean.TRUE);
+                out.collect(event);
+            }
+        }
+    }
+
+    private static CanonicalEvent lateCopy(CanonicalEvent event) {
+        CanonicalEvent copy = CanonicalEventSerializer.INSTANCE.copy(event);
+        copy.lateOnArrival = true;
+        return copy;
+    }
+
+    private List<String> lateRows() {
+        return dedup.getSideOutput(OutputTags.LATE_EVENTS) == null
+                ? List.of()
+                : dedup.getSideOutput(OutputTags.LATE_EVENTS).stream()
+                        .map(r -> r.getValue().eventId())
+                        .toList();
+    }
+
+    @Test
+    void anInTimeCopyWinsOverALateCopyWhicheverArrivesFirst() throws Exception {
+        CanonicalEvent event = sample("s1", 5);
+        // BATCH sorts the copies of an id in no particular order: the late one may come first.
+        assertThat(send(lateCopy(event))).isEmpty();
+        assertThat(send(event)).containsExactly(event);
+        dedup.processWatermark(new Watermark(Long.MAX_VALUE));
+        assertThat(lateRows()).isEmpty();
+        assertThat(dedup.numEventTimeTimers()).isZero();
+    }
+
+    @Test
+    void anIdWhoseEveryCopyIsLateGoesToLateEventsOnceTheWatermarkPassesIt() throws Exception {
+        CanonicalEvent event = sample("s1", 5);
+        assertThat(send(lateCopy(event))).isEmpty();
+        assertThat(send(lateCopy(event))).isEmpty();
+        dedup.processWatermark(new Watermark(at(5)));
+        assertThat(lateRows()).containsExactly(event.eventId);
+        // Remembered like a forwarded id: a later in-time redelivery changes nothing.
+        assertThat(send(event)).isEmpty();
+        assertThat(dedup.numKeyedStateEntries()).isEqualTo(1);
     }
 }

@@ -120,4 +120,30 @@ class FcrFunctionTest {
         assertThat(fcr()).isEqualTo(Map.of("partial", 1.0));
         assertThat(harness.numKeyedStateEntries()).isZero();
     }
+
+    @Test
+    void anOpenInteractionWhoseEndNeverComesLeavesNoState() throws Exception {
+        // Its customer id changed afterwards: its end summary goes to the other customer's key.
+        send("moved", 1, 0, null);
+        harness.processWatermark(at(24 * HOUR - 1));
+        assertThat(harness.numKeyedStateEntries()).isOne();
+        harness.processWatermark(at(24 * HOUR));
+        assertThat(harness.numKeyedStateEntries()).isZero();
+        assertThat(harness.numEventTimeTimers()).isZero();
+        assertThat(fcr()).isEmpty();
+    }
+
+    @Test
+    void anInteractionLongerThanTheWindowIsStillDecidedAfterItsOpenSpanExpired() throws Exception {
+        send("long", 1, 0, null);
+        harness.processWatermark(at(30 * HOUR));
+        assertThat(harness.numKeyedStateEntries()).isZero();
+        send("long", 2, 0, 30 * HOUR);
+        send("callback", 1, 40 * HOUR, null);
+        harness.processWatermark(at(54 * HOUR));
+        assertThat(fcr()).containsEntry("long", 0.0);
+        harness.processWatermark(at(40 * HOUR + 24 * HOUR));
+        assertThat(harness.numKeyedStateEntries()).isZero();
+        assertThat(harness.numEventTimeTimers()).isZero();
+    }
 }

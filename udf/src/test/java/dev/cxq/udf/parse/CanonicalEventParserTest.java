@@ -14,6 +14,7 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 
 import java.time.Instant;
+import java.util.List;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -214,6 +215,101 @@ class CanonicalEventParserTest {
                         + fields
                         + "}";
         assertThat(reject(payload)).isEqualTo(reason);
+    }
+
+    @ParameterizedTest
+    @CsvSource(
+            delimiter = '|',
+            value = {
+                "+300000-01-01T00:00:00Z|timestamp_out_of_range",
+                "+10000-01-01T00:00:00Z|timestamp_out_of_range",
+                "1999-12-31T23:59:59.999Z|timestamp_out_of_range",
+                "1970-01-01T00:00:00Z|timestamp_out_of_range",
+                "-0001-01-01T00:00:00Z|timestamp_out_of_range",
+            })
+    void rejectsTimestampsNoSinkCanHold(String ts, String reason) {
+        assertThat(
+                        reject(
+                                "{\"event_id\":\"e\",\"kind\":\"media_sample\","
+                                        + "\"session_id\":\"s\",\"ts\":\""
+                                        + ts
+                                        + "\"}"))
+                .isEqualTo(reason);
+    }
+
+    @Test
+    void acceptsTheFirstAndLastRepresentableTimestamps() {
+        String prefix = "{\"event_id\":\"e\",\"kind\":\"media_sample\",\"session_id\":\"s\",";
+        assertThat(accept(prefix + "\"ts\":\"2000-01-01T00:00:00Z\"}").ts)
+                .isEqualTo(InputBounds.MIN_TS_MILLIS);
+        assertThat(accept(prefix + "\"ts\":\"9999-12-31T23:59:59.999Z\"}").ts)
+                .isEqualTo(InputBounds.MAX_TS_MILLIS);
+    }
+
+    @ParameterizedTest
+    @CsvSource(
+            delimiter = '|',
+            value = {
+                "event_id|s\\u0000x",
+                "session_id|s\\u0000x",
+                "session_id|line\\nbreak",
+                "session_id|bell\\u0007",
+                "session_id|del\\u007f",
+                "session_id|c1\\u0085",
+                "session_id|half\\ud800pair",
+                "session_id|\\udc00low first",
+                "agent_id|a\\u0000",
+                "queue_id|tab\\tq",
+                "customer_id|c\\u001b[31m",
+                "disposition|d\\r",
+            })
+    void rejectsTextWithControlCharactersOrBrokenSurrogates(String field, String jsonText) {
+        StringBuilder payload =
+                new StringBuilder(
+                        "{\"kind\":\"interaction\",\"ts\":\"2026-03-09T14:00:00Z\","
+                                + "\"state\":\"connected\"");
+        for (String id : List.of("event_id", "session_id")) {
+            if (!id.equals(field)) {
+                payload.append(",\"").append(id).append("\":\"x\"");
+            }
+        }
+        payload.append(",\"").append(field).append("\":\"").append(jsonText).append("\"}");
+        assertThat(reject(payload.toString())).isEqualTo("invalid_characters:" + field);
+    }
+
+    @Test
+    void acceptsTextWithPairedSurrogatesAndNonAsciiLetters() {
+        CanonicalEvent e = accept(SAMPLE + ",\"agent_id\":\"J\u00f6rg \ud83d\ude00\"}");
+        assertThat(e.agentId).isEqualTo("J\u00f6rg \ud83d\ude00");
+    }
+
+    @Test
+    void rejectsTextLongerThanTheBound() {
+        String longest = "a".repeat(InputBounds.MAX_TEXT_CHARS);
+        assertThat(accept(SAMPLE + ",\"agent_id\":\"" + longest + "\"}").agentId)
+                .isEqualTo(longest);
+        assertThat(reject(SAMPLE + ",\"agent_id\":\"" + longest + "b\"}"))
+                .isEqualTo("too_long:agent_id");
+        assertThat(
+                        reject(
+                                "{\"event_id\":\""
+                                        + longest
+                                        + "b\",\"kind\":\"media_sample\",\"session_id\":\"s\","
+                                        + "\"ts\":\"2026-03-09T14:00:00Z\"}"))
+                .isEqualTo("too_long:event_id");
+    }
+
+    @Test
+    void rejectsDurationsThatCouldOverflow() {
+        String payload =
+                "{\"event_id\":\"e\",\"kind\":\"interaction\",\"session_id\":\"s\","
+                        + "\"ts\":\"2026-03-09T14:00:00Z\",\"state\":\"completed\",\"metrics\":";
+        assertThat(accept(payload + "{\"talk_ms\":" + InputBounds.MAX_DURATION_MS + "}}").talkMs)
+                .isEqualTo(InputBounds.MAX_DURATION_MS);
+        assertThat(reject(payload + "{\"talk_ms\":" + (InputBounds.MAX_DURATION_MS + 1) + "}}"))
+                .isEqualTo("out_of_range:metrics.talk_ms");
+        assertThat(reject(payload + "{\"wrap_ms\":9.3e18}}"))
+                .isEqualTo("out_of_range:metrics.wrap_ms");
     }
 
     @Test

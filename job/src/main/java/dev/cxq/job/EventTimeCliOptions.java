@@ -1,0 +1,34 @@
+package dev.cxq.job;
+
+import dev.cxq.udf.parse.EventTimeLimits;
+
+import picocli.CommandLine.Option;
+
+import java.time.Duration;
+import java.time.Instant;
+
+/** The latest event time accepted (docs/design.md, "Event-time plausibility"). */
+final class EventTimeCliOptions {
+
+    @Option(
+            names = "--future-tolerance",
+            defaultValue = "1m",
+            converter = DurationConverter.class,
+            description =
+                    "How far ahead of the clock an event's ts may be; a later one is rejected"
+                            + " (timestamp_in_future) and never moves event time.")
+    Duration futureTolerance;
+
+    @Option(
+            names = "--reference-now",
+            paramLabel = "INSTANT",
+            description =
+                    "The \"now\" the future check compares with, instead of the clock: for a replay"
+                            + " of input whose timestamps run ahead of this machine's clock"
+                            + " (ISO-8601, e.g. 2030-01-01T00:00:00Z).")
+    Instant referenceNow;
+
+    EventTimeLimits limits() {
+        return new EventTimeLimits(futureTolerance, referenceNow);
+    }
+}
