@@ -1,12 +1,18 @@
 package dev.cxq.job.differential;
 
+import java.lang.management.ManagementFactory;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.EnumMap;
+import java.util.EnumSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
+import java.util.TreeMap;
 
 /**
  * One corpus through every {@link RunConfiguration}, each run's tables compared with the reference
@@ -15,8 +21,11 @@ import java.util.Optional;
  */
 public final class DifferentialCheck {
 
-    /** Differences listed per configuration in a failure message. */
-    private static final int SHOWN = 10;
+    /** Differences listed per table and configuration in a failure message. */
+    private static final int SHOWN = 5;
+
+    /** Where every difference of a run is listed (the module's target directory). */
+    private static final Path REPORTS = Path.of("target", "differential");
 
     private DifferentialCheck() {}
 
@@ -27,6 +36,8 @@ public final class DifferentialCheck {
      * @param reference what the runs were compared with
      * @param referenceRows the reference's rows per table
      * @param millis wall time of each run (database, job and dump)
+     * @param cpuMillis CPU time of the test JVM (MiniCluster, Kafka broker and the harness) during
+     *     each run: on a shared machine a steadier figure than the wall time
      * @param differences the first differences of each run from the reference, empty when equal
      */
     public record Outcome(
@@ -34,6 +45,7 @@ public final class DifferentialCheck {
             String reference,
             Map<String, Integer> referenceRows,
             Map<RunConfiguration, Long> millis,
+            Map<RunConfiguration, Long> cpuMillis,
             Map<RunConfiguration, List<String>> differences) {
 
         public boolean allEqual() {
@@ -50,9 +62,10 @@ public final class DifferentialCheck {
                     (config, ms) ->
                             text.append(
                                     String.format(
-                                            "  %-28s %7.1f s  %s%n",
+                                            "  %-28s %7.1f s wall %7.1f s CPU  %s%n",
                                             config,
                                             ms / 1000.0,
+                                            cpuMillis.get(config) / 1000.0,
                                             differences.getOrDefault(config, List.of()).isEmpty()
                                                     ? "equal"
                                                     : "DIFFERENT")));
@@ -76,9 +89,23 @@ public final class DifferentialCheck {
      */
     public static Outcome run(DifferentialRunner runner, Path dir, long seed, int targetEvents)
             throws Exception {
+        return run(runner, dir, seed, targetEvents, EnumSet.allOf(RunConfiguration.class));
+    }
+
+    /**
+     * {@link #run} in {@code configurations} only (and the reference run when there is no oracle).
+     */
+    public static Outcome run(
+            DifferentialRunner runner,
+            Path dir,
+            long seed,
+            int targetEvents,
+            Set<RunConfiguration> configurations)
+            throws Exception {
         List<String> lines = DifferentialCorpus.generate(seed, targetEvents);
         Path corpus = DifferentialCorpus.write(dir.resolve("corpus-" + seed + ".jsonl"), lines);
         Map<RunConfiguration, Long> millis = new EnumMap<>(RunConfiguration.class);
+        Map<RunConfiguration, Long> cpuMillis = new EnumMap<>(RunConfiguration.class);
         Map<RunConfiguration, List<String>> differences = new EnumMap<>(RunConfiguration.class);
 
         Optional<TableDump> oracle = DifferentialCorpus.oracle(lines);
@@ -89,27 +116,64 @@ public final class DifferentialCheck {
             referenceName = "oracle";
         } else {
             long start = System.nanoTime();
+            long cpuStart = processCpuNanos();
             reference = runner.run(corpus, RunConfiguration.BATCH_P1, 0);
             millis.put(RunConfiguration.BATCH_P1, (System.nanoTime() - start) / 1_000_000);
+            cpuMillis.put(RunConfiguration.BATCH_P1, (processCpuNanos() - cpuStart) / 1_000_000);
             differences.put(RunConfiguration.BATCH_P1, List.of());
             referenceName = "the run " + RunConfiguration.BATCH_P1;
         }
         long writes = DifferentialRunner.writesAtLeast(reference);
         for (RunConfiguration config : RunConfiguration.values()) {
-            if (millis.containsKey(config)) {
+            if (millis.containsKey(config) || !configurations.contains(config)) {
                 continue;
             }
             long start = System.nanoTime();
+            long cpuStart = processCpuNanos();
             TableDump actual = runner.run(corpus, config, writes);
             millis.put(config, (System.nanoTime() - start) / 1_000_000);
-            differences.put(
-                    config,
-                    config.comparable(actual).differencesFrom(config.comparable(reference), SHOWN));
+            cpuMillis.put(config, (processCpuNanos() - cpuStart) / 1_000_000);
+            List<String> all =
+                    config.comparable(actual)
+                            .differencesFrom(config.comparable(reference), Integer.MAX_VALUE);
+            differences.put(config, perTable(all));
+            if (!all.isEmpty()) {
+                Path file = REPORTS.resolve("seed-" + seed + "-" + config + ".txt");
+                Files.createDirectories(REPORTS);
+                Files.write(file, all, StandardCharsets.UTF_8);
+                System.out.printf("%d differences of %s listed in %s%n", all.size(), config, file);
+            }
             System.out.printf(
-                    "differential seed %d: %s in %.1f s, %d differences shown%n",
-                    seed, config, millis.get(config) / 1000.0, differences.get(config).size());
+                    "differential seed %d: %s in %.1f s, %d differences%n",
+                    seed, config, millis.get(config) / 1000.0, all.size());
         }
-        return new Outcome(lines.size(), referenceName, reference.rowCounts(), millis, differences);
+        return new Outcome(
+                lines.size(), referenceName, reference.rowCounts(), millis, cpuMillis, differences);
+    }
+
+    /**
+     * The number of differences per table, then the first {@link #SHOWN} of each table, so that
+     * many differences in one table do not hide those of another.
+     */
+    private static List<String> perTable(List<String> differences) {
+        Map<String, List<String>> byTable = new TreeMap<>();
+        for (String line : differences) {
+            byTable.computeIfAbsent(line.substring(0, line.indexOf(' ')), t -> new ArrayList<>())
+                    .add(line);
+        }
+        List<String> summary = new ArrayList<>();
+        byTable.forEach(
+                (table, lines) -> {
+                    summary.add(table + ": " + lines.size() + " differences");
+                    lines.stream().limit(SHOWN).forEach(line -> summary.add("  " + line));
+                });
+        return summary;
+    }
+
+    private static long processCpuNanos() {
+        return ((com.sun.management.OperatingSystemMXBean)
+                        ManagementFactory.getOperatingSystemMXBean())
+                .getProcessCpuTime();
     }
 
     /**
