@@ -115,11 +115,7 @@ public final class DifferentialCheck {
             reference = oracle.get();
             referenceName = "oracle";
         } else {
-            long start = System.nanoTime();
-            long cpuStart = processCpuNanos();
-            reference = runner.run(corpus, RunConfiguration.BATCH_P1, 0);
-            millis.put(RunConfiguration.BATCH_P1, (System.nanoTime() - start) / 1_000_000);
-            cpuMillis.put(RunConfiguration.BATCH_P1, (processCpuNanos() - cpuStart) / 1_000_000);
+            reference = timed(runner, corpus, RunConfiguration.BATCH_P1, 0, millis, cpuMillis);
             differences.put(RunConfiguration.BATCH_P1, List.of());
             referenceName = "the run " + RunConfiguration.BATCH_P1;
         }
@@ -128,11 +124,7 @@ public final class DifferentialCheck {
             if (millis.containsKey(config) || !configurations.contains(config)) {
                 continue;
             }
-            long start = System.nanoTime();
-            long cpuStart = processCpuNanos();
-            TableDump actual = runner.run(corpus, config, writes);
-            millis.put(config, (System.nanoTime() - start) / 1_000_000);
-            cpuMillis.put(config, (processCpuNanos() - cpuStart) / 1_000_000);
+            TableDump actual = timed(runner, corpus, config, writes, millis, cpuMillis);
             List<String> all =
                     config.comparable(actual)
                             .differencesFrom(config.comparable(reference), Integer.MAX_VALUE);
@@ -149,6 +141,23 @@ public final class DifferentialCheck {
         }
         return new Outcome(
                 lines.size(), referenceName, reference.rowCounts(), millis, cpuMillis, differences);
+    }
+
+    /** {@link DifferentialRunner#run}, recording its wall and CPU time. */
+    private static TableDump timed(
+            DifferentialRunner runner,
+            Path corpus,
+            RunConfiguration config,
+            long referenceWrites,
+            Map<RunConfiguration, Long> millis,
+            Map<RunConfiguration, Long> cpuMillis)
+            throws Exception {
+        long start = System.nanoTime();
+        long cpuStart = processCpuNanos();
+        TableDump dump = runner.run(corpus, config, referenceWrites);
+        millis.put(config, (System.nanoTime() - start) / 1_000_000);
+        cpuMillis.put(config, (processCpuNanos() - cpuStart) / 1_000_000);
+        return dump;
     }
 
     /**
