@@ -23,7 +23,7 @@ class DeterminismITCase {
     @TempDir Path dir;
 
     @Test
-    @Timeout(900)
+    @Timeout(1800)
     void tenReplaysInEachModeGiveByteIdenticalTables() throws Exception {
         Path corpus =
                 DifferentialCorpus.write(

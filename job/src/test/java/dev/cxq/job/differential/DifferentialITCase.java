@@ -23,7 +23,7 @@ class DifferentialITCase {
     @TempDir Path dir;
 
     @Test
-    @Timeout(900)
+    @Timeout(1800)
     void everyConfigurationWritesTheReferenceTables() throws Exception {
         DifferentialCheck.Outcome outcome;
         try (DifferentialRunner runner = new DifferentialRunner(dir)) {
