@@ -1,17 +1,12 @@
 package dev.cxq.job;
 
-import dev.cxq.job.sink.JdbcSinks;
 import dev.cxq.job.sink.webhook.WebhookEndpoint;
-import dev.cxq.job.source.ReplaySource;
 import dev.cxq.job.testing.FailingSinks;
 import dev.cxq.job.testing.PostgresTestDatabase;
 import dev.cxq.job.testing.ReplayInputs;
 import dev.cxq.job.testing.TableComparison;
 
 import org.apache.flink.api.common.JobExecutionResult;
-import org.apache.flink.api.common.RuntimeExecutionMode;
-import org.apache.flink.configuration.Configuration;
-import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
 
 import com.sun.net.httpserver.HttpServer;
 import org.junit.jupiter.api.AfterAll;
@@ -19,14 +14,12 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
-import picocli.CommandLine;
 
 import java.io.InputStream;
 import java.net.InetSocketAddress;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
-import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
 import java.util.Random;
@@ -181,7 +174,7 @@ class FailureRecoveryITCase {
                                             "--checkpoint-dir",
                                             checkpoints.toString()))
                     .hasStackTraceContaining("injected failure");
-            Path checkpoint = latestCheckpoint(checkpoints);
+            Path checkpoint = FaultInjectedReplay.latestCheckpoint(checkpoints);
 
             FailingSinks.reset(Set.of());
             run(db, input, "--restore-from", checkpoint.toString());
@@ -199,20 +192,6 @@ class FailureRecoveryITCase {
                     restoredWrites,
                     referenceWrites,
                     referenceKeys.size());
-        }
-    }
-
-    /**
-     * The newest completed checkpoint ({@code chk-N} holding {@code _metadata}) under {@code root}.
-     */
-    private static Path latestCheckpoint(Path root) throws Exception {
-        try (var paths = Files.walk(root)) {
-            return paths.filter(p -> p.getFileName().toString().equals("_metadata"))
-                    .map(Path::getParent)
-                    .max(
-                            Comparator.comparingInt(
-                                    p -> Integer.parseInt(p.getFileName().toString().substring(4))))
-                    .orElseThrow(() -> new AssertionError("no retained checkpoint under " + root));
         }
     }
 
@@ -236,20 +215,6 @@ class FailureRecoveryITCase {
                                                 + server.getAddress().getPort()
                                                 + "/hooks/cxq"));
         args.addAll(List.of(extra));
-        CxqMain main = new CxqMain();
-        // Later options override the defaults above.
-        new CommandLine(main)
-                .setOverwrittenOptionsAllowed(true)
-                .parseArgs(args.toArray(String[]::new));
-        Configuration conf = main.flinkConfiguration(RuntimeExecutionMode.STREAMING);
-        StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment(conf);
-        new CxqPipeline(
-                        ReplaySource.of(input),
-                        new FailingSinks(
-                                new JdbcSinks(db.url(), PostgresTestDatabase.USER, null, 1)),
-                        PipelineSettings.defaults(),
-                        main.webhookOptions.settings(Map.of()))
-                .build(env);
-        return env.execute("cxq failure recovery");
+        return FaultInjectedReplay.run(input, db.url(), args);
     }
 }

@@ -6,7 +6,7 @@ import java.sql.ResultSet;
 import java.sql.ResultSetMetaData;
 import java.sql.SQLException;
 import java.sql.Statement;
-import java.sql.Types;
+import java.sql.Timestamp;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Set;
@@ -14,48 +14,58 @@ import java.util.Set;
 /**
  * Reads cxq's output tables from PostgreSQL into a {@link TableDump}, column names as in the
  * migrations. JSONB columns and the canonical JSON of {@code late_events.payload} are compared with
- * sorted keys; {@code received_at} (wall clock) is left out.
+ * sorted keys; wall-clock columns are left out.
  */
 public final class PostgresDump {
 
-    private static final Set<String> WALL_CLOCK = Set.of("received_at");
+    /**
+     * Wall-clock columns: when a row was received or delivered, which no two runs share. The oracle
+     * cannot compute them either.
+     */
+    public static final Set<String> WALL_CLOCK_COLUMNS = Set.of("received_at", "delivered_at");
 
     private PostgresDump() {}
 
-    public static TableDump read(String jdbcUrl, String user) throws SQLException {
+    /** Every row of every output table at {@code jdbcUrl}, without the wall-clock columns. */
+    public static TableDump of(String jdbcUrl, String user) throws SQLException {
         TableDump dump = new TableDump();
-        try (Connection c = DriverManager.getConnection(jdbcUrl, user, null)) {
+        try (Connection c = DriverManager.getConnection(jdbcUrl, user, null);
+                Statement st = c.createStatement()) {
+            // Large tables at the soak's size: stream the rows instead of holding the result set.
+            c.setAutoCommit(false);
+            st.setFetchSize(10_000);
             for (String table : TableDump.KEYS.keySet()) {
-                try (Statement st = c.createStatement();
-                        ResultSet rs = st.executeQuery("SELECT * FROM " + table)) {
+                try (ResultSet rs = st.executeQuery("SELECT * FROM " + table)) {
                     ResultSetMetaData meta = rs.getMetaData();
                     while (rs.next()) {
                         Map<String, Object> row = new LinkedHashMap<>();
                         for (int i = 1; i <= meta.getColumnCount(); i++) {
                             String column = meta.getColumnName(i);
-                            if (!WALL_CLOCK.contains(column)) {
-                                row.put(column, value(rs, i, meta, table, column));
+                            if (!WALL_CLOCK_COLUMNS.contains(column)) {
+                                row.put(
+                                        column,
+                                        value(rs, i, meta.getColumnTypeName(i), table, column));
                             }
                         }
                         dump.put(table, row);
                     }
                 }
             }
+            c.commit();
         }
         return dump;
     }
 
-    private static Object value(
-            ResultSet rs, int i, ResultSetMetaData meta, String table, String column)
+    private static Object value(ResultSet rs, int i, String type, String table, String column)
             throws SQLException {
-        if ("jsonb".equals(meta.getColumnTypeName(i))
+        if (type.equals("jsonb")
+                || type.equals("json")
                 || (table.equals("late_events") && column.equals("payload"))) {
             String json = rs.getString(i);
             return json == null ? null : TableDump.canonicalJson(json);
         }
-        if (meta.getColumnType(i) == Types.TIMESTAMP_WITH_TIMEZONE
-                || "timestamptz".equals(meta.getColumnTypeName(i))) {
-            java.sql.Timestamp ts = rs.getTimestamp(i);
+        if (type.equals("timestamptz") || type.equals("timestamp")) {
+            Timestamp ts = rs.getTimestamp(i);
             return ts == null ? null : ts.toInstant();
         }
         return rs.getObject(i);

@@ -1,0 +1,67 @@
+package dev.cxq.job;
+
+import dev.cxq.job.sink.JdbcSinks;
+import dev.cxq.job.source.ReplaySource;
+import dev.cxq.job.testing.FailingSinks;
+import dev.cxq.job.testing.PostgresTestDatabase;
+
+import org.apache.flink.api.common.JobExecutionResult;
+import org.apache.flink.api.common.RuntimeExecutionMode;
+import org.apache.flink.configuration.Configuration;
+import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
+
+import picocli.CommandLine;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Comparator;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * A streaming replay through the production topology and the configuration {@link CxqMain} derives
+ * from its flags, whose sinks are wrapped in {@link FailingSinks} so that a test can fail the task
+ * at chosen writes ({@link FailingSinks#reset}). Shared by the failure tests and the differential
+ * harness.
+ */
+public final class FaultInjectedReplay {
+
+    private FaultInjectedReplay() {}
+
+    /**
+     * Replays {@code input} into the (migrated) database at {@code jdbcUrl}, streaming, with {@code
+     * flags} as on the command line (later flags override earlier ones); returns when the job
+     * finished, throws when it failed.
+     */
+    public static JobExecutionResult run(Path input, String jdbcUrl, List<String> flags)
+            throws Exception {
+        CxqMain main = new CxqMain();
+        new CommandLine(main)
+                .setOverwrittenOptionsAllowed(true)
+                .parseArgs(flags.toArray(String[]::new));
+        Configuration conf = main.flinkConfiguration(RuntimeExecutionMode.STREAMING);
+        StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment(conf);
+        new CxqPipeline(
+                        ReplaySource.of(input),
+                        new FailingSinks(
+                                new JdbcSinks(jdbcUrl, PostgresTestDatabase.USER, null, 1)),
+                        PipelineSettings.defaults(),
+                        main.webhookOptions.settings(Map.of()))
+                .build(env);
+        return env.execute("cxq replay with injected failures");
+    }
+
+    /**
+     * The newest completed checkpoint ({@code chk-N} holding {@code _metadata}) under {@code root}.
+     */
+    public static Path latestCheckpoint(Path root) throws Exception {
+        try (var paths = Files.walk(root)) {
+            return paths.filter(p -> p.getFileName().toString().equals("_metadata"))
+                    .map(Path::getParent)
+                    .max(
+                            Comparator.comparingInt(
+                                    p -> Integer.parseInt(p.getFileName().toString().substring(4))))
+                    .orElseThrow(() -> new AssertionError("no retained checkpoint under " + root));
+        }
+    }
+}

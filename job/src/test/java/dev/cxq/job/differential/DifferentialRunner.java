@@ -1,0 +1,248 @@
+package dev.cxq.job.differential;
+
+import dev.cxq.job.CxqMain;
+import dev.cxq.job.FaultInjectedReplay;
+import dev.cxq.job.testing.FailingSinks;
+import dev.cxq.job.testing.KafkaBroker;
+import dev.cxq.job.testing.PostgresTestDatabase;
+
+import com.sun.net.httpserver.HttpServer;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.NewTopic;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.test.KafkaClusterTestKit;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.net.InetSocketAddress;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+
+/**
+ * Runs a corpus (a JSON Lines file) in one {@link RunConfiguration} through the production topology
+ * into a fresh PostgreSQL database and returns the resulting tables. Alerts are also delivered to a
+ * local webhook endpoint that always answers 200, so {@code webhook_deliveries} is compared too.
+ * The Kafka broker (in-process KRaft) is started on the first Kafka run.
+ */
+public final class DifferentialRunner implements AutoCloseable {
+
+    private static final int KAFKA_PARTITIONS = 3;
+
+    /** Records between a Kafka record and its redelivery (in the same partition). */
+    private static final int REDELIVERY_LAG = 1_000;
+
+    /** Restarts the failing job is allowed: one failure more than this ends it for good. */
+    private static final int RESTARTS = 2;
+
+    private final Path workDir;
+    private final HttpServer webhookEndpoint;
+    private KafkaClusterTestKit kafka;
+    private int runs;
+
+    public DifferentialRunner(Path workDir) throws IOException {
+        this.workDir = workDir;
+        webhookEndpoint = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 0);
+        webhookEndpoint.createContext(
+                "/hooks/cxq",
+                exchange -> {
+                    try (InputStream body = exchange.getRequestBody()) {
+                        body.readAllBytes();
+                    }
+                    exchange.sendResponseHeaders(200, -1);
+                    exchange.close();
+                });
+        webhookEndpoint.start();
+    }
+
+    /**
+     * Runs {@code corpus} in {@code config} and returns the tables it wrote.
+     *
+     * @param referenceWrites a lower bound of the sink writes of a whole run (the reference's rows
+     *     outside {@code webhook_deliveries}: each was written at least once); the injected
+     *     failures are placed below it, so each is reached
+     */
+    public TableDump run(Path corpus, RunConfiguration config, long referenceWrites)
+            throws Exception {
+        runs++;
+        try (PostgresTestDatabase db = new PostgresTestDatabase()) {
+            switch (config) {
+                case BATCH_P1 -> replay(db, corpus, "batch", 1);
+                case BATCH_P2 -> replay(db, corpus, "batch", 2);
+                case BATCH_P4 -> replay(db, corpus, "batch", 4);
+                case STREAMING_P2 -> replay(db, corpus, "streaming", 2);
+                case STREAMING_FAILURES_RESTORED -> failThenRestore(db, corpus, referenceWrites);
+                case KAFKA_REDELIVERED -> consumeRedelivered(db, corpus);
+            }
+            return PostgresDump.of(db.url(), PostgresTestDatabase.USER);
+        }
+    }
+
+    /** The rows a run must have written at least once: all but the webhook deliveries. */
+    public static long writesAtLeast(TableDump reference) {
+        return reference.rowCounts().entrySet().stream()
+                .filter(table -> !table.getKey().equals("webhook_deliveries"))
+                .mapToLong(Map.Entry::getValue)
+                .sum();
+    }
+
+    private void replay(PostgresTestDatabase db, Path corpus, String mode, int parallelism) {
+        db.replay(
+                corpus,
+                "--execution-mode",
+                mode,
+                "--parallelism",
+                Integer.toString(parallelism),
+                "--checkpoint-interval",
+                "1s",
+                "--checkpoint-dir",
+                checkpointDir().toString(),
+                "--webhook-url",
+                webhookUrl());
+    }
+
+    /**
+     * Fails the task at 20 %, 50 % and 80 % of {@code referenceWrites}: the first two are recovered
+     * by restarts from the latest checkpoint, the third exhausts the restarts and the job fails.
+     * Then a new job restores from the newest retained checkpoint and finishes.
+     */
+    private void failThenRestore(PostgresTestDatabase db, Path corpus, long referenceWrites)
+            throws Exception {
+        if (referenceWrites < 10) {
+            throw new IllegalArgumentException("too few writes to fail at: " + referenceWrites);
+        }
+        db.migrate();
+        Path checkpoints = checkpointDir();
+        List<String> flags =
+                List.of(
+                        "--input", corpus.toString(),
+                        "--execution-mode", "streaming",
+                        "--parallelism", "2",
+                        "--checkpoint-interval", "300ms",
+                        "--checkpoint-dir", checkpoints.toString(),
+                        "--restart-attempts", Integer.toString(RESTARTS),
+                        "--restart-initial-delay", "100ms",
+                        "--restart-max-delay", "1s",
+                        "--webhook-url", webhookUrl());
+        Set<Long> failAt =
+                Set.of(referenceWrites / 5, referenceWrites / 2, referenceWrites * 4 / 5);
+        FailingSinks.reset(failAt);
+        Exception failure = null;
+        try {
+            FaultInjectedReplay.run(corpus, db.url(), flags);
+        } catch (Exception e) {
+            failure = e;
+        }
+        if (failure == null || FailingSinks.injected() != failAt.size()) {
+            throw new AssertionError(
+                    "expected the job to fail for good at the last of the writes "
+                            + failAt
+                            + " after "
+                            + RESTARTS
+                            + " restarts; injected "
+                            + FailingSinks.injected(),
+                    failure);
+        }
+        Path checkpoint = FaultInjectedReplay.latestCheckpoint(checkpoints);
+        FailingSinks.reset(Set.of());
+        List<String> restore = new ArrayList<>(flags);
+        restore.addAll(List.of("--restore-from", checkpoint.toString()));
+        FaultInjectedReplay.run(corpus, db.url(), restore);
+    }
+
+    /**
+     * Produces the corpus to a new topic, each record into partition {@code line % 3} and again
+     * {@link #REDELIVERY_LAG} records later into the same one (a consumer's redelivery never
+     * overtakes the original), then reads it with the command line's {@code --until latest}, which
+     * ends the job once the offsets that were latest at its start are read.
+     */
+    private void consumeRedelivered(PostgresTestDatabase db, Path corpus) throws Exception {
+        String topic = "corpus-" + runs;
+        try (Admin admin = Admin.create(Map.of("bootstrap.servers", kafka().bootstrapServers()))) {
+            admin.createTopics(List.of(new NewTopic(topic, KAFKA_PARTITIONS, (short) 1)))
+                    .all()
+                    .get();
+        }
+        List<String> lines =
+                Files.readAllLines(corpus, StandardCharsets.UTF_8).stream()
+                        .filter(line -> !line.isBlank())
+                        .toList();
+        try (KafkaProducer<byte[], byte[]> producer =
+                KafkaBroker.producer(kafka().bootstrapServers())) {
+            for (int i = 0; i < lines.size() + REDELIVERY_LAG; i++) {
+                if (i < lines.size()) {
+                    send(producer, topic, lines, i);
+                }
+                if (i >= REDELIVERY_LAG) {
+                    send(producer, topic, lines, i - REDELIVERY_LAG);
+                }
+            }
+            producer.flush();
+        }
+        int exit =
+                CxqMain.run(
+                        "--kafka-bootstrap",
+                        kafka().bootstrapServers(),
+                        "--kafka-topics",
+                        topic,
+                        "--kafka-group-id",
+                        "differential-" + runs,
+                        "--starting-offsets",
+                        "earliest",
+                        "--until",
+                        "latest",
+                        "--parallelism",
+                        "2",
+                        "--checkpoint-interval",
+                        "1s",
+                        "--checkpoint-dir",
+                        checkpointDir().toString(),
+                        "--jdbc-url",
+                        db.url(),
+                        "--jdbc-user",
+                        PostgresTestDatabase.USER,
+                        "--webhook-url",
+                        webhookUrl());
+        if (exit != 0) {
+            throw new AssertionError("the Kafka run exited with " + exit);
+        }
+    }
+
+    private static void send(
+            KafkaProducer<byte[], byte[]> producer, String topic, List<String> lines, int line) {
+        producer.send(
+                new ProducerRecord<>(
+                        topic,
+                        line % KAFKA_PARTITIONS,
+                        null,
+                        lines.get(line).getBytes(StandardCharsets.UTF_8)));
+    }
+
+    private KafkaClusterTestKit kafka() throws Exception {
+        if (kafka == null) {
+            kafka = KafkaBroker.start();
+        }
+        return kafka;
+    }
+
+    private String webhookUrl() {
+        return "http://127.0.0.1:" + webhookEndpoint.getAddress().getPort() + "/hooks/cxq";
+    }
+
+    private Path checkpointDir() {
+        return workDir.resolve("checkpoints-" + runs);
+    }
+
+    @Override
+    public void close() throws Exception {
+        webhookEndpoint.stop(0);
+        if (kafka != null) {
+            kafka.close();
+        }
+    }
+}
