@@ -50,7 +50,14 @@ final class ConfigValidator {
         if (main.demoOptions.demo) {
             inputs.add(name("--demo"));
         }
-        if (inputs.isEmpty()) {
+        if (main.schemaOptions.migrateOnly) {
+            if (!inputs.isEmpty()) {
+                errors.add(
+                        name("--migrate-only")
+                                + " runs no job: drop "
+                                + String.join(" and ", inputs));
+            }
+        } else if (inputs.isEmpty()) {
             errors.add(
                     "give exactly one input: --input FILE_OR_DIR, --kafka-bootstrap HOST:PORT or"
                             + " --demo (config key input, kafka.bootstrap or demo.enabled)");
@@ -107,6 +114,15 @@ final class ConfigValidator {
                             + main.jdbcUrl);
         }
         readable("--jdbc-password-file", main.jdbcPasswordFile);
+        SchemaCliOptions schema = main.schemaOptions;
+        if (schema.schema != null
+                && !schema.schema.equals(SchemaCliOptions.MIGRATE)
+                && !schema.schema.equals(SchemaCliOptions.VERIFY)) {
+            errors.add(name("--schema") + " must be migrate or verify: " + schema.schema);
+        }
+        if (schema.migrateOnly && main.jdbcUrl == null) {
+            errors.add(name("--migrate-only") + " needs " + name("--jdbc-url"));
+        }
         atLeast("--metric-version", main.metricVersion, 1);
         if (!main.executionMode.equals("batch") && !main.executionMode.equals("streaming")) {
             errors.add(
