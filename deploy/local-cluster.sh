@@ -57,6 +57,9 @@ blob:
     port: "0"
 parallelism:
   default: 2
+# Tasks on every TaskManager, so that losing any one of them fails over running tasks.
+cluster:
+  evenly-spread-out-slots: true
 state:
   backend:
     type: rocksdb
@@ -106,11 +109,11 @@ resource_params() {
         --configDir "$dir/conf" 2>/dev/null | sed -n 's/^BASH_JAVA_UTILS_EXEC_RESULT://p'
 }
 
-start_process() { # name main-class
+start_process() { # name main-class resource-params-command [dynamic properties]
     local name="$1" main="$2" params jvm dynamic
     params="$(resource_params "$3")"
     jvm="$(echo "$params" | sed -n 1p)"
-    dynamic="$(echo "$params" | sed -n 2p)"
+    dynamic="$(echo "$params" | sed -n 2p) ${4:-}"
     # shellcheck disable=SC2086 # the memory flags and dynamic properties are word lists
     nohup "$java" $jvm -XX:+IgnoreUnrecognizedVMOptions \
         -Dlog.file="$dir/log/$name.log" -Dlog4j.configurationFile="file:$dir/conf/log4j.properties" \
@@ -124,6 +127,14 @@ next_taskmanager() {
     local n=1
     while [ -e "$dir/pids/taskmanager-$n.pid" ] || [ -e "$dir/pids/taskmanager-$n.pid.killed" ]; do n=$((n + 1)); done
     echo "$n"
+}
+
+# The TaskManager's resource id is its name, so that the REST API's /taskmanagers names the process.
+start_taskmanager() {
+    local name
+    name="taskmanager-$(next_taskmanager)"
+    start_process "$name" org.apache.flink.runtime.taskexecutor.TaskManagerRunner \
+        GET_TM_RESOURCE_PARAMS "-D taskmanager.resource-id=$name"
 }
 
 wait_for_rest() {
@@ -142,15 +153,13 @@ start)
     start_process jobmanager org.apache.flink.runtime.entrypoint.StandaloneSessionClusterEntrypoint \
         GET_JM_RESOURCE_PARAMS
     for _ in $(seq 1 "$taskmanagers"); do
-        start_process "taskmanager-$(next_taskmanager)" \
-            org.apache.flink.runtime.taskexecutor.TaskManagerRunner GET_TM_RESOURCE_PARAMS
+        start_taskmanager
     done
     wait_for_rest
     echo "local-cluster: REST API and web UI on http://localhost:$rest_port, work directory $dir"
     ;;
 start-taskmanager)
-    start_process "taskmanager-$(next_taskmanager)" \
-        org.apache.flink.runtime.taskexecutor.TaskManagerRunner GET_TM_RESOURCE_PARAMS
+    start_taskmanager
     ;;
 kill-taskmanager)
     pid_file="$dir/pids/taskmanager-${2:?which TaskManager: its number}.pid"
