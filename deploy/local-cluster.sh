@@ -79,6 +79,14 @@ restart-strategy:
     initial-backoff: 1s
     max-backoff: 10s
     attempts-before-reset-backoff: 30
+# Patient RPC start-up and calls: on a busy machine the actor system takes longer than the 10 s
+# defaults.
+pekko:
+  startup-timeout: 60 s
+  ask:
+    timeout: 30 s
+  lookup:
+    timeout: 30 s
 # A killed TaskManager is noticed within seconds instead of the default 50 s.
 heartbeat:
   interval: 2000
@@ -129,33 +137,64 @@ next_taskmanager() {
     echo "$n"
 }
 
+# Waits until the process of $1 has logged $2 (up); fails when it exits first or takes 3 minutes.
+await_up() {
+    local name="$1" pattern="$2" pid
+    pid="$(cat "$dir/pids/$name.pid")"
+    for _ in $(seq 1 360); do
+        grep -q "$pattern" "$dir/log/$name.log" 2>/dev/null && return 0
+        kill -0 "$pid" 2>/dev/null || return 1
+        sleep 0.5
+    done
+    return 1
+}
+
+# Starts a process and waits for it to be up, again when it fails to start: on a busy machine
+# Pekko's remoting may miss its fixed 10 s start-up timeout.
+start_and_await() { # name up-pattern main-class resource-params-command [dynamic properties]
+    local name="$1" pattern="$2"
+    shift 2
+    for attempt in 1 2 3; do
+        : >"$dir/log/$name.log"
+        start_process "$name" "$@"
+        await_up "$name" "$pattern" && return 0
+        kill -KILL "$(cat "$dir/pids/$name.pid")" 2>/dev/null || true
+        echo "local-cluster: $name did not start (attempt $attempt); see $dir/log/$name.log" >&2
+    done
+    return 1
+}
+
+start_jobmanager() {
+    start_and_await jobmanager "Rest endpoint listening" \
+        org.apache.flink.runtime.entrypoint.StandaloneSessionClusterEntrypoint GET_JM_RESOURCE_PARAMS
+}
+
 # The TaskManager's resource id is its name, so that the REST API's /taskmanagers names the process.
 start_taskmanager() {
     local name
     name="taskmanager-$(next_taskmanager)"
-    start_process "$name" org.apache.flink.runtime.taskexecutor.TaskManagerRunner \
-        GET_TM_RESOURCE_PARAMS "-D taskmanager.resource-id=$name"
-}
-
-wait_for_rest() {
-    for _ in $(seq 1 120); do
-        curl -sf "http://localhost:$rest_port/overview" >/dev/null 2>&1 && return 0
-        sleep 0.5
-    done
-    echo "local-cluster: the JobManager's REST API does not answer on port $rest_port" >&2
-    return 1
+    start_and_await "$name" "Successful registration at resource manager" \
+        org.apache.flink.runtime.taskexecutor.TaskManagerRunner GET_TM_RESOURCE_PARAMS \
+        "-D taskmanager.resource-id=$name"
 }
 
 case "${1:-}" in
 start)
+    for pid_file in "$dir"/pids/*.pid; do
+        [ -e "$pid_file" ] || continue
+        if kill -0 "$(cat "$pid_file")" 2>/dev/null; then
+            echo "local-cluster: already running in $dir; stop it first" >&2
+            exit 1
+        fi
+        rm -f "$pid_file"
+    done
+    rm -f "$dir"/pids/*.killed
     fetch_flink
     write_config
-    start_process jobmanager org.apache.flink.runtime.entrypoint.StandaloneSessionClusterEntrypoint \
-        GET_JM_RESOURCE_PARAMS
+    start_jobmanager
     for _ in $(seq 1 "$taskmanagers"); do
         start_taskmanager
     done
-    wait_for_rest
     echo "local-cluster: REST API and web UI on http://localhost:$rest_port, work directory $dir"
     ;;
 start-taskmanager)

@@ -68,7 +68,7 @@ class ClusterITCase {
     private static final int PARTS = 3;
     private static final Set<String> POSITION_COLUMNS =
             Set.of("source", "event_key", "received_at");
-    private static final Duration WAIT = Duration.ofMinutes(3);
+    private static final Duration WAIT = Duration.ofMinutes(4);
     private static final ObjectMapper JSON = new ObjectMapper();
     private static final HttpClient HTTP =
             HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(10)).build();
