@@ -21,6 +21,17 @@ rpc_port="${CXQ_CLUSTER_RPC_PORT:-6123}"
 slots="${CXQ_CLUSTER_SLOTS:-2}"
 taskmanagers="${CXQ_CLUSTER_TASKMANAGERS:-2}"
 java="${JAVA_HOME:+$JAVA_HOME/bin/}java"
+# The module openings of Flink's own scripts (env.java.default-opts.all of its config.yaml): Flink
+# and Kryo reach into JDK internals.
+java_opens="--add-exports=java.rmi/sun.rmi.registry=ALL-UNNAMED
+--add-exports=java.security.jgss/sun.security.krb5=ALL-UNNAMED
+--add-opens=java.base/java.lang=ALL-UNNAMED --add-opens=java.base/java.net=ALL-UNNAMED
+--add-opens=java.base/java.io=ALL-UNNAMED --add-opens=java.base/java.nio=ALL-UNNAMED
+--add-opens=java.base/sun.nio.ch=ALL-UNNAMED --add-opens=java.base/java.lang.reflect=ALL-UNNAMED
+--add-opens=java.base/java.text=ALL-UNNAMED --add-opens=java.base/java.time=ALL-UNNAMED
+--add-opens=java.base/java.util=ALL-UNNAMED --add-opens=java.base/java.util.concurrent=ALL-UNNAMED
+--add-opens=java.base/java.util.concurrent.atomic=ALL-UNNAMED
+--add-opens=java.base/java.util.concurrent.locks=ALL-UNNAMED"
 
 fetch_flink() {
     if [ ! -d "$lib" ] || [ -z "$(ls -A "$lib" 2>/dev/null)" ]; then
@@ -123,7 +134,7 @@ start_process() { # name main-class resource-params-command [dynamic properties]
     jvm="$(echo "$params" | sed -n 1p)"
     dynamic="$(echo "$params" | sed -n 2p) ${4:-}"
     # shellcheck disable=SC2086 # the memory flags and dynamic properties are word lists
-    nohup "$java" $jvm -XX:+IgnoreUnrecognizedVMOptions \
+    nohup "$java" $jvm $java_opens -XX:+IgnoreUnrecognizedVMOptions \
         -Dlog.file="$dir/log/$name.log" -Dlog4j.configurationFile="file:$dir/conf/log4j.properties" \
         -cp "$lib/*" "$main" --configDir "$dir/conf" $dynamic \
         >"$dir/log/$name.out" 2>&1 </dev/null &

@@ -157,7 +157,7 @@ class ClusterITCase {
         try (PostgresTestDatabase db = new PostgresTestDatabase()) {
             migrate(db);
             produce(topic, 0);
-            String job = jobId(submit(jobArgs(topic, db), null, null));
+            String job = jobId(submit(jobArgs(topic, db), null, 2));
             awaitRunning(job, 2);
             awaitConsumed(topic);
 
@@ -205,7 +205,7 @@ class ClusterITCase {
             migrate(db);
             produce(topic, 0);
             produce(topic, 1);
-            String first = jobId(submit(jobArgs(topic, db), null, null));
+            String first = jobId(submit(jobArgs(topic, db), null, 2));
             awaitRunning(first, 2);
             awaitConsumed(topic);
             String savepoint = stopWithSavepoint(first, false);
@@ -347,7 +347,11 @@ class ClusterITCase {
         return Path.of(filename).getFileName().toString();
     }
 
-    /** {@code /jars/:id/run}, as the web UI or a CI pipeline submits. */
+    /**
+     * {@code /jars/:id/run}, as the web UI or a CI pipeline submits. Without {@code parallelism}
+     * the REST API runs the program at 1, Flink's default of the option, whatever the cluster's
+     * {@code parallelism.default} says: a submission gives it, as {@code flink run -p} does.
+     */
     private static HttpResponse<String> submit(
             List<String> args, String savepoint, Integer parallelism) throws Exception {
         Map<String, Object> request = new HashMap<>();
