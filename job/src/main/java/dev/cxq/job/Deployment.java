@@ -9,7 +9,6 @@ import org.apache.flink.configuration.RestartStrategyOptions;
 import org.apache.flink.streaming.api.environment.LocalStreamEnvironment;
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
 
-import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Optional;
 
@@ -34,7 +33,19 @@ final class Deployment {
     static final Deployment LOCAL = new Deployment(null);
 
     /** The Flink option behind each command-line option that a cluster's configuration may set. */
-    static final Map<String, ConfigOption<?>> FLINK_OPTIONS = flinkOptions();
+    static final Map<String, ConfigOption<?>> FLINK_OPTIONS =
+            Map.of(
+                    "--parallelism", CoreOptions.DEFAULT_PARALLELISM,
+                    "--checkpoint-interval", CheckpointingOptions.CHECKPOINTING_INTERVAL,
+                    "--checkpoint-dir", CheckpointingOptions.CHECKPOINTS_DIRECTORY,
+                    "--checkpoints-retained", CheckpointingOptions.MAX_RETAINED_CHECKPOINTS,
+                    "--restart-attempts",
+                            RestartStrategyOptions.RESTART_STRATEGY_EXPONENTIAL_DELAY_ATTEMPTS,
+                    "--restart-initial-delay",
+                            RestartStrategyOptions
+                                    .RESTART_STRATEGY_EXPONENTIAL_DELAY_INITIAL_BACKOFF,
+                    "--restart-max-delay",
+                            RestartStrategyOptions.RESTART_STRATEGY_EXPONENTIAL_DELAY_MAX_BACKOFF);
 
     private final Configuration cluster;
 
@@ -88,23 +99,5 @@ final class Deployment {
         }
         Object fallback = option.hasDefaultValue() ? option.defaultValue() : "none";
         return Optional.of(fallback + "  (flink default " + option.key() + ")");
-    }
-
-    private static Map<String, ConfigOption<?>> flinkOptions() {
-        Map<String, ConfigOption<?>> options = new LinkedHashMap<>();
-        options.put("--parallelism", CoreOptions.DEFAULT_PARALLELISM);
-        options.put("--checkpoint-interval", CheckpointingOptions.CHECKPOINTING_INTERVAL);
-        options.put("--checkpoint-dir", CheckpointingOptions.CHECKPOINTS_DIRECTORY);
-        options.put("--checkpoints-retained", CheckpointingOptions.MAX_RETAINED_CHECKPOINTS);
-        options.put(
-                "--restart-attempts",
-                RestartStrategyOptions.RESTART_STRATEGY_EXPONENTIAL_DELAY_ATTEMPTS);
-        options.put(
-                "--restart-initial-delay",
-                RestartStrategyOptions.RESTART_STRATEGY_EXPONENTIAL_DELAY_INITIAL_BACKOFF);
-        options.put(
-                "--restart-max-delay",
-                RestartStrategyOptions.RESTART_STRATEGY_EXPONENTIAL_DELAY_MAX_BACKOFF);
-        return Map.copyOf(options);
     }
 }

@@ -186,9 +186,10 @@ class ClusterITCase {
             awaitConsumed(topic);
             stopWithSavepoint(job, true);
 
+            Map<String, List<String>> actual = db.snapshot(POSITION_COLUMNS);
+            keepForDiagnosis("kill", actual);
             long rows =
-                    TableComparison.assertSameTables(
-                            expected, db.snapshot(POSITION_COLUMNS), "after losing " + victim);
+                    TableComparison.assertSameTables(expected, actual, "after losing " + victim);
             System.out.printf(
                     "cluster run: %d events, 1 TaskManager killed (%s), %d rows compared, 0"
                             + " duplicates, last checkpoint before the kill %s%n",
@@ -217,13 +218,26 @@ class ClusterITCase {
             awaitConsumed(topic);
             stopWithSavepoint(second, true);
 
+            Map<String, List<String>> actual = db.snapshot(POSITION_COLUMNS);
+            keepForDiagnosis("rescale", actual);
             long rows =
-                    TableComparison.assertSameTables(
-                            expected, db.snapshot(POSITION_COLUMNS), "after rescaling 2 -> 3");
+                    TableComparison.assertSameTables(expected, actual, "after rescaling 2 -> 3");
             System.out.printf(
                     "cluster run: %d events, savepoint %s, resumed at parallelism 3, %d rows"
                             + " compared, 0 duplicates%n",
                     events.size(), savepoint, rows);
+        }
+    }
+
+    /**
+     * Writes the reference's and a run's tables to target/cluster-it/, for a diff when they differ.
+     */
+    private static void keepForDiagnosis(String run, Map<String, List<String>> actual)
+            throws IOException {
+        Path out = Files.createDirectories(Path.of("target", "cluster-it"));
+        for (String table : expected.keySet()) {
+            Files.write(out.resolve(table + ".expected.txt"), expected.get(table));
+            Files.write(out.resolve(table + "." + run + ".txt"), actual.get(table));
         }
     }
 
