@@ -14,6 +14,7 @@ import picocli.CommandLine.Option;
 
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.function.Predicate;
 
 /**
  * Checkpointing, state backend and restart options of streaming runs (Kafka, and file replays with
@@ -36,7 +37,8 @@ final class CheckpointCliOptions {
             paramLabel = "PATH_OR_URI",
             description =
                     "Where checkpoints are kept (a path or a file system URI such as s3://...);"
-                            + " default: cxq-checkpoints under the system temp directory.")
+                            + " default: the cluster's, and cxq-checkpoints under the system temp"
+                            + " directory in a local run.")
     String checkpointDir;
 
     @Option(
@@ -76,42 +78,62 @@ final class CheckpointCliOptions {
     String restoreFrom;
 
     /**
-     * Adds the streaming fault-tolerance settings to {@code conf}: exactly-once checkpoints into
-     * incremental RocksDB snapshots, retained on cancellation, and a bounded restart strategy.
+     * Adds the streaming fault-tolerance settings to {@code conf}. In a local run: exactly-once
+     * checkpoints into incremental RocksDB snapshots, retained on cancellation, and a bounded
+     * restart strategy. On a cluster only what the user gave, so that the cluster's configuration
+     * rules the rest ({@link Deployment}); the checkpoint interval is the exception when the
+     * cluster sets none, since the streaming outputs commit on checkpoints.
      */
-    void applyTo(Configuration conf) {
-        conf.set(CheckpointingOptions.CHECKPOINTING_INTERVAL, checkpointInterval);
-        conf.set(
-                CheckpointingOptions.CHECKPOINTING_CONSISTENCY_MODE,
-                CheckpointingMode.EXACTLY_ONCE);
-        conf.set(StateBackendOptions.STATE_BACKEND, "rocksdb");
-        // Timers on the JVM heap: every session function registers and fires event-time timers
-        // per event, which in RocksDB cost a write, a delete and a seek each (docs/benchmarks.md).
-        // They are written to checkpoints synchronously, and are few: about one per open session.
-        conf.set(
-                RocksDBOptions.TIMER_SERVICE_FACTORY,
-                EmbeddedRocksDBStateBackend.PriorityQueueStateType.HEAP);
-        conf.set(CheckpointingOptions.INCREMENTAL_CHECKPOINTS, true);
-        conf.set(CheckpointingOptions.CHECKPOINTS_DIRECTORY, checkpointDirectory());
-        conf.set(CheckpointingOptions.MAX_RETAINED_CHECKPOINTS, retainedCheckpoints);
-        conf.set(
-                CheckpointingOptions.EXTERNALIZED_CHECKPOINT_RETENTION,
-                ExternalizedCheckpointRetention.RETAIN_ON_CANCELLATION);
-        if (restartAttempts == 0) {
-            // Flink's exponential-delay strategy needs at least one attempt.
-            conf.set(RestartStrategyOptions.RESTART_STRATEGY, "none");
-        } else {
-            conf.set(RestartStrategyOptions.RESTART_STRATEGY, "exponential-delay");
-            conf.set(
-                    RestartStrategyOptions.RESTART_STRATEGY_EXPONENTIAL_DELAY_ATTEMPTS,
-                    restartAttempts);
+    void applyTo(Configuration conf, Deployment deployment, ConfigSources.Origins origins) {
+        Predicate<String> sets = flag -> deployment.setsOption(flag, origins);
+        if (sets.test("--checkpoint-interval")
+                || !deployment.clusterSets(CheckpointingOptions.CHECKPOINTING_INTERVAL)) {
+            conf.set(CheckpointingOptions.CHECKPOINTING_INTERVAL, checkpointInterval);
         }
-        conf.set(
-                RestartStrategyOptions.RESTART_STRATEGY_EXPONENTIAL_DELAY_INITIAL_BACKOFF,
-                restartInitialDelay);
-        conf.set(
-                RestartStrategyOptions.RESTART_STRATEGY_EXPONENTIAL_DELAY_MAX_BACKOFF,
-                restartMaxDelay);
+        if (deployment.isLocal()) {
+            conf.set(
+                    CheckpointingOptions.CHECKPOINTING_CONSISTENCY_MODE,
+                    CheckpointingMode.EXACTLY_ONCE);
+            conf.set(StateBackendOptions.STATE_BACKEND, "rocksdb");
+            // Timers on the JVM heap: every session function registers and fires event-time
+            // timers per event, which in RocksDB cost a write, a delete and a seek each
+            // (docs/benchmarks.md). They are written to checkpoints synchronously, and are few:
+            // about one per open session.
+            conf.set(
+                    RocksDBOptions.TIMER_SERVICE_FACTORY,
+                    EmbeddedRocksDBStateBackend.PriorityQueueStateType.HEAP);
+            conf.set(CheckpointingOptions.INCREMENTAL_CHECKPOINTS, true);
+            conf.set(
+                    CheckpointingOptions.EXTERNALIZED_CHECKPOINT_RETENTION,
+                    ExternalizedCheckpointRetention.RETAIN_ON_CANCELLATION);
+        }
+        if (sets.test("--checkpoint-dir")) {
+            conf.set(CheckpointingOptions.CHECKPOINTS_DIRECTORY, checkpointDirectory());
+        }
+        if (sets.test("--checkpoints-retained")) {
+            conf.set(CheckpointingOptions.MAX_RETAINED_CHECKPOINTS, retainedCheckpoints);
+        }
+        if (sets.test("--restart-attempts")) {
+            if (restartAttempts == 0) {
+                // Flink's exponential-delay strategy needs at least one attempt.
+                conf.set(RestartStrategyOptions.RESTART_STRATEGY, "none");
+            } else {
+                conf.set(RestartStrategyOptions.RESTART_STRATEGY, "exponential-delay");
+                conf.set(
+                        RestartStrategyOptions.RESTART_STRATEGY_EXPONENTIAL_DELAY_ATTEMPTS,
+                        restartAttempts);
+            }
+        }
+        if (sets.test("--restart-initial-delay")) {
+            conf.set(
+                    RestartStrategyOptions.RESTART_STRATEGY_EXPONENTIAL_DELAY_INITIAL_BACKOFF,
+                    restartInitialDelay);
+        }
+        if (sets.test("--restart-max-delay")) {
+            conf.set(
+                    RestartStrategyOptions.RESTART_STRATEGY_EXPONENTIAL_DELAY_MAX_BACKOFF,
+                    restartMaxDelay);
+        }
         if (restoreFrom != null) {
             conf.set(StateRecoveryOptions.SAVEPOINT_PATH, restoreFrom);
         }

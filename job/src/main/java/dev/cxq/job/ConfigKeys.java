@@ -73,6 +73,13 @@ final class ConfigKeys {
                             "secret: a local run only; visible in ps; refused on a cluster",
                             null),
                     keyed("--jdbc-password-file", "jdbc.password-file", "a readable file"),
+                    new Entry(
+                            "--schema",
+                            "jdbc.schema",
+                            env("jdbc.schema"),
+                            "migrate or verify",
+                            "migrate locally, verify on a cluster"),
+                    flagOnly("--migrate-only", null, "needs jdbc.url; no input"),
                     keyed("--output-dir", "output.dir", "-"),
                     keyed("--metric-version", "output.metric-version", "1 or more"),
                     keyed("--execution-mode", "execution.mode", "batch or streaming"),

@@ -58,7 +58,14 @@ final class ConfigValidator {
         if (main.backfillOptions.enabled()) {
             inputs.add(name("--backfill"));
         }
-        if (inputs.isEmpty()) {
+        if (main.schemaOptions.migrateOnly) {
+            if (!inputs.isEmpty()) {
+                errors.add(
+                        name("--migrate-only")
+                                + " runs no job: drop "
+                                + String.join(" and ", inputs));
+            }
+        } else if (inputs.isEmpty()) {
             errors.add(
                     "give exactly one input: --input FILE_OR_DIR, --kafka-bootstrap HOST:PORT or"
                             + " --demo (config key input, kafka.bootstrap or demo.enabled)");
@@ -160,6 +167,15 @@ final class ConfigValidator {
                             + Redaction.jdbcUrl(main.jdbcUrl));
         }
         readable("--jdbc-password-file", main.jdbcPasswordFile);
+        SchemaCliOptions schema = main.schemaOptions;
+        if (schema.schema != null
+                && !schema.schema.equals(SchemaCliOptions.MIGRATE)
+                && !schema.schema.equals(SchemaCliOptions.VERIFY)) {
+            errors.add(name("--schema") + " must be migrate or verify: " + schema.schema);
+        }
+        if (schema.migrateOnly && main.jdbcUrl == null) {
+            errors.add(name("--migrate-only") + " needs " + name("--jdbc-url"));
+        }
         atLeast("--metric-version", main.metricVersion, 1);
         if (!main.executionMode.equals("batch") && !main.executionMode.equals("streaming")) {
             errors.add(

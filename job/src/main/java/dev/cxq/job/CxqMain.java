@@ -21,6 +21,7 @@ import dev.cxq.udf.interaction.InteractionSettings;
 import dev.cxq.udf.quality.QualityThresholds;
 import dev.cxq.udf.rows.QualityAlert;
 
+import org.apache.flink.api.common.JobExecutionResult;
 import org.apache.flink.api.common.RuntimeExecutionMode;
 import org.apache.flink.client.program.StreamContextEnvironment;
 import org.apache.flink.configuration.BatchExecutionOptions;
@@ -53,6 +54,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.Callable;
 import java.util.stream.Stream;
 
@@ -85,6 +87,15 @@ public final class CxqMain implements Callable<Integer> {
 
     /** The process environment: variables for every option, and the secrets. */
     final Map<String, String> env;
+
+    /** A local run, or a run on a cluster whose configuration rules the Flink settings. */
+    private final Deployment deployment;
+
+    /** Where each option's value came from; filled when the command line runs. */
+    private ConfigSources.Origins origins = new ConfigSources.Origins();
+
+    /** The problems reported to the user, for the exception that ends a run on a cluster. */
+    private final List<String> problems = new ArrayList<>();
 
     @Spec CommandSpec spec;
 
@@ -330,30 +341,62 @@ public final class CxqMain implements Callable<Integer> {
 
     @Mixin BackfillCliOptions backfillOptions = new BackfillCliOptions();
 
+    @Mixin SchemaCliOptions schemaOptions = new SchemaCliOptions();
+
     public CxqMain() {
         this(System.getenv());
     }
 
     CxqMain(Map<String, String> env) {
+        this(env, Deployment.LOCAL);
+    }
+
+    CxqMain(Map<String, String> env, Deployment deployment) {
         this.env = env;
+        this.deployment = deployment;
     }
 
+    /**
+     * The program's entry point. A local run exits with the exit code. On a cluster {@code main}
+     * runs inside the Flink client or the JobManager (application mode, REST {@code
+     * /jars/:id/run}), where {@code System.exit} would end that process: there a failure is an
+     * exception instead, which fails the submission with its message ({@code flink run} exits 1,
+     * the REST API answers 500 with it).
+     */
     public static void main(String[] args) {
-        System.exit(run(args));
+        Deployment deployment = Deployment.detect();
+        CxqMain main = new CxqMain(System.getenv(), deployment);
+        int exitCode = main.execute(args);
+        if (deployment.isLocal()) {
+            System.exit(exitCode);
+        } else if (exitCode != 0) {
+            throw new IllegalStateException(
+                    "cxq failed with exit code "
+                            + exitCode
+                            + (main.problems.isEmpty()
+                                    ? ""
+                                    : ": " + String.join("; ", main.problems)));
+        }
     }
 
-    /** Runs the command line and returns its exit code (the tests call this). */
+    /** Runs the command line locally and returns its exit code (the tests call this). */
     public static int run(String... args) {
         return run(System.getenv(), args);
     }
 
-    /** Runs the command line with {@code env} as the process environment. */
+    /** Runs the command line locally with {@code env} as the process environment. */
     static int run(Map<String, String> env, String... args) {
-        CommandLine commandLine = new CommandLine(new CxqMain(env));
+        return new CxqMain(env).execute(args);
+    }
+
+    /** Runs the command line on this instance and returns its exit code. */
+    int execute(String... args) {
+        CommandLine commandLine = new CommandLine(this);
         ConfigReference.installHelp(commandLine);
         commandLine.setExitCodeExceptionMapper(e -> EXIT_JOB_FAILED);
         commandLine.setParameterExceptionHandler(
                 (e, arguments) -> {
+                    problems.add(e.getMessage());
                     commandLine.getErr().println("cxq: " + e.getMessage());
                     commandLine.getErr().println("Run with --help for the options.");
                     return EXIT_BAD_ARGUMENTS;
@@ -370,6 +413,7 @@ public final class CxqMain implements Callable<Integer> {
                         env,
                         ConfigSources.configFile(configFile, env),
                         errors);
+        this.origins = origins;
         errors.addAll(ConfigValidator.validate(this, origins));
         WebhookSettings webhookSettings = null;
         SecretRef password = jdbcPassword();
@@ -385,7 +429,7 @@ public final class CxqMain implements Callable<Integer> {
             }
         }
         if (!errors.isEmpty()) {
-            errors.forEach(error -> System.err.println("cxq: " + error));
+            errors.forEach(this::report);
             System.err.println("Run with --help for the options.");
             return EXIT_BAD_ARGUMENTS;
         }
@@ -423,24 +467,33 @@ public final class CxqMain implements Callable<Integer> {
                         alertHysteresis,
                         mediaGapAfter);
 
-        CxqSinks sinks;
         if (jdbcUrl != null) {
             try {
-                int applied =
-                        SchemaMigrations.migrate(
-                                jdbcUrl, jdbcUser, password == null ? null : password.read(env));
-                LOG.info("Database schema is current ({} migrations applied now)", applied);
+                prepareSchema(password == null ? null : password.read(env));
             } catch (FlywayException e) {
-                System.err.println(
-                        "cxq: cannot reach or migrate the database at "
+                report(
+                        "cannot reach or migrate the database at "
                                 + jdbcUrl
                                 + ": "
                                 + rootMessage(e));
                 return EXIT_DATABASE;
+            } catch (SchemaMigrations.SchemaBehindException e) {
+                report(e.getMessage());
+                return EXIT_DATABASE;
             }
+        }
+        if (schemaOptions.migrateOnly) {
+            return 0;
+        }
+        CxqSinks sinks;
+        if (jdbcUrl != null) {
             sinks = new JdbcSinks(jdbcUrl, jdbcUser, password, metricVersion);
         } else {
-            clearTableDirectories(outputDir);
+            if (deployment.isLocal() && checkpointOptions.restoreFrom == null) {
+                // Not on a cluster, where main() runs again after a JobManager failover and the
+                // directory holds the running job's committed files; nor when resuming.
+                clearTableDirectories(outputDir);
+            }
             sinks = new JsonLinesSinks(outputDir, metricVersion);
         }
 
@@ -510,12 +563,18 @@ public final class CxqMain implements Callable<Integer> {
         }
         StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment(conf);
         pipeline.build(env);
+        JobExecutionResult result;
         try {
-            env.execute(jobName);
+            result = env.execute(jobName);
         } catch (Exception e) {
-            System.err.println("cxq: the job failed: " + rootMessage(e));
+            report("the job failed: " + rootMessage(e));
             LOG.error("The job failed", e);
             return EXIT_JOB_FAILED;
+        }
+        if (!result.isJobExecutionResult()) {
+            // A detached submission (REST /jars/:id/run, flink run -d): the job runs on.
+            System.out.println("cxq: submitted job " + result.getJobID() + " (" + jobName + ")");
+            return 0;
         }
         if (backfillRuns != null) {
             // Only now may the dashboards switch to this metric version.
@@ -539,7 +598,9 @@ public final class CxqMain implements Callable<Integer> {
      */
     Configuration flinkConfiguration(RuntimeExecutionMode replayMode) {
         Configuration conf = new Configuration();
-        conf.set(CoreOptions.DEFAULT_PARALLELISM, parallelism);
+        if (deployment.setsOption("--parallelism", origins)) {
+            conf.set(CoreOptions.DEFAULT_PARALLELISM, parallelism);
+        }
         RuntimeExecutionMode mode =
                 kafkaBootstrap != null ? RuntimeExecutionMode.STREAMING : replayMode;
         conf.set(ExecutionOptions.RUNTIME_MODE, mode);
@@ -547,10 +608,36 @@ public final class CxqMain implements Callable<Integer> {
         // vertex's parallelism from its input volume at run time (issue 13).
         conf.set(BatchExecutionOptions.ADAPTIVE_AUTO_PARALLELISM_ENABLED, false);
         if (mode == RuntimeExecutionMode.STREAMING) {
-            checkpointOptions.applyTo(conf);
+            checkpointOptions.applyTo(conf, deployment, origins);
         }
         metricsOptions.applyTo(conf);
         return conf;
+    }
+
+    /** Migrates the schema, or verifies it ({@link SchemaCliOptions}). */
+    private void prepareSchema(String password) {
+        if (schemaOptions.migrateOnly
+                || schemaOptions.mode(deployment).equals(SchemaCliOptions.MIGRATE)) {
+            int applied = SchemaMigrations.migrate(jdbcUrl, jdbcUser, password);
+            LOG.info("Database schema is current ({} migrations applied now)", applied);
+            if (schemaOptions.migrateOnly) {
+                System.out.println(
+                        "cxq: the database schema at "
+                                + jdbcUrl
+                                + " is current ("
+                                + applied
+                                + " migrations applied now)");
+            }
+        } else {
+            String version = SchemaMigrations.verify(jdbcUrl, jdbcUser, password);
+            LOG.info("Database schema verified: version {}", version);
+        }
+    }
+
+    /** Tells the user about a problem that ends the run. */
+    private void report(String problem) {
+        problems.add(problem);
+        System.err.println("cxq: " + problem);
     }
 
     private KafkaInput kafkaInput(Map<String, String> clientProperties) {
@@ -639,7 +726,13 @@ public final class CxqMain implements Callable<Integer> {
             }
             ConfigKeys.Entry entry = ConfigKeys.forFlag(flag).orElse(null);
             String name = entry != null && entry.key() != null ? entry.key() : flag;
-            Object value = option.getValue();
+            Optional<String> fromCluster = deployment.clusterValue(flag, origins);
+            if (fromCluster.isPresent()) {
+                System.out.println("  " + name + " = " + fromCluster.get());
+                continue;
+            }
+            Object value =
+                    flag.equals("--schema") ? schemaOptions.mode(deployment) : option.getValue();
             String shown = value == null ? "none" : shown(flag, value);
             ConfigSources.Origin origin = origins.of(flag);
             System.out.println(

@@ -232,7 +232,11 @@ class DemoITCase {
             return rows;
         }
         try (Stream<Path> files = Files.list(tableDir)) {
-            for (Path file : files.sorted().toList()) {
+            // Finished part files only: hidden in-progress files hold uncommitted rows.
+            for (Path file :
+                    files.filter(f -> f.getFileName().toString().startsWith("part-"))
+                            .sorted()
+                            .toList()) {
                 for (String line : Files.readAllLines(file)) {
                     if (!line.isBlank()) {
                         rows.add(MAPPER.readTree(line));

@@ -86,7 +86,11 @@ class PackagedJarITCase {
     private static List<String> lines(Path tableDirectory) throws IOException {
         List<String> lines = new ArrayList<>();
         try (var files = Files.walk(tableDirectory)) {
-            for (Path file : files.filter(Files::isRegularFile).toList()) {
+            // Finished part files only: hidden in-progress files hold uncommitted rows.
+            for (Path file :
+                    files.filter(Files::isRegularFile)
+                            .filter(f -> f.getFileName().toString().startsWith("part-"))
+                            .toList()) {
                 lines.addAll(Files.readAllLines(file, StandardCharsets.UTF_8));
             }
         }

@@ -1,11 +1,16 @@
 package dev.cxq.job.db;
 
 import org.flywaydb.core.Flyway;
-import org.flywaydb.core.api.output.MigrateResult;
+import org.flywaydb.core.api.MigrationInfo;
+import org.flywaydb.core.api.MigrationInfoService;
+
+import java.util.Arrays;
+import java.util.stream.Collectors;
 
 /**
  * Creates or migrates the output tables with the versioned migrations under {@code db/migration},
- * so that an empty database is enough to run the job.
+ * so that an empty database is enough to run the job; or only verifies that they are current, for
+ * runs on a cluster whose deploy step migrates ({@code --migrate-only}).
  */
 public final class SchemaMigrations {
 
@@ -13,15 +18,52 @@ public final class SchemaMigrations {
 
     /** Applies the pending migrations; returns how many ran. */
     public static int migrate(String jdbcUrl, String user, String password) {
-        MigrateResult result =
-                Flyway.configure(SchemaMigrations.class.getClassLoader())
-                        .dataSource(jdbcUrl, user, password)
-                        .locations("classpath:db/migration")
-                        .table("cxq_schema_history")
-                        .baselineOnMigrate(true)
-                        .baselineVersion("0")
-                        .load()
-                        .migrate();
-        return result.migrationsExecuted;
+        return flyway(jdbcUrl, user, password).migrate().migrationsExecuted;
+    }
+
+    /**
+     * Checks that every migration of this build has been applied, without changing the database;
+     * returns the schema's version. A schema ahead of this build (a rolled-back job) is accepted:
+     * migrations only add.
+     *
+     * @throws SchemaBehindException when migrations are pending
+     */
+    public static String verify(String jdbcUrl, String user, String password) {
+        MigrationInfoService info = flyway(jdbcUrl, user, password).info();
+        MigrationInfo current = info.current();
+        MigrationInfo[] pending = info.pending();
+        if (pending.length > 0) {
+            throw new SchemaBehindException(
+                    "the database schema is "
+                            + (current == null ? "missing" : "at version " + current.getVersion())
+                            + " but this job needs version "
+                            + pending[pending.length - 1].getVersion()
+                            + " (pending: "
+                            + Arrays.stream(pending)
+                                    .map(m -> "V" + m.getVersion() + " " + m.getDescription())
+                                    .collect(Collectors.joining(", "))
+                            + "); run the migration step first: cxq --migrate-only --jdbc-url ..."
+                            + " (or start the job with --schema migrate)");
+        }
+        return current == null ? "none" : current.getVersion().toString();
+    }
+
+    private static Flyway flyway(String jdbcUrl, String user, String password) {
+        return Flyway.configure(SchemaMigrations.class.getClassLoader())
+                .dataSource(jdbcUrl, user, password)
+                .locations("classpath:db/migration")
+                .table("cxq_schema_history")
+                .baselineOnMigrate(true)
+                .baselineVersion("0")
+                .load();
+    }
+
+    /** The database lacks migrations that this build needs. */
+    public static final class SchemaBehindException extends RuntimeException {
+        private static final long serialVersionUID = 1L;
+
+        SchemaBehindException(String message) {
+            super(message);
+        }
     }
 }

@@ -14,11 +14,11 @@ import org.apache.flink.api.connector.sink2.Sink;
 import java.nio.file.Path;
 
 /**
- * File output for replays without a database: one directory per table under the output directory,
- * one {@code part-<subtask>.jsonl} file per sink subtask, one JSON object per row with the table's
- * columns. A key written more than once (an upsert) appears once per write, possibly in several
- * part files: per key, the line with the highest {@code row_version} ({@code ended_at} for {@code
- * session_quality}) is the row, as in the database; not the last line.
+ * File output for runs without a database: one directory per table under the output directory,
+ * holding the finished {@code part-*.jsonl} files of {@link JsonLinesSink} (exactly once), one JSON
+ * object per row with the table's columns. A key written more than once (an upsert) appears once
+ * per write, possibly in several part files: per key, the line with the highest {@code row_version}
+ * ({@code ended_at} for {@code session_quality}) is the row, as in the database; not the last line.
  */
 public final class JsonLinesSinks implements CxqSinks {
 
@@ -32,32 +32,32 @@ public final class JsonLinesSinks implements CxqSinks {
 
     @Override
     public Sink<SessionQuality> sessionQuality() {
-        return new JsonLinesSink<>(outputDir, CxqTables.SESSION_QUALITY, metricVersion);
+        return JsonLinesSink.of(outputDir, CxqTables.SESSION_QUALITY, metricVersion);
     }
 
     @Override
     public Sink<RejectedEvent> rejectedEvents() {
-        return new JsonLinesSink<>(outputDir, CxqTables.REJECTED_EVENTS, metricVersion);
+        return JsonLinesSink.of(outputDir, CxqTables.REJECTED_EVENTS, metricVersion);
     }
 
     @Override
     public Sink<LateEvent> lateEvents() {
-        return new JsonLinesSink<>(outputDir, CxqTables.LATE_EVENTS, metricVersion);
+        return JsonLinesSink.of(outputDir, CxqTables.LATE_EVENTS, metricVersion);
     }
 
     @Override
     public Sink<QualityAlert> qualityAlerts() {
-        return new JsonLinesSink<>(outputDir, CxqTables.QUALITY_ALERTS, metricVersion);
+        return JsonLinesSink.of(outputDir, CxqTables.QUALITY_ALERTS, metricVersion);
     }
 
     @Override
     public Sink<ComputedMetric> computedMetrics() {
-        return new JsonLinesSink<>(outputDir, CxqTables.COMPUTED_METRICS, metricVersion);
+        return JsonLinesSink.of(outputDir, CxqTables.COMPUTED_METRICS, metricVersion);
     }
 
     @Override
     public Sink<KpiWindow> kpiWindows() {
-        return new JsonLinesSink<>(outputDir, CxqTables.KPI_WINDOWS, metricVersion);
+        return JsonLinesSink.of(outputDir, CxqTables.KPI_WINDOWS, metricVersion);
     }
 
     @Override

@@ -15,7 +15,9 @@ import java.time.Instant;
 
 /**
  * File output of {@code webhook_deliveries}: one JSON line per outcome under {@code
- * <dir>/webhook_deliveries/}, the columns of the table.
+ * <dir>/webhook_deliveries/}, the columns of the table. At least once: a restarted writer appends
+ * to its file, so outcomes recorded before a failure stay (a local run clears the directory at
+ * start).
  */
 public final class JsonLinesDeliveryLog implements DeliveryLog {
 
@@ -41,7 +43,7 @@ public final class JsonLinesDeliveryLog implements DeliveryLog {
                         dir.resolve("part-" + writerId + ".jsonl"),
                         StandardCharsets.UTF_8,
                         StandardOpenOption.CREATE,
-                        StandardOpenOption.TRUNCATE_EXISTING,
+                        StandardOpenOption.APPEND,
                         StandardOpenOption.WRITE);
     }
 
