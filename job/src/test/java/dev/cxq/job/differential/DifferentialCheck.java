@@ -108,7 +108,7 @@ public final class DifferentialCheck {
         Map<RunConfiguration, Long> cpuMillis = new EnumMap<>(RunConfiguration.class);
         Map<RunConfiguration, List<String>> differences = new EnumMap<>(RunConfiguration.class);
 
-        Optional<TableDump> oracle = DifferentialCorpus.oracle(lines);
+        Optional<TableDump> oracle = DifferentialCorpus.oracle(lines, corpus);
         TableDump reference;
         String referenceName;
         if (oracle.isPresent()) {
