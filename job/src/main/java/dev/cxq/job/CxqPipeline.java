@@ -107,9 +107,7 @@ public final class CxqPipeline {
                         .uid("input-records");
 
         SingleOutputStreamOperator<CanonicalEvent> parsed =
-                raw.process(
-                                new ParseFunction(
-                                        settings.eventTimeLimits(), settings.maxOutOfOrderness()))
+                raw.process(new ParseFunction(settings.eventTimeLimits()))
                         .uid("parse-events")
                         .name("Parse events");
 
@@ -120,7 +118,7 @@ public final class CxqPipeline {
 
         // Before every per-session function, on its own key: a redelivery is dropped even after
         // its session's state is gone. Every function below reads these deduplicated events.
-        SingleOutputStreamOperator<CanonicalEvent> events =
+        DataStream<CanonicalEvent> events =
                 parsed.keyBy(DedupFunction::identity)
                         .process(
                                 new DedupFunction(
@@ -153,10 +151,7 @@ public final class CxqPipeline {
         DataStream<LateEvent> interactionLateEvents = buildInteractions(events, sessionQuality);
 
         DataStream<LateEvent> lateEvents =
-                events.getSideOutput(OutputTags.LATE_EVENTS)
-                        .union(
-                                sessionQuality.getSideOutput(OutputTags.LATE_EVENTS),
-                                interactionLateEvents);
+                sessionQuality.getSideOutput(OutputTags.LATE_EVENTS).union(interactionLateEvents);
         lateEvents.sinkTo(sinks.lateEvents()).uid("sink-late-events").name("late_events");
 
         if (deadLetters != null) {
