@@ -108,23 +108,16 @@ public final class DifferentialCheck {
         Map<RunConfiguration, Long> cpuMillis = new EnumMap<>(RunConfiguration.class);
         Map<RunConfiguration, List<String>> differences = new EnumMap<>(RunConfiguration.class);
 
-        Optional<TableDump> oracle = DifferentialCorpus.oracle(lines, corpus);
-        TableDump reference;
-        String referenceName;
-        if (oracle.isPresent()) {
-            reference = oracle.get();
-            referenceName = "oracle";
-        } else {
-            reference = timed(runner, corpus, RunConfiguration.BATCH_P1, 0, millis, cpuMillis);
-            differences.put(RunConfiguration.BATCH_P1, List.of());
-            referenceName = "the run " + RunConfiguration.BATCH_P1;
-        }
+        TableDump reference = DifferentialCorpus.oracle(lines, corpus);
+        String referenceName = "oracle";
         long writes = DifferentialRunner.writesAtLeast(reference);
         for (RunConfiguration config : RunConfiguration.values()) {
             if (millis.containsKey(config) || !configurations.contains(config)) {
                 continue;
             }
-            TableDump actual = timed(runner, corpus, config, writes, millis, cpuMillis);
+            TableDump actual =
+                    DifferentialCorpus.asTheOracleSeesIt(
+                            timed(runner, corpus, config, writes, millis, cpuMillis));
             List<String> all =
                     config.comparable(actual)
                             .differencesFrom(config.comparable(reference), Integer.MAX_VALUE);

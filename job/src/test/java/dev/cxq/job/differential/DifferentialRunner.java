@@ -190,6 +190,7 @@ public final class DifferentialRunner implements AutoCloseable {
                         kafka().bootstrapServers(),
                         "--kafka-topics",
                         topic,
+                        "--kafka-allow-unsigned-input",
                         "--kafka-group-id",
                         "differential-" + runs,
                         "--starting-offsets",
