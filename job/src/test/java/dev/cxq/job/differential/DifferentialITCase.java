@@ -5,6 +5,8 @@ import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
 
 import java.nio.file.Path;
+import java.util.HashMap;
+import java.util.Map;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -32,8 +34,11 @@ class DifferentialITCase {
         System.out.print(outcome.report());
 
         assertThat(outcome.events()).isGreaterThanOrEqualTo(EVENTS);
-        assertThat(outcome.referenceRows())
-                .as("the reference has rows in every table, so each table is compared")
+        Map<String, Integer> computed = new HashMap<>(outcome.referenceRows());
+        // The delivery log is the implementation's, not the contract's: the oracle has none.
+        computed.remove("webhook_deliveries");
+        assertThat(computed)
+                .as("the oracle has rows in every table it computes, so each table is compared")
                 .allSatisfy((table, rows) -> assertThat(rows).as(table).isPositive());
         assertThat(outcome.allEqual()).as(outcome.report()).isTrue();
     }
