@@ -102,6 +102,7 @@ class PoisonKafkaInputITCase {
                                 kafka.bootstrapServers(),
                                 "--kafka-topics",
                                 TOPIC,
+                                "--kafka-allow-unsigned-input",
                                 "--kafka-group-id",
                                 "cxq-poison",
                                 "--starting-offsets",

@@ -56,7 +56,9 @@ class OracleAgreementITCase {
                     "1",
                     "--metric-version",
                     Integer.toString(METRIC_VERSION));
-            actual = PostgresDump.of(db.url(), PostgresTestDatabase.USER);
+            actual =
+                    DifferentialCorpus.asTheOracleSeesIt(
+                            PostgresDump.of(db.url(), PostgresTestDatabase.USER));
         }
         List<String> differences = actual.differencesFrom(expected, Integer.MAX_VALUE);
         Files.write(Path.of("target", "oracle-differences-" + seed + ".txt"), differences);
