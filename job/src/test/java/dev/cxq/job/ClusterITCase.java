@@ -255,6 +255,7 @@ class ClusterITCase {
                 kafka.bootstrapServers(),
                 "--kafka-topics",
                 topic,
+                "--kafka-allow-unsigned-input",
                 "--kafka-group-id",
                 topic,
                 "--starting-offsets",
