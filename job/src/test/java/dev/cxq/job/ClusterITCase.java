@@ -1,6 +1,7 @@
 package dev.cxq.job;
 
 import dev.cxq.job.testing.FreePorts;
+import dev.cxq.job.testing.KafkaBroker;
 import dev.cxq.job.testing.PostgresTestDatabase;
 import dev.cxq.job.testing.RedeliveryInputs;
 import dev.cxq.job.testing.TableComparison;
@@ -17,7 +18,6 @@ import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.serialization.StringSerializer;
 import org.apache.kafka.common.test.KafkaClusterTestKit;
-import org.apache.kafka.common.test.TestKitNodes;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -98,20 +98,7 @@ class ClusterITCase {
                 "two TaskManagers registered",
                 () -> get("/overview").path("taskmanagers").asInt() == 2);
 
-        kafka =
-                new KafkaClusterTestKit.Builder(
-                                new TestKitNodes.Builder()
-                                        .setCombined(true)
-                                        .setNumBrokerNodes(1)
-                                        .setNumControllerNodes(1)
-                                        .build())
-                        .setConfigProp("offsets.topic.replication.factor", "1")
-                        .setConfigProp("transaction.state.log.replication.factor", "1")
-                        .setConfigProp("transaction.state.log.min.isr", "1")
-                        .build();
-        kafka.format();
-        kafka.startup();
-        kafka.waitForReadyBrokers();
+        kafka = KafkaBroker.start();
 
         Path clean = dir.resolve("clean.jsonl");
         RedeliveryInputs.writeClean(clean, 40, 50);
