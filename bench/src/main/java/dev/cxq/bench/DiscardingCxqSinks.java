@@ -1,14 +1,11 @@
 package dev.cxq.bench;
 
 import dev.cxq.job.sink.CxqSinks;
+import dev.cxq.job.sink.CxqTables;
+import dev.cxq.job.sink.Table;
 import dev.cxq.job.sink.webhook.DeliveryLog;
 import dev.cxq.job.sink.webhook.WebhookMessage;
-import dev.cxq.udf.rows.ComputedMetric;
-import dev.cxq.udf.rows.KpiWindow;
-import dev.cxq.udf.rows.LateEvent;
 import dev.cxq.udf.rows.QualityAlert;
-import dev.cxq.udf.rows.RejectedEvent;
-import dev.cxq.udf.rows.SessionQuality;
 
 import org.apache.flink.api.connector.sink2.Sink;
 
@@ -26,33 +23,11 @@ public final class DiscardingCxqSinks implements CxqSinks {
     }
 
     @Override
-    public Sink<SessionQuality> sessionQuality() {
-        return new CountingDiscardSink<>("session_quality");
-    }
-
-    @Override
-    public Sink<RejectedEvent> rejectedEvents() {
-        return new CountingDiscardSink<>("rejected_events");
-    }
-
-    @Override
-    public Sink<LateEvent> lateEvents() {
-        return new CountingDiscardSink<>("late_events");
-    }
-
-    @Override
-    public Sink<QualityAlert> qualityAlerts() {
-        return qualityAlerts;
-    }
-
-    @Override
-    public Sink<ComputedMetric> computedMetrics() {
-        return new CountingDiscardSink<>("computed_metrics");
-    }
-
-    @Override
-    public Sink<KpiWindow> kpiWindows() {
-        return new CountingDiscardSink<>("kpi_windows");
+    @SuppressWarnings("unchecked") // the quality_alerts table's rows are QualityAlert
+    public <T> Sink<T> sink(Table<T> table) {
+        return table.equals(CxqTables.QUALITY_ALERTS)
+                ? (Sink<T>) qualityAlerts
+                : new CountingDiscardSink<>(table.name());
     }
 
     /** The benchmark configures no webhook endpoint, so nothing is ever delivered. */

@@ -3,6 +3,7 @@ package dev.cxq.job;
 import dev.cxq.job.backfill.BackfillRuns;
 import dev.cxq.job.backfill.BackfillSettings;
 import dev.cxq.job.backfill.BackfillSource;
+import dev.cxq.job.db.PostgresConnection;
 import dev.cxq.job.db.SchemaMigrations;
 import dev.cxq.job.demo.DemoRun;
 import dev.cxq.job.kafka.KafkaInput;
@@ -467,9 +468,11 @@ public final class CxqMain implements Callable<Integer> {
                         alertHysteresis,
                         mediaGapAfter);
 
-        if (jdbcUrl != null) {
+        PostgresConnection database =
+                jdbcUrl == null ? null : PostgresConnection.of(jdbcUrl, jdbcUser, password);
+        if (database != null) {
             try {
-                prepareSchema(password == null ? null : password.read(env));
+                prepareSchema(database);
             } catch (FlywayException e) {
                 report(
                         "cannot reach or migrate the database at "
@@ -486,8 +489,8 @@ public final class CxqMain implements Callable<Integer> {
             return 0;
         }
         CxqSinks sinks;
-        if (jdbcUrl != null) {
-            sinks = new JdbcSinks(jdbcUrl, jdbcUser, password, metricVersion);
+        if (database != null) {
+            sinks = new JdbcSinks(database, metricVersion);
         } else {
             if (deployment.isLocal() && checkpointOptions.restoreFrom == null) {
                 // Not on a cluster, where main() runs again after a JobManager failover and the
@@ -551,10 +554,8 @@ public final class CxqMain implements Callable<Integer> {
             pipeline =
                     new CxqPipeline(new BackfillSource(backfill), sinks, settings, webhookSettings);
             jobName = "cxq backfill " + backfill.platform().wireName();
-            if (jdbcUrl != null) {
-                backfillRuns =
-                        new BackfillRuns(
-                                jdbcUrl, jdbcUser, password == null ? null : password.read());
+            if (database != null) {
+                backfillRuns = new BackfillRuns(database);
                 backfillRuns.started(backfill, metricVersion);
             }
         } else {
@@ -615,10 +616,10 @@ public final class CxqMain implements Callable<Integer> {
     }
 
     /** Migrates the schema, or verifies it ({@link SchemaCliOptions}). */
-    private void prepareSchema(String password) {
+    private void prepareSchema(PostgresConnection database) {
         if (schemaOptions.migrateOnly
                 || schemaOptions.mode(deployment).equals(SchemaCliOptions.MIGRATE)) {
-            int applied = SchemaMigrations.migrate(jdbcUrl, jdbcUser, password);
+            int applied = SchemaMigrations.migrate(database, env);
             LOG.info("Database schema is current ({} migrations applied now)", applied);
             if (schemaOptions.migrateOnly) {
                 System.out.println(
@@ -629,7 +630,7 @@ public final class CxqMain implements Callable<Integer> {
                                 + " migrations applied now)");
             }
         } else {
-            String version = SchemaMigrations.verify(jdbcUrl, jdbcUser, password);
+            String version = SchemaMigrations.verify(database, env);
             LOG.info("Database schema verified: version {}", version);
         }
     }

@@ -1,6 +1,7 @@
 package dev.cxq.job;
 
 import dev.cxq.job.sink.CxqSinks;
+import dev.cxq.job.sink.CxqTables;
 import dev.cxq.job.sink.DeadLetter;
 import dev.cxq.job.sink.webhook.AlertWebhookMessage;
 import dev.cxq.job.sink.webhook.WebhookEndpoint;
@@ -112,7 +113,7 @@ public final class CxqPipeline {
                         .name("Parse events");
 
         parsed.getSideOutput(OutputTags.REJECTED_EVENTS)
-                .sinkTo(sinks.rejectedEvents())
+                .sinkTo(sinks.sink(CxqTables.REJECTED_EVENTS))
                 .uid("sink-rejected-events")
                 .name("rejected_events");
 
@@ -137,12 +138,14 @@ public final class CxqPipeline {
                         .name("Session quality");
 
         sessionQuality
-                .sinkTo(sinks.sessionQuality())
+                .sinkTo(sinks.sink(CxqTables.SESSION_QUALITY))
                 .uid("sink-session-quality")
                 .name("session_quality");
 
         DataStream<QualityAlert> alerts = sessionQuality.getSideOutput(OutputTags.QUALITY_ALERTS);
-        alerts.sinkTo(sinks.qualityAlerts()).uid("sink-quality-alerts").name("quality_alerts");
+        alerts.sinkTo(sinks.sink(CxqTables.QUALITY_ALERTS))
+                .uid("sink-quality-alerts")
+                .name("quality_alerts");
         buildAlertWebhooks(alerts);
         if (alertsTopic != null) {
             alerts.sinkTo(alertsTopic).uid("sink-alerts-topic").name("Alerts topic");
@@ -152,7 +155,10 @@ public final class CxqPipeline {
 
         DataStream<LateEvent> lateEvents =
                 sessionQuality.getSideOutput(OutputTags.LATE_EVENTS).union(interactionLateEvents);
-        lateEvents.sinkTo(sinks.lateEvents()).uid("sink-late-events").name("late_events");
+        lateEvents
+                .sinkTo(sinks.sink(CxqTables.LATE_EVENTS))
+                .uid("sink-late-events")
+                .name("late_events");
 
         if (deadLetters != null) {
             parsed.getSideOutput(OutputTags.REJECTED_EVENTS)
@@ -231,7 +237,7 @@ public final class CxqPipeline {
         interactionMetrics
                 .union(fcr)
                 .keyBy(ComputedMetric::interactionId)
-                .sinkTo(sinks.computedMetrics())
+                .sinkTo(sinks.sink(CxqTables.COMPUTED_METRICS))
                 .uid("sink-computed-metrics")
                 .name("computed_metrics");
 
@@ -257,7 +263,7 @@ public final class CxqPipeline {
                         .uid("kpi-windows")
                         .name("KPI windows");
 
-        kpis.sinkTo(sinks.kpiWindows()).uid("sink-kpi-windows").name("kpi_windows");
+        kpis.sinkTo(sinks.sink(CxqTables.KPI_WINDOWS)).uid("sink-kpi-windows").name("kpi_windows");
 
         DataStream<LateEvent> lateKpiInputs =
                 kpis.getSideOutput(OutputTags.LATE_KPI_INPUTS)

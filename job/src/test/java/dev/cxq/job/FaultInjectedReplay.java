@@ -1,5 +1,6 @@
 package dev.cxq.job;
 
+import dev.cxq.job.db.PostgresConnection;
 import dev.cxq.job.sink.JdbcSinks;
 import dev.cxq.job.source.ReplaySource;
 import dev.cxq.job.testing.FailingSinks;
@@ -44,7 +45,10 @@ public final class FaultInjectedReplay {
         new CxqPipeline(
                         ReplaySource.of(input),
                         new FailingSinks(
-                                new JdbcSinks(jdbcUrl, PostgresTestDatabase.USER, null, 1)),
+                                new JdbcSinks(
+                                        PostgresConnection.of(
+                                                jdbcUrl, PostgresTestDatabase.USER, null),
+                                        1)),
                         PipelineSettings.defaults(),
                         main.webhookOptions.settings(Map.of()))
                 .build(env);

@@ -1,5 +1,6 @@
 package dev.cxq.job;
 
+import dev.cxq.job.db.PostgresConnection;
 import dev.cxq.job.kafka.KafkaInput;
 import dev.cxq.job.sink.JdbcSinks;
 import dev.cxq.job.sink.webhook.WebhookSettings;
@@ -89,7 +90,8 @@ class JobGraphSecretsTest {
                         main.signatureHeader);
         new CxqPipeline(
                         input.source(),
-                        new JdbcSinks(main.jdbcUrl, "cxq", main.jdbcPassword(), 1),
+                        new JdbcSinks(
+                                PostgresConnection.of(main.jdbcUrl, "cxq", main.jdbcPassword()), 1),
                         PipelineSettings.defaults(),
                         webhooks)
                 .build(flink);

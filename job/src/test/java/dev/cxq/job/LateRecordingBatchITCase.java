@@ -1,5 +1,6 @@
 package dev.cxq.job;
 
+import dev.cxq.job.db.PostgresConnection;
 import dev.cxq.job.sink.CxqSinks;
 import dev.cxq.job.sink.JdbcSinks;
 import dev.cxq.job.sink.JsonLinesSinks;
@@ -96,7 +97,8 @@ class LateRecordingBatchITCase {
         try (PostgresTestDatabase db = new PostgresTestDatabase()) {
             db.migrate();
             replayWithAdaptiveParallelism(
-                    new JdbcSinks(db.url(), PostgresTestDatabase.USER, null, 1));
+                    new JdbcSinks(
+                            PostgresConnection.of(db.url(), PostgresTestDatabase.USER, null), 1));
 
             Map<String, String> actual = recordingStatuses(db);
             assertThat(countByStatus(actual)).isEqualTo(countByStatus(EXPECTED));

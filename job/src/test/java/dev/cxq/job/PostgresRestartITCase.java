@@ -1,5 +1,6 @@
 package dev.cxq.job;
 
+import dev.cxq.job.db.PostgresConnection;
 import dev.cxq.job.sink.JdbcSinks;
 import dev.cxq.job.source.ReplaySource;
 import dev.cxq.job.testing.PostgresTestDatabase;
@@ -153,7 +154,9 @@ class PostgresRestartITCase {
         StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment(conf);
         new CxqPipeline(
                         ReplaySource.of(input),
-                        new JdbcSinks(db.url(), PostgresTestDatabase.USER, null, 1),
+                        new JdbcSinks(
+                                PostgresConnection.of(db.url(), PostgresTestDatabase.USER, null),
+                                1),
                         PipelineSettings.defaults(),
                         main.webhookOptions.settings(Map.of()))
                 .build(env);

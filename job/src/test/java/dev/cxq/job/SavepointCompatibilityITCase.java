@@ -1,5 +1,6 @@
 package dev.cxq.job;
 
+import dev.cxq.job.db.PostgresConnection;
 import dev.cxq.job.differential.TableDump;
 import dev.cxq.job.sink.JdbcSinks;
 import dev.cxq.job.sink.webhook.WebhookEndpoint;
@@ -232,7 +233,9 @@ class SavepointCompatibilityITCase {
         StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment(conf);
         new CxqPipeline(
                         lines,
-                        new JdbcSinks(db.url(), PostgresTestDatabase.USER, null, 1),
+                        new JdbcSinks(
+                                PostgresConnection.of(db.url(), PostgresTestDatabase.USER, null),
+                                1),
                         PipelineSettings.defaults(),
                         new WebhookSettings(
                                 List.of(WebhookEndpoint.of(WEBHOOK)),

@@ -1,5 +1,6 @@
 package dev.cxq.job;
 
+import dev.cxq.job.db.PostgresConnection;
 import dev.cxq.job.sink.JdbcSinks;
 import dev.cxq.job.sink.webhook.WebhookEndpoint;
 import dev.cxq.job.testing.PostgresTestDatabase;
@@ -148,7 +149,9 @@ class WebhookOutageITCase {
         StreamExecutionEnvironment env = environment();
         new CxqPipeline(
                         rateLimited(lines),
-                        new JdbcSinks(db.url(), PostgresTestDatabase.USER, null, 1),
+                        new JdbcSinks(
+                                PostgresConnection.of(db.url(), PostgresTestDatabase.USER, null),
+                                1),
                         PipelineSettings.defaults(),
                         webhookSettings())
                 .build(env);

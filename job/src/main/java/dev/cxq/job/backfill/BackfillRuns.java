@@ -1,7 +1,8 @@
 package dev.cxq.job.backfill;
 
+import dev.cxq.job.db.PostgresConnection;
+
 import java.sql.Connection;
-import java.sql.DriverManager;
 import java.sql.PreparedStatement;
 import java.sql.SQLException;
 import java.sql.Timestamp;
@@ -14,14 +15,10 @@ import java.time.Instant;
  */
 public final class BackfillRuns {
 
-    private final String jdbcUrl;
-    private final String user;
-    private final String password;
+    private final PostgresConnection database;
 
-    public BackfillRuns(String jdbcUrl, String user, String password) {
-        this.jdbcUrl = jdbcUrl;
-        this.user = user;
-        this.password = password;
+    public BackfillRuns(PostgresConnection database) {
+        this.database = database;
     }
 
     /** Records the run as started (again, for a rerun or a restore: not completed). */
@@ -46,7 +43,7 @@ public final class BackfillRuns {
 
     private void execute(String sql, BackfillSettings settings, int metricVersion)
             throws SQLException {
-        try (Connection connection = DriverManager.getConnection(jdbcUrl, user, password);
+        try (Connection connection = database.open();
                 PreparedStatement statement = connection.prepareStatement(sql)) {
             statement.setInt(1, metricVersion);
             statement.setString(2, settings.platform().wireName());

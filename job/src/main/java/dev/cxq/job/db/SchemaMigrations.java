@@ -4,7 +4,9 @@ import org.flywaydb.core.Flyway;
 import org.flywaydb.core.api.MigrationInfo;
 import org.flywaydb.core.api.MigrationInfoService;
 
+import java.time.Duration;
 import java.util.Arrays;
+import java.util.Map;
 import java.util.stream.Collectors;
 
 /**
@@ -16,9 +18,13 @@ public final class SchemaMigrations {
 
     private SchemaMigrations() {}
 
-    /** Applies the pending migrations; returns how many ran. */
-    public static int migrate(String jdbcUrl, String user, String password) {
-        return flyway(jdbcUrl, user, password).migrate().migrationsExecuted;
+    /**
+     * Applies the pending migrations; returns how many ran.
+     *
+     * @param env the process environment the password is read with
+     */
+    public static int migrate(PostgresConnection database, Map<String, String> env) {
+        return flyway(database, env).migrate().migrationsExecuted;
     }
 
     /**
@@ -26,10 +32,11 @@ public final class SchemaMigrations {
      * returns the schema's version. A schema ahead of this build (a rolled-back job) is accepted:
      * migrations only add.
      *
+     * @param env the process environment the password is read with
      * @throws SchemaBehindException when migrations are pending
      */
-    public static String verify(String jdbcUrl, String user, String password) {
-        MigrationInfoService info = flyway(jdbcUrl, user, password).info();
+    public static String verify(PostgresConnection database, Map<String, String> env) {
+        MigrationInfoService info = flyway(database, env).info();
         MigrationInfo current = info.current();
         MigrationInfo[] pending = info.pending();
         if (pending.length > 0) {
@@ -48,9 +55,12 @@ public final class SchemaMigrations {
         return current == null ? "none" : current.getVersion().toString();
     }
 
-    private static Flyway flyway(String jdbcUrl, String user, String password) {
+    private static Flyway flyway(PostgresConnection database, Map<String, String> env) {
+        // A migration statement may run long (an index on a large table): no read timeout.
+        PostgresConnection migrations = database.withSocketTimeout(Duration.ZERO);
         return Flyway.configure(SchemaMigrations.class.getClassLoader())
-                .dataSource(jdbcUrl, user, password)
+                .dataSource(migrations.url(), migrations.user(), migrations.password(env))
+                .jdbcProperties(migrations.driverSettings())
                 .locations("classpath:db/migration")
                 .table("cxq_schema_history")
                 .baselineOnMigrate(true)

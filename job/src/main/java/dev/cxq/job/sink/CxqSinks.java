@@ -1,33 +1,23 @@
 package dev.cxq.job.sink;
 
 import dev.cxq.job.sink.webhook.DeliveryLog;
-import dev.cxq.udf.rows.ComputedMetric;
-import dev.cxq.udf.rows.KpiWindow;
-import dev.cxq.udf.rows.LateEvent;
-import dev.cxq.udf.rows.QualityAlert;
-import dev.cxq.udf.rows.RejectedEvent;
-import dev.cxq.udf.rows.SessionQuality;
 
 import org.apache.flink.api.connector.sink2.Sink;
 
 /**
- * Where the topology writes each output table. {@link JdbcSinks} writes PostgreSQL, {@link
- * JsonLinesSinks} writes files; both write the same rows.
+ * An output kind: where the topology writes the output tables. {@link JdbcSinks} writes PostgreSQL,
+ * {@link JsonLinesSinks} writes files; both write the same rows. The topology asks for each table's
+ * sink by its {@link CxqTables} constant, so an output kind writes any table the contract
+ * describes.
  */
 public interface CxqSinks {
 
-    Sink<SessionQuality> sessionQuality();
+    /** The sink of one output table. */
+    <T> Sink<T> sink(Table<T> table);
 
-    Sink<RejectedEvent> rejectedEvents();
-
-    Sink<LateEvent> lateEvents();
-
-    Sink<QualityAlert> qualityAlerts();
-
-    Sink<ComputedMetric> computedMetrics();
-
-    Sink<KpiWindow> kpiWindows();
-
-    /** Where the webhook sinks record each delivery outcome ({@code webhook_deliveries}). */
+    /**
+     * Where the webhook sinks record each delivery outcome ({@code webhook_deliveries}): written
+     * from the webhook sink's HTTP threads as outcomes arrive, not by a Flink sink.
+     */
     DeliveryLog webhookDeliveries();
 }

@@ -1,5 +1,7 @@
 package dev.cxq.job.sink;
 
+import dev.cxq.job.db.PostgresConnection;
+
 import org.apache.flink.api.common.operators.ProcessingTimeService;
 import org.apache.flink.api.connector.sink2.Sink;
 import org.apache.flink.api.connector.sink2.SinkWriter;
@@ -14,7 +16,6 @@ import org.slf4j.LoggerFactory;
 import java.io.IOException;
 import java.sql.BatchUpdateException;
 import java.sql.Connection;
-import java.sql.DriverManager;
 import java.sql.PreparedStatement;
 import java.sql.SQLException;
 import java.time.Duration;
@@ -51,7 +52,7 @@ final class DeadLetteringJdbcSink<T> implements Sink<T> {
 
     private final Table<T> table;
     private final int metricVersion;
-    private final PasswordRefConnectionOptions connectionOptions;
+    private final PostgresConnection database;
     private final int batchSize;
     private final long batchIntervalMs;
     private final int maxRetries;
@@ -59,13 +60,13 @@ final class DeadLetteringJdbcSink<T> implements Sink<T> {
     DeadLetteringJdbcSink(
             Table<T> table,
             int metricVersion,
-            PasswordRefConnectionOptions connectionOptions,
+            PostgresConnection database,
             int batchSize,
             Duration batchInterval,
             int maxRetries) {
         this.table = table;
         this.metricVersion = metricVersion;
-        this.connectionOptions = connectionOptions;
+        this.database = database;
         this.batchSize = batchSize;
         this.batchIntervalMs = batchInterval.toMillis();
         this.maxRetries = maxRetries;
@@ -232,9 +233,7 @@ final class DeadLetteringJdbcSink<T> implements Sink<T> {
         private Connection connection() throws SQLException {
             if (connection == null || connection.isClosed()) {
                 // The password is read here, on the task manager, at every connect.
-                connection =
-                        DriverManager.getConnection(
-                                connectionOptions.getDbURL(), connectionOptions.getProperties());
+                connection = database.open();
             }
             return connection;
         }

@@ -2,12 +2,6 @@ package dev.cxq.job.sink;
 
 import dev.cxq.job.sink.webhook.DeliveryLog;
 import dev.cxq.job.sink.webhook.JsonLinesDeliveryLog;
-import dev.cxq.udf.rows.ComputedMetric;
-import dev.cxq.udf.rows.KpiWindow;
-import dev.cxq.udf.rows.LateEvent;
-import dev.cxq.udf.rows.QualityAlert;
-import dev.cxq.udf.rows.RejectedEvent;
-import dev.cxq.udf.rows.SessionQuality;
 
 import org.apache.flink.api.connector.sink2.Sink;
 
@@ -31,33 +25,8 @@ public final class JsonLinesSinks implements CxqSinks {
     }
 
     @Override
-    public Sink<SessionQuality> sessionQuality() {
-        return JsonLinesSink.of(outputDir, CxqTables.SESSION_QUALITY, metricVersion);
-    }
-
-    @Override
-    public Sink<RejectedEvent> rejectedEvents() {
-        return JsonLinesSink.of(outputDir, CxqTables.REJECTED_EVENTS, metricVersion);
-    }
-
-    @Override
-    public Sink<LateEvent> lateEvents() {
-        return JsonLinesSink.of(outputDir, CxqTables.LATE_EVENTS, metricVersion);
-    }
-
-    @Override
-    public Sink<QualityAlert> qualityAlerts() {
-        return JsonLinesSink.of(outputDir, CxqTables.QUALITY_ALERTS, metricVersion);
-    }
-
-    @Override
-    public Sink<ComputedMetric> computedMetrics() {
-        return JsonLinesSink.of(outputDir, CxqTables.COMPUTED_METRICS, metricVersion);
-    }
-
-    @Override
-    public Sink<KpiWindow> kpiWindows() {
-        return JsonLinesSink.of(outputDir, CxqTables.KPI_WINDOWS, metricVersion);
+    public <T> Sink<T> sink(Table<T> table) {
+        return JsonLinesSink.of(outputDir, table, metricVersion);
     }
 
     @Override

@@ -2,6 +2,7 @@ package dev.cxq.job.ops;
 
 import dev.cxq.job.CxqPipeline;
 import dev.cxq.job.PipelineSettings;
+import dev.cxq.job.db.PostgresConnection;
 import dev.cxq.job.kafka.KafkaInput;
 import dev.cxq.job.sink.JdbcSinks;
 import dev.cxq.job.sink.KafkaJsonSink;
@@ -63,7 +64,10 @@ final class ProductionTopology {
                         "production");
         new CxqPipeline(
                         kafka.source(),
-                        new JdbcSinks("jdbc:postgresql://postgres:5432/cxq", "cxq", null, 1),
+                        new JdbcSinks(
+                                PostgresConnection.of(
+                                        "jdbc:postgresql://postgres:5432/cxq", "cxq", null),
+                                1),
                         PipelineSettings.defaults(),
                         webhooks)
                 .withAlertsTopic(

@@ -1,5 +1,6 @@
 package dev.cxq.job.sink;
 
+import dev.cxq.job.db.PostgresConnection;
 import dev.cxq.job.testing.PostgresTestDatabase;
 import dev.cxq.udf.rows.ComputedMetric;
 
@@ -51,8 +52,11 @@ class DeadLetteringJdbcSinkITCase {
             env.setParallelism(1);
             env.fromData(rows, TypeInformation.of(new TypeHint<ComputedMetric>() {}))
                     .sinkTo(
-                            new JdbcSinks(db.url(), PostgresTestDatabase.USER, null, 1)
-                                    .computedMetrics())
+                            new JdbcSinks(
+                                            PostgresConnection.of(
+                                                    db.url(), PostgresTestDatabase.USER, null),
+                                            1)
+                                    .sink(CxqTables.COMPUTED_METRICS))
                     .uid("sink")
                     .name("computed_metrics");
             env.execute("dead-lettering sink");

@@ -2,13 +2,8 @@ package dev.cxq.job.testing;
 
 import dev.cxq.job.sink.CxqSinks;
 import dev.cxq.job.sink.ForwardingSinkWriter;
+import dev.cxq.job.sink.Table;
 import dev.cxq.job.sink.webhook.DeliveryLog;
-import dev.cxq.udf.rows.ComputedMetric;
-import dev.cxq.udf.rows.KpiWindow;
-import dev.cxq.udf.rows.LateEvent;
-import dev.cxq.udf.rows.QualityAlert;
-import dev.cxq.udf.rows.RejectedEvent;
-import dev.cxq.udf.rows.SessionQuality;
 
 import org.apache.flink.api.connector.sink2.Sink;
 import org.apache.flink.api.connector.sink2.SinkWriter;
@@ -57,33 +52,8 @@ public final class FailingSinks implements CxqSinks {
     }
 
     @Override
-    public Sink<SessionQuality> sessionQuality() {
-        return new FailingSink<>(delegate.sessionQuality());
-    }
-
-    @Override
-    public Sink<RejectedEvent> rejectedEvents() {
-        return new FailingSink<>(delegate.rejectedEvents());
-    }
-
-    @Override
-    public Sink<LateEvent> lateEvents() {
-        return new FailingSink<>(delegate.lateEvents());
-    }
-
-    @Override
-    public Sink<QualityAlert> qualityAlerts() {
-        return new FailingSink<>(delegate.qualityAlerts());
-    }
-
-    @Override
-    public Sink<ComputedMetric> computedMetrics() {
-        return new FailingSink<>(delegate.computedMetrics());
-    }
-
-    @Override
-    public Sink<KpiWindow> kpiWindows() {
-        return new FailingSink<>(delegate.kpiWindows());
+    public <T> Sink<T> sink(Table<T> table) {
+        return new FailingSink<>(delegate.sink(table));
     }
 
     @Override

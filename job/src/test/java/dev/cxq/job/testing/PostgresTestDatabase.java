@@ -1,6 +1,7 @@
 package dev.cxq.job.testing;
 
 import dev.cxq.job.CxqMain;
+import dev.cxq.job.db.PostgresConnection;
 import dev.cxq.job.db.SchemaMigrations;
 
 import java.nio.file.Path;
@@ -60,7 +61,7 @@ public final class PostgresTestDatabase implements AutoCloseable {
 
     /** Creates cxq's tables and views in this database, as the job does before it writes. */
     public void migrate() {
-        SchemaMigrations.migrate(url(), USER, null);
+        SchemaMigrations.migrate(PostgresConnection.of(url(), USER, null), Map.of());
     }
 
     /**

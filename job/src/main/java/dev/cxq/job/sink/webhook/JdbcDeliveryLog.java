@@ -1,18 +1,15 @@
 package dev.cxq.job.sink.webhook;
 
-import dev.cxq.job.secret.SecretRef;
-import dev.cxq.job.sink.JdbcSinks;
+import dev.cxq.job.db.PostgresConnection;
 
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import java.sql.Connection;
-import java.sql.DriverManager;
 import java.sql.PreparedStatement;
 import java.sql.SQLException;
 import java.sql.Timestamp;
 import java.sql.Types;
-import java.util.Properties;
 
 /**
  * Writes {@code webhook_deliveries} over JDBC. A delivered row is final: a later outcome for the
@@ -33,19 +30,12 @@ public final class JdbcDeliveryLog implements DeliveryLog {
                     + " delivered_at = EXCLUDED.delivered_at"
                     + " WHERE webhook_deliveries.delivered_at IS NULL";
 
-    private final String url;
-    private final String user;
-    private final SecretRef password;
+    private final PostgresConnection database;
 
     private transient Connection connection;
 
-    /**
-     * @param password where the password is (read when the log connects), or {@code null}
-     */
-    public JdbcDeliveryLog(String url, String user, SecretRef password) {
-        this.url = url;
-        this.user = user;
-        this.password = password;
+    public JdbcDeliveryLog(PostgresConnection database) {
+        this.database = database;
     }
 
     @Override
@@ -59,15 +49,8 @@ public final class JdbcDeliveryLog implements DeliveryLog {
     }
 
     private void connect() throws SQLException {
-        Properties properties = new Properties();
-        properties.putAll(JdbcSinks.DRIVER_TIMEOUTS);
-        if (user != null) {
-            properties.setProperty("user", user);
-        }
-        if (password != null) {
-            properties.setProperty("password", password.read());
-        }
-        connection = DriverManager.getConnection(url, properties);
+        // The password is read here, on the task manager, at every connect.
+        connection = database.open();
     }
 
     @Override

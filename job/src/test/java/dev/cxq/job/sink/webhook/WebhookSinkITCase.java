@@ -1,5 +1,6 @@
 package dev.cxq.job.sink.webhook;
 
+import dev.cxq.job.db.PostgresConnection;
 import dev.cxq.job.secret.SecretRef;
 import dev.cxq.job.testing.PostgresTestDatabase;
 
@@ -155,7 +156,9 @@ class WebhookSinkITCase {
                         new WebhookSink(
                                 endpoint,
                                 options,
-                                new JdbcDeliveryLog(db.url(), PostgresTestDatabase.USER, null)))
+                                new JdbcDeliveryLog(
+                                        PostgresConnection.of(
+                                                db.url(), PostgresTestDatabase.USER, null))))
                 .name("webhook");
         env.execute("webhook test");
         return endpoint;
