@@ -106,4 +106,32 @@ class WebhookUrlSecrecyTest {
         System.arraycopy(args, 0, all, 2, args.length);
         return ConfigurationErrorsTest.run(env, all);
     }
+
+    @Test
+    void aBackfillUrlThatHoldsACredentialIsRefusedWithoutQuotingIt() {
+        String valid =
+                "--backfill genesys --from 2026-03-01T00:00:00Z --to 2026-03-02T00:00:00Z"
+                        + " --backfill-base-url https://api.mypurecloud.com"
+                        + " --backfill-token-url https://login.mypurecloud.com/oauth/token"
+                        + " --backfill-client-id cxq";
+        Map<String, String> env = Map.of(BackfillCliOptions.SECRET_ENV, "client-secret");
+        for (String url :
+                List.of(
+                        "https://login.mypurecloud.com/oauth/token?client_secret=" + SECRET,
+                        "https://cxq:" + SECRET + "@login.mypurecloud.com/oauth/token")) {
+            ConfigurationErrorsTest.Outcome outcome =
+                    ConfigurationErrorsTest.run(
+                            env,
+                            valid.replace("https://login.mypurecloud.com/oauth/token", url)
+                                    .split(" "));
+            assertThat(outcome.exitCode()).as(url).isEqualTo(CxqMain.EXIT_BAD_ARGUMENTS);
+            assertThat(outcome.errors())
+                    .containsExactly(
+                            "--backfill-token-url https://login.mypurecloud.com/… must hold no"
+                                    + " credential (no user info, query string or fragment); the"
+                                    + " client secret goes in --backfill-client-secret-file or "
+                                    + BackfillCliOptions.SECRET_ENV);
+            assertThat(outcome.stdout()).doesNotContain(SECRET);
+        }
+    }
 }
