@@ -4,6 +4,7 @@ import dev.cxq.job.backfill.BackfillPlatform;
 import dev.cxq.job.backfill.BackfillSettings;
 import dev.cxq.job.backfill.ClientSecret;
 import dev.cxq.job.backfill.RateLimit;
+import dev.cxq.job.secret.Redaction;
 import dev.cxq.udf.internal.IsoInstants;
 
 import picocli.CommandLine;
@@ -251,14 +252,32 @@ final class BackfillCliOptions {
             errors.add("--backfill needs " + name.apply(flag));
             return;
         }
+        URI uri;
         try {
-            URI uri = URI.create(value);
+            uri = URI.create(value);
             if (!("http".equals(uri.getScheme()) || "https".equals(uri.getScheme()))
                     || uri.getHost() == null) {
                 throw new IllegalArgumentException();
             }
         } catch (IllegalArgumentException e) {
-            errors.add(name.apply(flag) + " must be an http(s) URL with a host: " + value);
+            // Quoted unless it may hold a credential.
+            errors.add(
+                    name.apply(flag)
+                            + " must be an http(s) URL with a host"
+                            + (value.matches("[^@?#]*") ? ": " + value : ""));
+            return;
+        }
+        if (uri.getRawUserInfo() != null
+                || uri.getRawQuery() != null
+                || uri.getRawFragment() != null) {
+            // Program arguments show in the web UI and the logs, and the URL in the job graph.
+            errors.add(
+                    name.apply(flag)
+                            + " "
+                            + Redaction.url(uri)
+                            + " must hold no credential (no user info, query string or fragment);"
+                            + " the client secret goes in --backfill-client-secret-file or "
+                            + SECRET_ENV);
         }
     }
 }

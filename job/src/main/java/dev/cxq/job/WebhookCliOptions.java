@@ -50,13 +50,23 @@ final class WebhookCliOptions {
 
     private static final Pattern ENDPOINT_NAME = Pattern.compile("[A-Za-z0-9][A-Za-z0-9_-]{0,39}");
 
+    /**
+     * Hosts whose webhook URLs carry their credential in the path (Slack, Microsoft Teams and
+     * Office 365 connectors, Discord); an inline URL to them is refused like one with user info.
+     */
+    private static final Pattern CREDENTIAL_IN_PATH_HOST =
+            Pattern.compile(
+                    "(?i)hooks\\.slack\\.com|(.+\\.)?webhook\\.office\\.com|outlook\\.office(365)?\\.com"
+                            + "|(.+\\.)?discord(app)?\\.com");
+
     @Option(
             names = "--webhook-url",
             paramLabel = "URL",
             description =
-                    "Endpoint that receives alert transitions (a URL whose path is no secret; else"
-                            + " url-file in --webhook-endpoint). Several are allowed only"
-                            + " without a token and signing secret.")
+                    "Endpoint that receives alert transitions: a URL that holds no credential (no"
+                            + " user info, query string or secret path; else url-file or url-env"
+                            + " in --webhook-endpoint). Several are allowed only without a token"
+                            + " and signing secret.")
     List<String> urls = new ArrayList<>();
 
     @Option(
@@ -205,23 +215,59 @@ final class WebhookCliOptions {
     }
 
     /**
+     * An endpoint URL given inline: on the command line, in the environment or in the config file.
+     * Program arguments are shown by the Flink web UI and logged by Flink at start, and the URL
+     * goes into the job graph, so it must hold no credential: user info, a query string, a fragment
+     * or a host known to put the credential in the path are refused; such a URL belongs in {@code
+     * url-file} or {@code url-env} of a {@code --webhook-endpoint} (docs/secrets.md).
+     *
      * @param name the option as the user wrote it (flag, environment variable or config key)
      * @throws IllegalArgumentException naming {@code name}, when {@code url} is not an absolute
-     *     http(s) URL with a host
+     *     http(s) URL with a host or may hold a credential; the message never quotes a credential
      */
     static URI parseUrl(String url, String name) {
+        URI uri = parseAnyUrl(url, name);
+        String credential =
+                uri.getRawUserInfo() != null
+                        ? "user info"
+                        : uri.getRawQuery() != null
+                                ? "a query string"
+                                : uri.getRawFragment() != null
+                                        ? "a fragment"
+                                        : CREDENTIAL_IN_PATH_HOST.matcher(uri.getHost()).matches()
+                                                ? "a path that is a credential at this host"
+                                                : null;
+        if (credential != null) {
+            throw new IllegalArgumentException(
+                    name
+                            + " "
+                            + Redaction.url(uri)
+                            + " has "
+                            + credential
+                            + ", which the Flink web UI, the logs and the job graph would show:"
+                            + " give the URL in a file or an environment variable,"
+                            + " --webhook-endpoint url-file=FILE or url-env=VARIABLE"
+                            + " (docs/secrets.md)");
+        }
+        return uri;
+    }
+
+    /** An absolute http(s) URL with a host, whatever it holds (a URL read from a secret). */
+    private static URI parseAnyUrl(String url, String name) {
+        // A value that does not parse is quoted, unless it may hold a credential.
+        String quoted = url.matches("[^@?#]*") ? ": " + url : "";
         try {
             URI uri = new URI(url);
             if (!uri.isAbsolute()) {
-                throw new IllegalArgumentException(name + " not a URL: " + url);
+                throw new IllegalArgumentException(name + " not a URL" + quoted);
             }
             if (!("http".equals(uri.getScheme()) || "https".equals(uri.getScheme()))
                     || uri.getHost() == null) {
-                throw new IllegalArgumentException(name + " not an http(s) URL: " + url);
+                throw new IllegalArgumentException(name + " not an http(s) URL" + quoted);
             }
             return uri;
         } catch (URISyntaxException e) {
-            throw new IllegalArgumentException(name + " not a URL: " + url);
+            throw new IllegalArgumentException(name + " not a URL" + quoted);
         }
     }
 
@@ -353,7 +399,7 @@ final class WebhookCliOptions {
     /** A URL read from a secret's location: an error names the location, not the URL. */
     private static URI parseSecretUrl(String url, SecretRef location) {
         try {
-            return parseUrl(url, "the URL in " + location);
+            return parseAnyUrl(url, "the URL in " + location);
         } catch (IllegalArgumentException e) {
             throw new IllegalArgumentException(
                     "--webhook-endpoint: the URL in " + location + " is not an http(s) URL");

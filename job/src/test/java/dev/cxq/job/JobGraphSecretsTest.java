@@ -34,6 +34,7 @@ class JobGraphSecretsTest {
     private static final String SIGNING_SECRET =
             "whsec_Z3JhcGgtc2lnbmluZy1zZWNyZXQtb2YtMzItYnl0ZXM=";
     private static final String URL_PATH = "graph-url-path-5e2b";
+    private static final String URL_QUERY = "graph-url-query-0d6c";
     private static final String KAFKA_PASSWORD = "graph-kafka-password-11aa";
     private static final String INPUT_SECRET = "graph-input-secret-42bd";
 
@@ -46,7 +47,10 @@ class JobGraphSecretsTest {
                         dir.resolve("jaas"),
                         "PlainLoginModule required password=\"" + KAFKA_PASSWORD + "\";");
         Path password = Files.writeString(dir.resolve("pw"), JDBC_PASSWORD);
-        Path url = Files.writeString(dir.resolve("url"), "https://hooks.example/" + URL_PATH);
+        Path url =
+                Files.writeString(
+                        dir.resolve("url"),
+                        "https://hooks.example/" + URL_PATH + "?key=" + URL_QUERY);
         Path token = Files.writeString(dir.resolve("token"), TOKEN);
         Map<String, String> env =
                 Map.of("CXQ_SIGNING_SECRET", INPUT_SECRET, "PAGER_SECRET", SIGNING_SECRET);
@@ -108,9 +112,38 @@ class JobGraphSecretsTest {
                         SIGNING_SECRET,
                         SIGNING_SECRET.substring("whsec_".length()),
                         URL_PATH,
+                        URL_QUERY,
                         KAFKA_PASSWORD,
                         INPUT_SECRET)) {
             assertThat(serialized).doesNotContain(secret);
+        }
+    }
+
+    /**
+     * A URL given inline is serialized into the job graph as it is; one that holds a credential is
+     * refused before a graph exists, on every path the URL can come in by.
+     */
+    @Test
+    void aWebhookUrlWithACredentialInTheArgumentsNeverReachesAJobGraph() {
+        String inline = "https://hooks.example/alerts?key=" + URL_QUERY;
+        for (String[] args :
+                List.of(
+                        new String[] {"--webhook-url", inline},
+                        new String[] {"--webhook-endpoint", "name=pager,url=" + inline})) {
+            CxqMain main = new CxqMain(Map.of());
+            CommandLine.ParseResult parsed = new CommandLine(main).parseArgs(args);
+            List<String> errors = new ArrayList<>();
+            ConfigSources.Origins origins = ConfigSources.apply(parsed, Map.of(), null, errors);
+            errors.addAll(ConfigValidator.validate(main, origins));
+            String refusal;
+            try {
+                main.webhookOptions.settings(Map.of());
+                refusal = null;
+            } catch (IllegalArgumentException e) {
+                refusal = e.getMessage();
+            }
+            assertThat(refusal).as(args[0]).isNotNull().doesNotContain(URL_QUERY);
+            assertThat(errors.toString()).doesNotContain(URL_QUERY);
         }
     }
 }

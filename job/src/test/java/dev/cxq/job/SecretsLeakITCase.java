@@ -93,11 +93,14 @@ class SecretsLeakITCase {
     private String webhookToken;
     private String webhookSigningSecret;
     private String webhookPath;
+    private String webhookQueryKey;
+    private String webhookUserInfoPassword;
     private String kafkaJaas;
     private String inputSigningSecret;
 
     private HttpServer server;
     private final List<String> calledPaths = new ArrayList<>();
+    private final Set<String> calledQueries = ConcurrentHashMap.newKeySet();
     private final Set<String> authorizations = ConcurrentHashMap.newKeySet();
     private final Set<String> badSignatures = ConcurrentHashMap.newKeySet();
 
@@ -117,6 +120,8 @@ class SecretsLeakITCase {
         planted.put("webhook signing secret without its prefix", webhookSigningSecret.substring(6));
         planted.put("webhook signing key", signingKey);
         webhookPath = plant("webhook URL path", "path");
+        webhookQueryKey = plant("webhook URL query string", "query");
+        webhookUserInfoPassword = plant("webhook URL user info", "userinfo");
         String kafkaPassword = plant("Kafka SASL password", "kafka");
         kafkaJaas =
                 "org.apache.kafka.common.security.plain.PlainLoginModule required"
@@ -136,6 +141,7 @@ class SecretsLeakITCase {
                     synchronized (calledPaths) {
                         calledPaths.add(exchange.getRequestURI().getPath());
                     }
+                    calledQueries.add(String.valueOf(exchange.getRequestURI().getRawQuery()));
                     authorizations.add(
                             String.valueOf(exchange.getRequestHeaders().getFirst("Authorization")));
                     String id = exchange.getRequestHeaders().getFirst(WebhookSignature.ID_HEADER);
@@ -176,7 +182,12 @@ class SecretsLeakITCase {
     }
 
     private String webhookUrl() {
-        return "http://127.0.0.1:" + server.getAddress().getPort() + "/hooks/" + webhookPath;
+        return "http://127.0.0.1:"
+                + server.getAddress().getPort()
+                + "/hooks/"
+                + webhookPath
+                + "?key="
+                + webhookQueryKey;
     }
 
     /** Fails naming the secret and the place when {@code text} holds any planted secret. */
@@ -275,6 +286,22 @@ class SecretsLeakITCase {
         assertNoSecretIn(
                 "the refusal of a literal sasl.jaas.config",
                 literalJaas.stdout() + literalJaas.errors());
+
+        // Program arguments are in the web UI and Flink's start log: no URL with a credential.
+        for (String inlineUrl :
+                List.of(
+                        webhookUrl(),
+                        "http://cxq:" + webhookUserInfoPassword + "@127.0.0.1/hooks/")) {
+            ConfigurationErrorsTest.Outcome inlineWebhook =
+                    ConfigurationErrorsTest.run(
+                            Map.of(), "--input", input.toString(), "--webhook-url", inlineUrl);
+            assertThat(inlineWebhook.exitCode()).isEqualTo(CxqMain.EXIT_BAD_ARGUMENTS);
+            assertThat(inlineWebhook.errors())
+                    .anyMatch(e -> e.contains("url-file=FILE or url-env=VARIABLE"));
+            assertNoSecretIn(
+                    "the refusal of a webhook URL with a credential on the command line",
+                    inlineWebhook.stdout() + inlineWebhook.errors());
+        }
     }
 
     /**
@@ -352,6 +379,7 @@ class SecretsLeakITCase {
         // Every secret was used: the endpoint was called at its secret path with the token and a
         // valid signature, and the forged record was rejected by the input signature check.
         assertThat(calledPaths).isNotEmpty().allMatch(p -> p.equals("/hooks/" + webhookPath));
+        assertThat(calledQueries).containsExactly("key=" + webhookQueryKey);
         assertThat(authorizations).containsExactly("Bearer " + webhookToken);
         assertThat(badSignatures).isEmpty();
         assertThat(

@@ -147,6 +147,9 @@ public class DedupFunction extends KeyedProcessFunction<String, CanonicalEvent, 
                         // The window starts at the first delivery; duplicates must not extend it.
                         .setUpdateType(StateTtlConfig.UpdateType.OnCreateAndWrite)
                         .setStateVisibility(StateTtlConfig.StateVisibility.NeverReturnExpired)
+                        // Background cleanup removes expired ids only as state is touched or
+                        // compacted; savepoints and full checkpoints must not carry them.
+                        .cleanupFullSnapshot()
                         .build());
         return getRuntimeContext().getState(descriptor);
     }

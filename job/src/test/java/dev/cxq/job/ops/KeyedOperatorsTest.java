@@ -1,0 +1,67 @@
+package dev.cxq.job.ops;
+
+import dev.cxq.udf.dedup.DedupFunction;
+import dev.cxq.udf.interaction.FcrFunction;
+import dev.cxq.udf.interaction.InteractionFunction;
+import dev.cxq.udf.interaction.KpiWindowFunction;
+import dev.cxq.udf.session.SessionQualityFunction;
+
+import org.apache.flink.api.common.functions.Function;
+import org.apache.flink.api.common.functions.WrappingFunction;
+import org.apache.flink.streaming.api.graph.StreamNode;
+import org.apache.flink.streaming.api.operators.SimpleUdfStreamOperatorFactory;
+import org.apache.flink.streaming.api.operators.StreamOperatorFactory;
+
+import org.junit.jupiter.api.Test;
+
+import java.util.Map;
+import java.util.TreeMap;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/**
+ * Every keyed operator of the production topology and the function that holds its keyed state. Each
+ * of those functions has a case in udf's {@code StateHygieneTest} that proves its state is empty
+ * once every deadline has passed (issue 14); a keyed operator added to the pipeline fails here
+ * until it is listed, and it must not be listed without such a case.
+ */
+class KeyedOperatorsTest {
+
+    /** A keyed operator without a user function: a sink writer behind a keyBy (no keyed state). */
+    private static final String NO_FUNCTION = "none";
+
+    @Test
+    void everyKeyedOperatorRunsAFunctionWithAStateHygieneCase() {
+        Map<String, String> keyed = new TreeMap<>();
+        for (StreamNode node : ProductionTopology.streamGraph().getStreamNodes()) {
+            if (node.getStateKeySerializer() != null) {
+                keyed.put(node.getTransformationUID(), functionOf(node.getOperatorFactory()));
+            }
+        }
+        assertThat(keyed)
+                .as(
+                        "keyed operators → the function holding their keyed state; a new one needs"
+                                + " a case in udf StateHygieneTest first")
+                .isEqualTo(
+                        Map.of(
+                                "dedup-events", DedupFunction.class.getName(),
+                                "session-quality", SessionQualityFunction.class.getName(),
+                                "interactions", InteractionFunction.class.getName(),
+                                "fcr", FcrFunction.class.getName(),
+                                "kpi-windows", KpiWindowFunction.class.getName(),
+                                // Routed by interaction id for ordering; the writer keeps none.
+                                "sink-computed-metrics", NO_FUNCTION));
+    }
+
+    /** The user function of an operator, unwrapped from Flink's window function adapters. */
+    private static String functionOf(StreamOperatorFactory<?> factory) {
+        if (!(factory instanceof SimpleUdfStreamOperatorFactory<?> udf)) {
+            return NO_FUNCTION;
+        }
+        Function function = udf.getUserFunction();
+        while (function instanceof WrappingFunction<?> wrapping) {
+            function = wrapping.getWrappedFunction();
+        }
+        return function.getClass().getName();
+    }
+}
