@@ -1,10 +1,10 @@
 package dev.cxq.job.source;
 
-import dev.cxq.udf.adapter.LastDecoded;
-import dev.cxq.udf.adapter.PayloadDecoder;
+import dev.cxq.udf.ingest.EventTimeLimits;
+import dev.cxq.udf.ingest.LastDecoded;
+import dev.cxq.udf.ingest.PayloadDecoder;
 import dev.cxq.udf.model.CanonicalEvent;
 import dev.cxq.udf.model.RawRecord;
-import dev.cxq.udf.parse.EventTimeLimits;
 
 import org.apache.flink.api.common.eventtime.SerializableTimestampAssigner;
 

@@ -1,9 +1,4 @@
-package dev.cxq.udf;
-
-import dev.cxq.udf.interaction.KpiInput;
-import dev.cxq.udf.rows.LateEvent;
-import dev.cxq.udf.rows.QualityAlert;
-import dev.cxq.udf.rows.RejectedEvent;
+package dev.cxq.udf.rows;
 
 import org.apache.flink.util.OutputTag;
 
@@ -22,10 +17,4 @@ public final class OutputTags {
     /** Media-quality alert rows: degradation incidents, media-gap and disconnect warnings. */
     public static final OutputTag<QualityAlert> QUALITY_ALERTS =
             new OutputTag<>("quality-alerts") {};
-
-    /**
-     * Interaction summaries whose KPI windows had already closed (past the allowed lateness) when
-     * they arrived.
-     */
-    public static final OutputTag<KpiInput> LATE_KPI_INPUTS = new OutputTag<>("late-kpi-inputs") {};
 }

@@ -1,6 +1,4 @@
-package dev.cxq.udf.adapter;
-
-import dev.cxq.udf.parse.EventTimeLimits;
+package dev.cxq.udf.ingest;
 
 import java.util.Objects;
 

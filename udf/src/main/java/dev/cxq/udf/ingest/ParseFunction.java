@@ -1,12 +1,10 @@
-package dev.cxq.udf.parse;
+package dev.cxq.udf.ingest;
 
-import dev.cxq.udf.OutputTags;
-import dev.cxq.udf.adapter.LastDecoded;
-import dev.cxq.udf.adapter.PayloadDecoder;
 import dev.cxq.udf.internal.Hashing;
 import dev.cxq.udf.metrics.IngestMetrics;
 import dev.cxq.udf.model.CanonicalEvent;
 import dev.cxq.udf.model.RawRecord;
+import dev.cxq.udf.rows.OutputTags;
 import dev.cxq.udf.rows.RejectedEvent;
 
 import org.apache.flink.api.common.functions.OpenContext;
