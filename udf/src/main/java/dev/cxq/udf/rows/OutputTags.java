@@ -2,7 +2,11 @@ package dev.cxq.udf.rows;
 
 import org.apache.flink.util.OutputTag;
 
-/** The side outputs of the topology, declared once and named for what they carry. */
+/**
+ * The side outputs of the topology that carry rows, declared once and named for what they carry.
+ * The one that carries KPI inputs, not rows, is {@code interaction.LateKpiInputs#TAG}, beside the
+ * function that reads it.
+ */
 public final class OutputTags {
 
     private OutputTags() {}
