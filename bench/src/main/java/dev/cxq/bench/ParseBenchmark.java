@@ -1,6 +1,6 @@
 package dev.cxq.bench;
 
-import dev.cxq.udf.adapter.PayloadDecoder;
+import dev.cxq.udf.ingest.PayloadDecoder;
 import dev.cxq.udf.parse.CanonicalEventParser;
 import dev.cxq.udf.parse.ParseResult;
 

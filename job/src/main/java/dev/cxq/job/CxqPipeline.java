@@ -9,8 +9,8 @@ import dev.cxq.job.sink.webhook.WebhookMessage;
 import dev.cxq.job.sink.webhook.WebhookSettings;
 import dev.cxq.job.sink.webhook.WebhookSink;
 import dev.cxq.job.source.SourceWatermarks;
-import dev.cxq.udf.OutputTags;
 import dev.cxq.udf.dedup.DedupFunction;
+import dev.cxq.udf.ingest.ParseFunction;
 import dev.cxq.udf.interaction.FcrFunction;
 import dev.cxq.udf.interaction.InteractionEndWindows;
 import dev.cxq.udf.interaction.InteractionFunction;
@@ -23,10 +23,10 @@ import dev.cxq.udf.interaction.LateKpiInputs;
 import dev.cxq.udf.model.CanonicalEvent;
 import dev.cxq.udf.model.EventKind;
 import dev.cxq.udf.model.RawRecord;
-import dev.cxq.udf.parse.ParseFunction;
 import dev.cxq.udf.rows.ComputedMetric;
 import dev.cxq.udf.rows.KpiWindow;
 import dev.cxq.udf.rows.LateEvent;
+import dev.cxq.udf.rows.OutputTags;
 import dev.cxq.udf.rows.QualityAlert;
 import dev.cxq.udf.rows.SessionQuality;
 import dev.cxq.udf.session.SessionQualityFunction;
@@ -258,7 +258,7 @@ public final class CxqPipeline {
                         // A late recording upload still corrects the window its interaction ended
                         // in.
                         .allowedLateness(rules.recordingSla())
-                        .sideOutputLateData(OutputTags.LATE_KPI_INPUTS)
+                        .sideOutputLateData(LateKpiInputs.TAG)
                         .process(new KpiWindowFunction())
                         .uid("kpi-windows")
                         .name("KPI windows");
@@ -266,7 +266,7 @@ public final class CxqPipeline {
         kpis.sinkTo(sinks.sink(CxqTables.KPI_WINDOWS)).uid("sink-kpi-windows").name("kpi_windows");
 
         DataStream<LateEvent> lateKpiInputs =
-                kpis.getSideOutput(OutputTags.LATE_KPI_INPUTS)
+                kpis.getSideOutput(LateKpiInputs.TAG)
                         .map(new LateKpiInputs())
                         .uid("late-kpi-inputs")
                         .name("Late KPI inputs");

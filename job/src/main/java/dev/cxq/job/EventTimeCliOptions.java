@@ -1,6 +1,6 @@
 package dev.cxq.job;
 
-import dev.cxq.udf.parse.EventTimeLimits;
+import dev.cxq.udf.ingest.EventTimeLimits;
 
 import picocli.CommandLine.Option;
 

@@ -1,7 +1,7 @@
 package dev.cxq.job;
 
+import dev.cxq.udf.ingest.EventTimeLimits;
 import dev.cxq.udf.interaction.InteractionSettings;
-import dev.cxq.udf.parse.EventTimeLimits;
 import dev.cxq.udf.quality.QualityThresholds;
 
 import java.io.Serializable;

@@ -4,7 +4,7 @@ import dev.cxq.job.testing.MediaQualityScenarios;
 import dev.cxq.job.testing.PostgresTestDatabase;
 import dev.cxq.job.testing.RedeliveryInputs;
 import dev.cxq.job.testing.ReplayInputs;
-import dev.cxq.udf.adapter.PayloadDecoder;
+import dev.cxq.udf.ingest.PayloadDecoder;
 import dev.cxq.udf.model.CanonicalEvent;
 import dev.cxq.udf.model.EventKind;
 import dev.cxq.udf.model.Platform;

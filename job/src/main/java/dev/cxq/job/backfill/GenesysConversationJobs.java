@@ -2,8 +2,8 @@ package dev.cxq.job.backfill;
 
 import dev.cxq.udf.adapter.GenesysConversationDetails;
 import dev.cxq.udf.internal.IsoInstants;
+import dev.cxq.udf.json.RejectedRecordException;
 import dev.cxq.udf.model.RawRecord;
-import dev.cxq.udf.parse.RejectedRecordException;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;

@@ -1,10 +1,10 @@
 package dev.cxq.job.source;
 
-import dev.cxq.udf.adapter.LastDecoded;
-import dev.cxq.udf.adapter.PayloadDecoder;
+import dev.cxq.udf.ingest.EventTimeLimits;
+import dev.cxq.udf.ingest.PayloadDecoder;
+import dev.cxq.udf.ingest.RecordDecoding;
 import dev.cxq.udf.model.CanonicalEvent;
 import dev.cxq.udf.model.RawRecord;
-import dev.cxq.udf.parse.EventTimeLimits;
 
 import org.apache.flink.api.common.eventtime.SerializableTimestampAssigner;
 
@@ -17,8 +17,8 @@ import org.apache.flink.api.common.eventtime.SerializableTimestampAssigner;
  * the {@link EventTimeLimits} (in the future) or outside the representable range, so that no single
  * implausible event can move event time.
  *
- * <p>The decode is kept for the parser chained after the source ({@link LastDecoded}), so a record
- * is read once.
+ * <p>The decode is kept in the record for the parser ({@link RecordDecoding}), so a record is read
+ * once.
  */
 public class RawRecordEventTime implements SerializableTimestampAssigner<RawRecord> {
 
@@ -32,10 +32,7 @@ public class RawRecordEventTime implements SerializableTimestampAssigner<RawReco
 
     @Override
     public long extractTimestamp(RawRecord record, long recordTimestamp) {
-        if (record.rejectReason != null) {
-            return Long.MIN_VALUE;
-        }
-        PayloadDecoder.Decoded decoded = LastDecoded.decode(record.payload, record.source, limits);
+        PayloadDecoder.Decoded decoded = RecordDecoding.decodeInto(record, limits);
         long earliest = Long.MIN_VALUE;
         for (CanonicalEvent event : decoded.events()) {
             earliest = earliest == Long.MIN_VALUE ? event.ts : Math.min(earliest, event.ts);

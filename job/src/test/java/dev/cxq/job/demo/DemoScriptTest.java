@@ -1,9 +1,9 @@
 package dev.cxq.job.demo;
 
-import dev.cxq.udf.OutputTags;
-import dev.cxq.udf.adapter.PayloadDecoder;
+import dev.cxq.udf.ingest.PayloadDecoder;
 import dev.cxq.udf.model.CanonicalEvent;
 import dev.cxq.udf.rows.LateEvent;
+import dev.cxq.udf.rows.OutputTags;
 import dev.cxq.udf.rows.QualityAlert;
 import dev.cxq.udf.rows.SessionQuality;
 import dev.cxq.udf.testing.SessionHarness;

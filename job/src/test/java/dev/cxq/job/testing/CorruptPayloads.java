@@ -1,7 +1,7 @@
 package dev.cxq.job.testing;
 
-import dev.cxq.udf.adapter.PayloadDecoder;
-import dev.cxq.udf.parse.Json;
+import dev.cxq.udf.ingest.PayloadDecoder;
+import dev.cxq.udf.json.Json;
 
 import java.util.List;
 import java.util.Random;

@@ -1,21 +1,21 @@
 package dev.cxq.udf.adapter;
 
 import dev.cxq.udf.internal.Hashing;
-import dev.cxq.udf.parse.RejectedRecordException;
+import dev.cxq.udf.json.RejectedRecordException;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 
+import java.time.Instant;
 import java.util.Locale;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
-import static dev.cxq.udf.adapter.AdapterFields.isAbsent;
-import static dev.cxq.udf.adapter.AdapterFields.isoInstant;
-import static dev.cxq.udf.adapter.AdapterFields.optionalDurationMs;
-import static dev.cxq.udf.adapter.AdapterFields.optionalId;
-import static dev.cxq.udf.adapter.AdapterFields.requiredEpochMillis;
+import static dev.cxq.udf.json.JsonFields.isAbsent;
+import static dev.cxq.udf.json.JsonFields.optionalDurationMs;
+import static dev.cxq.udf.json.JsonFields.optionalId;
+import static dev.cxq.udf.json.JsonFields.requiredEpochMillis;
 
 /**
  * Translates Genesys Cloud conversation detail events ({@code
@@ -170,7 +170,8 @@ public final class GenesysAdapter {
         event.put("kind", kind);
         String conversationId = optionalId(body, "conversationId", "eventBody.conversationId");
         event.put("session_id", conversationId != null ? conversationId : topicConversationId);
-        event.put("ts", isoInstant(requiredEpochMillis(body, "eventTime", "eventBody.eventTime")));
+        long eventTime = requiredEpochMillis(body, "eventTime", "eventBody.eventTime");
+        event.put("ts", Instant.ofEpochMilli(eventTime).toString());
         if (kind.equals("interaction")) {
             putIfPresent(event, "agent_id", optionalId(body, "userId", "eventBody.userId"));
             putIfPresent(event, "queue_id", optionalId(body, "queueId", "eventBody.queueId"));

@@ -1,6 +1,6 @@
 package dev.cxq.udf.adapter;
 
-import dev.cxq.udf.parse.RejectedRecordException;
+import dev.cxq.udf.json.RejectedRecordException;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -9,10 +9,10 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.util.ArrayList;
 import java.util.List;
 
-import static dev.cxq.udf.adapter.AdapterFields.isAbsent;
-import static dev.cxq.udf.adapter.AdapterFields.optionalId;
-import static dev.cxq.udf.adapter.AdapterFields.requiredId;
-import static dev.cxq.udf.adapter.AdapterFields.requiredInstant;
+import static dev.cxq.udf.json.JsonFields.isAbsent;
+import static dev.cxq.udf.json.JsonFields.optionalId;
+import static dev.cxq.udf.json.JsonFields.requiredId;
+import static dev.cxq.udf.json.JsonFields.requiredInstant;
 
 /**
  * Turns one conversation of the Genesys Cloud analytics conversation-details API ({@code

@@ -6,16 +6,16 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 
+import java.time.Instant;
 import java.util.List;
 import java.util.Locale;
 
-import static dev.cxq.udf.adapter.AdapterFields.isoInstant;
-import static dev.cxq.udf.adapter.AdapterFields.optionalBoolean;
-import static dev.cxq.udf.adapter.AdapterFields.optionalDurationMs;
-import static dev.cxq.udf.adapter.AdapterFields.optionalId;
-import static dev.cxq.udf.adapter.AdapterFields.optionalNumber;
-import static dev.cxq.udf.adapter.AdapterFields.requiredId;
-import static dev.cxq.udf.adapter.AdapterFields.requiredInstant;
+import static dev.cxq.udf.json.JsonFields.optionalBoolean;
+import static dev.cxq.udf.json.JsonFields.optionalDurationMs;
+import static dev.cxq.udf.json.JsonFields.optionalId;
+import static dev.cxq.udf.json.JsonFields.optionalNumber;
+import static dev.cxq.udf.json.JsonFields.requiredId;
+import static dev.cxq.udf.json.JsonFields.requiredInstant;
 
 /**
  * Translates NICE CXone records into canonical events. Field names follow the CXone Reporting API
@@ -82,7 +82,8 @@ public final class NiceAdapter {
                 "event_id", "nice:quality:" + Hashing.sha256Hex(CanonicalTrees.sortedJson(record)));
         event.put("kind", "media_sample");
         event.put("session_id", requiredId(record, "contactId", "contactId"));
-        event.put("ts", isoInstant(requiredInstant(record, "timestamp", "timestamp")));
+        long ts = requiredInstant(record, "timestamp", "timestamp");
+        event.put("ts", Instant.ofEpochMilli(ts).toString());
         event.put("media", "audio");
         putIfPresent(event, "jitter_ms", optionalNumber(record, "jitter", "jitter"));
         putIfPresent(event, "packet_loss_pct", optionalNumber(record, "packetLoss", "packetLoss"));
@@ -101,7 +102,7 @@ public final class NiceAdapter {
         event.put("event_id", "nice:" + contactId + ":" + state);
         event.put("kind", "interaction");
         event.put("session_id", contactId);
-        event.put("ts", isoInstant(ts));
+        event.put("ts", Instant.ofEpochMilli(ts).toString());
         event.put("state", state);
         String agentId = optionalId(record, "agentId", "agentId");
         if (agentId != null) {

@@ -1,9 +1,9 @@
 package dev.cxq.udf.dedup;
 
+import dev.cxq.udf.json.CanonicalJson;
 import dev.cxq.udf.model.CanonicalEvent;
 import dev.cxq.udf.model.EventKind;
 import dev.cxq.udf.model.Platform;
-import dev.cxq.udf.parse.CanonicalJson;
 
 import org.apache.flink.annotation.VisibleForTesting;
 import org.apache.flink.api.common.functions.OpenContext;

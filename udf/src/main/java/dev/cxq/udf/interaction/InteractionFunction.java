@@ -1,11 +1,11 @@
 package dev.cxq.udf.interaction;
 
-import dev.cxq.udf.OutputTags;
 import dev.cxq.udf.model.CanonicalEvent;
 import dev.cxq.udf.model.EventKind;
 import dev.cxq.udf.model.InteractionState;
 import dev.cxq.udf.model.RecordingStatus;
-import dev.cxq.udf.session.EventTimeOrderedFunction;
+import dev.cxq.udf.rows.OutputTags;
+import dev.cxq.udf.time.EventTimeOrderedFunction;
 
 import org.apache.flink.api.common.functions.OpenContext;
 import org.apache.flink.api.common.state.ValueState;

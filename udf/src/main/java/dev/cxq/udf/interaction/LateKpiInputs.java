@@ -6,6 +6,7 @@ import dev.cxq.udf.rows.SessionQuality;
 import org.apache.flink.api.common.functions.OpenContext;
 import org.apache.flink.api.common.functions.RichMapFunction;
 import org.apache.flink.metrics.Counter;
+import org.apache.flink.util.OutputTag;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -16,6 +17,12 @@ import com.fasterxml.jackson.databind.ObjectMapper;
  * session and its end), so the same summary reported for both of its dimensions is one row.
  */
 public class LateKpiInputs extends RichMapFunction<KpiInput, LateEvent> {
+
+    /**
+     * Interaction summaries whose KPI windows had already closed (past the allowed lateness) when
+     * they arrived: the input of this function.
+     */
+    public static final OutputTag<KpiInput> TAG = new OutputTag<>("late-kpi-inputs") {};
 
     private static final long serialVersionUID = 1L;
     private static final ObjectMapper MAPPER = new ObjectMapper();

@@ -1,5 +1,6 @@
 package dev.cxq.udf.model;
 
+import java.util.List;
 import java.util.Objects;
 
 /**
@@ -16,10 +17,18 @@ public class RawRecord {
     public String payload;
 
     /**
-     * Set when the source already refused the record (e.g. {@code bad_signature}); the parser then
-     * rejects it with this reason without reading it.
+     * Set when the record was refused before the parser: by the source (e.g. {@code bad_signature})
+     * or by the decode done for its event time; the parser then rejects it with this reason without
+     * reading it.
      */
     public String rejectReason;
+
+    /**
+     * The valid events the payload decodes to, when the source already decoded it for its event
+     * time; the parser then emits them without reading the payload again. Derived from the payload
+     * and the source, so not part of equality.
+     */
+    public List<CanonicalEvent> events;
 
     public RawRecord() {}
 

@@ -1,5 +1,8 @@
 package dev.cxq.udf.parse;
 
+import dev.cxq.udf.json.InputBounds;
+import dev.cxq.udf.json.Json;
+import dev.cxq.udf.json.RejectedRecordException;
 import dev.cxq.udf.model.CanonicalEvent;
 import dev.cxq.udf.model.Channel;
 import dev.cxq.udf.model.EventKind;
@@ -14,14 +17,15 @@ import com.fasterxml.jackson.databind.JsonNode;
 import java.time.DateTimeException;
 import java.time.ZoneId;
 
-import static dev.cxq.udf.parse.JsonFields.isAbsent;
-import static dev.cxq.udf.parse.JsonFields.optionalBoolean;
-import static dev.cxq.udf.parse.JsonFields.optionalEnum;
-import static dev.cxq.udf.parse.JsonFields.optionalNumber;
-import static dev.cxq.udf.parse.JsonFields.optionalString;
-import static dev.cxq.udf.parse.JsonFields.requiredEnum;
-import static dev.cxq.udf.parse.JsonFields.requiredId;
-import static dev.cxq.udf.parse.JsonFields.requiredInstant;
+import static dev.cxq.udf.json.JsonFields.isAbsent;
+import static dev.cxq.udf.json.JsonFields.optionalBoolean;
+import static dev.cxq.udf.json.JsonFields.optionalDurationMs;
+import static dev.cxq.udf.json.JsonFields.optionalEnum;
+import static dev.cxq.udf.json.JsonFields.optionalNumber;
+import static dev.cxq.udf.json.JsonFields.optionalText;
+import static dev.cxq.udf.json.JsonFields.requiredEnum;
+import static dev.cxq.udf.json.JsonFields.requiredEventTime;
+import static dev.cxq.udf.json.JsonFields.requiredText;
 
 /**
  * Parses and validates one canonical event exactly as the design contract's field tables say.
@@ -57,10 +61,10 @@ public final class CanonicalEventParser {
             }
             CanonicalEvent event = new CanonicalEvent();
             event.source = source;
-            event.eventId = requiredId(root, "event_id");
+            event.eventId = requiredText(root, "event_id");
             event.kind = requiredEnum(root, "kind", EventKind.class);
-            event.sessionId = requiredId(root, "session_id");
-            event.ts = requiredInstant(root, "ts");
+            event.sessionId = requiredText(root, "session_id");
+            event.ts = requiredEventTime(root, "ts");
             switch (event.kind) {
                 case MEDIA_SAMPLE -> readMediaSample(root, event);
                 case INTERACTION -> readInteraction(root, event);
@@ -81,16 +85,16 @@ public final class CanonicalEventParser {
         event.packetLossPct = optionalNumber(root, "packet_loss_pct", 0, 100);
         event.bitrateKbps = optionalNumber(root, "bitrate_kbps", 0, Double.MAX_VALUE);
         event.peerState = optionalEnum(root, "peer_state", PeerState.class);
-        event.agentId = optionalString(root, "agent_id");
+        event.agentId = optionalText(root, "agent_id");
     }
 
     private static void readInteraction(JsonNode root, CanonicalEvent event) {
         event.state = requiredEnum(root, "state", InteractionState.class);
-        event.agentId = optionalString(root, "agent_id");
-        event.queueId = optionalString(root, "queue_id");
-        event.customerId = optionalString(root, "customer_id");
+        event.agentId = optionalText(root, "agent_id");
+        event.queueId = optionalText(root, "queue_id");
+        event.customerId = optionalText(root, "customer_id");
         event.agentTimezone = optionalZone(root, "agent_timezone");
-        event.disposition = optionalString(root, "disposition");
+        event.disposition = optionalText(root, "disposition");
         event.channel = optionalEnum(root, "channel", Channel.class);
         event.recordingRequired = optionalBoolean(root, "recording_required");
         JsonNode metrics = root.get("metrics");
@@ -106,19 +110,17 @@ public final class CanonicalEventParser {
     }
 
     private static void readRecording(JsonNode root, CanonicalEvent event) {
-        event.recordingId = requiredId(root, "recording_id");
+        event.recordingId = requiredText(root, "recording_id");
         event.recordingMedia = requiredEnum(root, "media", RecordingMedia.class);
         event.recordingStatus = requiredEnum(root, "status", RecordingStatus.class);
     }
 
     private static Long durationMs(JsonNode metrics, String field) {
-        Double value =
-                optionalNumber(metrics, field, "metrics." + field, 0, InputBounds.MAX_DURATION_MS);
-        return value == null ? null : Math.round(value);
+        return optionalDurationMs(metrics, field, "metrics." + field, 1);
     }
 
     private static String optionalZone(JsonNode root, String field) {
-        String zone = optionalString(root, field);
+        String zone = optionalText(root, field);
         if (zone == null) {
             return null;
         }

@@ -1,13 +1,14 @@
 package dev.cxq.udf.session;
 
-import dev.cxq.udf.OutputTags;
 import dev.cxq.udf.model.CanonicalEvent;
 import dev.cxq.udf.model.EventKind;
 import dev.cxq.udf.quality.MediaQualityDetector;
 import dev.cxq.udf.quality.QualityThresholds;
 import dev.cxq.udf.quality.SampleAssessment;
+import dev.cxq.udf.rows.OutputTags;
 import dev.cxq.udf.rows.QualityAlert;
 import dev.cxq.udf.rows.SessionQuality;
+import dev.cxq.udf.time.EventTimeOrderedFunction;
 
 import org.apache.flink.api.common.functions.OpenContext;
 import org.apache.flink.api.common.state.ValueState;

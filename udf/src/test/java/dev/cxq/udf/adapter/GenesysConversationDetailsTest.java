@@ -1,5 +1,6 @@
 package dev.cxq.udf.adapter;
 
+import dev.cxq.udf.ingest.PayloadDecoder;
 import dev.cxq.udf.model.CanonicalEvent;
 import dev.cxq.udf.model.InteractionState;
 

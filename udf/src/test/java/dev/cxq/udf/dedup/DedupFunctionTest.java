@@ -1,9 +1,9 @@
 package dev.cxq.udf.dedup;
 
-import dev.cxq.udf.OutputTags;
 import dev.cxq.udf.model.CanonicalEvent;
 import dev.cxq.udf.model.InteractionState;
 import dev.cxq.udf.model.Platform;
+import dev.cxq.udf.rows.OutputTags;
 import dev.cxq.udf.rows.SessionQuality;
 import dev.cxq.udf.testing.SessionHarness;
 

@@ -1,11 +1,11 @@
 package dev.cxq.udf.interaction;
 
-import dev.cxq.udf.OutputTags;
 import dev.cxq.udf.model.CanonicalEvent;
 import dev.cxq.udf.model.InteractionState;
 import dev.cxq.udf.model.RecordingStatus;
 import dev.cxq.udf.rows.ComputedMetric;
 import dev.cxq.udf.rows.LateEvent;
+import dev.cxq.udf.rows.OutputTags;
 
 import org.apache.flink.api.common.typeinfo.Types;
 import org.apache.flink.streaming.api.operators.KeyedProcessOperator;

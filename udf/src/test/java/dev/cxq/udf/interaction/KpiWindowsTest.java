@@ -1,6 +1,5 @@
 package dev.cxq.udf.interaction;
 
-import dev.cxq.udf.OutputTags;
 import dev.cxq.udf.rows.KpiWindow;
 import dev.cxq.udf.rows.SessionQuality;
 
@@ -52,7 +51,7 @@ class KpiWindowsTest {
                                 new InteractionEndWindows(
                                         List.of(Duration.ofMinutes(5), Duration.ofHours(1))))
                         .allowedLateness(SLA)
-                        .sideOutputLateData(OutputTags.LATE_KPI_INPUTS)
+                        .sideOutputLateData(LateKpiInputs.TAG)
                         .process(new KpiWindowFunction());
         var transformation =
                 (OneInputTransformation<KpiInput, KpiWindow>) windows.getTransformation();
@@ -219,7 +218,7 @@ class KpiWindowsTest {
             assertThat(row("agent", "agent-1", size, "interactions_completed").value())
                     .isEqualTo(2.0);
         }
-        assertThat(harness.getSideOutput(OutputTags.LATE_KPI_INPUTS)).isNull();
+        assertThat(harness.getSideOutput(LateKpiInputs.TAG)).isNull();
     }
 
     @Test
@@ -231,7 +230,7 @@ class KpiWindowsTest {
 
         send(summary("a", 2, "agent-1", 60, "completed", 60, null, "uploaded"), at(60));
         assertThat(harness.extractOutputValues()).hasSize(written);
-        assertThat(harness.getSideOutput(OutputTags.LATE_KPI_INPUTS))
+        assertThat(harness.getSideOutput(LateKpiInputs.TAG))
                 .extracting(r -> r.getValue().dimension())
                 .containsExactlyInAnyOrder("agent", "queue");
     }
@@ -305,7 +304,7 @@ class KpiWindowsTest {
 
         send(media("m1", "agent-1", 60, 10, 1.0, 1), at(60));
         assertThat(harness.extractOutputValues()).hasSize(written);
-        assertThat(harness.getSideOutput(OutputTags.LATE_KPI_INPUTS))
+        assertThat(harness.getSideOutput(LateKpiInputs.TAG))
                 .extracting(r -> r.getValue().media().sessionId())
                 .containsExactly("m1", "m1");
     }

@@ -1,5 +1,7 @@
 package dev.cxq.udf.parse;
 
+import dev.cxq.udf.json.InputBounds;
+import dev.cxq.udf.json.Json;
 import dev.cxq.udf.model.CanonicalEvent;
 import dev.cxq.udf.model.Channel;
 import dev.cxq.udf.model.EventKind;

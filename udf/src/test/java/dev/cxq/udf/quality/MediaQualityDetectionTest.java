@@ -1,10 +1,10 @@
 package dev.cxq.udf.quality;
 
-import dev.cxq.udf.OutputTags;
 import dev.cxq.udf.model.CanonicalEvent;
 import dev.cxq.udf.model.InteractionState;
 import dev.cxq.udf.model.MediaType;
 import dev.cxq.udf.model.PeerState;
+import dev.cxq.udf.rows.OutputTags;
 import dev.cxq.udf.rows.QualityAlert;
 import dev.cxq.udf.rows.SessionQuality;
 import dev.cxq.udf.testing.SessionHarness;

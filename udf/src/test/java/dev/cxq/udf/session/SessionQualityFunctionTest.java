@@ -1,12 +1,12 @@
 package dev.cxq.udf.session;
 
-import dev.cxq.udf.OutputTags;
 import dev.cxq.udf.model.CanonicalEvent;
 import dev.cxq.udf.model.InteractionState;
 import dev.cxq.udf.model.RecordingStatus;
 import dev.cxq.udf.parse.CanonicalEventParser;
 import dev.cxq.udf.parse.ParseResult;
 import dev.cxq.udf.quality.MediaQualityDetector;
+import dev.cxq.udf.rows.OutputTags;
 import dev.cxq.udf.rows.SessionQuality;
 import dev.cxq.udf.testing.SessionHarness;
 

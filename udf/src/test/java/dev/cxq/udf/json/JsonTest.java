@@ -1,4 +1,4 @@
-package dev.cxq.udf.parse;
+package dev.cxq.udf.json;
 
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;

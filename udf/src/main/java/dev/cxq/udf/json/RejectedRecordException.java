@@ -1,4 +1,4 @@
-package dev.cxq.udf.parse;
+package dev.cxq.udf.json;
 
 /**
  * Thrown inside the parsers to abandon a record with a reason code; always caught at the parser

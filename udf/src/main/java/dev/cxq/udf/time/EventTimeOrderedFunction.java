@@ -1,10 +1,10 @@
-package dev.cxq.udf.session;
+package dev.cxq.udf.time;
 
-import dev.cxq.udf.OutputTags;
+import dev.cxq.udf.json.CanonicalJson;
 import dev.cxq.udf.metrics.EventTimeLag;
 import dev.cxq.udf.model.CanonicalEvent;
-import dev.cxq.udf.parse.CanonicalJson;
 import dev.cxq.udf.rows.LateEvent;
+import dev.cxq.udf.rows.OutputTags;
 
 import org.apache.flink.api.common.functions.OpenContext;
 import org.apache.flink.api.common.state.ListState;

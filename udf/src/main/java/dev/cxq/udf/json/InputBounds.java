@@ -1,4 +1,4 @@
-package dev.cxq.udf.parse;
+package dev.cxq.udf.json;
 
 import java.time.Duration;
 import java.time.Instant;

@@ -1,6 +1,5 @@
-package dev.cxq.udf.parse;
+package dev.cxq.udf.ingest;
 
-import dev.cxq.udf.adapter.PayloadDecoder;
 import dev.cxq.udf.model.CanonicalEvent;
 
 import java.io.Serializable;

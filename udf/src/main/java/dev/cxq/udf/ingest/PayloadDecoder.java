@@ -1,11 +1,14 @@
-package dev.cxq.udf.adapter;
+package dev.cxq.udf.ingest;
 
+import dev.cxq.udf.adapter.GenesysAdapter;
+import dev.cxq.udf.adapter.NiceAdapter;
+import dev.cxq.udf.adapter.PayloadShape;
+import dev.cxq.udf.json.Json;
+import dev.cxq.udf.json.RejectedRecordException;
 import dev.cxq.udf.model.CanonicalEvent;
 import dev.cxq.udf.model.Platform;
 import dev.cxq.udf.parse.CanonicalEventParser;
-import dev.cxq.udf.parse.Json;
 import dev.cxq.udf.parse.ParseResult;
-import dev.cxq.udf.parse.RejectedRecordException;
 
 import com.fasterxml.jackson.databind.JsonNode;
 

@@ -1,12 +1,10 @@
-package dev.cxq.udf.parse;
+package dev.cxq.udf.ingest;
 
-import dev.cxq.udf.OutputTags;
-import dev.cxq.udf.adapter.LastDecoded;
-import dev.cxq.udf.adapter.PayloadDecoder;
 import dev.cxq.udf.internal.Hashing;
 import dev.cxq.udf.metrics.IngestMetrics;
 import dev.cxq.udf.model.CanonicalEvent;
 import dev.cxq.udf.model.RawRecord;
+import dev.cxq.udf.rows.OutputTags;
 import dev.cxq.udf.rows.RejectedEvent;
 
 import org.apache.flink.api.common.functions.OpenContext;
@@ -15,9 +13,10 @@ import org.apache.flink.util.Collector;
 
 /**
  * Turns raw records of any accepted shape (canonical, Genesys Cloud, NICE CXone; see {@link
- * PayloadDecoder}) into canonical events. Valid events go to the main output; every other record
- * goes to {@link OutputTags#REJECTED_EVENTS} with its reason. Both are counted by {@link
- * IngestMetrics}. Bad input never throws.
+ * PayloadDecoder}) into canonical events, taking the decode a record carries when it has one (see
+ * {@link RecordDecoding}). Valid events go to the main output; every other record goes to {@link
+ * OutputTags#REJECTED_EVENTS} with its reason. Both are counted by {@link IngestMetrics}. Bad input
+ * never throws.
  */
 public class ParseFunction extends ProcessFunction<RawRecord, CanonicalEvent> {
 
@@ -47,10 +46,7 @@ public class ParseFunction extends ProcessFunction<RawRecord, CanonicalEvent> {
 
     @Override
     public void processElement(RawRecord record, Context ctx, Collector<CanonicalEvent> out) {
-        PayloadDecoder.Decoded result =
-                record.rejectReason != null
-                        ? PayloadDecoder.Decoded.rejected(record.rejectReason)
-                        : LastDecoded.take(record.payload, record.source, eventTimeLimits);
+        PayloadDecoder.Decoded result = RecordDecoding.outcome(record, eventTimeLimits);
         if (result.isValid()) {
             for (CanonicalEvent event : result.events()) {
                 metrics.accepted(event);

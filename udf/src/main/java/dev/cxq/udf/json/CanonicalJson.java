@@ -1,4 +1,4 @@
-package dev.cxq.udf.parse;
+package dev.cxq.udf.json;
 
 import dev.cxq.udf.model.CanonicalEvent;
 import dev.cxq.udf.model.WireEnum;

@@ -1,8 +1,8 @@
-package dev.cxq.udf.parse;
+package dev.cxq.udf.ingest;
 
-import dev.cxq.udf.OutputTags;
 import dev.cxq.udf.model.CanonicalEvent;
 import dev.cxq.udf.model.RawRecord;
+import dev.cxq.udf.rows.OutputTags;
 import dev.cxq.udf.rows.RejectedEvent;
 
 import org.apache.flink.streaming.api.operators.ProcessOperator;

@@ -1,4 +1,4 @@
-package dev.cxq.udf.parse;
+package dev.cxq.udf.json;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.core.StreamReadConstraints;

@@ -1,13 +1,12 @@
-package dev.cxq.udf;
-
-import dev.cxq.udf.interaction.KpiInput;
-import dev.cxq.udf.rows.LateEvent;
-import dev.cxq.udf.rows.QualityAlert;
-import dev.cxq.udf.rows.RejectedEvent;
+package dev.cxq.udf.rows;
 
 import org.apache.flink.util.OutputTag;
 
-/** The side outputs of the topology, declared once and named for what they carry. */
+/**
+ * The side outputs of the topology that carry rows, declared once and named for what they carry.
+ * The one that carries KPI inputs, not rows, is {@code interaction.LateKpiInputs#TAG}, beside the
+ * function that reads it.
+ */
 public final class OutputTags {
 
     private OutputTags() {}
@@ -22,10 +21,4 @@ public final class OutputTags {
     /** Media-quality alert rows: degradation incidents, media-gap and disconnect warnings. */
     public static final OutputTag<QualityAlert> QUALITY_ALERTS =
             new OutputTag<>("quality-alerts") {};
-
-    /**
-     * Interaction summaries whose KPI windows had already closed (past the allowed lateness) when
-     * they arrived.
-     */
-    public static final OutputTag<KpiInput> LATE_KPI_INPUTS = new OutputTag<>("late-kpi-inputs") {};
 }
