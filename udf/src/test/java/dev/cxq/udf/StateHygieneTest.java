@@ -8,6 +8,7 @@ import dev.cxq.udf.interaction.InteractionSettings;
 import dev.cxq.udf.interaction.InteractionSummary;
 import dev.cxq.udf.interaction.KpiInput;
 import dev.cxq.udf.interaction.KpiWindowFunction;
+import dev.cxq.udf.interaction.LateKpiInputs;
 import dev.cxq.udf.model.CanonicalEvent;
 import dev.cxq.udf.model.EventKind;
 import dev.cxq.udf.model.InteractionState;
@@ -18,6 +19,7 @@ import dev.cxq.udf.quality.QualityThresholds;
 import dev.cxq.udf.rows.ComputedMetric;
 import dev.cxq.udf.rows.KpiWindow;
 import dev.cxq.udf.rows.LateEvent;
+import dev.cxq.udf.rows.OutputTags;
 import dev.cxq.udf.rows.SessionQuality;
 import dev.cxq.udf.session.SessionQualityFunction;
 import dev.cxq.udf.testing.Events;
@@ -488,7 +490,7 @@ class StateHygieneTest {
                                     new InteractionEndWindows(
                                             List.of(Duration.ofMinutes(5), Duration.ofHours(1))))
                             .allowedLateness(RULES.recordingSla())
-                            .sideOutputLateData(OutputTags.LATE_KPI_INPUTS)
+                            .sideOutputLateData(LateKpiInputs.TAG)
                             .process(new KpiWindowFunction());
             var transformation =
                     (OneInputTransformation<KpiInput, KpiWindow>) windows.getTransformation();

@@ -1,7 +1,7 @@
 package dev.cxq.job.source;
 
+import dev.cxq.udf.ingest.EventTimeLimits;
 import dev.cxq.udf.model.RawRecord;
-import dev.cxq.udf.parse.EventTimeLimits;
 
 import org.apache.flink.api.common.eventtime.TimestampAssigner;
 import org.apache.flink.api.common.eventtime.TimestampAssignerSupplier;
