@@ -1,5 +1,6 @@
 package dev.cxq.job;
 
+import dev.cxq.job.cli.CxqMain;
 import dev.cxq.job.sink.JdbcSinks;
 import dev.cxq.job.source.ReplaySource;
 import dev.cxq.job.testing.PostgresTestDatabase;
@@ -155,7 +156,7 @@ class PostgresRestartITCase {
                         ReplaySource.of(input),
                         new JdbcSinks(db.url(), PostgresTestDatabase.USER, null, 1),
                         PipelineSettings.defaults(),
-                        main.webhookOptions.settings(Map.of()))
+                        main.webhookSettings(Map.of()))
                 .build(env);
         return env.executeAsync("cxq postgres restart " + name);
     }

@@ -1,4 +1,4 @@
-package dev.cxq.job;
+package dev.cxq.job.cli;
 
 import dev.cxq.udf.parse.EventTimeLimits;
 
@@ -10,6 +10,7 @@ import java.time.Instant;
 /** The latest event time accepted (docs/design.md, "Event-time plausibility"). */
 final class EventTimeCliOptions {
 
+    @Config(key = "events.future-tolerance", rule = "not negative")
     @Option(
             names = "--future-tolerance",
             defaultValue = "1m",
@@ -19,6 +20,7 @@ final class EventTimeCliOptions {
                             + " (timestamp_in_future) and never moves event time.")
     Duration futureTolerance;
 
+    @Config(key = "events.reference-now", rule = "an ISO-8601 instant")
     @Option(
             names = "--reference-now",
             paramLabel = "INSTANT",

@@ -1,4 +1,4 @@
-package dev.cxq.job;
+package dev.cxq.job.cli;
 
 import picocli.CommandLine;
 import picocli.CommandLine.Help;
@@ -140,9 +140,8 @@ final class ConfigReference {
                         option.longestName() + " has no entry in ConfigKeys");
             }
         }
-        options.sort(
-                Comparator.comparingInt((OptionSpec o) -> SECTIONS.indexOf(sectionOf(entry(o))))
-                        .thenComparingInt(o -> ConfigKeys.ALL.indexOf(entry(o))));
+        // A stable sort: within a section, the options keep their order in --help.
+        options.sort(Comparator.comparingInt(o -> SECTIONS.indexOf(sectionOf(entry(o)))));
         StringBuilder md = new StringBuilder();
         String section = null;
         for (OptionSpec option : options) {

@@ -1,4 +1,4 @@
-package dev.cxq.job;
+package dev.cxq.job.cli;
 
 import org.apache.flink.configuration.CheckpointingOptions;
 import org.apache.flink.configuration.Configuration;
@@ -23,6 +23,7 @@ import java.util.function.Predicate;
  */
 final class CheckpointCliOptions {
 
+    @Config(key = "checkpoints.interval", rule = "at least 10ms")
     @Option(
             names = "--checkpoint-interval",
             defaultValue = "10s",
@@ -32,6 +33,10 @@ final class CheckpointCliOptions {
                             + " JDBC batches are committed with each checkpoint.")
     Duration checkpointInterval;
 
+    @Config(
+            key = "checkpoints.dir",
+            rule = "a path or file system URI",
+            shownDefault = "<java.io.tmpdir>/cxq-checkpoints")
     @Option(
             names = "--checkpoint-dir",
             paramLabel = "PATH_OR_URI",
@@ -41,6 +46,7 @@ final class CheckpointCliOptions {
                             + " directory in a local run.")
     String checkpointDir;
 
+    @Config(key = "checkpoints.retained", rule = "1 or more")
     @Option(
             names = "--checkpoints-retained",
             defaultValue = "3",
@@ -48,6 +54,7 @@ final class CheckpointCliOptions {
                     "Completed checkpoints kept; they are also kept when the job is cancelled.")
     int retainedCheckpoints;
 
+    @Config(key = "restarts.attempts", rule = "0 or more")
     @Option(
             names = "--restart-attempts",
             defaultValue = "10",
@@ -56,6 +63,7 @@ final class CheckpointCliOptions {
                             + " 0: fail at the first failure.")
     int restartAttempts;
 
+    @Config(key = "restarts.initial-delay", rule = "not negative")
     @Option(
             names = "--restart-initial-delay",
             defaultValue = "1s",
@@ -63,6 +71,7 @@ final class CheckpointCliOptions {
             description = "Delay before the first restart; doubled after each failure.")
     Duration restartInitialDelay;
 
+    @Config(key = "restarts.max-delay", rule = "at least restarts.initial-delay")
     @Option(
             names = "--restart-max-delay",
             defaultValue = "1m",
@@ -70,6 +79,7 @@ final class CheckpointCliOptions {
             description = "Longest delay between restarts.")
     Duration restartMaxDelay;
 
+    @Config(key = "checkpoints.restore-from", rule = "-")
     @Option(
             names = "--restore-from",
             paramLabel = "PATH",

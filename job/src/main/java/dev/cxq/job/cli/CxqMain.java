@@ -1,5 +1,7 @@
-package dev.cxq.job;
+package dev.cxq.job.cli;
 
+import dev.cxq.job.CxqPipeline;
+import dev.cxq.job.PipelineSettings;
 import dev.cxq.job.backfill.BackfillRuns;
 import dev.cxq.job.backfill.BackfillSettings;
 import dev.cxq.job.backfill.BackfillSource;
@@ -74,9 +76,9 @@ import java.util.stream.Stream;
         description = "Contact-center session quality, interaction KPIs and recording compliance.")
 public final class CxqMain implements Callable<Integer> {
 
-    static final int EXIT_JOB_FAILED = 1;
-    static final int EXIT_BAD_ARGUMENTS = 2;
-    static final int EXIT_DATABASE = 3;
+    public static final int EXIT_JOB_FAILED = 1;
+    public static final int EXIT_BAD_ARGUMENTS = 2;
+    public static final int EXIT_DATABASE = 3;
 
     /** The environment variables that may hold a secret of the simple configuration. */
     static final String JDBC_PASSWORD_ENV = "CXQ_JDBC_PASSWORD";
@@ -99,6 +101,7 @@ public final class CxqMain implements Callable<Integer> {
 
     @Spec CommandSpec spec;
 
+    @Config(env = "CXQ_CONFIG", rule = "a readable YAML file")
     @Option(
             names = "--config",
             paramLabel = "FILE",
@@ -107,6 +110,7 @@ public final class CxqMain implements Callable<Integer> {
                             + " variables override its entries.")
     Path configFile;
 
+    @Config(rule = "-")
     @Option(
             names = "--check-config",
             description =
@@ -114,6 +118,7 @@ public final class CxqMain implements Callable<Integer> {
                             + " and exit without running the job.")
     boolean checkConfig;
 
+    @Config(key = "input", rule = "an existing file or directory; exactly one input")
     @Option(
             names = "--input",
             description =
@@ -121,18 +126,24 @@ public final class CxqMain implements Callable<Integer> {
                             + " Exactly one of --input and --kafka-bootstrap is required.")
     Path input;
 
+    @Config(key = "kafka.bootstrap", rule = "exactly one input")
     @Option(
             names = "--kafka-bootstrap",
             description =
                     "Kafka bootstrap servers HOST:PORT[,...]: read the topics instead of files.")
     String kafkaBootstrap;
 
+    @Config(key = "kafka.topics", rule = "required with kafka.bootstrap")
     @Option(names = "--kafka-topics", split = ",", description = "Topics to read, comma-separated.")
     List<String> kafkaTopics;
 
+    @Config(key = "kafka.group-id", rule = "not blank")
     @Option(names = "--kafka-group-id", defaultValue = "cxq", description = "Consumer group.")
     String kafkaGroupId;
 
+    @Config(
+            key = "kafka.starting-offsets",
+            rule = "earliest, latest, committed or timestamp:MILLIS")
     @Option(
             names = "--starting-offsets",
             defaultValue = "committed",
@@ -140,12 +151,16 @@ public final class CxqMain implements Callable<Integer> {
                     "earliest, latest, committed (earliest for a new group) or timestamp:MILLIS.")
     String startingOffsets;
 
+    @Config(key = "kafka.until", rule = "latest; needs kafka.bootstrap")
     @Option(
             names = "--until",
             description =
                     "latest: stop once the offsets that were latest at start are read (backfills).")
     String until;
 
+    @Config(
+            key = "kafka.properties",
+            rule = "KEY=VALUE pairs; a credential only as ${env:X}, ${file:F:K} or ${dir:D:F}")
     @Option(
             names = "--kafka-property",
             description =
@@ -155,11 +170,13 @@ public final class CxqMain implements Callable<Integer> {
                             + " ${file:FILE:KEY} or ${dir:DIRECTORY:FILE}.")
     Map<String, String> kafkaProperties = new LinkedHashMap<>();
 
+    @Config(key = "kafka.dead-letter-topic", rule = "needs kafka.bootstrap")
     @Option(
             names = "--dead-letter-topic",
             description = "Also write rejected and late events to this Kafka topic.")
     String deadLetterTopic;
 
+    @Config(key = "kafka.alerts-topic", rule = "needs kafka.bootstrap")
     @Option(
             names = "--alerts-topic",
             description =
@@ -167,6 +184,7 @@ public final class CxqMain implements Callable<Integer> {
                             + " (transactions; read it with isolation.level=read_committed).")
     String alertsTopic;
 
+    @Config(key = "kafka.transactional-id-prefix", rule = "not blank")
     @Option(
             names = "--transactional-id-prefix",
             defaultValue = "cxq-alerts",
@@ -175,6 +193,7 @@ public final class CxqMain implements Callable<Integer> {
                             + " Kafka cluster.")
     String transactionalIdPrefix;
 
+    @Config(key = "kafka.signing-secret-file", rule = "a readable file")
     @Option(
             names = "--signing-secret-file",
             description =
@@ -184,18 +203,23 @@ public final class CxqMain implements Callable<Integer> {
                             + "; without either, --kafka-allow-unsigned-input is required.")
     Path signingSecretFile;
 
+    @Config(
+            key = "kafka.allow-unsigned-input",
+            rule = "true or false; needed without a signing secret")
     @Option(
             names = "--kafka-allow-unsigned-input",
             description =
                     "Accept Kafka records without checking their signature (no signing secret).")
     boolean kafkaAllowUnsignedInput;
 
+    @Config(key = "kafka.signature-header", rule = "not blank")
     @Option(
             names = "--signature-header",
             defaultValue = "X-Cxq-Signature",
             description = "Kafka header carrying the hex HMAC-SHA256 of the record value.")
     String signatureHeader;
 
+    @Config(key = "events.source-idleness", rule = "positive")
     @Option(
             names = "--source-idleness",
             defaultValue = "30s",
@@ -205,14 +229,17 @@ public final class CxqMain implements Callable<Integer> {
                             + " stops holding event time back.")
     Duration sourceIdleness;
 
+    @Config(key = "jdbc.url", rule = "starts with jdbc:postgresql:")
     @Option(
             names = "--jdbc-url",
             description = "PostgreSQL URL, e.g. jdbc:postgresql://127.0.0.1:5432/cxq.")
     String jdbcUrl;
 
+    @Config(key = "jdbc.user", rule = "-")
     @Option(names = "--jdbc-user", description = "Database user.")
     String jdbcUser;
 
+    @Config(rule = "secret: a local run only; visible in ps; refused on a cluster")
     @Option(
             names = "--jdbc-password",
             description =
@@ -223,6 +250,7 @@ public final class CxqMain implements Callable<Integer> {
                             + " or --jdbc-password-file.")
     String jdbcPassword;
 
+    @Config(key = "jdbc.password-file", rule = "a readable file")
     @Option(
             names = "--jdbc-password-file",
             paramLabel = "FILE",
@@ -232,12 +260,14 @@ public final class CxqMain implements Callable<Integer> {
                             + ", loses to --jdbc-password.")
     Path jdbcPasswordFile;
 
+    @Config(key = "output.dir", rule = "-")
     @Option(
             names = "--output-dir",
             defaultValue = "cxq-output",
             description = "Where the tables are written as JSON Lines when no --jdbc-url is given.")
     Path outputDir;
 
+    @Config(key = "output.metric-version", rule = "1 or more")
     @Option(
             names = "--metric-version",
             defaultValue = "1",
@@ -245,6 +275,7 @@ public final class CxqMain implements Callable<Integer> {
                     "Version written with every metric row; a backfill writes a new one beside the current.")
     int metricVersion;
 
+    @Config(key = "execution.mode", rule = "batch or streaming")
     @Option(
             names = "--execution-mode",
             defaultValue = "batch",
@@ -252,12 +283,14 @@ public final class CxqMain implements Callable<Integer> {
                     "Flink runtime mode of the bounded replay: batch or streaming (same results).")
     String executionMode;
 
+    @Config(key = "execution.parallelism", rule = "1 or more")
     @Option(
             names = "--parallelism",
             defaultValue = "2",
             description = "Parallelism of every operator.")
     int parallelism;
 
+    @Config(key = "events.max-out-of-orderness", rule = "not negative")
     @Option(
             names = "--max-out-of-orderness",
             defaultValue = "10s",
@@ -265,6 +298,7 @@ public final class CxqMain implements Callable<Integer> {
             description = "Watermark bound: how late events may arrive and still count in order.")
     Duration maxOutOfOrderness;
 
+    @Config(key = "events.session-timeout", rule = "positive")
     @Option(
             names = "--session-timeout",
             defaultValue = "30m",
@@ -272,6 +306,7 @@ public final class CxqMain implements Callable<Integer> {
             description = "Event time without any event after which a session ends.")
     Duration sessionTimeout;
 
+    @Config(key = "thresholds.mos", rule = "between 1 and 5; not below thresholds.critical-mos")
     @Option(
             names = "--degraded-mos-below",
             defaultValue = "3.5",
@@ -279,18 +314,21 @@ public final class CxqMain implements Callable<Integer> {
                     "A sample whose MOS (measured or E-model estimate) is below this is degraded.")
     double degradedMosBelow;
 
+    @Config(key = "thresholds.packet-loss-pct", rule = "between 0 and 100")
     @Option(
             names = "--degraded-packet-loss-above",
             defaultValue = "2.0",
             description = "A sample whose packet loss (%%) is above this is degraded.")
     double degradedPacketLossAbove;
 
+    @Config(key = "thresholds.video-bitrate-kbps", rule = "not negative")
     @Option(
             names = "--degraded-video-bitrate-below",
             defaultValue = "500",
             description = "A video sample whose bitrate (kbps) is below this is degraded.")
     double degradedVideoBitrateBelow;
 
+    @Config(key = "thresholds.critical-mos", rule = "between 1 and 5; not above thresholds.mos")
     @Option(
             names = "--critical-mos-below",
             defaultValue = "3.2",
@@ -298,6 +336,7 @@ public final class CxqMain implements Callable<Integer> {
                     "An incident is critical when every MOS of its hysteresis window is below this.")
     double criticalMosBelow;
 
+    @Config(key = "alerts.hysteresis", rule = "positive")
     @Option(
             names = "--alert-hysteresis",
             defaultValue = "30s",
@@ -306,6 +345,7 @@ public final class CxqMain implements Callable<Integer> {
                     "Continuous degradation before an incident fires, and health before it resolves.")
     Duration alertHysteresis;
 
+    @Config(key = "alerts.media-gap-after", rule = "positive")
     @Option(
             names = "--media-gap-after",
             defaultValue = "15s",
@@ -313,6 +353,7 @@ public final class CxqMain implements Callable<Integer> {
             description = "Silence of a connected session after which a media_gap warning fires.")
     Duration mediaGapAfter;
 
+    @Config(key = "events.dedup-retention", rule = "positive")
     @Option(
             names = "--dedup-retention",
             defaultValue = "48h",
@@ -320,6 +361,10 @@ public final class CxqMain implements Callable<Integer> {
             description = "How long a seen event_id is remembered, to drop platform redeliveries.")
     Duration dedupRetention;
 
+    @Config(
+            key = "events.dedup-retention-media-samples",
+            rule = "positive; not above events.dedup-retention",
+            shownDefault = "events.dedup-retention")
     @Option(
             names = "--dedup-retention-media-samples",
             converter = DurationConverter.class,
@@ -387,6 +432,11 @@ public final class CxqMain implements Callable<Integer> {
     /** Runs the command line locally with {@code env} as the process environment. */
     static int run(Map<String, String> env, String... args) {
         return new CxqMain(env).execute(args);
+    }
+
+    /** The options of the command line, as picocli reads them from a fresh instance. */
+    static CommandSpec commandSpec() {
+        return new CommandLine(new CxqMain()).getCommandSpec();
     }
 
     /** Runs the command line on this instance and returns its exit code. */
@@ -596,7 +646,7 @@ public final class CxqMain implements Callable<Integer> {
      * The Flink configuration of the run: Kafka is always read in streaming mode; streaming runs
      * checkpoint (offsets, Kafka transactions, JDBC batches) and restart on failure.
      */
-    Configuration flinkConfiguration(RuntimeExecutionMode replayMode) {
+    public Configuration flinkConfiguration(RuntimeExecutionMode replayMode) {
         Configuration conf = new Configuration();
         if (deployment.setsOption("--parallelism", origins)) {
             conf.set(CoreOptions.DEFAULT_PARALLELISM, parallelism);
@@ -612,6 +662,11 @@ public final class CxqMain implements Callable<Integer> {
         }
         metricsOptions.applyTo(conf);
         return conf;
+    }
+
+    /** The webhook settings of the parsed options, with {@code env} as the process environment. */
+    public WebhookSettings webhookSettings(Map<String, String> env) {
+        return webhookOptions.settings(env);
     }
 
     /** Migrates the schema, or verifies it ({@link SchemaCliOptions}). */

@@ -1,4 +1,4 @@
-package dev.cxq.job;
+package dev.cxq.job.cli;
 
 import org.apache.flink.api.common.RuntimeExecutionMode;
 import org.apache.flink.configuration.BatchExecutionOptions;

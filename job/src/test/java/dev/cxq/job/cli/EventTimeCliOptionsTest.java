@@ -1,4 +1,4 @@
-package dev.cxq.job;
+package dev.cxq.job.cli;
 
 import org.junit.jupiter.api.Test;
 import picocli.CommandLine;

@@ -1,4 +1,4 @@
-package dev.cxq.job;
+package dev.cxq.job.cli;
 
 import dev.cxq.job.demo.DemoScript;
 import dev.cxq.job.kafka.StartingOffsets;

@@ -1,6 +1,7 @@
-package dev.cxq.job;
+package dev.cxq.job.cli;
 
 import dev.cxq.job.demo.DemoRun;
+import dev.cxq.job.demo.DemoScript;
 
 import picocli.CommandLine.Option;
 
@@ -12,6 +13,7 @@ import java.time.Duration;
  */
 final class DemoCliOptions {
 
+    @Config(key = "demo.enabled", rule = "exactly one input")
     @Option(
             names = "--demo",
             description =
@@ -19,6 +21,7 @@ final class DemoCliOptions {
                             + " scripted incidents (docs/demo.md); no Kafka or files needed.")
     boolean demo;
 
+    @Config(key = "demo.duration", rule = "positive; needs demo.enabled")
     @Option(
             names = "--duration",
             converter = DurationConverter.class,
@@ -27,24 +30,28 @@ final class DemoCliOptions {
                             + " default: run until interrupted.")
     Duration duration;
 
+    @Config(key = "demo.sessions", rule = DemoScript.SCRIPTED_SLOTS + " to 1000000")
     @Option(
             names = "--demo-sessions",
             defaultValue = "2000",
             description = "Demo: concurrent sessions, each sending a media sample every 5 s.")
     int sessions;
 
+    @Config(key = "demo.seed", rule = "-")
     @Option(
             names = "--demo-seed",
             defaultValue = "42",
             description = "Demo: seed of the generated sessions.")
     long seed;
 
+    @Config(key = "demo.web-ui-port", rule = "1 to 65535")
     @Option(
             names = "--web-ui-port",
             defaultValue = "8081",
             description = "Demo: port of the Flink web UI and REST API.")
     int webUiPort;
 
+    @Config(key = "demo.summary-interval", rule = "at least 1s")
     @Option(
             names = "--summary-interval",
             defaultValue = "5s",

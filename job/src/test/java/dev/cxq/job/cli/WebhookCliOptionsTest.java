@@ -1,4 +1,4 @@
-package dev.cxq.job;
+package dev.cxq.job.cli;
 
 import dev.cxq.job.secret.SecretRef;
 import dev.cxq.job.sink.webhook.WebhookEndpoint;

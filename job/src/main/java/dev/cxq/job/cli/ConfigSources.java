@@ -1,4 +1,4 @@
-package dev.cxq.job;
+package dev.cxq.job.cli;
 
 import com.fasterxml.jackson.core.StreamReadFeature;
 import com.fasterxml.jackson.databind.JsonNode;
@@ -203,7 +203,7 @@ final class ConfigSources {
     }
 
     private static boolean isSection(String prefix) {
-        return ConfigKeys.ALL.stream()
+        return ConfigKeys.all().stream()
                 .anyMatch(e -> e.key() != null && e.key().startsWith(prefix + "."));
     }
 
@@ -292,7 +292,7 @@ final class ConfigSources {
     private static String suggestion(String key) {
         String best = null;
         int bestDistance = Integer.MAX_VALUE;
-        for (ConfigKeys.Entry entry : ConfigKeys.ALL) {
+        for (ConfigKeys.Entry entry : ConfigKeys.all()) {
             if (entry.key() != null) {
                 int d = distance(key, entry.key());
                 if (d < bestDistance) {

@@ -1,5 +1,7 @@
-package dev.cxq.job;
+package dev.cxq.job.cli;
 
+import dev.cxq.job.CxqPipeline;
+import dev.cxq.job.PipelineSettings;
 import dev.cxq.job.kafka.KafkaInput;
 import dev.cxq.job.sink.JdbcSinks;
 import dev.cxq.job.sink.webhook.WebhookSettings;

@@ -1,4 +1,4 @@
-package dev.cxq.job;
+package dev.cxq.job.cli;
 
 import dev.cxq.udf.internal.Hashing;
 
@@ -28,13 +28,13 @@ import static org.junit.jupiter.params.provider.Arguments.arguments;
  * In the cases, {@code {input}} is an existing input file, {@code {dir}} a temporary directory and
  * {@code {config}} the config file written from the case's YAML.
  */
-class ConfigurationErrorsTest {
+public class ConfigurationErrorsTest {
 
     @TempDir Path dir;
 
-    record Outcome(int exitCode, String stdout, List<String> errors) {}
+    public record Outcome(int exitCode, String stdout, List<String> errors) {}
 
-    static Outcome run(Map<String, String> env, String... args) {
+    public static Outcome run(Map<String, String> env, String... args) {
         PrintStream originalErr = System.err;
         PrintStream originalOut = System.out;
         ByteArrayOutputStream err = new ByteArrayOutputStream();

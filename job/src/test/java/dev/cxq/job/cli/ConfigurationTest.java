@@ -1,4 +1,4 @@
-package dev.cxq.job;
+package dev.cxq.job.cli;
 
 import dev.cxq.job.secret.SecretRef;
 import dev.cxq.job.sink.webhook.WebhookEndpoint;
@@ -256,7 +256,7 @@ class ConfigurationTest {
         }
         Set<String> keys = new HashSet<>();
         Set<String> envs = new HashSet<>();
-        for (ConfigKeys.Entry entry : ConfigKeys.ALL) {
+        for (ConfigKeys.Entry entry : ConfigKeys.all()) {
             assertThat(flags).as("option of ConfigKeys entry").contains(entry.flag());
             if (entry.key() != null) {
                 assertThat(keys.add(entry.key())).as("unique key %s", entry.key()).isTrue();

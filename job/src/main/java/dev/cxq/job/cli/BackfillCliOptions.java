@@ -1,4 +1,4 @@
-package dev.cxq.job;
+package dev.cxq.job.cli;
 
 import dev.cxq.job.backfill.BackfillPlatform;
 import dev.cxq.job.backfill.BackfillSettings;
@@ -28,6 +28,7 @@ final class BackfillCliOptions {
 
     static final String SECRET_ENV = "CXQ_BACKFILL_CLIENT_SECRET";
 
+    @Config(key = "backfill.platform", rule = "genesys or nice; exactly one input")
     @Option(
             names = "--backfill",
             paramLabel = "PLATFORM",
@@ -36,14 +37,17 @@ final class BackfillCliOptions {
                             + " time intervals, resumable from a checkpoint.")
     String platform;
 
+    @Config(key = "backfill.from", rule = "ISO-8601 instant; before backfill.to")
     @Option(
             names = "--from",
             description = "Backfill: start of the range, an ISO-8601 instant (inclusive).")
     String from;
 
+    @Config(key = "backfill.to", rule = "ISO-8601 instant; after backfill.from")
     @Option(names = "--to", description = "Backfill: end of the range (exclusive).")
     String to;
 
+    @Config(key = "backfill.base-url", rule = "http(s) URL with a host")
     @Option(
             names = "--backfill-base-url",
             description =
@@ -52,6 +56,7 @@ final class BackfillCliOptions {
                             + "/inContactAPI/services/v27.0.")
     String baseUrl;
 
+    @Config(key = "backfill.token-url", rule = "http(s) URL with a host")
     @Option(
             names = "--backfill-token-url",
             description =
@@ -59,9 +64,13 @@ final class BackfillCliOptions {
                             + " https://login.mypurecloud.com/oauth/token.")
     String tokenUrl;
 
+    @Config(key = "backfill.client-id", rule = "not blank")
     @Option(names = "--backfill-client-id", description = "Backfill: OAuth client id.")
     String clientId;
 
+    @Config(
+            key = "backfill.client-secret-file",
+            rule = "a readable file; else " + BackfillCliOptions.SECRET_ENV)
     @Option(
             names = "--backfill-client-secret-file",
             paramLabel = "FILE",
@@ -72,6 +81,7 @@ final class BackfillCliOptions {
                             + " (by each reader, never put in the job graph).")
     Path clientSecretFile;
 
+    @Config(key = "backfill.interval", rule = "positive")
     @Option(
             names = "--backfill-interval",
             defaultValue = "1h",
@@ -80,6 +90,7 @@ final class BackfillCliOptions {
                     "Backfill: length of one split, the unit of parallelism and of resumption.")
     Duration interval;
 
+    @Config(key = "backfill.rate-limit", rule = "REQUESTS/WINDOW, at least 2 per reader")
     @Option(
             names = "--backfill-rate-limit",
             defaultValue = "300/1m",
@@ -88,12 +99,14 @@ final class BackfillCliOptions {
                             + " Cloud allows 300 requests a minute per client).")
     String rateLimit;
 
+    @Config(key = "backfill.page-size", rule = "1 or more")
     @Option(
             names = "--backfill-page-size",
             defaultValue = "100",
             description = "Backfill: records asked for per page.")
     int pageSize;
 
+    @Config(key = "backfill.poll-interval", rule = "positive")
     @Option(
             names = "--backfill-poll-interval",
             defaultValue = "2s",
@@ -101,6 +114,7 @@ final class BackfillCliOptions {
             description = "Backfill: wait between two polls of a Genesys job's state.")
     Duration pollInterval;
 
+    @Config(key = "backfill.max-attempts", rule = "1 or more")
     @Option(
             names = "--backfill-max-attempts",
             defaultValue = "8",
@@ -109,6 +123,7 @@ final class BackfillCliOptions {
                             + " Genesys job before the backfill fails.")
     int maxAttempts;
 
+    @Config(key = "backfill.max-backoff", rule = "positive")
     @Option(
             names = "--backfill-max-backoff",
             defaultValue = "30s",

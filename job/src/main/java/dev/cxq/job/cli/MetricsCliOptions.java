@@ -1,4 +1,4 @@
-package dev.cxq.job;
+package dev.cxq.job.cli;
 
 import org.apache.flink.configuration.ConfigOption;
 import org.apache.flink.configuration.ConfigOptions;
@@ -22,6 +22,7 @@ final class MetricsCliOptions {
     static final ConfigOption<String> PROM_PORT =
             ConfigOptions.key("metrics.reporter.prom.port").stringType().noDefaultValue();
 
+    @Config(key = "metrics.prometheus-port", rule = "1 to 65535")
     @Option(
             names = "--prometheus-port",
             paramLabel = "PORT",

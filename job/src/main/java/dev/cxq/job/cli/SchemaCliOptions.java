@@ -1,4 +1,4 @@
-package dev.cxq.job;
+package dev.cxq.job.cli;
 
 import picocli.CommandLine.Option;
 
@@ -14,6 +14,10 @@ final class SchemaCliOptions {
     static final String MIGRATE = "migrate";
     static final String VERIFY = "verify";
 
+    @Config(
+            key = "jdbc.schema",
+            rule = "migrate or verify",
+            shownDefault = "migrate locally, verify on a cluster")
     @Option(
             names = "--schema",
             paramLabel = "migrate|verify",
@@ -23,6 +27,7 @@ final class SchemaCliOptions {
                             + " (java -jar), verify on a Flink cluster.")
     String schema;
 
+    @Config(rule = "needs jdbc.url; no input")
     @Option(
             names = "--migrate-only",
             description =

@@ -1,4 +1,4 @@
-package dev.cxq.job;
+package dev.cxq.job.cli;
 
 import dev.cxq.job.secret.Redaction;
 import dev.cxq.job.secret.SecretRef;
@@ -50,6 +50,7 @@ final class WebhookCliOptions {
 
     private static final Pattern ENDPOINT_NAME = Pattern.compile("[A-Za-z0-9][A-Za-z0-9_-]{0,39}");
 
+    @Config(key = "webhook.urls", rule = "http(s) URLs with a host")
     @Option(
             names = "--webhook-url",
             paramLabel = "URL",
@@ -59,6 +60,7 @@ final class WebhookCliOptions {
                             + " without a token and signing secret.")
     List<String> urls = new ArrayList<>();
 
+    @Config(key = "webhook.token-file", rule = "a readable file")
     @Option(
             names = "--webhook-token-file",
             paramLabel = "FILE",
@@ -68,6 +70,7 @@ final class WebhookCliOptions {
                             + ").")
     Path tokenFile;
 
+    @Config(key = "webhook.secret-file", rule = "a readable file")
     @Option(
             names = "--webhook-secret-file",
             paramLabel = "FILE",
@@ -78,6 +81,7 @@ final class WebhookCliOptions {
                             + ").")
     Path secretFile;
 
+    @Config(key = "webhook.allow-insecure-http", rule = "true or false")
     @Option(
             names = "--webhook-allow-insecure-http",
             description =
@@ -85,6 +89,10 @@ final class WebhookCliOptions {
                             + " http:// (a trusted network only).")
     boolean allowInsecureHttp;
 
+    @Config(
+            key = "webhook.endpoints",
+            env = Config.NO_ENV,
+            rule = "a list of endpoints (docs/secrets.md)")
     @Option(
             names = "--webhook-endpoint",
             paramLabel = "KEY=VALUE,...",
@@ -94,6 +102,7 @@ final class WebhookCliOptions {
                             + " allow-insecure-http; repeatable (docs/secrets.md).")
     List<String> endpoints = new ArrayList<>();
 
+    @Config(key = "webhook.max-attempts", rule = "1 or more")
     @Option(
             names = "--webhook-max-attempts",
             defaultValue = "10",
@@ -102,6 +111,7 @@ final class WebhookCliOptions {
                             + " retry window has passed too).")
     int maxAttempts;
 
+    @Config(key = "webhook.retry-window", rule = "not negative")
     @Option(
             names = "--webhook-retry-window",
             defaultValue = "10m",
@@ -111,12 +121,14 @@ final class WebhookCliOptions {
                             + " calls fail: an endpoint outage shorter than this loses nothing.")
     Duration retryWindow;
 
+    @Config(key = "webhook.breaker-threshold", rule = "1 or more")
     @Option(
             names = "--webhook-breaker-threshold",
             defaultValue = "5",
             description = "Consecutive failed calls to an endpoint that open its circuit breaker.")
     int breakerThreshold;
 
+    @Config(key = "webhook.breaker-open", rule = "positive")
     @Option(
             names = "--webhook-breaker-open",
             defaultValue = "15s",
@@ -126,6 +138,7 @@ final class WebhookCliOptions {
                             + " before one probe call.")
     Duration breakerOpen;
 
+    @Config(key = "webhook.max-backoff", rule = "positive")
     @Option(
             names = "--webhook-max-backoff",
             defaultValue = "30s",
@@ -133,17 +146,20 @@ final class WebhookCliOptions {
             description = "Cap of one retry delay (and of an honoured Retry-After).")
     Duration maxBackoff;
 
+    @Config(key = "webhook.max-in-flight", rule = "1 or more")
     @Option(
             names = "--webhook-max-in-flight",
             defaultValue = "16",
             description = "Concurrent calls per endpoint and subtask.")
     int maxInFlight;
 
+    @Config(key = "webhook.fail-job", rule = "true or false")
     @Option(
             names = "--webhook-fail-job",
             description = "Fail the job when a delivery exhausts its retries (default: record it).")
     boolean failJob;
 
+    @Config(key = "webhook.environment", rule = "not blank")
     @Option(
             names = "--environment",
             defaultValue = "production",
