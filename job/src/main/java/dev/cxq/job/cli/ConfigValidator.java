@@ -38,15 +38,16 @@ final class ConfigValidator {
         validator.checkDemo();
         if (main.backfillOptions.enabled()) {
             validator.errors.addAll(
-                    main.backfillOptions.errors(validator::name, main.env, main.parallelism));
+                    main.backfillOptions.errors(
+                            validator::name, main.env, main.executionOptions.parallelism));
         }
         return List.copyOf(validator.errors);
     }
 
     private void checkInput() {
-        boolean kafka = main.kafkaBootstrap != null;
+        boolean kafka = main.kafkaOptions.kafkaBootstrap != null;
         List<String> inputs = new ArrayList<>();
-        if (main.input != null) {
+        if (main.inputOptions.input != null) {
             inputs.add(name("--input"));
         }
         if (kafka) {
@@ -75,11 +76,11 @@ final class ConfigValidator {
                             + (inputs.size() == 2 ? " are both set" : " are all set")
                             + ": give exactly one input");
         }
-        if (main.input != null && !Files.exists(main.input)) {
-            errors.add(name("--input") + " does not exist: " + main.input);
+        if (main.inputOptions.input != null && !Files.exists(main.inputOptions.input)) {
+            errors.add(name("--input") + " does not exist: " + main.inputOptions.input);
         }
         if (kafka) {
-            List<String> topics = main.kafkaTopics;
+            List<String> topics = main.kafkaOptions.kafkaTopics;
             if (topics == null || topics.isEmpty() || topics.stream().anyMatch(String::isBlank)) {
                 errors.add(
                         name("--kafka-bootstrap")
@@ -97,24 +98,24 @@ final class ConfigValidator {
             }
         }
         try {
-            StartingOffsets.parse(main.startingOffsets);
+            StartingOffsets.parse(main.kafkaOptions.startingOffsets);
         } catch (IllegalArgumentException e) {
             errors.add(
                     name("--starting-offsets")
                             + " must be earliest, latest, committed or timestamp:MILLIS: "
-                            + main.startingOffsets);
+                            + main.kafkaOptions.startingOffsets);
         }
-        if (main.until != null && !main.until.equals("latest")) {
-            errors.add(name("--until") + " accepts only latest: " + main.until);
+        if (main.kafkaOptions.until != null && !main.kafkaOptions.until.equals("latest")) {
+            errors.add(name("--until") + " accepts only latest: " + main.kafkaOptions.until);
         }
-        notBlank("--kafka-group-id", main.kafkaGroupId);
-        notBlank("--transactional-id-prefix", main.transactionalIdPrefix);
-        notBlank("--signature-header", main.signatureHeader);
-        readable("--signing-secret-file", main.signingSecretFile);
+        notBlank("--kafka-group-id", main.kafkaOptions.kafkaGroupId);
+        notBlank("--transactional-id-prefix", main.kafkaOptions.transactionalIdPrefix);
+        notBlank("--signature-header", main.kafkaOptions.signatureHeader);
+        readable("--signing-secret-file", main.kafkaOptions.signingSecretFile);
         if (kafka) {
             checkKafkaSecrets();
         }
-        positive("--source-idleness", main.sourceIdleness);
+        positive("--source-idleness", main.eventTimeOptions.sourceIdleness);
     }
 
     /**
@@ -122,7 +123,7 @@ final class ConfigValidator {
      * config provider, and unsigned input is an explicit choice.
      */
     private void checkKafkaSecrets() {
-        main.kafkaProperties.forEach(
+        main.kafkaOptions.kafkaProperties.forEach(
                 (key, value) -> {
                     if (Redaction.isKafkaCredential(key) && !Redaction.hasKafkaVariable(value)) {
                         errors.add(
@@ -135,13 +136,14 @@ final class ConfigValidator {
                                         + " the task managers");
                     }
                 });
-        if (main.signingSecret() == null && !main.kafkaAllowUnsignedInput) {
+        if (main.kafkaOptions.signingSecret(main.env) == null
+                && !main.kafkaOptions.kafkaAllowUnsignedInput) {
             errors.add(
                     name("--kafka-bootstrap")
                             + " reads signed input: give "
                             + name("--signing-secret-file")
                             + " or "
-                            + CxqMain.SIGNING_SECRET_ENV
+                            + KafkaCliOptions.SIGNING_SECRET_ENV
                             + ", or "
                             + name("--kafka-allow-unsigned-input")
                             + " to accept records without a checked signature");
@@ -149,49 +151,52 @@ final class ConfigValidator {
     }
 
     private void checkOutput() {
-        if (main.jdbcUrl != null && !main.jdbcUrl.startsWith("jdbc:postgresql:")) {
+        if (main.outputOptions.jdbcUrl != null
+                && !main.outputOptions.jdbcUrl.startsWith("jdbc:postgresql:")) {
             errors.add(
                     name("--jdbc-url")
                             + " must be a PostgreSQL JDBC URL (jdbc:postgresql://host:port/db): "
-                            + Redaction.jdbcUrl(main.jdbcUrl));
+                            + Redaction.jdbcUrl(main.outputOptions.jdbcUrl));
         }
-        if (main.jdbcUrl != null && Redaction.jdbcUrlHasPassword(main.jdbcUrl)) {
+        if (main.outputOptions.jdbcUrl != null
+                && Redaction.jdbcUrlHasPassword(main.outputOptions.jdbcUrl)) {
             errors.add(
                     name("--jdbc-url")
                             + " must not hold a password (it would show in the Flink UI and"
                             + " logs): give it in "
-                            + CxqMain.JDBC_PASSWORD_ENV
+                            + OutputCliOptions.JDBC_PASSWORD_ENV
                             + " or "
                             + name("--jdbc-password-file")
                             + ": "
-                            + Redaction.jdbcUrl(main.jdbcUrl));
+                            + Redaction.jdbcUrl(main.outputOptions.jdbcUrl));
         }
-        readable("--jdbc-password-file", main.jdbcPasswordFile);
+        readable("--jdbc-password-file", main.outputOptions.jdbcPasswordFile);
         SchemaCliOptions schema = main.schemaOptions;
         if (schema.schema != null
                 && !schema.schema.equals(SchemaCliOptions.MIGRATE)
                 && !schema.schema.equals(SchemaCliOptions.VERIFY)) {
             errors.add(name("--schema") + " must be migrate or verify: " + schema.schema);
         }
-        if (schema.migrateOnly && main.jdbcUrl == null) {
+        if (schema.migrateOnly && main.outputOptions.jdbcUrl == null) {
             errors.add(name("--migrate-only") + " needs " + name("--jdbc-url"));
         }
-        atLeast("--metric-version", main.metricVersion, 1);
-        if (!main.executionMode.equals("batch") && !main.executionMode.equals("streaming")) {
+        atLeast("--metric-version", main.outputOptions.metricVersion, 1);
+        if (!main.executionOptions.executionMode.equals("batch")
+                && !main.executionOptions.executionMode.equals("streaming")) {
             errors.add(
                     name("--execution-mode")
                             + " must be batch or streaming: "
-                            + main.executionMode);
+                            + main.executionOptions.executionMode);
         }
-        atLeast("--parallelism", main.parallelism, 1);
+        atLeast("--parallelism", main.executionOptions.parallelism, 1);
     }
 
     private void checkEventTime() {
-        if (main.maxOutOfOrderness.isNegative()) {
+        if (main.eventTimeOptions.maxOutOfOrderness.isNegative()) {
             errors.add(
                     name("--max-out-of-orderness")
                             + " must not be negative: "
-                            + main.maxOutOfOrderness);
+                            + main.eventTimeOptions.maxOutOfOrderness);
         }
         if (main.eventTimeOptions.futureTolerance.isNegative()) {
             errors.add(
@@ -199,45 +204,53 @@ final class ConfigValidator {
                             + " must not be negative: "
                             + main.eventTimeOptions.futureTolerance);
         }
-        positive("--session-timeout", main.sessionTimeout);
-        positive("--dedup-retention", main.dedupRetention);
-        if (main.mediaSampleDedupRetention != null) {
-            positive("--dedup-retention-media-samples", main.mediaSampleDedupRetention);
-            if (main.mediaSampleDedupRetention.compareTo(main.dedupRetention) > 0) {
+        positive("--session-timeout", main.eventTimeOptions.sessionTimeout);
+        positive("--dedup-retention", main.eventTimeOptions.dedupRetention);
+        if (main.eventTimeOptions.mediaSampleDedupRetention != null) {
+            positive(
+                    "--dedup-retention-media-samples",
+                    main.eventTimeOptions.mediaSampleDedupRetention);
+            if (main.eventTimeOptions.mediaSampleDedupRetention.compareTo(
+                            main.eventTimeOptions.dedupRetention)
+                    > 0) {
                 errors.add(
                         name("--dedup-retention-media-samples")
                                 + " must not be above "
                                 + name("--dedup-retention")
                                 + " ("
-                                + main.dedupRetention
+                                + main.eventTimeOptions.dedupRetention
                                 + "): "
-                                + main.mediaSampleDedupRetention);
+                                + main.eventTimeOptions.mediaSampleDedupRetention);
             }
         }
     }
 
     private void checkThresholds() {
-        between("--degraded-mos-below", main.degradedMosBelow, 1, 5);
-        between("--critical-mos-below", main.criticalMosBelow, 1, 5);
-        between("--degraded-packet-loss-above", main.degradedPacketLossAbove, 0, 100);
-        if (!(main.degradedVideoBitrateBelow >= 0)) {
+        between("--degraded-mos-below", main.thresholdOptions.degradedMosBelow, 1, 5);
+        between("--critical-mos-below", main.thresholdOptions.criticalMosBelow, 1, 5);
+        between(
+                "--degraded-packet-loss-above",
+                main.thresholdOptions.degradedPacketLossAbove,
+                0,
+                100);
+        if (!(main.thresholdOptions.degradedVideoBitrateBelow >= 0)) {
             errors.add(
                     name("--degraded-video-bitrate-below")
                             + " must not be negative: "
-                            + main.degradedVideoBitrateBelow);
+                            + main.thresholdOptions.degradedVideoBitrateBelow);
         }
-        if (main.criticalMosBelow > main.degradedMosBelow) {
+        if (main.thresholdOptions.criticalMosBelow > main.thresholdOptions.degradedMosBelow) {
             errors.add(
                     name("--critical-mos-below")
                             + " must not be above "
                             + name("--degraded-mos-below")
                             + ": "
-                            + main.criticalMosBelow
+                            + main.thresholdOptions.criticalMosBelow
                             + " > "
-                            + main.degradedMosBelow);
+                            + main.thresholdOptions.degradedMosBelow);
         }
-        positive("--alert-hysteresis", main.alertHysteresis);
-        positive("--media-gap-after", main.mediaGapAfter);
+        positive("--alert-hysteresis", main.thresholdOptions.alertHysteresis);
+        positive("--media-gap-after", main.thresholdOptions.mediaGapAfter);
     }
 
     private void checkWebhooks() {

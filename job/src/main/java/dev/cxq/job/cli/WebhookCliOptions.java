@@ -172,8 +172,8 @@ final class WebhookCliOptions {
      * location only.
      */
     WebhookSettings settings(Map<String, String> env) {
-        SecretRef token = secretRef(tokenFile, TOKEN_ENV, env);
-        SecretRef secret = secretRef(secretFile, SECRET_ENV, env);
+        SecretRef token = SecretLocation.of(tokenFile, TOKEN_ENV, env);
+        SecretRef secret = SecretLocation.of(secretFile, SECRET_ENV, env);
         if (urls.size() > 1 && (token != null || secret != null)) {
             throw new IllegalArgumentException(
                     "a bearer token or signing secret belongs to one endpoint: with several"
@@ -239,15 +239,6 @@ final class WebhookCliOptions {
         } catch (URISyntaxException e) {
             throw new IllegalArgumentException(name + " not a URL: " + url);
         }
-    }
-
-    /** The file's location if given, else the variable's if it is set, else none. */
-    private static SecretRef secretRef(Path file, String variable, Map<String, String> env) {
-        if (file != null) {
-            return SecretRef.file(file);
-        }
-        String value = env.get(variable);
-        return value == null || value.isBlank() ? null : SecretRef.env(variable);
     }
 
     /** An endpoint whose secrets are checked to be present and well-formed. */

@@ -52,6 +52,11 @@ class ConfigurationTest {
         return new Configured(main, origins, errors);
     }
 
+    /** Where the configured database password is. */
+    private static SecretRef password(Configured c) {
+        return c.main().outputOptions.jdbcPassword(c.main().env);
+    }
+
     @Test
     void aFlagBeatsTheEnvironmentWhichBeatsTheFileWhichBeatsTheDefault() throws IOException {
         Path file =
@@ -75,24 +80,24 @@ class ConfigurationTest {
                         "3.3");
 
         assertThat(c.errors()).isEmpty();
-        assertThat(c.main().degradedMosBelow).isEqualTo(3.3);
+        assertThat(c.main().thresholdOptions.degradedMosBelow).isEqualTo(3.3);
         assertThat(c.origins().of("--degraded-mos-below"))
                 .isEqualTo(
                         new ConfigSources.Origin(
                                 ConfigSources.Source.FLAG, "--degraded-mos-below"));
-        assertThat(c.main().parallelism).isEqualTo(4);
+        assertThat(c.main().executionOptions.parallelism).isEqualTo(4);
         assertThat(c.origins().of("--parallelism"))
                 .isEqualTo(
                         new ConfigSources.Origin(
                                 ConfigSources.Source.ENV, "CXQ_EXECUTION_PARALLELISM"));
-        assertThat(c.main().criticalMosBelow).isEqualTo(2.5);
-        assertThat(c.main().alertHysteresis).isEqualTo(Duration.ofSeconds(20));
+        assertThat(c.main().thresholdOptions.criticalMosBelow).isEqualTo(2.5);
+        assertThat(c.main().thresholdOptions.alertHysteresis).isEqualTo(Duration.ofSeconds(20));
         assertThat(c.origins().of("--alert-hysteresis"))
                 .isEqualTo(
                         new ConfigSources.Origin(ConfigSources.Source.FILE, "alerts.hysteresis"));
-        assertThat(c.main().sessionTimeout).isEqualTo(Duration.ofMinutes(30));
+        assertThat(c.main().eventTimeOptions.sessionTimeout).isEqualTo(Duration.ofMinutes(30));
         assertThat(c.origins().isSet("--session-timeout")).isFalse();
-        assertThat(c.main().jdbcUrl).isNull();
+        assertThat(c.main().outputOptions.jdbcUrl).isNull();
     }
 
     @Test
@@ -112,8 +117,8 @@ class ConfigurationTest {
                         """);
         Configured fromFile = configure(Map.of(), file);
         assertThat(fromFile.errors()).isEmpty();
-        assertThat(fromFile.main().kafkaTopics).containsExactly("a", "b");
-        assertThat(fromFile.main().kafkaProperties)
+        assertThat(fromFile.main().kafkaOptions.kafkaTopics).containsExactly("a", "b");
+        assertThat(fromFile.main().kafkaOptions.kafkaProperties)
                 .containsExactly(
                         Map.entry("security.protocol", "SASL_SSL"),
                         Map.entry("sasl.mechanism", "SCRAM-SHA-512"));
@@ -129,11 +134,11 @@ class ConfigurationTest {
                         file,
                         "--kafka-topics",
                         "c");
-        assertThat(overridden.main().kafkaTopics).containsExactly("c");
+        assertThat(overridden.main().kafkaOptions.kafkaTopics).containsExactly("c");
         assertThat(overridden.main().webhookOptions.urls)
                 .containsExactly("http://two.example/a", "http://three.example/b");
         assertThat(overridden.main().webhookOptions.failJob).isFalse();
-        assertThat(overridden.main().kafkaProperties)
+        assertThat(overridden.main().kafkaOptions.kafkaProperties)
                 .containsExactly(Map.entry("acks", "all"), Map.entry("linger.ms", "5"));
     }
 
@@ -182,14 +187,14 @@ class ConfigurationTest {
         Path passwordFile = Files.writeString(dir.resolve("pw"), "from-file\n");
 
         Configured envOnly = configure(env, null);
-        assertThat(envOnly.main().jdbcPassword()).isEqualTo(SecretRef.env("CXQ_JDBC_PASSWORD"));
-        assertThat(envOnly.main().jdbcPassword().read(env)).isEqualTo("from-env");
+        assertThat(password(envOnly)).isEqualTo(SecretRef.env("CXQ_JDBC_PASSWORD"));
+        assertThat(password(envOnly).read(env)).isEqualTo("from-env");
 
         Configured withFile = configure(env, null, "--jdbc-password-file", passwordFile.toString());
-        assertThat(withFile.main().jdbcPassword()).isEqualTo(SecretRef.file(passwordFile));
-        assertThat(withFile.main().jdbcPassword().read(env)).isEqualTo("from-file");
+        assertThat(password(withFile)).isEqualTo(SecretRef.file(passwordFile));
+        assertThat(password(withFile).read(env)).isEqualTo("from-file");
 
-        assertThat(configure(Map.of(), null).main().jdbcPassword()).isNull();
+        assertThat(password(configure(Map.of(), null))).isNull();
     }
 
     @Test
@@ -200,7 +205,7 @@ class ConfigurationTest {
                         null,
                         "--jdbc-password",
                         "0n-line");
-        SecretRef held = withFlag.main().jdbcPassword();
+        SecretRef held = password(withFlag);
         assertThat(held.read()).isEqualTo("0n-line");
         assertThat(held).hasToString("the command line (this process)");
         byte[] serialized = InstantiationUtil.serializeObject(held);

@@ -81,17 +81,21 @@ class JobGraphSecretsTest {
         StreamExecutionEnvironment flink = StreamExecutionEnvironment.getExecutionEnvironment();
         KafkaInput input =
                 new KafkaInput(
-                        main.kafkaBootstrap,
-                        main.kafkaTopics,
-                        main.kafkaGroupId,
+                        main.kafkaOptions.kafkaBootstrap,
+                        main.kafkaOptions.kafkaTopics,
+                        main.kafkaOptions.kafkaGroupId,
                         "earliest",
                         false,
-                        main.kafkaClientProperties(),
-                        main.signingSecret(),
-                        main.signatureHeader);
+                        main.kafkaOptions.kafkaClientProperties(),
+                        main.kafkaOptions.signingSecret(main.env),
+                        main.kafkaOptions.signatureHeader);
         new CxqPipeline(
                         input.source(),
-                        new JdbcSinks(main.jdbcUrl, "cxq", main.jdbcPassword(), 1),
+                        new JdbcSinks(
+                                main.outputOptions.jdbcUrl,
+                                "cxq",
+                                main.outputOptions.jdbcPassword(main.env),
+                                1),
                         PipelineSettings.defaults(),
                         webhooks)
                 .build(flink);

@@ -1,0 +1,30 @@
+package dev.cxq.job.cli;
+
+import org.apache.flink.api.common.RuntimeExecutionMode;
+
+import picocli.CommandLine.Option;
+
+/** How Flink runs a bounded input, and at which parallelism. */
+final class ExecutionCliOptions {
+
+    @Config(key = "execution.mode", rule = "batch or streaming")
+    @Option(
+            names = "--execution-mode",
+            defaultValue = "batch",
+            description =
+                    "Flink runtime mode of the bounded replay: batch or streaming (same results).")
+    String executionMode;
+
+    @Config(key = "execution.parallelism", rule = "1 or more")
+    @Option(
+            names = "--parallelism",
+            defaultValue = "2",
+            description = "Parallelism of every operator.")
+    int parallelism;
+
+    RuntimeExecutionMode replayMode() {
+        return executionMode.equals("streaming")
+                ? RuntimeExecutionMode.STREAMING
+                : RuntimeExecutionMode.BATCH;
+    }
+}

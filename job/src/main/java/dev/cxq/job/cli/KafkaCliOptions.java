@@ -1,0 +1,152 @@
+package dev.cxq.job.cli;
+
+import dev.cxq.job.kafka.KafkaInput;
+import dev.cxq.job.secret.SecretRef;
+
+import picocli.CommandLine.Option;
+
+import java.nio.file.Path;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * Kafka as input (topics, offsets, signed records) and as output (dead-letter and alerts topics);
+ * docs/kafka.md.
+ */
+final class KafkaCliOptions {
+
+    static final String SIGNING_SECRET_ENV = "CXQ_SIGNING_SECRET";
+
+    @Config(key = "kafka.bootstrap", rule = "exactly one input")
+    @Option(
+            names = "--kafka-bootstrap",
+            description =
+                    "Kafka bootstrap servers HOST:PORT[,...]: read the topics instead of files.")
+    String kafkaBootstrap;
+
+    @Config(key = "kafka.topics", rule = "required with kafka.bootstrap")
+    @Option(names = "--kafka-topics", split = ",", description = "Topics to read, comma-separated.")
+    List<String> kafkaTopics;
+
+    @Config(key = "kafka.group-id", rule = "not blank")
+    @Option(names = "--kafka-group-id", defaultValue = "cxq", description = "Consumer group.")
+    String kafkaGroupId;
+
+    @Config(
+            key = "kafka.starting-offsets",
+            rule = "earliest, latest, committed or timestamp:MILLIS")
+    @Option(
+            names = "--starting-offsets",
+            defaultValue = "committed",
+            description =
+                    "earliest, latest, committed (earliest for a new group) or timestamp:MILLIS.")
+    String startingOffsets;
+
+    @Config(key = "kafka.until", rule = "latest; needs kafka.bootstrap")
+    @Option(
+            names = "--until",
+            description =
+                    "latest: stop once the offsets that were latest at start are read (backfills).")
+    String until;
+
+    @Config(
+            key = "kafka.properties",
+            rule = "KEY=VALUE pairs; a credential only as ${env:X}, ${file:F:K} or ${dir:D:F}")
+    @Option(
+            names = "--kafka-property",
+            description =
+                    "A Kafka client property KEY=VALUE for consumers and producers (SASL, TLS, ...);"
+                            + " repeatable. A credential (sasl.jaas.config, *password*, *secret*)"
+                            + " only as a config provider variable: ${env:VARIABLE},"
+                            + " ${file:FILE:KEY} or ${dir:DIRECTORY:FILE}.")
+    Map<String, String> kafkaProperties = new LinkedHashMap<>();
+
+    @Config(key = "kafka.dead-letter-topic", rule = "needs kafka.bootstrap")
+    @Option(
+            names = "--dead-letter-topic",
+            description = "Also write rejected and late events to this Kafka topic.")
+    String deadLetterTopic;
+
+    @Config(key = "kafka.alerts-topic", rule = "needs kafka.bootstrap")
+    @Option(
+            names = "--alerts-topic",
+            description =
+                    "Also write every alert transition to this Kafka topic, exactly once"
+                            + " (transactions; read it with isolation.level=read_committed).")
+    String alertsTopic;
+
+    @Config(key = "kafka.transactional-id-prefix", rule = "not blank")
+    @Option(
+            names = "--transactional-id-prefix",
+            defaultValue = "cxq-alerts",
+            description =
+                    "Prefix of the alerts topic's Kafka transactional ids; unique per job in the"
+                            + " Kafka cluster.")
+    String transactionalIdPrefix;
+
+    @Config(key = "kafka.signing-secret-file", rule = "a readable file")
+    @Option(
+            names = "--signing-secret-file",
+            description =
+                    "File holding the HMAC-SHA256 secret of signed payloads. Without it the secret"
+                            + " is read from the environment variable "
+                            + SIGNING_SECRET_ENV
+                            + "; without either, --kafka-allow-unsigned-input is required.")
+    Path signingSecretFile;
+
+    @Config(
+            key = "kafka.allow-unsigned-input",
+            rule = "true or false; needed without a signing secret")
+    @Option(
+            names = "--kafka-allow-unsigned-input",
+            description =
+                    "Accept Kafka records without checking their signature (no signing secret).")
+    boolean kafkaAllowUnsignedInput;
+
+    @Config(key = "kafka.signature-header", rule = "not blank")
+    @Option(
+            names = "--signature-header",
+            defaultValue = "X-Cxq-Signature",
+            description = "Kafka header carrying the hex HMAC-SHA256 of the record value.")
+    String signatureHeader;
+
+    boolean enabled() {
+        return kafkaBootstrap != null;
+    }
+
+    /** The source's settings; {@code env} is the process environment. */
+    KafkaInput input(Map<String, String> env) {
+        return new KafkaInput(
+                kafkaBootstrap,
+                kafkaTopics,
+                kafkaGroupId,
+                startingOffsets,
+                until != null,
+                kafkaClientProperties(),
+                signingSecret(env),
+                signatureHeader);
+    }
+
+    /**
+     * The Kafka client properties: the user's, plus Kafka's built-in config providers {@code env},
+     * {@code file} and {@code dir} when the user declares none, so that a credential given as
+     * {@code ${env:X}} is resolved by the client on the task manager and never travels in the job.
+     */
+    Map<String, String> kafkaClientProperties() {
+        Map<String, String> properties = new LinkedHashMap<>(kafkaProperties);
+        if (!properties.containsKey("config.providers")) {
+            properties.put("config.providers", "env,file,dir");
+            String providers = "org.apache.kafka.common.config.provider.";
+            properties.put("config.providers.env.class", providers + "EnvVarConfigProvider");
+            properties.put("config.providers.file.class", providers + "FileConfigProvider");
+            properties.put("config.providers.dir.class", providers + "DirectoryConfigProvider");
+        }
+        return properties;
+    }
+
+    /** Where the input signing secret is: the file, else {@code CXQ_SIGNING_SECRET} if set. */
+    SecretRef signingSecret(Map<String, String> env) {
+        return SecretLocation.of(signingSecretFile, SIGNING_SECRET_ENV, env);
+    }
+}

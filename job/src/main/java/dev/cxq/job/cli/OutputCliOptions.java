@@ -1,0 +1,71 @@
+package dev.cxq.job.cli;
+
+import dev.cxq.job.secret.SecretRef;
+
+import picocli.CommandLine.Option;
+
+import java.nio.file.Path;
+import java.util.Map;
+
+/** Where the tables go: PostgreSQL, or JSON Lines files without a database. */
+final class OutputCliOptions {
+
+    static final String JDBC_PASSWORD_ENV = "CXQ_JDBC_PASSWORD";
+
+    @Config(key = "jdbc.url", rule = "starts with jdbc:postgresql:")
+    @Option(
+            names = "--jdbc-url",
+            description = "PostgreSQL URL, e.g. jdbc:postgresql://127.0.0.1:5432/cxq.")
+    String jdbcUrl;
+
+    @Config(key = "jdbc.user", rule = "-")
+    @Option(names = "--jdbc-user", description = "Database user.")
+    String jdbcUser;
+
+    @Config(rule = "secret: a local run only; visible in ps; refused on a cluster")
+    @Option(
+            names = "--jdbc-password",
+            description =
+                    "Database password, for a local run only (the replay contract): visible in the"
+                            + " process list, and refused on a cluster, whose web UI shows"
+                            + " program arguments. Prefer "
+                            + JDBC_PASSWORD_ENV
+                            + " or --jdbc-password-file.")
+    String jdbcPassword;
+
+    @Config(key = "jdbc.password-file", rule = "a readable file")
+    @Option(
+            names = "--jdbc-password-file",
+            paramLabel = "FILE",
+            description =
+                    "File holding the database password; wins over "
+                            + JDBC_PASSWORD_ENV
+                            + ", loses to --jdbc-password.")
+    Path jdbcPasswordFile;
+
+    @Config(key = "output.dir", rule = "-")
+    @Option(
+            names = "--output-dir",
+            defaultValue = "cxq-output",
+            description = "Where the tables are written as JSON Lines when no --jdbc-url is given.")
+    Path outputDir;
+
+    @Config(key = "output.metric-version", rule = "1 or more")
+    @Option(
+            names = "--metric-version",
+            defaultValue = "1",
+            description =
+                    "Version written with every metric row; a backfill writes a new one beside the current.")
+    int metricVersion;
+
+    /**
+     * Where the database password is: {@code --jdbc-password} (held by this process), else the
+     * file, else {@code CXQ_JDBC_PASSWORD} if set.
+     */
+    SecretRef jdbcPassword(Map<String, String> env) {
+        if (jdbcPassword != null) {
+            return SecretRef.heldByThisProcess(jdbcPassword);
+        }
+        return SecretLocation.of(jdbcPasswordFile, JDBC_PASSWORD_ENV, env);
+    }
+}
