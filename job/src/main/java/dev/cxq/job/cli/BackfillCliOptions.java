@@ -28,51 +28,65 @@ final class BackfillCliOptions {
 
     static final String SECRET_ENV = "CXQ_BACKFILL_CLIENT_SECRET";
 
+    static final String BACKFILL = "--backfill";
+
     @Config(key = "backfill.platform", rule = "genesys or nice; exactly one input")
     @Option(
-            names = "--backfill",
+            names = BACKFILL,
             paramLabel = "PLATFORM",
             description =
                     "genesys or nice: backfill [--from, --to) from the platform's API, in parallel"
                             + " time intervals, resumable from a checkpoint.")
     String platform;
 
+    static final String FROM = "--from";
+
     @Config(key = "backfill.from", rule = "ISO-8601 instant; before backfill.to")
     @Option(
-            names = "--from",
+            names = FROM,
             description = "Backfill: start of the range, an ISO-8601 instant (inclusive).")
     String from;
 
+    static final String TO = "--to";
+
     @Config(key = "backfill.to", rule = "ISO-8601 instant; after backfill.from")
-    @Option(names = "--to", description = "Backfill: end of the range (exclusive).")
+    @Option(names = TO, description = "Backfill: end of the range (exclusive).")
     String to;
+
+    static final String BACKFILL_BASE_URL = "--backfill-base-url";
 
     @Config(key = "backfill.base-url", rule = "http(s) URL with a host")
     @Option(
-            names = "--backfill-base-url",
+            names = BACKFILL_BASE_URL,
             description =
                     "Backfill: API root; Genesys https://api.mypurecloud.com (your region), NICE"
                             + " up to the API version, e.g. https://api-c32.incontact.com"
                             + "/inContactAPI/services/v27.0.")
     String baseUrl;
 
+    static final String BACKFILL_TOKEN_URL = "--backfill-token-url";
+
     @Config(key = "backfill.token-url", rule = "http(s) URL with a host")
     @Option(
-            names = "--backfill-token-url",
+            names = BACKFILL_TOKEN_URL,
             description =
                     "Backfill: OAuth 2 token endpoint (client credentials), e.g."
                             + " https://login.mypurecloud.com/oauth/token.")
     String tokenUrl;
 
+    static final String BACKFILL_CLIENT_ID = "--backfill-client-id";
+
     @Config(key = "backfill.client-id", rule = "not blank")
-    @Option(names = "--backfill-client-id", description = "Backfill: OAuth client id.")
+    @Option(names = BACKFILL_CLIENT_ID, description = "Backfill: OAuth client id.")
     String clientId;
+
+    static final String BACKFILL_CLIENT_SECRET_FILE = "--backfill-client-secret-file";
 
     @Config(
             key = "backfill.client-secret-file",
             rule = "a readable file; else " + BackfillCliOptions.SECRET_ENV)
     @Option(
-            names = "--backfill-client-secret-file",
+            names = BACKFILL_CLIENT_SECRET_FILE,
             paramLabel = "FILE",
             description =
                     "Backfill: file holding the OAuth client secret; without it the secret is read"
@@ -81,51 +95,63 @@ final class BackfillCliOptions {
                             + " (by each reader, never put in the job graph).")
     Path clientSecretFile;
 
+    static final String BACKFILL_INTERVAL = "--backfill-interval";
+
     @Config(key = "backfill.interval", rule = "positive")
     @Option(
-            names = "--backfill-interval",
+            names = BACKFILL_INTERVAL,
             defaultValue = "1h",
             converter = DurationConverter.class,
             description =
                     "Backfill: length of one split, the unit of parallelism and of resumption.")
     Duration interval;
 
+    static final String BACKFILL_RATE_LIMIT = "--backfill-rate-limit";
+
     @Config(key = "backfill.rate-limit", rule = "REQUESTS/WINDOW, at least 2 per reader")
     @Option(
-            names = "--backfill-rate-limit",
+            names = BACKFILL_RATE_LIMIT,
             defaultValue = "300/1m",
             description =
                     "Backfill: the tenant's request budget N/WINDOW, shared by all readers (Genesys"
                             + " Cloud allows 300 requests a minute per client).")
     String rateLimit;
 
+    static final String BACKFILL_PAGE_SIZE = "--backfill-page-size";
+
     @Config(key = "backfill.page-size", rule = "1 or more")
     @Option(
-            names = "--backfill-page-size",
+            names = BACKFILL_PAGE_SIZE,
             defaultValue = "100",
             description = "Backfill: records asked for per page.")
     int pageSize;
 
+    static final String BACKFILL_POLL_INTERVAL = "--backfill-poll-interval";
+
     @Config(key = "backfill.poll-interval", rule = "positive")
     @Option(
-            names = "--backfill-poll-interval",
+            names = BACKFILL_POLL_INTERVAL,
             defaultValue = "2s",
             converter = DurationConverter.class,
             description = "Backfill: wait between two polls of a Genesys job's state.")
     Duration pollInterval;
 
+    static final String BACKFILL_MAX_ATTEMPTS = "--backfill-max-attempts";
+
     @Config(key = "backfill.max-attempts", rule = "1 or more")
     @Option(
-            names = "--backfill-max-attempts",
+            names = BACKFILL_MAX_ATTEMPTS,
             defaultValue = "8",
             description =
                     "Backfill: calls of one request (429, 5xx, I/O errors) and submissions of one"
                             + " Genesys job before the backfill fails.")
     int maxAttempts;
 
+    static final String BACKFILL_MAX_BACKOFF = "--backfill-max-backoff";
+
     @Config(key = "backfill.max-backoff", rule = "positive")
     @Option(
-            names = "--backfill-max-backoff",
+            names = BACKFILL_MAX_BACKOFF,
             defaultValue = "30s",
             converter = DurationConverter.class,
             description = "Backfill: cap of one retry delay (a longer Retry-After is capped too).")
@@ -141,68 +167,66 @@ final class BackfillCliOptions {
         try {
             BackfillPlatform.of(platform);
         } catch (IllegalArgumentException e) {
-            errors.add(name.apply("--backfill") + " must be genesys or nice: " + platform);
+            errors.add(name.apply(BACKFILL) + " must be genesys or nice: " + platform);
         }
-        Instant start = instant("--from", from, name, errors);
-        Instant end = instant("--to", to, name, errors);
+        Instant start = instant(FROM, from, name, errors);
+        Instant end = instant(TO, to, name, errors);
         if (start != null && end != null && !start.isBefore(end)) {
             errors.add(
-                    name.apply("--from")
+                    name.apply(FROM)
                             + " must be before "
-                            + name.apply("--to")
+                            + name.apply(TO)
                             + ": "
                             + from
                             + " / "
                             + to);
         }
-        url("--backfill-base-url", baseUrl, name, errors);
-        url("--backfill-token-url", tokenUrl, name, errors);
+        url(BACKFILL_BASE_URL, baseUrl, name, errors);
+        url(BACKFILL_TOKEN_URL, tokenUrl, name, errors);
         if (clientId == null || clientId.isBlank()) {
-            errors.add("--backfill needs " + name.apply("--backfill-client-id"));
+            errors.add("--backfill needs " + name.apply(BACKFILL_CLIENT_ID));
         }
         if (clientSecretFile != null) {
             if (!(Files.isRegularFile(clientSecretFile) && Files.isReadable(clientSecretFile))) {
                 errors.add(
-                        name.apply("--backfill-client-secret-file")
+                        name.apply(BACKFILL_CLIENT_SECRET_FILE)
                                 + " is not a readable file: "
                                 + clientSecretFile);
             }
         } else if (env.get(SECRET_ENV) == null || env.get(SECRET_ENV).isBlank()) {
             errors.add(
                     "--backfill needs the client secret: "
-                            + name.apply("--backfill-client-secret-file")
+                            + name.apply(BACKFILL_CLIENT_SECRET_FILE)
                             + " or "
                             + SECRET_ENV);
         }
         if (interval.isNegative() || interval.isZero()) {
-            errors.add(name.apply("--backfill-interval") + " must be positive: " + interval);
+            errors.add(name.apply(BACKFILL_INTERVAL) + " must be positive: " + interval);
         }
         try {
             RateLimit limit = rateLimit();
             if (limit.requests() / parallelism < 2) {
                 errors.add(
-                        name.apply("--backfill-rate-limit")
+                        name.apply(BACKFILL_RATE_LIMIT)
                                 + " must allow at least 2 requests per window to each of the "
                                 + parallelism
                                 + " readers: "
                                 + rateLimit);
             }
         } catch (IllegalArgumentException e) {
-            errors.add(name.apply("--backfill-rate-limit") + " " + e.getMessage());
+            errors.add(name.apply(BACKFILL_RATE_LIMIT) + " " + e.getMessage());
         }
         if (pageSize < 1) {
-            errors.add(name.apply("--backfill-page-size") + " must be 1 or more: " + pageSize);
+            errors.add(name.apply(BACKFILL_PAGE_SIZE) + " must be 1 or more: " + pageSize);
         }
         if (pollInterval.isNegative() || pollInterval.isZero()) {
-            errors.add(
-                    name.apply("--backfill-poll-interval") + " must be positive: " + pollInterval);
+            errors.add(name.apply(BACKFILL_POLL_INTERVAL) + " must be positive: " + pollInterval);
         }
         if (maxAttempts < 1) {
-            errors.add(
-                    name.apply("--backfill-max-attempts") + " must be 1 or more: " + maxAttempts);
+            errors.add(name.apply(BACKFILL_MAX_ATTEMPTS) + " must be 1 or more: " + maxAttempts);
         }
         if (maxBackoff.isNegative() || maxBackoff.isZero()) {
-            errors.add(name.apply("--backfill-max-backoff") + " must be positive: " + maxBackoff);
+            errors.add(name.apply(BACKFILL_MAX_BACKOFF) + " must be positive: " + maxBackoff);
         }
         return errors;
     }

@@ -23,9 +23,11 @@ import java.util.function.Predicate;
  */
 final class CheckpointCliOptions {
 
+    static final String CHECKPOINT_INTERVAL = "--checkpoint-interval";
+
     @Config(key = "checkpoints.interval", rule = "at least 10ms")
     @Option(
-            names = "--checkpoint-interval",
+            names = CHECKPOINT_INTERVAL,
             defaultValue = "10s",
             converter = DurationConverter.class,
             description =
@@ -33,12 +35,14 @@ final class CheckpointCliOptions {
                             + " JDBC batches are committed with each checkpoint.")
     Duration checkpointInterval;
 
+    static final String CHECKPOINT_DIR = "--checkpoint-dir";
+
     @Config(
             key = "checkpoints.dir",
             rule = "a path or file system URI",
             shownDefault = "<java.io.tmpdir>/cxq-checkpoints")
     @Option(
-            names = "--checkpoint-dir",
+            names = CHECKPOINT_DIR,
             paramLabel = "PATH_OR_URI",
             description =
                     "Where checkpoints are kept (a path or a file system URI such as s3://...);"
@@ -46,42 +50,52 @@ final class CheckpointCliOptions {
                             + " directory in a local run.")
     String checkpointDir;
 
+    static final String CHECKPOINTS_RETAINED = "--checkpoints-retained";
+
     @Config(key = "checkpoints.retained", rule = "1 or more")
     @Option(
-            names = "--checkpoints-retained",
+            names = CHECKPOINTS_RETAINED,
             defaultValue = "3",
             description =
                     "Completed checkpoints kept; they are also kept when the job is cancelled.")
     int retainedCheckpoints;
 
+    static final String RESTART_ATTEMPTS = "--restart-attempts";
+
     @Config(key = "restarts.attempts", rule = "0 or more")
     @Option(
-            names = "--restart-attempts",
+            names = RESTART_ATTEMPTS,
             defaultValue = "10",
             description =
                     "Restarts after a failure before the job fails (exponential-delay strategy);"
                             + " 0: fail at the first failure.")
     int restartAttempts;
 
+    static final String RESTART_INITIAL_DELAY = "--restart-initial-delay";
+
     @Config(key = "restarts.initial-delay", rule = "not negative")
     @Option(
-            names = "--restart-initial-delay",
+            names = RESTART_INITIAL_DELAY,
             defaultValue = "1s",
             converter = DurationConverter.class,
             description = "Delay before the first restart; doubled after each failure.")
     Duration restartInitialDelay;
 
+    static final String RESTART_MAX_DELAY = "--restart-max-delay";
+
     @Config(key = "restarts.max-delay", rule = "at least restarts.initial-delay")
     @Option(
-            names = "--restart-max-delay",
+            names = RESTART_MAX_DELAY,
             defaultValue = "1m",
             converter = DurationConverter.class,
             description = "Longest delay between restarts.")
     Duration restartMaxDelay;
 
+    static final String RESTORE_FROM = "--restore-from";
+
     @Config(key = "checkpoints.restore-from", rule = "-")
     @Option(
-            names = "--restore-from",
+            names = RESTORE_FROM,
             paramLabel = "PATH",
             description =
                     "Start from this savepoint or retained checkpoint (its directory or _metadata).")
@@ -96,7 +110,7 @@ final class CheckpointCliOptions {
      */
     void applyTo(Configuration conf, Deployment deployment, ConfigSources.Origins origins) {
         Predicate<String> sets = flag -> deployment.setsOption(flag, origins);
-        if (sets.test("--checkpoint-interval")
+        if (sets.test(CHECKPOINT_INTERVAL)
                 || !deployment.clusterSets(CheckpointingOptions.CHECKPOINTING_INTERVAL)) {
             conf.set(CheckpointingOptions.CHECKPOINTING_INTERVAL, checkpointInterval);
         }
@@ -117,13 +131,13 @@ final class CheckpointCliOptions {
                     CheckpointingOptions.EXTERNALIZED_CHECKPOINT_RETENTION,
                     ExternalizedCheckpointRetention.RETAIN_ON_CANCELLATION);
         }
-        if (sets.test("--checkpoint-dir")) {
+        if (sets.test(CHECKPOINT_DIR)) {
             conf.set(CheckpointingOptions.CHECKPOINTS_DIRECTORY, checkpointDirectory());
         }
-        if (sets.test("--checkpoints-retained")) {
+        if (sets.test(CHECKPOINTS_RETAINED)) {
             conf.set(CheckpointingOptions.MAX_RETAINED_CHECKPOINTS, retainedCheckpoints);
         }
-        if (sets.test("--restart-attempts")) {
+        if (sets.test(RESTART_ATTEMPTS)) {
             if (restartAttempts == 0) {
                 // Flink's exponential-delay strategy needs at least one attempt.
                 conf.set(RestartStrategyOptions.RESTART_STRATEGY, "none");
@@ -134,12 +148,12 @@ final class CheckpointCliOptions {
                         restartAttempts);
             }
         }
-        if (sets.test("--restart-initial-delay")) {
+        if (sets.test(RESTART_INITIAL_DELAY)) {
             conf.set(
                     RestartStrategyOptions.RESTART_STRATEGY_EXPONENTIAL_DELAY_INITIAL_BACKOFF,
                     restartInitialDelay);
         }
-        if (sets.test("--restart-max-delay")) {
+        if (sets.test(RESTART_MAX_DELAY)) {
             conf.set(
                     RestartStrategyOptions.RESTART_STRATEGY_EXPONENTIAL_DELAY_MAX_BACKOFF,
                     restartMaxDelay);

@@ -48,21 +48,21 @@ final class ConfigValidator {
         boolean kafka = main.kafkaOptions.kafkaBootstrap != null;
         List<String> inputs = new ArrayList<>();
         if (main.inputOptions.input != null) {
-            inputs.add(name("--input"));
+            inputs.add(name(InputCliOptions.INPUT));
         }
         if (kafka) {
-            inputs.add(name("--kafka-bootstrap"));
+            inputs.add(name(KafkaCliOptions.KAFKA_BOOTSTRAP));
         }
         if (main.demoOptions.demo) {
-            inputs.add(name("--demo"));
+            inputs.add(name(DemoCliOptions.DEMO));
         }
         if (main.backfillOptions.enabled()) {
-            inputs.add(name("--backfill"));
+            inputs.add(name(BackfillCliOptions.BACKFILL));
         }
         if (main.schemaOptions.migrateOnly) {
             if (!inputs.isEmpty()) {
                 errors.add(
-                        name("--migrate-only")
+                        name(SchemaCliOptions.MIGRATE_ONLY)
                                 + " runs no job: drop "
                                 + String.join(" and ", inputs));
             }
@@ -77,23 +77,27 @@ final class ConfigValidator {
                             + ": give exactly one input");
         }
         if (main.inputOptions.input != null && !Files.exists(main.inputOptions.input)) {
-            errors.add(name("--input") + " does not exist: " + main.inputOptions.input);
+            errors.add(name(InputCliOptions.INPUT) + " does not exist: " + main.inputOptions.input);
         }
         if (kafka) {
             List<String> topics = main.kafkaOptions.kafkaTopics;
             if (topics == null || topics.isEmpty() || topics.stream().anyMatch(String::isBlank)) {
                 errors.add(
-                        name("--kafka-bootstrap")
+                        name(KafkaCliOptions.KAFKA_BOOTSTRAP)
                                 + " needs "
-                                + name("--kafka-topics")
+                                + name(KafkaCliOptions.KAFKA_TOPICS)
                                 + " T1[,T2...]"
                                 + (topics == null || topics.isEmpty() ? "" : ": " + topics));
             }
         } else {
             for (String kafkaOnly :
-                    List.of("--kafka-topics", "--until", "--dead-letter-topic", "--alerts-topic")) {
+                    List.of(
+                            KafkaCliOptions.KAFKA_TOPICS,
+                            KafkaCliOptions.UNTIL,
+                            KafkaCliOptions.DEAD_LETTER_TOPIC,
+                            KafkaCliOptions.ALERTS_TOPIC)) {
                 if (origins.isSet(kafkaOnly)) {
-                    errors.add(name(kafkaOnly) + " needs " + name("--kafka-bootstrap"));
+                    errors.add(name(kafkaOnly) + " needs " + name(KafkaCliOptions.KAFKA_BOOTSTRAP));
                 }
             }
         }
@@ -101,21 +105,24 @@ final class ConfigValidator {
             StartingOffsets.parse(main.kafkaOptions.startingOffsets);
         } catch (IllegalArgumentException e) {
             errors.add(
-                    name("--starting-offsets")
+                    name(KafkaCliOptions.STARTING_OFFSETS)
                             + " must be earliest, latest, committed or timestamp:MILLIS: "
                             + main.kafkaOptions.startingOffsets);
         }
         if (main.kafkaOptions.until != null && !main.kafkaOptions.until.equals("latest")) {
-            errors.add(name("--until") + " accepts only latest: " + main.kafkaOptions.until);
+            errors.add(
+                    name(KafkaCliOptions.UNTIL)
+                            + " accepts only latest: "
+                            + main.kafkaOptions.until);
         }
-        notBlank("--kafka-group-id", main.kafkaOptions.kafkaGroupId);
-        notBlank("--transactional-id-prefix", main.kafkaOptions.transactionalIdPrefix);
-        notBlank("--signature-header", main.kafkaOptions.signatureHeader);
-        readable("--signing-secret-file", main.kafkaOptions.signingSecretFile);
+        notBlank(KafkaCliOptions.KAFKA_GROUP_ID, main.kafkaOptions.kafkaGroupId);
+        notBlank(KafkaCliOptions.TRANSACTIONAL_ID_PREFIX, main.kafkaOptions.transactionalIdPrefix);
+        notBlank(KafkaCliOptions.SIGNATURE_HEADER, main.kafkaOptions.signatureHeader);
+        readable(KafkaCliOptions.SIGNING_SECRET_FILE, main.kafkaOptions.signingSecretFile);
         if (kafka) {
             checkKafkaSecrets();
         }
-        positive("--source-idleness", main.eventTimeOptions.sourceIdleness);
+        positive(EventTimeCliOptions.SOURCE_IDLENESS, main.eventTimeOptions.sourceIdleness);
     }
 
     /**
@@ -127,7 +134,7 @@ final class ConfigValidator {
                 (key, value) -> {
                     if (Redaction.isKafkaCredential(key) && !Redaction.hasKafkaVariable(value)) {
                         errors.add(
-                                name("--kafka-property")
+                                name(KafkaCliOptions.KAFKA_PROPERTY)
                                         + " "
                                         + key
                                         + " holds a credential: give it as a config provider"
@@ -139,13 +146,13 @@ final class ConfigValidator {
         if (main.kafkaOptions.signingSecret(main.env) == null
                 && !main.kafkaOptions.kafkaAllowUnsignedInput) {
             errors.add(
-                    name("--kafka-bootstrap")
+                    name(KafkaCliOptions.KAFKA_BOOTSTRAP)
                             + " reads signed input: give "
-                            + name("--signing-secret-file")
+                            + name(KafkaCliOptions.SIGNING_SECRET_FILE)
                             + " or "
                             + KafkaCliOptions.SIGNING_SECRET_ENV
                             + ", or "
-                            + name("--kafka-allow-unsigned-input")
+                            + name(KafkaCliOptions.KAFKA_ALLOW_UNSIGNED_INPUT)
                             + " to accept records without a checked signature");
         }
     }
@@ -154,69 +161,73 @@ final class ConfigValidator {
         if (main.outputOptions.jdbcUrl != null
                 && !main.outputOptions.jdbcUrl.startsWith("jdbc:postgresql:")) {
             errors.add(
-                    name("--jdbc-url")
+                    name(OutputCliOptions.JDBC_URL)
                             + " must be a PostgreSQL JDBC URL (jdbc:postgresql://host:port/db): "
                             + Redaction.jdbcUrl(main.outputOptions.jdbcUrl));
         }
         if (main.outputOptions.jdbcUrl != null
                 && Redaction.jdbcUrlHasPassword(main.outputOptions.jdbcUrl)) {
             errors.add(
-                    name("--jdbc-url")
+                    name(OutputCliOptions.JDBC_URL)
                             + " must not hold a password (it would show in the Flink UI and"
                             + " logs): give it in "
                             + OutputCliOptions.JDBC_PASSWORD_ENV
                             + " or "
-                            + name("--jdbc-password-file")
+                            + name(OutputCliOptions.JDBC_PASSWORD_FILE)
                             + ": "
                             + Redaction.jdbcUrl(main.outputOptions.jdbcUrl));
         }
-        readable("--jdbc-password-file", main.outputOptions.jdbcPasswordFile);
+        readable(OutputCliOptions.JDBC_PASSWORD_FILE, main.outputOptions.jdbcPasswordFile);
         SchemaCliOptions schema = main.schemaOptions;
         if (schema.schema != null
                 && !schema.schema.equals(SchemaCliOptions.MIGRATE)
                 && !schema.schema.equals(SchemaCliOptions.VERIFY)) {
-            errors.add(name("--schema") + " must be migrate or verify: " + schema.schema);
+            errors.add(
+                    name(SchemaCliOptions.SCHEMA) + " must be migrate or verify: " + schema.schema);
         }
         if (schema.migrateOnly && main.outputOptions.jdbcUrl == null) {
-            errors.add(name("--migrate-only") + " needs " + name("--jdbc-url"));
+            errors.add(
+                    name(SchemaCliOptions.MIGRATE_ONLY)
+                            + " needs "
+                            + name(OutputCliOptions.JDBC_URL));
         }
-        atLeast("--metric-version", main.outputOptions.metricVersion, 1);
+        atLeast(OutputCliOptions.METRIC_VERSION, main.outputOptions.metricVersion, 1);
         if (!main.executionOptions.executionMode.equals("batch")
                 && !main.executionOptions.executionMode.equals("streaming")) {
             errors.add(
-                    name("--execution-mode")
+                    name(ExecutionCliOptions.EXECUTION_MODE)
                             + " must be batch or streaming: "
                             + main.executionOptions.executionMode);
         }
-        atLeast("--parallelism", main.executionOptions.parallelism, 1);
+        atLeast(ExecutionCliOptions.PARALLELISM, main.executionOptions.parallelism, 1);
     }
 
     private void checkEventTime() {
         if (main.eventTimeOptions.maxOutOfOrderness.isNegative()) {
             errors.add(
-                    name("--max-out-of-orderness")
+                    name(EventTimeCliOptions.MAX_OUT_OF_ORDERNESS)
                             + " must not be negative: "
                             + main.eventTimeOptions.maxOutOfOrderness);
         }
         if (main.eventTimeOptions.futureTolerance.isNegative()) {
             errors.add(
-                    name("--future-tolerance")
+                    name(EventTimeCliOptions.FUTURE_TOLERANCE)
                             + " must not be negative: "
                             + main.eventTimeOptions.futureTolerance);
         }
-        positive("--session-timeout", main.eventTimeOptions.sessionTimeout);
-        positive("--dedup-retention", main.eventTimeOptions.dedupRetention);
+        positive(EventTimeCliOptions.SESSION_TIMEOUT, main.eventTimeOptions.sessionTimeout);
+        positive(EventTimeCliOptions.DEDUP_RETENTION, main.eventTimeOptions.dedupRetention);
         if (main.eventTimeOptions.mediaSampleDedupRetention != null) {
             positive(
-                    "--dedup-retention-media-samples",
+                    EventTimeCliOptions.DEDUP_RETENTION_MEDIA_SAMPLES,
                     main.eventTimeOptions.mediaSampleDedupRetention);
             if (main.eventTimeOptions.mediaSampleDedupRetention.compareTo(
                             main.eventTimeOptions.dedupRetention)
                     > 0) {
                 errors.add(
-                        name("--dedup-retention-media-samples")
+                        name(EventTimeCliOptions.DEDUP_RETENTION_MEDIA_SAMPLES)
                                 + " must not be above "
-                                + name("--dedup-retention")
+                                + name(EventTimeCliOptions.DEDUP_RETENTION)
                                 + " ("
                                 + main.eventTimeOptions.dedupRetention
                                 + "): "
@@ -226,31 +237,39 @@ final class ConfigValidator {
     }
 
     private void checkThresholds() {
-        between("--degraded-mos-below", main.thresholdOptions.degradedMosBelow, 1, 5);
-        between("--critical-mos-below", main.thresholdOptions.criticalMosBelow, 1, 5);
         between(
-                "--degraded-packet-loss-above",
+                ThresholdCliOptions.DEGRADED_MOS_BELOW,
+                main.thresholdOptions.degradedMosBelow,
+                1,
+                5);
+        between(
+                ThresholdCliOptions.CRITICAL_MOS_BELOW,
+                main.thresholdOptions.criticalMosBelow,
+                1,
+                5);
+        between(
+                ThresholdCliOptions.DEGRADED_PACKET_LOSS_ABOVE,
                 main.thresholdOptions.degradedPacketLossAbove,
                 0,
                 100);
         if (!(main.thresholdOptions.degradedVideoBitrateBelow >= 0)) {
             errors.add(
-                    name("--degraded-video-bitrate-below")
+                    name(ThresholdCliOptions.DEGRADED_VIDEO_BITRATE_BELOW)
                             + " must not be negative: "
                             + main.thresholdOptions.degradedVideoBitrateBelow);
         }
         if (main.thresholdOptions.criticalMosBelow > main.thresholdOptions.degradedMosBelow) {
             errors.add(
-                    name("--critical-mos-below")
+                    name(ThresholdCliOptions.CRITICAL_MOS_BELOW)
                             + " must not be above "
-                            + name("--degraded-mos-below")
+                            + name(ThresholdCliOptions.DEGRADED_MOS_BELOW)
                             + ": "
                             + main.thresholdOptions.criticalMosBelow
                             + " > "
                             + main.thresholdOptions.degradedMosBelow);
         }
-        positive("--alert-hysteresis", main.thresholdOptions.alertHysteresis);
-        positive("--media-gap-after", main.thresholdOptions.mediaGapAfter);
+        positive(ThresholdCliOptions.ALERT_HYSTERESIS, main.thresholdOptions.alertHysteresis);
+        positive(ThresholdCliOptions.MEDIA_GAP_AFTER, main.thresholdOptions.mediaGapAfter);
     }
 
     private void checkWebhooks() {
@@ -258,25 +277,25 @@ final class ConfigValidator {
         for (String url : webhook.urls) {
             checkUrl(url);
         }
-        readable("--webhook-token-file", webhook.tokenFile);
-        readable("--webhook-secret-file", webhook.secretFile);
-        atLeast("--webhook-max-attempts", webhook.maxAttempts, 1);
-        positive("--webhook-max-backoff", webhook.maxBackoff);
-        atLeast("--webhook-max-in-flight", webhook.maxInFlight, 1);
+        readable(WebhookCliOptions.WEBHOOK_TOKEN_FILE, webhook.tokenFile);
+        readable(WebhookCliOptions.WEBHOOK_SECRET_FILE, webhook.secretFile);
+        atLeast(WebhookCliOptions.WEBHOOK_MAX_ATTEMPTS, webhook.maxAttempts, 1);
+        positive(WebhookCliOptions.WEBHOOK_MAX_BACKOFF, webhook.maxBackoff);
+        atLeast(WebhookCliOptions.WEBHOOK_MAX_IN_FLIGHT, webhook.maxInFlight, 1);
         if (webhook.retryWindow.isNegative()) {
             errors.add(
-                    name("--webhook-retry-window")
+                    name(WebhookCliOptions.WEBHOOK_RETRY_WINDOW)
                             + " must not be negative: "
                             + webhook.retryWindow);
         }
-        atLeast("--webhook-breaker-threshold", webhook.breakerThreshold, 1);
-        positive("--webhook-breaker-open", webhook.breakerOpen);
-        notBlank("--environment", webhook.environment);
+        atLeast(WebhookCliOptions.WEBHOOK_BREAKER_THRESHOLD, webhook.breakerThreshold, 1);
+        positive(WebhookCliOptions.WEBHOOK_BREAKER_OPEN, webhook.breakerOpen);
+        notBlank(WebhookCliOptions.ENVIRONMENT, webhook.environment);
     }
 
     private void checkUrl(String url) {
         try {
-            WebhookCliOptions.parseUrl(url, name("--webhook-url"));
+            WebhookCliOptions.parseUrl(url, name(WebhookCliOptions.WEBHOOK_URL));
         } catch (IllegalArgumentException e) {
             errors.add(e.getMessage());
         }
@@ -286,22 +305,22 @@ final class ConfigValidator {
         CheckpointCliOptions checkpoints = main.checkpointOptions;
         if (checkpoints.checkpointInterval.compareTo(Duration.ofMillis(10)) < 0) {
             errors.add(
-                    name("--checkpoint-interval")
+                    name(CheckpointCliOptions.CHECKPOINT_INTERVAL)
                             + " must be at least 10ms: "
                             + checkpoints.checkpointInterval);
         }
-        atLeast("--checkpoints-retained", checkpoints.retainedCheckpoints, 1);
-        atLeast("--restart-attempts", checkpoints.restartAttempts, 0);
+        atLeast(CheckpointCliOptions.CHECKPOINTS_RETAINED, checkpoints.retainedCheckpoints, 1);
+        atLeast(CheckpointCliOptions.RESTART_ATTEMPTS, checkpoints.restartAttempts, 0);
         if (checkpoints.restartInitialDelay.isNegative()) {
             errors.add(
-                    name("--restart-initial-delay")
+                    name(CheckpointCliOptions.RESTART_INITIAL_DELAY)
                             + " must not be negative: "
                             + checkpoints.restartInitialDelay);
         } else if (checkpoints.restartMaxDelay.compareTo(checkpoints.restartInitialDelay) < 0) {
             errors.add(
-                    name("--restart-max-delay")
+                    name(CheckpointCliOptions.RESTART_MAX_DELAY)
                             + " must be at least "
-                            + name("--restart-initial-delay")
+                            + name(CheckpointCliOptions.RESTART_INITIAL_DELAY)
                             + ": "
                             + checkpoints.restartMaxDelay
                             + " < "
@@ -312,7 +331,7 @@ final class ConfigValidator {
     private void checkMetrics() {
         Integer port = main.metricsOptions.prometheusPort;
         if (port != null) {
-            between("--prometheus-port", port, 1, 65535);
+            between(MetricsCliOptions.PROMETHEUS_PORT, port, 1, 65535);
         }
     }
 
@@ -320,18 +339,24 @@ final class ConfigValidator {
         DemoCliOptions demo = main.demoOptions;
         if (!demo.demo) {
             if (demo.duration != null) {
-                errors.add(name("--duration") + " applies to " + name("--demo") + " only");
+                errors.add(
+                        name(DemoCliOptions.DURATION)
+                                + " applies to "
+                                + name(DemoCliOptions.DEMO)
+                                + " only");
             }
             return;
         }
         if (demo.duration != null) {
-            positive("--duration", demo.duration);
+            positive(DemoCliOptions.DURATION, demo.duration);
         }
-        between("--demo-sessions", demo.sessions, DemoScript.SCRIPTED_SLOTS, 1_000_000);
-        between("--web-ui-port", demo.webUiPort, 1, 65535);
+        between(DemoCliOptions.DEMO_SESSIONS, demo.sessions, DemoScript.SCRIPTED_SLOTS, 1_000_000);
+        between(DemoCliOptions.WEB_UI_PORT, demo.webUiPort, 1, 65535);
         if (demo.summaryInterval.compareTo(Duration.ofSeconds(1)) < 0) {
             errors.add(
-                    name("--summary-interval") + " must be at least 1s: " + demo.summaryInterval);
+                    name(DemoCliOptions.SUMMARY_INTERVAL)
+                            + " must be at least 1s: "
+                            + demo.summaryInterval);
         }
     }
 

@@ -69,18 +69,22 @@ public final class CxqMain implements Callable<Integer> {
 
     @Spec CommandSpec spec;
 
+    static final String CONFIG = "--config";
+
     @Config(env = "CXQ_CONFIG", rule = "a readable YAML file")
     @Option(
-            names = "--config",
+            names = CONFIG,
             paramLabel = "FILE",
             description =
                     "YAML configuration file (docs/configuration.md); flags and environment"
                             + " variables override its entries.")
     Path configFile;
 
+    static final String CHECK_CONFIG = "--check-config";
+
     @Config(rule = "-")
     @Option(
-            names = "--check-config",
+            names = CHECK_CONFIG,
             description =
                     "Validate the configuration, print every option's effective value and origin,"
                             + " and exit without running the job.")

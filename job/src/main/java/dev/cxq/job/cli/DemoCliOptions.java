@@ -13,47 +13,59 @@ import java.time.Duration;
  */
 final class DemoCliOptions {
 
+    static final String DEMO = "--demo";
+
     @Config(key = "demo.enabled", rule = "exactly one input")
     @Option(
-            names = "--demo",
+            names = DEMO,
             description =
                     "Run on a local Flink cluster with its web UI, fed by generated sessions with"
                             + " scripted incidents (docs/demo.md); no Kafka or files needed.")
     boolean demo;
 
+    static final String DURATION = "--duration";
+
     @Config(key = "demo.duration", rule = "positive; needs demo.enabled")
     @Option(
-            names = "--duration",
+            names = DURATION,
             converter = DurationConverter.class,
             description =
                     "Demo: stop (with a savepoint, so every result is committed) after this long;"
                             + " default: run until interrupted.")
     Duration duration;
 
+    static final String DEMO_SESSIONS = "--demo-sessions";
+
     @Config(key = "demo.sessions", rule = DemoScript.SCRIPTED_SLOTS + " to 1000000")
     @Option(
-            names = "--demo-sessions",
+            names = DEMO_SESSIONS,
             defaultValue = "2000",
             description = "Demo: concurrent sessions, each sending a media sample every 5 s.")
     int sessions;
 
+    static final String DEMO_SEED = "--demo-seed";
+
     @Config(key = "demo.seed", rule = "-")
     @Option(
-            names = "--demo-seed",
+            names = DEMO_SEED,
             defaultValue = "42",
             description = "Demo: seed of the generated sessions.")
     long seed;
 
+    static final String WEB_UI_PORT = "--web-ui-port";
+
     @Config(key = "demo.web-ui-port", rule = "1 to 65535")
     @Option(
-            names = "--web-ui-port",
+            names = WEB_UI_PORT,
             defaultValue = "8081",
             description = "Demo: port of the Flink web UI and REST API.")
     int webUiPort;
 
+    static final String SUMMARY_INTERVAL = "--summary-interval";
+
     @Config(key = "demo.summary-interval", rule = "at least 1s")
     @Option(
-            names = "--summary-interval",
+            names = SUMMARY_INTERVAL,
             defaultValue = "5s",
             converter = DurationConverter.class,
             description = "Demo: how often the one-line summary is printed.")

@@ -35,16 +35,18 @@ final class Deployment {
     /** The Flink option behind each command-line option that a cluster's configuration may set. */
     static final Map<String, ConfigOption<?>> FLINK_OPTIONS =
             Map.of(
-                    "--parallelism", CoreOptions.DEFAULT_PARALLELISM,
-                    "--checkpoint-interval", CheckpointingOptions.CHECKPOINTING_INTERVAL,
-                    "--checkpoint-dir", CheckpointingOptions.CHECKPOINTS_DIRECTORY,
-                    "--checkpoints-retained", CheckpointingOptions.MAX_RETAINED_CHECKPOINTS,
-                    "--restart-attempts",
+                    ExecutionCliOptions.PARALLELISM, CoreOptions.DEFAULT_PARALLELISM,
+                    CheckpointCliOptions.CHECKPOINT_INTERVAL,
+                            CheckpointingOptions.CHECKPOINTING_INTERVAL,
+                    CheckpointCliOptions.CHECKPOINT_DIR, CheckpointingOptions.CHECKPOINTS_DIRECTORY,
+                    CheckpointCliOptions.CHECKPOINTS_RETAINED,
+                            CheckpointingOptions.MAX_RETAINED_CHECKPOINTS,
+                    CheckpointCliOptions.RESTART_ATTEMPTS,
                             RestartStrategyOptions.RESTART_STRATEGY_EXPONENTIAL_DELAY_ATTEMPTS,
-                    "--restart-initial-delay",
+                    CheckpointCliOptions.RESTART_INITIAL_DELAY,
                             RestartStrategyOptions
                                     .RESTART_STRATEGY_EXPONENTIAL_DELAY_INITIAL_BACKOFF,
-                    "--restart-max-delay",
+                    CheckpointCliOptions.RESTART_MAX_DELAY,
                             RestartStrategyOptions.RESTART_STRATEGY_EXPONENTIAL_DELAY_MAX_BACKOFF);
 
     private final Configuration cluster;

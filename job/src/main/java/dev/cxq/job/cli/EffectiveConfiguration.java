@@ -35,7 +35,7 @@ final class EffectiveConfiguration {
         out.println("cxq: the configuration is valid");
         for (OptionSpec option : ConfigReference.options(main.spec)) {
             String flag = option.longestName();
-            if (flag.equals("--check-config")) {
+            if (flag.equals(CxqMain.CHECK_CONFIG)) {
                 continue;
             }
             ConfigKeys.Entry entry = ConfigKeys.forFlag(flag).orElse(null);
@@ -46,7 +46,7 @@ final class EffectiveConfiguration {
                 continue;
             }
             Object value =
-                    flag.equals("--schema")
+                    flag.equals(SchemaCliOptions.SCHEMA)
                             ? main.schemaOptions.mode(main.deployment)
                             : option.getValue();
             String shown = value == null ? "none" : shown(flag, value);
@@ -69,19 +69,19 @@ final class EffectiveConfiguration {
     @SuppressWarnings("unchecked")
     private static String shown(String flag, Object value) {
         return switch (flag) {
-            case "--webhook-url" ->
+            case WebhookCliOptions.WEBHOOK_URL ->
                     ((List<String>) value)
                             .stream()
                                     .map(url -> Redaction.url(URI.create(url)))
                                     .toList()
                                     .toString();
-            case "--webhook-endpoint" ->
+            case WebhookCliOptions.WEBHOOK_ENDPOINT ->
                     ((List<String>) value)
                             .stream().map(WebhookCliOptions::shownEndpoint).toList().toString();
-            case "--kafka-property" ->
+            case KafkaCliOptions.KAFKA_PROPERTY ->
                     Redaction.kafkaProperties((Map<String, String>) value).toString();
-            case "--jdbc-url" -> Redaction.jdbcUrl((String) value);
-            case "--jdbc-password" -> Redaction.MASK;
+            case OutputCliOptions.JDBC_URL -> Redaction.jdbcUrl((String) value);
+            case OutputCliOptions.JDBC_PASSWORD -> Redaction.MASK;
             default -> String.valueOf(value);
         };
     }

@@ -13,9 +13,11 @@ import java.time.Instant;
  */
 final class EventTimeCliOptions {
 
+    static final String SOURCE_IDLENESS = "--source-idleness";
+
     @Config(key = "events.source-idleness", rule = "positive")
     @Option(
-            names = "--source-idleness",
+            names = SOURCE_IDLENESS,
             defaultValue = "30s",
             converter = DurationConverter.class,
             description =
@@ -23,36 +25,44 @@ final class EventTimeCliOptions {
                             + " stops holding event time back.")
     Duration sourceIdleness;
 
+    static final String MAX_OUT_OF_ORDERNESS = "--max-out-of-orderness";
+
     @Config(key = "events.max-out-of-orderness", rule = "not negative")
     @Option(
-            names = "--max-out-of-orderness",
+            names = MAX_OUT_OF_ORDERNESS,
             defaultValue = "10s",
             converter = DurationConverter.class,
             description = "Watermark bound: how late events may arrive and still count in order.")
     Duration maxOutOfOrderness;
 
+    static final String SESSION_TIMEOUT = "--session-timeout";
+
     @Config(key = "events.session-timeout", rule = "positive")
     @Option(
-            names = "--session-timeout",
+            names = SESSION_TIMEOUT,
             defaultValue = "30m",
             converter = DurationConverter.class,
             description = "Event time without any event after which a session ends.")
     Duration sessionTimeout;
 
+    static final String DEDUP_RETENTION = "--dedup-retention";
+
     @Config(key = "events.dedup-retention", rule = "positive")
     @Option(
-            names = "--dedup-retention",
+            names = DEDUP_RETENTION,
             defaultValue = "48h",
             converter = DurationConverter.class,
             description = "How long a seen event_id is remembered, to drop platform redeliveries.")
     Duration dedupRetention;
+
+    static final String DEDUP_RETENTION_MEDIA_SAMPLES = "--dedup-retention-media-samples";
 
     @Config(
             key = "events.dedup-retention-media-samples",
             rule = "positive; not above events.dedup-retention",
             shownDefault = "events.dedup-retention")
     @Option(
-            names = "--dedup-retention-media-samples",
+            names = DEDUP_RETENTION_MEDIA_SAMPLES,
             converter = DurationConverter.class,
             description =
                     "How long a media sample's event_id is remembered, if shorter: a sample"
@@ -60,9 +70,11 @@ final class EventTimeCliOptions {
                             + " late_events. Most of the dedup state (docs/dedup.md).")
     Duration mediaSampleDedupRetention;
 
+    static final String FUTURE_TOLERANCE = "--future-tolerance";
+
     @Config(key = "events.future-tolerance", rule = "not negative")
     @Option(
-            names = "--future-tolerance",
+            names = FUTURE_TOLERANCE,
             defaultValue = "1m",
             converter = DurationConverter.class,
             description =
@@ -70,9 +82,11 @@ final class EventTimeCliOptions {
                             + " (timestamp_in_future) and never moves event time.")
     Duration futureTolerance;
 
+    static final String REFERENCE_NOW = "--reference-now";
+
     @Config(key = "events.reference-now", rule = "an ISO-8601 instant")
     @Option(
-            names = "--reference-now",
+            names = REFERENCE_NOW,
             paramLabel = "INSTANT",
             description =
                     "The \"now\" the future check compares with, instead of the clock: for a replay"

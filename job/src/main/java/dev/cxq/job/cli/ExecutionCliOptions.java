@@ -7,19 +7,20 @@ import picocli.CommandLine.Option;
 /** How Flink runs a bounded input, and at which parallelism. */
 final class ExecutionCliOptions {
 
+    static final String EXECUTION_MODE = "--execution-mode";
+
     @Config(key = "execution.mode", rule = "batch or streaming")
     @Option(
-            names = "--execution-mode",
+            names = EXECUTION_MODE,
             defaultValue = "batch",
             description =
                     "Flink runtime mode of the bounded replay: batch or streaming (same results).")
     String executionMode;
 
+    static final String PARALLELISM = "--parallelism";
+
     @Config(key = "execution.parallelism", rule = "1 or more")
-    @Option(
-            names = "--parallelism",
-            defaultValue = "2",
-            description = "Parallelism of every operator.")
+    @Option(names = PARALLELISM, defaultValue = "2", description = "Parallelism of every operator.")
     int parallelism;
 
     RuntimeExecutionMode replayMode() {

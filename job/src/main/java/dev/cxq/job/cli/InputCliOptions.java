@@ -7,9 +7,11 @@ import java.nio.file.Path;
 /** The input of a file replay: JSON Lines files (the other inputs: Kafka, demo, backfill). */
 final class InputCliOptions {
 
+    static final String INPUT = "--input";
+
     @Config(key = "input", rule = "an existing file or directory; exactly one input")
     @Option(
-            names = "--input",
+            names = INPUT,
             description =
                     "A .jsonl file, or a directory whose *.jsonl files are replayed."
                             + " Exactly one of --input and --kafka-bootstrap is required.")

@@ -85,7 +85,7 @@ final class JobAssembly {
      */
     Configuration flinkConfiguration(RuntimeExecutionMode replayMode) {
         Configuration conf = new Configuration();
-        if (deployment.setsOption("--parallelism", origins)) {
+        if (deployment.setsOption(ExecutionCliOptions.PARALLELISM, origins)) {
             conf.set(CoreOptions.DEFAULT_PARALLELISM, options.executionOptions.parallelism);
         }
         RuntimeExecutionMode mode =
@@ -126,7 +126,11 @@ final class JobAssembly {
         if (options.backfillOptions.enabled()) {
             return new BackfillSource(options.backfillOptions.settings());
         }
-        return ReplaySource.of(options.inputOptions.input);
+        try {
+            return ReplaySource.of(options.inputOptions.input);
+        } catch (IllegalArgumentException e) {
+            throw new IllegalArgumentException(InputCliOptions.INPUT + " " + e.getMessage(), e);
+        }
     }
 
     /** The topology on {@code source}, with the Kafka outputs the options ask for. */

@@ -18,43 +18,55 @@ final class KafkaCliOptions {
 
     static final String SIGNING_SECRET_ENV = "CXQ_SIGNING_SECRET";
 
+    static final String KAFKA_BOOTSTRAP = "--kafka-bootstrap";
+
     @Config(key = "kafka.bootstrap", rule = "exactly one input")
     @Option(
-            names = "--kafka-bootstrap",
+            names = KAFKA_BOOTSTRAP,
             description =
                     "Kafka bootstrap servers HOST:PORT[,...]: read the topics instead of files.")
     String kafkaBootstrap;
 
+    static final String KAFKA_TOPICS = "--kafka-topics";
+
     @Config(key = "kafka.topics", rule = "required with kafka.bootstrap")
-    @Option(names = "--kafka-topics", split = ",", description = "Topics to read, comma-separated.")
+    @Option(names = KAFKA_TOPICS, split = ",", description = "Topics to read, comma-separated.")
     List<String> kafkaTopics;
 
+    static final String KAFKA_GROUP_ID = "--kafka-group-id";
+
     @Config(key = "kafka.group-id", rule = "not blank")
-    @Option(names = "--kafka-group-id", defaultValue = "cxq", description = "Consumer group.")
+    @Option(names = KAFKA_GROUP_ID, defaultValue = "cxq", description = "Consumer group.")
     String kafkaGroupId;
+
+    static final String STARTING_OFFSETS = "--starting-offsets";
 
     @Config(
             key = "kafka.starting-offsets",
             rule = "earliest, latest, committed or timestamp:MILLIS")
     @Option(
-            names = "--starting-offsets",
+            names = STARTING_OFFSETS,
             defaultValue = "committed",
             description =
                     "earliest, latest, committed (earliest for a new group) or timestamp:MILLIS.")
     String startingOffsets;
 
+    static final String UNTIL = "--until";
+
     @Config(key = "kafka.until", rule = "latest; needs kafka.bootstrap")
     @Option(
-            names = "--until",
+            names = UNTIL,
             description =
                     "latest: stop once the offsets that were latest at start are read (backfills).")
     String until;
+
+    static final String KAFKA_PROPERTY = "--kafka-property";
 
     @Config(
             key = "kafka.properties",
             rule = "KEY=VALUE pairs; a credential only as ${env:X}, ${file:F:K} or ${dir:D:F}")
     @Option(
-            names = "--kafka-property",
+            names = KAFKA_PROPERTY,
             description =
                     "A Kafka client property KEY=VALUE for consumers and producers (SASL, TLS, ...);"
                             + " repeatable. A credential (sasl.jaas.config, *password*, *secret*)"
@@ -62,32 +74,40 @@ final class KafkaCliOptions {
                             + " ${file:FILE:KEY} or ${dir:DIRECTORY:FILE}.")
     Map<String, String> kafkaProperties = new LinkedHashMap<>();
 
+    static final String DEAD_LETTER_TOPIC = "--dead-letter-topic";
+
     @Config(key = "kafka.dead-letter-topic", rule = "needs kafka.bootstrap")
     @Option(
-            names = "--dead-letter-topic",
+            names = DEAD_LETTER_TOPIC,
             description = "Also write rejected and late events to this Kafka topic.")
     String deadLetterTopic;
 
+    static final String ALERTS_TOPIC = "--alerts-topic";
+
     @Config(key = "kafka.alerts-topic", rule = "needs kafka.bootstrap")
     @Option(
-            names = "--alerts-topic",
+            names = ALERTS_TOPIC,
             description =
                     "Also write every alert transition to this Kafka topic, exactly once"
                             + " (transactions; read it with isolation.level=read_committed).")
     String alertsTopic;
 
+    static final String TRANSACTIONAL_ID_PREFIX = "--transactional-id-prefix";
+
     @Config(key = "kafka.transactional-id-prefix", rule = "not blank")
     @Option(
-            names = "--transactional-id-prefix",
+            names = TRANSACTIONAL_ID_PREFIX,
             defaultValue = "cxq-alerts",
             description =
                     "Prefix of the alerts topic's Kafka transactional ids; unique per job in the"
                             + " Kafka cluster.")
     String transactionalIdPrefix;
 
+    static final String SIGNING_SECRET_FILE = "--signing-secret-file";
+
     @Config(key = "kafka.signing-secret-file", rule = "a readable file")
     @Option(
-            names = "--signing-secret-file",
+            names = SIGNING_SECRET_FILE,
             description =
                     "File holding the HMAC-SHA256 secret of signed payloads. Without it the secret"
                             + " is read from the environment variable "
@@ -95,18 +115,22 @@ final class KafkaCliOptions {
                             + "; without either, --kafka-allow-unsigned-input is required.")
     Path signingSecretFile;
 
+    static final String KAFKA_ALLOW_UNSIGNED_INPUT = "--kafka-allow-unsigned-input";
+
     @Config(
             key = "kafka.allow-unsigned-input",
             rule = "true or false; needed without a signing secret")
     @Option(
-            names = "--kafka-allow-unsigned-input",
+            names = KAFKA_ALLOW_UNSIGNED_INPUT,
             description =
                     "Accept Kafka records without checking their signature (no signing secret).")
     boolean kafkaAllowUnsignedInput;
 
+    static final String SIGNATURE_HEADER = "--signature-header";
+
     @Config(key = "kafka.signature-header", rule = "not blank")
     @Option(
-            names = "--signature-header",
+            names = SIGNATURE_HEADER,
             defaultValue = "X-Cxq-Signature",
             description = "Kafka header carrying the hex HMAC-SHA256 of the record value.")
     String signatureHeader;

@@ -22,9 +22,11 @@ final class MetricsCliOptions {
     static final ConfigOption<String> PROM_PORT =
             ConfigOptions.key("metrics.reporter.prom.port").stringType().noDefaultValue();
 
+    static final String PROMETHEUS_PORT = "--prometheus-port";
+
     @Config(key = "metrics.prometheus-port", rule = "1 to 65535")
     @Option(
-            names = "--prometheus-port",
+            names = PROMETHEUS_PORT,
             paramLabel = "PORT",
             description =
                     "Serve the job's metrics for Prometheus at http://<host>:PORT/metrics"

@@ -12,19 +12,25 @@ final class OutputCliOptions {
 
     static final String JDBC_PASSWORD_ENV = "CXQ_JDBC_PASSWORD";
 
+    static final String JDBC_URL = "--jdbc-url";
+
     @Config(key = "jdbc.url", rule = "starts with jdbc:postgresql:")
     @Option(
-            names = "--jdbc-url",
+            names = JDBC_URL,
             description = "PostgreSQL URL, e.g. jdbc:postgresql://127.0.0.1:5432/cxq.")
     String jdbcUrl;
 
+    static final String JDBC_USER = "--jdbc-user";
+
     @Config(key = "jdbc.user", rule = "-")
-    @Option(names = "--jdbc-user", description = "Database user.")
+    @Option(names = JDBC_USER, description = "Database user.")
     String jdbcUser;
+
+    static final String JDBC_PASSWORD = "--jdbc-password";
 
     @Config(rule = "secret: a local run only; visible in ps; refused on a cluster")
     @Option(
-            names = "--jdbc-password",
+            names = JDBC_PASSWORD,
             description =
                     "Database password, for a local run only (the replay contract): visible in the"
                             + " process list, and refused on a cluster, whose web UI shows"
@@ -33,9 +39,11 @@ final class OutputCliOptions {
                             + " or --jdbc-password-file.")
     String jdbcPassword;
 
+    static final String JDBC_PASSWORD_FILE = "--jdbc-password-file";
+
     @Config(key = "jdbc.password-file", rule = "a readable file")
     @Option(
-            names = "--jdbc-password-file",
+            names = JDBC_PASSWORD_FILE,
             paramLabel = "FILE",
             description =
                     "File holding the database password; wins over "
@@ -43,16 +51,20 @@ final class OutputCliOptions {
                             + ", loses to --jdbc-password.")
     Path jdbcPasswordFile;
 
+    static final String OUTPUT_DIR = "--output-dir";
+
     @Config(key = "output.dir", rule = "-")
     @Option(
-            names = "--output-dir",
+            names = OUTPUT_DIR,
             defaultValue = "cxq-output",
             description = "Where the tables are written as JSON Lines when no --jdbc-url is given.")
     Path outputDir;
 
+    static final String METRIC_VERSION = "--metric-version";
+
     @Config(key = "output.metric-version", rule = "1 or more")
     @Option(
-            names = "--metric-version",
+            names = METRIC_VERSION,
             defaultValue = "1",
             description =
                     "Version written with every metric row; a backfill writes a new one beside the current.")

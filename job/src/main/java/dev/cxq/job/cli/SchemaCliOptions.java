@@ -14,12 +14,14 @@ final class SchemaCliOptions {
     static final String MIGRATE = "migrate";
     static final String VERIFY = "verify";
 
+    static final String SCHEMA = "--schema";
+
     @Config(
             key = "jdbc.schema",
             rule = "migrate or verify",
             shownDefault = "migrate locally, verify on a cluster")
     @Option(
-            names = "--schema",
+            names = SCHEMA,
             paramLabel = "migrate|verify",
             description =
                     "migrate: create or migrate the tables before running; verify: fail unless"
@@ -27,9 +29,11 @@ final class SchemaCliOptions {
                             + " (java -jar), verify on a Flink cluster.")
     String schema;
 
+    static final String MIGRATE_ONLY = "--migrate-only";
+
     @Config(rule = "needs jdbc.url; no input")
     @Option(
-            names = "--migrate-only",
+            names = MIGRATE_ONLY,
             description =
                     "Create or migrate the tables of --jdbc-url and exit without running a job:"
                             + " the migration step of a cluster deploy (init container, Kubernetes"

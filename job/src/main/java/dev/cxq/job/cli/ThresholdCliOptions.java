@@ -9,48 +9,60 @@ import java.time.Duration;
 /** When a media sample is degraded, and when an incident fires and resolves (docs/design.md). */
 final class ThresholdCliOptions {
 
+    static final String DEGRADED_MOS_BELOW = "--degraded-mos-below";
+
     @Config(key = "thresholds.mos", rule = "between 1 and 5; not below thresholds.critical-mos")
     @Option(
-            names = "--degraded-mos-below",
+            names = DEGRADED_MOS_BELOW,
             defaultValue = "3.5",
             description =
                     "A sample whose MOS (measured or E-model estimate) is below this is degraded.")
     double degradedMosBelow;
 
+    static final String DEGRADED_PACKET_LOSS_ABOVE = "--degraded-packet-loss-above";
+
     @Config(key = "thresholds.packet-loss-pct", rule = "between 0 and 100")
     @Option(
-            names = "--degraded-packet-loss-above",
+            names = DEGRADED_PACKET_LOSS_ABOVE,
             defaultValue = "2.0",
             description = "A sample whose packet loss (%%) is above this is degraded.")
     double degradedPacketLossAbove;
 
+    static final String DEGRADED_VIDEO_BITRATE_BELOW = "--degraded-video-bitrate-below";
+
     @Config(key = "thresholds.video-bitrate-kbps", rule = "not negative")
     @Option(
-            names = "--degraded-video-bitrate-below",
+            names = DEGRADED_VIDEO_BITRATE_BELOW,
             defaultValue = "500",
             description = "A video sample whose bitrate (kbps) is below this is degraded.")
     double degradedVideoBitrateBelow;
 
+    static final String CRITICAL_MOS_BELOW = "--critical-mos-below";
+
     @Config(key = "thresholds.critical-mos", rule = "between 1 and 5; not above thresholds.mos")
     @Option(
-            names = "--critical-mos-below",
+            names = CRITICAL_MOS_BELOW,
             defaultValue = "3.2",
             description =
                     "An incident is critical when every MOS of its hysteresis window is below this.")
     double criticalMosBelow;
 
+    static final String ALERT_HYSTERESIS = "--alert-hysteresis";
+
     @Config(key = "alerts.hysteresis", rule = "positive")
     @Option(
-            names = "--alert-hysteresis",
+            names = ALERT_HYSTERESIS,
             defaultValue = "30s",
             converter = DurationConverter.class,
             description =
                     "Continuous degradation before an incident fires, and health before it resolves.")
     Duration alertHysteresis;
 
+    static final String MEDIA_GAP_AFTER = "--media-gap-after";
+
     @Config(key = "alerts.media-gap-after", rule = "positive")
     @Option(
-            names = "--media-gap-after",
+            names = MEDIA_GAP_AFTER,
             defaultValue = "15s",
             converter = DurationConverter.class,
             description = "Silence of a connected session after which a media_gap warning fires.")

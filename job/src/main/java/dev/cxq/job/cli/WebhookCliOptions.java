@@ -50,9 +50,11 @@ final class WebhookCliOptions {
 
     private static final Pattern ENDPOINT_NAME = Pattern.compile("[A-Za-z0-9][A-Za-z0-9_-]{0,39}");
 
+    static final String WEBHOOK_URL = "--webhook-url";
+
     @Config(key = "webhook.urls", rule = "http(s) URLs with a host")
     @Option(
-            names = "--webhook-url",
+            names = WEBHOOK_URL,
             paramLabel = "URL",
             description =
                     "Endpoint that receives alert transitions (a URL whose path is no secret; else"
@@ -60,9 +62,11 @@ final class WebhookCliOptions {
                             + " without a token and signing secret.")
     List<String> urls = new ArrayList<>();
 
+    static final String WEBHOOK_TOKEN_FILE = "--webhook-token-file";
+
     @Config(key = "webhook.token-file", rule = "a readable file")
     @Option(
-            names = "--webhook-token-file",
+            names = WEBHOOK_TOKEN_FILE,
             paramLabel = "FILE",
             description =
                     "File holding the bearer token of the --webhook-url endpoint (else env "
@@ -70,9 +74,11 @@ final class WebhookCliOptions {
                             + ").")
     Path tokenFile;
 
+    static final String WEBHOOK_SECRET_FILE = "--webhook-secret-file";
+
     @Config(key = "webhook.secret-file", rule = "a readable file")
     @Option(
-            names = "--webhook-secret-file",
+            names = WEBHOOK_SECRET_FILE,
             paramLabel = "FILE",
             description =
                     "File holding the Standard Webhooks signing secret (whsec_...) of the"
@@ -81,20 +87,24 @@ final class WebhookCliOptions {
                             + ").")
     Path secretFile;
 
+    static final String WEBHOOK_ALLOW_INSECURE_HTTP = "--webhook-allow-insecure-http";
+
     @Config(key = "webhook.allow-insecure-http", rule = "true or false")
     @Option(
-            names = "--webhook-allow-insecure-http",
+            names = WEBHOOK_ALLOW_INSECURE_HTTP,
             description =
                     "Allow sending the bearer token of the --webhook-url endpoint over plain"
                             + " http:// (a trusted network only).")
     boolean allowInsecureHttp;
+
+    static final String WEBHOOK_ENDPOINT = "--webhook-endpoint";
 
     @Config(
             key = "webhook.endpoints",
             env = Config.NO_ENV,
             rule = "a list of endpoints (docs/secrets.md)")
     @Option(
-            names = "--webhook-endpoint",
+            names = WEBHOOK_ENDPOINT,
             paramLabel = "KEY=VALUE,...",
             description =
                     "An endpoint with its own settings: name, url or url-file or url-env,"
@@ -102,18 +112,22 @@ final class WebhookCliOptions {
                             + " allow-insecure-http; repeatable (docs/secrets.md).")
     List<String> endpoints = new ArrayList<>();
 
+    static final String WEBHOOK_MAX_ATTEMPTS = "--webhook-max-attempts";
+
     @Config(key = "webhook.max-attempts", rule = "1 or more")
     @Option(
-            names = "--webhook-max-attempts",
+            names = WEBHOOK_MAX_ATTEMPTS,
             defaultValue = "10",
             description =
                     "Calls per alert transition before it may be recorded as failed (once the"
                             + " retry window has passed too).")
     int maxAttempts;
 
+    static final String WEBHOOK_RETRY_WINDOW = "--webhook-retry-window";
+
     @Config(key = "webhook.retry-window", rule = "not negative")
     @Option(
-            names = "--webhook-retry-window",
+            names = WEBHOOK_RETRY_WINDOW,
             defaultValue = "10m",
             converter = DurationConverter.class,
             description =
@@ -121,16 +135,20 @@ final class WebhookCliOptions {
                             + " calls fail: an endpoint outage shorter than this loses nothing.")
     Duration retryWindow;
 
+    static final String WEBHOOK_BREAKER_THRESHOLD = "--webhook-breaker-threshold";
+
     @Config(key = "webhook.breaker-threshold", rule = "1 or more")
     @Option(
-            names = "--webhook-breaker-threshold",
+            names = WEBHOOK_BREAKER_THRESHOLD,
             defaultValue = "5",
             description = "Consecutive failed calls to an endpoint that open its circuit breaker.")
     int breakerThreshold;
 
+    static final String WEBHOOK_BREAKER_OPEN = "--webhook-breaker-open";
+
     @Config(key = "webhook.breaker-open", rule = "positive")
     @Option(
-            names = "--webhook-breaker-open",
+            names = WEBHOOK_BREAKER_OPEN,
             defaultValue = "15s",
             converter = DurationConverter.class,
             description =
@@ -138,30 +156,38 @@ final class WebhookCliOptions {
                             + " before one probe call.")
     Duration breakerOpen;
 
+    static final String WEBHOOK_MAX_BACKOFF = "--webhook-max-backoff";
+
     @Config(key = "webhook.max-backoff", rule = "positive")
     @Option(
-            names = "--webhook-max-backoff",
+            names = WEBHOOK_MAX_BACKOFF,
             defaultValue = "30s",
             converter = DurationConverter.class,
             description = "Cap of one retry delay (and of an honoured Retry-After).")
     Duration maxBackoff;
 
+    static final String WEBHOOK_MAX_IN_FLIGHT = "--webhook-max-in-flight";
+
     @Config(key = "webhook.max-in-flight", rule = "1 or more")
     @Option(
-            names = "--webhook-max-in-flight",
+            names = WEBHOOK_MAX_IN_FLIGHT,
             defaultValue = "16",
             description = "Concurrent calls per endpoint and subtask.")
     int maxInFlight;
 
+    static final String WEBHOOK_FAIL_JOB = "--webhook-fail-job";
+
     @Config(key = "webhook.fail-job", rule = "true or false")
     @Option(
-            names = "--webhook-fail-job",
+            names = WEBHOOK_FAIL_JOB,
             description = "Fail the job when a delivery exhausts its retries (default: record it).")
     boolean failJob;
 
+    static final String ENVIRONMENT = "--environment";
+
     @Config(key = "webhook.environment", rule = "not blank")
     @Option(
-            names = "--environment",
+            names = ENVIRONMENT,
             defaultValue = "production",
             description = "The environment field of webhook bodies.")
     String environment;
@@ -185,7 +211,7 @@ final class WebhookCliOptions {
             endpoints.add(
                     endpoint(
                             null,
-                            parseUrl(url, "--webhook-url"),
+                            parseUrl(url, WEBHOOK_URL),
                             null,
                             token,
                             secret,
@@ -309,7 +335,7 @@ final class WebhookCliOptions {
         SecretRef urlRef = ref(fields, "url", null);
         if (fields.containsKey("url") == (urlRef != null)) {
             throw new IllegalArgumentException(
-                    "--webhook-endpoint"
+                    WEBHOOK_ENDPOINT
                             + (name != null ? " " + name : "")
                             + " needs exactly one of url, url-file and url-env");
         }
@@ -344,7 +370,7 @@ final class WebhookCliOptions {
         String variable = fields.get(what + "-env");
         if (file != null && variable != null) {
             throw new IllegalArgumentException(
-                    "--webhook-endpoint"
+                    WEBHOOK_ENDPOINT
                             + (name != null ? " " + name : "")
                             + " has both "
                             + what
