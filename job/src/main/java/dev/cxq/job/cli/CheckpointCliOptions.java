@@ -171,4 +171,27 @@ final class CheckpointCliOptions {
         }
         return Path.of(System.getProperty("java.io.tmpdir"), "cxq-checkpoints").toUri().toString();
     }
+
+    void validate(Problems problems) {
+        if (checkpointInterval.compareTo(Duration.ofMillis(10)) < 0) {
+            problems.add(
+                    problems.name(CHECKPOINT_INTERVAL)
+                            + " must be at least 10ms: "
+                            + checkpointInterval);
+        }
+        problems.atLeast(CHECKPOINTS_RETAINED, retainedCheckpoints, 1);
+        problems.atLeast(RESTART_ATTEMPTS, restartAttempts, 0);
+        if (restartInitialDelay.isNegative()) {
+            problems.notNegative(RESTART_INITIAL_DELAY, restartInitialDelay);
+        } else if (restartMaxDelay.compareTo(restartInitialDelay) < 0) {
+            problems.add(
+                    problems.name(RESTART_MAX_DELAY)
+                            + " must be at least "
+                            + problems.name(RESTART_INITIAL_DELAY)
+                            + ": "
+                            + restartMaxDelay
+                            + " < "
+                            + restartInitialDelay);
+        }
+    }
 }

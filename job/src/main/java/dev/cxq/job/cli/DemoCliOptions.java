@@ -74,4 +74,23 @@ final class DemoCliOptions {
     DemoRun.Settings settings() {
         return new DemoRun.Settings(seed, sessions, duration, webUiPort, summaryInterval);
     }
+
+    void validate(Problems problems) {
+        if (!demo) {
+            if (duration != null) {
+                problems.add(
+                        problems.name(DURATION) + " applies to " + problems.name(DEMO) + " only");
+            }
+            return;
+        }
+        if (duration != null) {
+            problems.positive(DURATION, duration);
+        }
+        problems.between(DEMO_SESSIONS, sessions, DemoScript.SCRIPTED_SLOTS, 1_000_000);
+        problems.between(WEB_UI_PORT, webUiPort, 1, 65535);
+        if (summaryInterval.compareTo(Duration.ofSeconds(1)) < 0) {
+            problems.add(
+                    problems.name(SUMMARY_INTERVAL) + " must be at least 1s: " + summaryInterval);
+        }
+    }
 }

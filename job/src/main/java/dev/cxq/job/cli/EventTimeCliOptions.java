@@ -97,4 +97,25 @@ final class EventTimeCliOptions {
     EventTimeLimits limits() {
         return new EventTimeLimits(futureTolerance, referenceNow);
     }
+
+    void validate(Problems problems) {
+        problems.positive(SOURCE_IDLENESS, sourceIdleness);
+        problems.notNegative(MAX_OUT_OF_ORDERNESS, maxOutOfOrderness);
+        problems.notNegative(FUTURE_TOLERANCE, futureTolerance);
+        problems.positive(SESSION_TIMEOUT, sessionTimeout);
+        problems.positive(DEDUP_RETENTION, dedupRetention);
+        if (mediaSampleDedupRetention != null) {
+            problems.positive(DEDUP_RETENTION_MEDIA_SAMPLES, mediaSampleDedupRetention);
+            if (mediaSampleDedupRetention.compareTo(dedupRetention) > 0) {
+                problems.add(
+                        problems.name(DEDUP_RETENTION_MEDIA_SAMPLES)
+                                + " must not be above "
+                                + problems.name(DEDUP_RETENTION)
+                                + " ("
+                                + dedupRetention
+                                + "): "
+                                + mediaSampleDedupRetention);
+            }
+        }
+    }
 }

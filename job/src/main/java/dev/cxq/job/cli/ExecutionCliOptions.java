@@ -28,4 +28,14 @@ final class ExecutionCliOptions {
                 ? RuntimeExecutionMode.STREAMING
                 : RuntimeExecutionMode.BATCH;
     }
+
+    void validate(Problems problems) {
+        if (!executionMode.equals("batch") && !executionMode.equals("streaming")) {
+            problems.add(
+                    problems.name(EXECUTION_MODE)
+                            + " must be batch or streaming: "
+                            + executionMode);
+        }
+        problems.atLeast(PARALLELISM, parallelism, 1);
+    }
 }

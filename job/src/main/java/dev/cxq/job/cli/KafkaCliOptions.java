@@ -1,6 +1,8 @@
 package dev.cxq.job.cli;
 
 import dev.cxq.job.kafka.KafkaInput;
+import dev.cxq.job.kafka.StartingOffsets;
+import dev.cxq.job.secret.Redaction;
 import dev.cxq.job.secret.SecretRef;
 
 import picocli.CommandLine.Option;
@@ -172,5 +174,79 @@ final class KafkaCliOptions {
     /** Where the input signing secret is: the file, else {@code CXQ_SIGNING_SECRET} if set. */
     SecretRef signingSecret(Map<String, String> env) {
         return SecretLocation.of(signingSecretFile, SIGNING_SECRET_ENV, env);
+    }
+
+    /** The Kafka options' problems; {@code env} is the process environment (the signing secret). */
+    void validate(Problems problems, Map<String, String> env) {
+        if (enabled()) {
+            if (kafkaTopics == null
+                    || kafkaTopics.isEmpty()
+                    || kafkaTopics.stream().anyMatch(String::isBlank)) {
+                problems.add(
+                        problems.name(KAFKA_BOOTSTRAP)
+                                + " needs "
+                                + problems.name(KAFKA_TOPICS)
+                                + " T1[,T2...]"
+                                + (kafkaTopics == null || kafkaTopics.isEmpty()
+                                        ? ""
+                                        : ": " + kafkaTopics));
+            }
+        } else {
+            for (String kafkaOnly : List.of(KAFKA_TOPICS, UNTIL, DEAD_LETTER_TOPIC, ALERTS_TOPIC)) {
+                if (problems.isSet(kafkaOnly)) {
+                    problems.add(
+                            problems.name(kafkaOnly) + " needs " + problems.name(KAFKA_BOOTSTRAP));
+                }
+            }
+        }
+        try {
+            StartingOffsets.parse(startingOffsets);
+        } catch (IllegalArgumentException e) {
+            problems.add(
+                    problems.name(STARTING_OFFSETS)
+                            + " must be earliest, latest, committed or timestamp:MILLIS: "
+                            + startingOffsets);
+        }
+        if (until != null && !until.equals("latest")) {
+            problems.add(problems.name(UNTIL) + " accepts only latest: " + until);
+        }
+        problems.notBlank(KAFKA_GROUP_ID, kafkaGroupId);
+        problems.notBlank(TRANSACTIONAL_ID_PREFIX, transactionalIdPrefix);
+        problems.notBlank(SIGNATURE_HEADER, signatureHeader);
+        problems.readable(SIGNING_SECRET_FILE, signingSecretFile);
+        if (enabled()) {
+            validateSecrets(problems, env);
+        }
+    }
+
+    /**
+     * Kafka credentials stay out of the job: a credential property names its secret through a Kafka
+     * config provider, and unsigned input is an explicit choice.
+     */
+    private void validateSecrets(Problems problems, Map<String, String> env) {
+        kafkaProperties.forEach(
+                (key, value) -> {
+                    if (Redaction.isKafkaCredential(key) && !Redaction.hasKafkaVariable(value)) {
+                        problems.add(
+                                problems.name(KAFKA_PROPERTY)
+                                        + " "
+                                        + key
+                                        + " holds a credential: give it as a config provider"
+                                        + " variable, ${env:VARIABLE}, ${file:FILE:KEY} or"
+                                        + " ${dir:DIRECTORY:FILE}, read by the Kafka client on"
+                                        + " the task managers");
+                    }
+                });
+        if (signingSecret(env) == null && !kafkaAllowUnsignedInput) {
+            problems.add(
+                    problems.name(KAFKA_BOOTSTRAP)
+                            + " reads signed input: give "
+                            + problems.name(SIGNING_SECRET_FILE)
+                            + " or "
+                            + SIGNING_SECRET_ENV
+                            + ", or "
+                            + problems.name(KAFKA_ALLOW_UNSIGNED_INPUT)
+                            + " to accept records without a checked signature");
+        }
     }
 }

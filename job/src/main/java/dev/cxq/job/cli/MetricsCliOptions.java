@@ -40,4 +40,10 @@ final class MetricsCliOptions {
             conf.set(PROM_PORT, String.valueOf(prometheusPort));
         }
     }
+
+    void validate(Problems problems) {
+        if (prometheusPort != null) {
+            problems.between(PROMETHEUS_PORT, prometheusPort, 1, 65535);
+        }
+    }
 }

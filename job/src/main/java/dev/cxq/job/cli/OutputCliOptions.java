@@ -1,5 +1,6 @@
 package dev.cxq.job.cli;
 
+import dev.cxq.job.secret.Redaction;
 import dev.cxq.job.secret.SecretRef;
 
 import picocli.CommandLine.Option;
@@ -79,5 +80,27 @@ final class OutputCliOptions {
             return SecretRef.heldByThisProcess(jdbcPassword);
         }
         return SecretLocation.of(jdbcPasswordFile, JDBC_PASSWORD_ENV, env);
+    }
+
+    void validate(Problems problems) {
+        if (jdbcUrl != null && !jdbcUrl.startsWith("jdbc:postgresql:")) {
+            problems.add(
+                    problems.name(JDBC_URL)
+                            + " must be a PostgreSQL JDBC URL (jdbc:postgresql://host:port/db): "
+                            + Redaction.jdbcUrl(jdbcUrl));
+        }
+        if (jdbcUrl != null && Redaction.jdbcUrlHasPassword(jdbcUrl)) {
+            problems.add(
+                    problems.name(JDBC_URL)
+                            + " must not hold a password (it would show in the Flink UI and"
+                            + " logs): give it in "
+                            + JDBC_PASSWORD_ENV
+                            + " or "
+                            + problems.name(JDBC_PASSWORD_FILE)
+                            + ": "
+                            + Redaction.jdbcUrl(jdbcUrl));
+        }
+        problems.readable(JDBC_PASSWORD_FILE, jdbcPasswordFile);
+        problems.atLeast(METRIC_VERSION, metricVersion, 1);
     }
 }

@@ -47,4 +47,17 @@ final class SchemaCliOptions {
         }
         return deployment.isLocal() ? MIGRATE : VERIFY;
     }
+
+    /** The schema options' problems; {@code jdbcUrl} is the database's, or null for none. */
+    void validate(Problems problems, String jdbcUrl) {
+        if (schema != null && !schema.equals(MIGRATE) && !schema.equals(VERIFY)) {
+            problems.add(problems.name(SCHEMA) + " must be migrate or verify: " + schema);
+        }
+        if (migrateOnly && jdbcUrl == null) {
+            problems.add(
+                    problems.name(MIGRATE_ONLY)
+                            + " needs "
+                            + problems.name(OutputCliOptions.JDBC_URL));
+        }
+    }
 }

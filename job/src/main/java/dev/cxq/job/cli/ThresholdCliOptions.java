@@ -78,4 +78,28 @@ final class ThresholdCliOptions {
                 alertHysteresis,
                 mediaGapAfter);
     }
+
+    void validate(Problems problems) {
+        problems.between(DEGRADED_MOS_BELOW, degradedMosBelow, 1, 5);
+        problems.between(CRITICAL_MOS_BELOW, criticalMosBelow, 1, 5);
+        problems.between(DEGRADED_PACKET_LOSS_ABOVE, degradedPacketLossAbove, 0, 100);
+        if (!(degradedVideoBitrateBelow >= 0)) {
+            problems.add(
+                    problems.name(DEGRADED_VIDEO_BITRATE_BELOW)
+                            + " must not be negative: "
+                            + degradedVideoBitrateBelow);
+        }
+        if (criticalMosBelow > degradedMosBelow) {
+            problems.add(
+                    problems.name(CRITICAL_MOS_BELOW)
+                            + " must not be above "
+                            + problems.name(DEGRADED_MOS_BELOW)
+                            + ": "
+                            + criticalMosBelow
+                            + " > "
+                            + degradedMosBelow);
+        }
+        problems.positive(ALERT_HYSTERESIS, alertHysteresis);
+        problems.positive(MEDIA_GAP_AFTER, mediaGapAfter);
+    }
 }

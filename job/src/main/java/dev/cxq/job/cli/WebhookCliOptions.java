@@ -413,4 +413,23 @@ final class WebhookCliOptions {
         }
         return String.join(",", shown);
     }
+
+    void validate(Problems problems) {
+        for (String url : urls) {
+            try {
+                parseUrl(url, problems.name(WEBHOOK_URL));
+            } catch (IllegalArgumentException e) {
+                problems.add(e.getMessage());
+            }
+        }
+        problems.readable(WEBHOOK_TOKEN_FILE, tokenFile);
+        problems.readable(WEBHOOK_SECRET_FILE, secretFile);
+        problems.atLeast(WEBHOOK_MAX_ATTEMPTS, maxAttempts, 1);
+        problems.positive(WEBHOOK_MAX_BACKOFF, maxBackoff);
+        problems.atLeast(WEBHOOK_MAX_IN_FLIGHT, maxInFlight, 1);
+        problems.notNegative(WEBHOOK_RETRY_WINDOW, retryWindow);
+        problems.atLeast(WEBHOOK_BREAKER_THRESHOLD, breakerThreshold, 1);
+        problems.positive(WEBHOOK_BREAKER_OPEN, breakerOpen);
+        problems.notBlank(ENVIRONMENT, environment);
+    }
 }
