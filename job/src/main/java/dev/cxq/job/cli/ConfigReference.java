@@ -213,7 +213,10 @@ final class ConfigReference {
     private static String sectionOf(ConfigKeys.Entry entry) {
         String key = entry.key();
         if (key == null) {
-            return entry.flag().startsWith("--jdbc") ? "Database" : "Command line only";
+            // The database password's flag has no key (a secret), but belongs with the database.
+            return entry.flag().equals(OutputCliOptions.JDBC_PASSWORD)
+                    ? "Database"
+                    : "Command line only";
         }
         int dot = key.indexOf('.');
         return dot < 0 ? "Input" : SECTION_OF_PREFIX.get(key.substring(0, dot));
