@@ -1,5 +1,6 @@
 package dev.cxq.job;
 
+import dev.cxq.job.cli.CxqMain;
 import dev.cxq.job.db.PostgresConnection;
 import dev.cxq.job.sink.JdbcSinks;
 import dev.cxq.job.source.ReplaySource;
@@ -50,7 +51,7 @@ public final class FaultInjectedReplay {
                                                 jdbcUrl, PostgresTestDatabase.USER, null),
                                         1)),
                         PipelineSettings.defaults(),
-                        main.webhookOptions.settings(Map.of()))
+                        main.webhookSettings(Map.of()))
                 .build(env);
         return env.execute("cxq replay with injected failures");
     }

@@ -1,5 +1,6 @@
 package dev.cxq.job;
 
+import dev.cxq.job.cli.ConfigKeys;
 import dev.cxq.job.testing.Kustomize;
 
 import com.fasterxml.jackson.databind.JsonNode;
@@ -104,7 +105,7 @@ class K8sRenderTest {
     @Test
     void optionsComeFromTheConfigMapAsVariablesTheJobKnows() throws IOException {
         Set<String> known =
-                ConfigKeys.ALL.stream()
+                ConfigKeys.all().stream()
                         .map(ConfigKeys.Entry::env)
                         .filter(env -> env != null)
                         .collect(Collectors.toSet());

@@ -1,5 +1,6 @@
 package dev.cxq.job;
 
+import dev.cxq.job.cli.CxqMain;
 import dev.cxq.job.sink.JsonLinesSinks;
 import dev.cxq.job.testing.FreePorts;
 import dev.cxq.job.testing.LinesThenHold;
@@ -73,7 +74,7 @@ class PrometheusReporterITCase {
                         LinesThenHold.of(lines),
                         new JsonLinesSinks(dir.resolve("output"), 1),
                         PipelineSettings.defaults(),
-                        main.webhookOptions.settings(Map.of()))
+                        main.webhookSettings(Map.of()))
                 .build(env);
         long started = System.currentTimeMillis();
         JobClient job = env.executeAsync("cxq prometheus");

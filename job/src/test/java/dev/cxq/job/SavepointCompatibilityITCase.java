@@ -1,5 +1,6 @@
 package dev.cxq.job;
 
+import dev.cxq.job.cli.CxqMain;
 import dev.cxq.job.db.PostgresConnection;
 import dev.cxq.job.differential.TableDump;
 import dev.cxq.job.sink.JdbcSinks;

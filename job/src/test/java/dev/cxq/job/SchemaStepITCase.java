@@ -1,5 +1,6 @@
 package dev.cxq.job;
 
+import dev.cxq.job.cli.CxqMain;
 import dev.cxq.job.testing.PostgresTestDatabase;
 
 import org.junit.jupiter.api.Test;

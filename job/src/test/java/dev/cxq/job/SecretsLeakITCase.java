@@ -1,5 +1,7 @@
 package dev.cxq.job;
 
+import dev.cxq.job.cli.ConfigurationErrorsTest;
+import dev.cxq.job.cli.CxqMain;
 import dev.cxq.job.sink.webhook.WebhookSignature;
 import dev.cxq.job.testing.KafkaBroker;
 import dev.cxq.job.testing.MediaQualityScenarios;

@@ -1,5 +1,6 @@
 package dev.cxq.job;
 
+import dev.cxq.job.cli.CxqMain;
 import dev.cxq.job.db.PostgresConnection;
 import dev.cxq.job.sink.JdbcSinks;
 import dev.cxq.job.sink.webhook.WebhookEndpoint;
@@ -290,7 +291,7 @@ class WebhookOutageITCase {
     }
 
     private dev.cxq.job.sink.webhook.WebhookSettings webhookSettings() {
-        return mainWithArgs().webhookOptions.settings(Map.of());
+        return mainWithArgs().webhookSettings(Map.of());
     }
 
     private CxqMain mainWithArgs() {

@@ -34,7 +34,7 @@ public final class StartingOffsets {
                     }
                 }
                 throw new IllegalArgumentException(
-                        "--starting-offsets must be earliest, latest, committed or"
+                        "starting offsets must be earliest, latest, committed or"
                                 + " timestamp:MILLIS, got: "
                                 + value);
         }

@@ -19,7 +19,8 @@ public final class ReplaySource {
      * A bounded source over {@code input}: the file itself, or every {@code *.jsonl} file below a
      * directory (recursively, in name order, hidden files skipped).
      *
-     * @throws IllegalArgumentException when the input does not exist or holds no .jsonl file
+     * @throws IllegalArgumentException when the input does not exist or holds no .jsonl file (the
+     *     message names the problem; the caller names the input)
      */
     public static FileSource<RawRecord> of(Path input) {
         org.apache.flink.core.fs.Path[] files = listInputFiles(input);
@@ -31,7 +32,7 @@ public final class ReplaySource {
             return new org.apache.flink.core.fs.Path[] {toFlinkPath(input)};
         }
         if (!Files.isDirectory(input)) {
-            throw new IllegalArgumentException("--input does not exist: " + input);
+            throw new IllegalArgumentException("does not exist: " + input);
         }
         try (Stream<Path> walk = Files.walk(input)) {
             org.apache.flink.core.fs.Path[] files =
@@ -42,11 +43,11 @@ public final class ReplaySource {
                             .map(ReplaySource::toFlinkPath)
                             .toArray(org.apache.flink.core.fs.Path[]::new);
             if (files.length == 0) {
-                throw new IllegalArgumentException("--input holds no .jsonl file: " + input);
+                throw new IllegalArgumentException("holds no .jsonl file: " + input);
             }
             return files;
         } catch (IOException e) {
-            throw new UncheckedIOException("cannot list --input " + input, e);
+            throw new UncheckedIOException("cannot list " + input, e);
         }
     }
 

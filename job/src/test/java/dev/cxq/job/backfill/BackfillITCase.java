@@ -1,6 +1,6 @@
 package dev.cxq.job.backfill;
 
-import dev.cxq.job.CxqMain;
+import dev.cxq.job.cli.CxqMain;
 import dev.cxq.job.testing.PostgresTestDatabase;
 import dev.cxq.job.testing.TableComparison;
 

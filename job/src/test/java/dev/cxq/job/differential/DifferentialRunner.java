@@ -1,7 +1,7 @@
 package dev.cxq.job.differential;
 
-import dev.cxq.job.CxqMain;
 import dev.cxq.job.FaultInjectedReplay;
+import dev.cxq.job.cli.CxqMain;
 import dev.cxq.job.testing.FailingSinks;
 import dev.cxq.job.testing.KafkaBroker;
 import dev.cxq.job.testing.PostgresTestDatabase;

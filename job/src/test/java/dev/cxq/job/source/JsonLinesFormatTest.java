@@ -115,7 +115,7 @@ class JsonLinesFormatTest {
                 .extracting(p -> p.getName())
                 .containsExactly("b.jsonl", "a.jsonl");
         assertThatThrownBy(() -> ReplaySource.listInputFiles(dir.resolve("in/sub/none")))
-                .hasMessageContaining("--input does not exist");
+                .hasMessageContaining("does not exist");
         Files.createDirectories(dir.resolve("empty"));
         assertThatThrownBy(() -> ReplaySource.listInputFiles(dir.resolve("empty")))
                 .hasMessageContaining("holds no .jsonl file");

@@ -1,6 +1,6 @@
 package dev.cxq.job.testing;
 
-import dev.cxq.job.CxqMain;
+import dev.cxq.job.cli.CxqMain;
 import dev.cxq.job.db.PostgresConnection;
 import dev.cxq.job.db.SchemaMigrations;
 
