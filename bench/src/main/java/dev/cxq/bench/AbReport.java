@@ -91,6 +91,7 @@ final class AbReport {
         fullTopology(md);
         detectors(md);
         dedupHash(md);
+        targets(md);
         runLog(md);
         return md.toString();
     }
@@ -248,6 +249,67 @@ final class AbReport {
         md.append(c.ratio().formatRatio()).append(" |\n");
     }
 
+    /**
+     * The throughput and latency targets of issue 17, judged on the median per-pair ratio; not
+     * judged on a busy page, where a ratio is as much the neighbours' as the job's.
+     */
+    private void targets(StringBuilder md) {
+        boolean busy = rule.busyBefore(before) || jobRuns.stream().anyMatch(this::busy);
+        ToDoubleFunction<RunResult> steady = r -> r.timed().perCpuSecondWithoutJit();
+        md.append("## Against the targets\n\n");
+        md.append("Steady-state events/CPU-s (without the JIT) and the median per-pair ratio.");
+        md.append(busy ? " **Not judged: the machine was busy.**" : "");
+        md.append("\n\n| target | measured | met |\n|---|---|---|\n");
+        for (String backend : backends()) {
+            double factor = "rocksdb".equals(backend) ? 3 : 2;
+            List<JobRun> a = runs(BenchJob.CXQ, backend, Side.A);
+            List<JobRun> b = runs(BenchJob.CXQ, backend, Side.B);
+            target(
+                    md,
+                    String.format(Locale.ROOT, "full topology, %s: B ≥ %.0f× A", backend, factor),
+                    ratioOf(a, b, steady),
+                    factor,
+                    busy);
+            target(
+                    md,
+                    "media-quality path B ≥ 2× CEP, " + backend,
+                    ratioOf(
+                            runs(BenchJob.CEP, backend, Side.B),
+                            runs(BenchJob.QUALITY_PATH, backend, Side.B),
+                            steady),
+                    2,
+                    busy);
+        }
+        List<Double> rocksdb = values(runs(BenchJob.CXQ, "rocksdb", Side.B), steady);
+        if (!rocksdb.isEmpty()) {
+            Spread perCore = Spread.of(rocksdb);
+            md.append("| full topology, rocksdb: ≥ 60,000 events/CPU-s (goal 100,000) | ");
+            md.append(perCore.format()).append(" | ");
+            md.append(verdict(perCore.median() >= 60_000, busy)).append(" |\n");
+        }
+        md.append("\nAlert latency p99 unchanged or better: see B/A in the full-topology table. ");
+        md.append("The state targets (dedup state at 1,000,000 sessions, bytes per session) ");
+        md.append("come from the `state` mode, not from this page.\n\n");
+    }
+
+    private static void target(
+            StringBuilder md, String target, Comparison measured, double factor, boolean busy) {
+        md.append("| ").append(target).append(" | ");
+        if (measured == null) {
+            md.append("n/a | n/a |\n");
+            return;
+        }
+        md.append(measured.ratio().formatRatio()).append(" | ");
+        md.append(verdict(measured.ratio().median() >= factor, busy)).append(" |\n");
+    }
+
+    private static String verdict(boolean met, boolean busy) {
+        if (busy) {
+            return "not judged (busy)";
+        }
+        return met ? "yes" : "**no**";
+    }
+
     private void runLog(StringBuilder md) {
         md.append("## Every run, in order\n\n");
         md.append("| round | job | backend | jar | load average before | after | other cores |");
@@ -330,6 +392,13 @@ final class AbReport {
      */
     private static String ratio(
             List<JobRun> first, List<JobRun> second, ToDoubleFunction<RunResult> value) {
+        Comparison comparison = ratioOf(first, second, value);
+        return comparison == null ? "n/a" : comparison.ratio().formatRatio();
+    }
+
+    /** Runs of the same round where both succeeded, compared; null without such a pair. */
+    private static Comparison ratioOf(
+            List<JobRun> first, List<JobRun> second, ToDoubleFunction<RunResult> value) {
         List<Double> x = new ArrayList<>();
         List<Double> y = new ArrayList<>();
         for (JobRun one : first) {
@@ -346,7 +415,7 @@ final class AbReport {
                 }
             }
         }
-        return x.isEmpty() ? "n/a" : Comparison.of(x, y).ratio().formatRatio();
+        return x.isEmpty() ? null : Comparison.of(x, y);
     }
 
     private static String escape(String text) {
