@@ -20,5 +20,6 @@ if [[ ! -f $jar ]]; then
 fi
 (cd "$root" && mvn -q -DskipTests -pl bench -am package)
 cd "$root"
-exec java -jar bench/target/cxq-bench.jar ab \
-  --baseline-jar "$jar" --baseline-label "$baseline ($commit)" "$@"
+label=$baseline
+[[ $baseline == "$commit" ]] || label="$baseline ($commit)"
+exec java -jar bench/target/cxq-bench.jar ab --baseline-jar "$jar" --baseline-label "$label" "$@"

@@ -150,10 +150,11 @@ final class AbReport {
         md.append("- **").append(BenchJob.CEP.title).append("**: the same input stage, then ");
         md.append("the 30 s sustained-degradation rule as a Flink CEP pattern (`CepBaseline`), ");
         md.append("on B's parser.\n\n");
-        md.append("Events/CPU-s divides the events by the CPU time the child JVM used during ");
-        md.append("the job (all task, network, RocksDB and GC threads); the steady-state ");
+        md.append("Events/CPU-s divides the events by the CPU time the child JVM used while ");
+        md.append("it ran the job, local cluster start included (all task, network, RocksDB ");
+        md.append("and GC threads; on a small input the start weighs); the steady-state ");
         md.append("figure leaves the JIT compiler threads out (`ThreadCpu`), which a ");
-        md.append("long-running job pays once. Events/s is wall-clock.\n\n");
+        md.append("long-running job pays once. Events/s is the job's net runtime, wall-clock.\n\n");
     }
 
     private void fullTopology(StringBuilder md) {
