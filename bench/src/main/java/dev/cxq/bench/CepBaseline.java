@@ -2,12 +2,10 @@ package dev.cxq.bench;
 
 import dev.cxq.udf.ingest.ParseFunction;
 import dev.cxq.udf.model.CanonicalEvent;
-import dev.cxq.udf.model.EventKind;
 import dev.cxq.udf.model.RawRecord;
 import dev.cxq.udf.quality.QualityThresholds;
 import dev.cxq.udf.quality.SampleAssessment;
 
-import org.apache.flink.api.common.eventtime.WatermarkStrategy;
 import org.apache.flink.api.connector.sink2.Sink;
 import org.apache.flink.api.connector.source.Source;
 import org.apache.flink.cep.CEP;
@@ -46,21 +44,7 @@ public final class CepBaseline {
             QualityThresholds thresholds,
             Sink<Incident> incidents) {
         KeyedStream<CanonicalEvent, String> samples =
-                env.fromSource(source, WatermarkStrategy.noWatermarks(), "Input records")
-                        .uid("input-records")
-                        .process(new ParseFunction())
-                        .uid("parse-events")
-                        .name("Parse events")
-                        .filter(event -> event.kind == EventKind.MEDIA_SAMPLE)
-                        .uid("media-samples")
-                        .name("Media samples")
-                        .assignTimestampsAndWatermarks(
-                                WatermarkStrategy.<CanonicalEvent>forBoundedOutOfOrderness(
-                                                watermarkBound)
-                                        .withTimestampAssigner((event, previous) -> event.ts))
-                        .uid("event-time")
-                        .name("Event time and watermarks")
-                        .keyBy(event -> event.sessionId);
+                MediaSamples.bySession(env, source, watermarkBound);
         CEP.pattern(samples, sustainedDegradation(thresholds))
                 .process(new Fire(thresholds.fireAfter().toMillis()))
                 .uid("cep-degradation")

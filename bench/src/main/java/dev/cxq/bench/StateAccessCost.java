@@ -15,7 +15,6 @@ import org.apache.flink.util.Collector;
 
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
 import java.util.UUID;
 
 /**
@@ -32,27 +31,28 @@ final class StateAccessCost {
     private StateAccessCost() {}
 
     /** CPU microseconds per record of the job with {@code pairs} get + update pairs per record. */
-    record Point(int pairs, BenchMain.Timed timed) {
+    record Point(int pairs, Timed timed) {
         double microsPerRecord() {
             return (timed.cpuSeconds() - timed.jitCpuSeconds()) * 1e6 / timed.events();
         }
     }
 
     /** The job at each of {@code pairs}, on {@code backend}, over {@code keys} distinct keys. */
-    static List<Point> measure(String backend, int keys, long records, int... pairs)
+    static List<Point> measure(
+            LocalFlink flink, String backend, int keys, long records, int... pairs)
             throws Exception {
         List<Point> points = new ArrayList<>();
         // The first job of the JVM also loads and compiles the runtime: a warm-up, not recorded.
-        run(backend, keys, records, pairs[0]);
+        run(flink, backend, keys, records, pairs[0]);
         for (int n : pairs) {
-            points.add(new Point(n, run(backend, keys, records, n)));
+            points.add(new Point(n, run(flink, backend, keys, records, n)));
         }
         return points;
     }
 
-    private static BenchMain.Timed run(String backend, int keys, long records, int n)
+    private static Timed run(LocalFlink flink, String backend, int keys, long records, int n)
             throws Exception {
-        StreamExecutionEnvironment env = BenchMain.localEnvironment(backend, Map.of());
+        StreamExecutionEnvironment env = flink.environment(backend);
         env.fromSource(
                         new DataGeneratorSource<>(
                                 new KeyOf(keys), records, RateLimiterStrategy.noOp(), Types.STRING),
@@ -61,7 +61,7 @@ final class StateAccessCost {
                 .keyBy(key -> key)
                 .process(new ValueStatePairs(n))
                 .name("State access");
-        return BenchMain.timed(records, () -> env.execute("state access x" + n));
+        return Timed.measure(records, () -> env.execute("state access x" + n));
     }
 
     /** Slope of the CPU per record over the pairs: microseconds per get + update pair. */

@@ -14,17 +14,17 @@ class HandWrittenPartTest {
     void aRunKeepsThePageFromTheMarkerOn(@TempDir Path dir) throws Exception {
         Path page = dir.resolve("benchmarks.md");
         Files.writeString(
-                page, "# generated table\n\n" + Report.HAND_WRITTEN + "\n\n## Profile\n\ntext\n");
+                page, "# generated table\n\n" + AbReport.HAND_WRITTEN + "\n\n## Profile\n\ntext\n");
 
-        assertThat(BenchMain.handWritten(page))
-                .isEqualTo("\n" + Report.HAND_WRITTEN + "\n\n## Profile\n\ntext\n");
+        assertThat(AbReport.handWritten(page))
+                .isEqualTo("\n" + AbReport.HAND_WRITTEN + "\n\n## Profile\n\ntext\n");
     }
 
     @Test
     void withoutMarkerOrPageThereIsNothingToKeep(@TempDir Path dir) throws Exception {
         Path page = dir.resolve("benchmarks.md");
-        assertThat(BenchMain.handWritten(page)).isEmpty();
+        assertThat(AbReport.handWritten(page)).isEmpty();
         Files.writeString(page, "# generated table\n");
-        assertThat(BenchMain.handWritten(page)).isEmpty();
+        assertThat(AbReport.handWritten(page)).isEmpty();
     }
 }

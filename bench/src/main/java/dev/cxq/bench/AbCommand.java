@@ -1,0 +1,254 @@
+package dev.cxq.bench;
+
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.Callable;
+
+/**
+ * The benchmark page: every figure of this build (B) beside the previous release's job jar (A), on
+ * the same input, in the same run. Runs alternate A, B, A, B, each in its own JVM ({@link
+ * ChildJvm}); the ratio B/A is taken per pair and given with its spread ({@link Comparison}).
+ * Before the first run, a load average above {@code --max-load} refuses the whole run unless {@code
+ * --allow-busy}; a run during which other processes took more than {@code --max-other-cores} is
+ * flagged busy on the page ({@link BusyRule}).
+ */
+@Command(
+        name = "ab",
+        description =
+                "Interleaved A/B of the previous release's job jar and this build's; writes --out.",
+        mixinStandardHelpOptions = true)
+final class AbCommand implements Callable<Integer> {
+
+    /** Which jar a run used. */
+    enum Side {
+        A,
+        B
+    }
+
+    /** One job run in a child JVM: its figures, or why it failed. */
+    record JobRun(
+            int round,
+            BenchJob job,
+            String backend,
+            Side side,
+            LoadAverage loadBefore,
+            LoadAverage loadAfter,
+            RunResult result,
+            String failure) {}
+
+    /** One JMH run of the dedup content hash in a child JVM. */
+    record HashRun(
+            int round,
+            Side side,
+            LoadAverage loadBefore,
+            LoadAverage loadAfter,
+            DedupHashCommand.HashCost cost,
+            String failure) {}
+
+    @Option(
+            names = "--baseline-jar",
+            required = true,
+            description = "Job jar of the previous release (A), e.g. built from its tag.")
+    Path baselineJar;
+
+    @Option(
+            names = "--baseline-label",
+            description = "What A is, for the page (default: the jar's path).")
+    String baselineLabel;
+
+    @Option(
+            names = "--current-jar",
+            defaultValue = "job/target/cxq-job.jar",
+            description = "Job jar of this build (B) (default: ${DEFAULT-VALUE}).")
+    Path currentJar;
+
+    @Option(
+            names = "--harness-jar",
+            description =
+                    "This module's classes with CEP and JMH, for the child JVMs (default:"
+                            + " cxq-bench-harness.jar beside the running jar).")
+    Path harnessJar;
+
+    @Option(names = "--repeats", defaultValue = "3", description = "A/B pairs per figure.")
+    int repeats;
+
+    @Mixin BackendsOption backends;
+
+    @Option(
+            names = "--child-heap",
+            defaultValue = "2g",
+            description = "-Xmx of every child JVM (default: ${DEFAULT-VALUE}).")
+    String childHeap;
+
+    @Option(
+            names = "--hash-iterations",
+            defaultValue = "5",
+            description = "JMH iterations of the dedup hash per run; 0 leaves it out.")
+    int hashIterations;
+
+    @Option(
+            names = "--max-load",
+            description =
+                    "Highest 1-minute load average before the first run (default: a quarter per"
+                            + " core).")
+    Double maxLoad;
+
+    @Option(
+            names = "--max-other-cores",
+            defaultValue = "0.25",
+            description =
+                    "Cores other processes may use during a run before it is flagged busy"
+                            + " (default: ${DEFAULT-VALUE}).")
+    double maxOtherCores;
+
+    @Option(
+            names = "--allow-busy",
+            description = "Run on a busy machine anyway; the page shows the busy flag.")
+    boolean allowBusy;
+
+    @Option(
+            names = "--out",
+            defaultValue = "docs/benchmarks.md",
+            description =
+                    "Page to write; its hand-written part is kept (default: ${DEFAULT-VALUE}).")
+    Path out;
+
+    @Mixin InputOptions input;
+
+    @Mixin FlinkConfOption flinkConf;
+
+    @Override
+    public Integer call() throws Exception {
+        BusyRule rule = new BusyRule(maxLoadAverage(), maxOtherCores);
+        LoadAverage before = LoadAverage.now();
+        if (rule.busyBefore(before) && !allowBusy) {
+            System.err.printf(
+                    "Refused: load average %s is above %.2f; wait for a quiet machine or pass"
+                            + " --allow-busy (the page then flags the figures as busy).%n",
+                    before, rule.maxLoadAverage());
+            return 2;
+        }
+        for (Path jar : List.of(baselineJar, currentJar)) {
+            if (!Files.isRegularFile(jar)) {
+                throw new IllegalArgumentException("no job jar at " + jar);
+            }
+        }
+        ChildJvm children =
+                new ChildJvm(
+                        harnessJar(),
+                        List.of("-Xms" + childHeap, "-Xmx" + childHeap),
+                        Files.createTempDirectory("cxq-bench-ab"));
+        System.out.println("Child JVM logs in " + children.logDir());
+
+        List<JobRun> jobRuns = new ArrayList<>();
+        List<HashRun> hashRuns = new ArrayList<>();
+        for (int round = 1; round <= repeats; round++) {
+            for (String backend : backends.names) {
+                jobRuns.add(run(children, round, BenchJob.CXQ, backend, Side.A));
+                jobRuns.add(run(children, round, BenchJob.CXQ, backend, Side.B));
+                jobRuns.add(run(children, round, BenchJob.QUALITY_PATH, backend, Side.A));
+                jobRuns.add(run(children, round, BenchJob.QUALITY_PATH, backend, Side.B));
+                // CEP is no part of a release: it runs on this build's parser, as the path does.
+                jobRuns.add(run(children, round, BenchJob.CEP, backend, Side.B));
+            }
+            if (hashIterations > 0) {
+                hashRuns.add(hash(children, round, Side.A));
+                hashRuns.add(hash(children, round, Side.B));
+            }
+        }
+        LoadAverage after = LoadAverage.now();
+
+        AbReport report =
+                new AbReport(
+                        input,
+                        repeats,
+                        baselineLabel == null ? baselineJar.toString() : baselineLabel,
+                        childHeap,
+                        rule,
+                        before,
+                        after,
+                        jobRuns,
+                        hashRuns);
+        String markdown = report.markdown();
+        System.out.println(markdown);
+        Path page = out.toAbsolutePath();
+        Files.createDirectories(page.getParent());
+        Files.writeString(page, markdown + AbReport.handWritten(page));
+        System.out.println("Written to " + page);
+        return 0;
+    }
+
+    private double maxLoadAverage() {
+        return maxLoad != null ? maxLoad : Runtime.getRuntime().availableProcessors() * 0.25;
+    }
+
+    private Path harnessJar() throws Exception {
+        if (harnessJar != null) {
+            return harnessJar;
+        }
+        Path running =
+                Path.of(
+                        BenchMain.class
+                                .getProtectionDomain()
+                                .getCodeSource()
+                                .getLocation()
+                                .toURI());
+        return running.resolveSibling("cxq-bench-harness.jar");
+    }
+
+    private Path jar(Side side) {
+        return side == Side.A ? baselineJar : currentJar;
+    }
+
+    private JobRun run(ChildJvm children, int round, BenchJob job, String backend, Side side)
+            throws Exception {
+        List<String> args = new ArrayList<>();
+        args.addAll(
+                List.of(
+                        "run",
+                        "--job",
+                        job.name(),
+                        "--backend",
+                        backend,
+                        "--sessions",
+                        Integer.toString(input.sessions),
+                        "--steps",
+                        Integer.toString(input.steps)));
+        for (Map.Entry<String, String> conf : flinkConf.overrides.entrySet()) {
+            args.add("--flink-conf");
+            args.add(conf.getKey() + "=" + conf.getValue());
+        }
+        String name = String.format("%02d-%s-%s-%s", round, job, backend, side).toLowerCase();
+        LoadAverage loadBefore = LoadAverage.now();
+        try {
+            RunResult result = RunResult.read(children.run(jar(side), name, args));
+            return new JobRun(
+                    round, job, backend, side, loadBefore, LoadAverage.now(), result, null);
+        } catch (ChildJvm.Failed e) {
+            System.err.println(e.getMessage());
+            return new JobRun(
+                    round, job, backend, side, loadBefore, LoadAverage.now(), null, e.getMessage());
+        }
+    }
+
+    private HashRun hash(ChildJvm children, int round, Side side) throws Exception {
+        String name = String.format("%02d-dedup-hash-%s", round, side).toLowerCase();
+        LoadAverage loadBefore = LoadAverage.now();
+        List<String> args = List.of("dedup-hash", "--iterations", Integer.toString(hashIterations));
+        try {
+            DedupHashCommand.HashCost cost =
+                    DedupHashCommand.HashCost.read(children.run(jar(side), name, args));
+            return new HashRun(round, side, loadBefore, LoadAverage.now(), cost, null);
+        } catch (ChildJvm.Failed e) {
+            System.err.println(e.getMessage());
+            return new HashRun(round, side, loadBefore, LoadAverage.now(), null, e.getMessage());
+        }
+    }
+}

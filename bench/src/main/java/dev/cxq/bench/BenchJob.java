@@ -1,0 +1,17 @@
+package dev.cxq.bench;
+
+/** The jobs a run can time, each on the generated input ({@link SampleStream}). */
+enum BenchJob {
+    /** {@code CxqPipeline} as the job jar on the classpath builds it, every sink discarding. */
+    CXQ("cxq full topology"),
+    /** Only cxq's media-quality detection ({@link QualityPath}), the CEP baseline's counterpart. */
+    QUALITY_PATH("cxq media-quality path"),
+    /** The same detection as a CEP pattern ({@link CepBaseline}). */
+    CEP("CEP baseline");
+
+    final String title;
+
+    BenchJob(String title) {
+        this.title = title;
+    }
+}

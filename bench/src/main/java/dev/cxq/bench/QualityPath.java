@@ -1,0 +1,48 @@
+package dev.cxq.bench;
+
+import dev.cxq.udf.OutputTags;
+import dev.cxq.udf.model.RawRecord;
+import dev.cxq.udf.quality.QualityThresholds;
+import dev.cxq.udf.rows.QualityAlert;
+import dev.cxq.udf.rows.SessionQuality;
+import dev.cxq.udf.session.SessionQualityFunction;
+
+import org.apache.flink.api.connector.sink2.Sink;
+import org.apache.flink.api.connector.source.Source;
+import org.apache.flink.streaming.api.datastream.SingleOutputStreamOperator;
+import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
+
+import java.time.Duration;
+
+/**
+ * cxq's media-quality detection alone, the counterpart of {@link CepBaseline} on the same input
+ * ({@link MediaSamples}): the session-quality function of the job, its alerts and its per-session
+ * summary rows. No dedup, interactions, FCR or KPI windows, which CEP does not do either.
+ */
+final class QualityPath {
+
+    private QualityPath() {}
+
+    static void build(
+            StreamExecutionEnvironment env,
+            Source<RawRecord, ?, ?> source,
+            Duration watermarkBound,
+            Duration inactivityTimeout,
+            QualityThresholds thresholds,
+            Sink<QualityAlert> alerts) {
+        SingleOutputStreamOperator<SessionQuality> sessionQuality =
+                MediaSamples.bySession(env, source, watermarkBound)
+                        .process(new SessionQualityFunction(inactivityTimeout, thresholds))
+                        .uid("session-quality")
+                        .name("Session quality");
+        sessionQuality
+                .sinkTo(new CountingDiscardSink<>("session_quality"))
+                .uid("sink-session-quality")
+                .name("session_quality");
+        sessionQuality
+                .getSideOutput(OutputTags.QUALITY_ALERTS)
+                .sinkTo(alerts)
+                .uid("sink-quality-alerts")
+                .name("quality_alerts");
+    }
+}
