@@ -1,6 +1,5 @@
 package dev.cxq.bench;
 
-import dev.cxq.udf.ingest.ParseFunction;
 import dev.cxq.udf.model.CanonicalEvent;
 import dev.cxq.udf.model.RawRecord;
 import dev.cxq.udf.quality.QualityThresholds;

@@ -1,9 +1,9 @@
 package dev.cxq.bench;
 
+import dev.cxq.udf.ingest.ParseFunction;
 import dev.cxq.udf.model.CanonicalEvent;
 import dev.cxq.udf.model.EventKind;
 import dev.cxq.udf.model.RawRecord;
-import dev.cxq.udf.parse.ParseFunction;
 
 import org.apache.flink.api.common.eventtime.WatermarkStrategy;
 import org.apache.flink.api.connector.source.Source;

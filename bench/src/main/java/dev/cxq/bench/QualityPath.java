@@ -1,8 +1,8 @@
 package dev.cxq.bench;
 
-import dev.cxq.udf.OutputTags;
 import dev.cxq.udf.model.RawRecord;
 import dev.cxq.udf.quality.QualityThresholds;
+import dev.cxq.udf.rows.OutputTags;
 import dev.cxq.udf.rows.QualityAlert;
 import dev.cxq.udf.rows.SessionQuality;
 import dev.cxq.udf.session.SessionQualityFunction;

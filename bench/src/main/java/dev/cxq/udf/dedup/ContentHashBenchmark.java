@@ -2,9 +2,9 @@ package dev.cxq.udf.dedup;
 
 import dev.cxq.bench.BenchMain;
 import dev.cxq.bench.SampleStream;
+import dev.cxq.udf.json.CanonicalJson;
 import dev.cxq.udf.model.CanonicalEvent;
 import dev.cxq.udf.parse.CanonicalEventParser;
-import dev.cxq.udf.parse.CanonicalJson;
 
 import org.openjdk.jmh.annotations.Benchmark;
 import org.openjdk.jmh.annotations.BenchmarkMode;
