@@ -124,7 +124,7 @@ class ClusterITCase {
     @Test
     @Timeout(120)
     void aJobThatCannotStartFailsItsSubmissionAndLeavesTheJobManagerRunning() throws Exception {
-        try (PostgresTestDatabase db = new PostgresTestDatabase()) {
+        try (PostgresTestDatabase db = PostgresTestDatabase.empty()) {
             HttpResponse<String> response = submit(jobArgs("cxq-unmigrated", db), null, null);
 
             assertThat(response.statusCode()).as(response.body()).isGreaterThanOrEqualTo(400);
@@ -142,7 +142,7 @@ class ClusterITCase {
     void losingATaskManagerMidRunChangesNoTable() throws Exception {
         String topic = "cxq-kill";
         createTopic(topic);
-        try (PostgresTestDatabase db = new PostgresTestDatabase()) {
+        try (PostgresTestDatabase db = PostgresTestDatabase.empty()) {
             migrate(db);
             produce(topic, 0);
             String job = jobId(submit(jobArgs(topic, db), null, 2));
@@ -190,7 +190,7 @@ class ClusterITCase {
     void aSavepointResumesAtParallelismThreeWithTheSameTables() throws Exception {
         String topic = "cxq-rescale";
         createTopic(topic);
-        try (PostgresTestDatabase db = new PostgresTestDatabase()) {
+        try (PostgresTestDatabase db = PostgresTestDatabase.empty()) {
             migrate(db);
             produce(topic, 0);
             produce(topic, 1);

@@ -1,17 +1,22 @@
 package dev.cxq.job;
 
+import dev.cxq.job.testing.CollectingSinks;
+import dev.cxq.job.testing.InMemoryTables;
 import dev.cxq.job.testing.InteractionInputs;
-import dev.cxq.job.testing.PostgresTestDatabase;
+import dev.cxq.job.testing.SharedMiniCluster;
+import dev.cxq.job.testing.TopologyReplay;
 
+import org.apache.flink.api.common.RuntimeExecutionMode;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.api.io.TempDir;
 
 import java.nio.file.Path;
-import java.sql.Connection;
-import java.sql.ResultSet;
-import java.sql.SQLException;
-import java.sql.Statement;
+import java.time.Instant;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -20,8 +25,11 @@ import java.util.Set;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.within;
 
-/** Interaction metrics, FCR and KPI windows replayed through the command line into PostgreSQL. */
+/** Interaction metrics, FCR and KPI windows through the production topology, in memory. */
+@ExtendWith(SharedMiniCluster.class)
 class InteractionReplayITCase {
+
+    private static final ObjectMapper MAPPER = new ObjectMapper();
 
     @TempDir static Path dir;
     private static Path input;
@@ -32,52 +40,49 @@ class InteractionReplayITCase {
         InteractionInputs.append(input);
     }
 
-    private static void replay(PostgresTestDatabase db) {
-        db.replay(input, "--parallelism", "2");
+    /** As the command line's default: batch, here at parallelism 2. */
+    private static void replay(CollectingSinks sinks) throws Exception {
+        TopologyReplay.run(input, RuntimeExecutionMode.BATCH, 2, sinks);
     }
 
     /** metric_value by "interaction/metric_type". */
-    private static Map<String, Double> metrics(PostgresTestDatabase db) throws SQLException {
-        return query(
-                db,
-                "SELECT interaction_id || '/' || metric_type, metric_value FROM computed_metrics");
-    }
-
-    private static Map<String, String> statuses(PostgresTestDatabase db) throws SQLException {
-        Map<String, String> out = new HashMap<>();
-        try (Connection c = db.connect();
-                Statement st = c.createStatement();
-                ResultSet rs =
-                        st.executeQuery(
-                                "SELECT interaction_id || '/' || metric_type, metadata->>'status'"
-                                        + " FROM computed_metrics")) {
-            while (rs.next()) {
-                out.put(rs.getString(1), rs.getString(2));
-            }
+    private static Map<String, Double> metrics(InMemoryTables db) {
+        Map<String, Double> out = new HashMap<>();
+        for (Map<String, Object> row : db.rows("computed_metrics")) {
+            out.put(
+                    row.get("interaction_id") + "/" + row.get("metric_type"),
+                    (Double) row.get("metric_value"));
         }
         return out;
     }
 
-    /** value by "dimension/id/size/metric" of the windows starting at 15:00Z. */
-    private static Map<String, Double> windows(PostgresTestDatabase db, String start)
-            throws SQLException {
-        return query(
-                db,
-                "SELECT dimension || '/' || dimension_id || '/' || window_size || '/' || metric,"
-                        + " value FROM kpi_windows WHERE window_start = '"
-                        + start
-                        + "'::timestamptz");
+    /** metadata->>'status' by "interaction/metric_type" (null where there is none). */
+    private static Map<String, String> statuses(InMemoryTables db) throws Exception {
+        Map<String, String> out = new HashMap<>();
+        for (Map<String, Object> row : db.rows("computed_metrics")) {
+            String metadata = (String) row.get("metadata");
+            JsonNode status = metadata == null ? null : MAPPER.readTree(metadata).get("status");
+            out.put(
+                    row.get("interaction_id") + "/" + row.get("metric_type"),
+                    status == null || status.isNull() ? null : status.asText());
+        }
+        return out;
     }
 
-    private static Map<String, Double> query(PostgresTestDatabase db, String sql)
-            throws SQLException {
+    /** value by "dimension/id/size/metric" of the windows starting at {@code start}. */
+    private static Map<String, Double> windows(InMemoryTables db, String start) {
         Map<String, Double> out = new HashMap<>();
-        try (Connection c = db.connect();
-                Statement st = c.createStatement();
-                ResultSet rs = st.executeQuery(sql)) {
-            while (rs.next()) {
-                double v = rs.getDouble(2);
-                out.put(rs.getString(1), rs.wasNull() ? null : v);
+        for (Map<String, Object> row : db.rows("kpi_windows")) {
+            if (Instant.parse(start).equals(row.get("window_start"))) {
+                out.put(
+                        row.get("dimension")
+                                + "/"
+                                + row.get("dimension_id")
+                                + "/"
+                                + row.get("window_size")
+                                + "/"
+                                + row.get("metric"),
+                        (Double) row.get("value"));
             }
         }
         return out;
@@ -86,8 +91,9 @@ class InteractionReplayITCase {
     @Test
     void replayWritesInteractionMetricsAndCorrectedWindowsAndASecondReplayChangesNothing()
             throws Exception {
-        try (PostgresTestDatabase db = new PostgresTestDatabase()) {
-            replay(db);
+        try (CollectingSinks sinks = new CollectingSinks()) {
+            replay(sinks);
+            InMemoryTables db = sinks.tables();
 
             Map<String, Double> m = metrics(db);
             Map<String, String> status = statuses(db);
@@ -145,12 +151,13 @@ class InteractionReplayITCase {
             assertThat(a3Window.get("agent/agent-a/PT5M/recording_uploaded")).isEqualTo(1.0);
             assertThat(a3Window.get("agent/agent-a/PT5M/recording_compliance_rate")).isEqualTo(1.0);
 
-            assertThat(query(db, "SELECT event_id, 0 FROM late_events"))
-                    .containsOnlyKeys("a2-rec-uploaded-18420");
+            assertThat(db.rows("late_events"))
+                    .extracting(row -> row.get("event_id"))
+                    .containsOnly("a2-rec-uploaded-18420");
 
             Map<String, List<String>> first = db.snapshot(Set.of());
-            replay(db);
-            assertThat(db.snapshot(Set.of())).isEqualTo(first);
+            replay(sinks);
+            assertThat(sinks.tables().snapshot(Set.of())).isEqualTo(first);
         }
     }
 }

@@ -1,18 +1,24 @@
 package dev.cxq.job;
 
+import dev.cxq.job.testing.CollectingSinks;
+import dev.cxq.job.testing.InMemoryTables;
 import dev.cxq.job.testing.MediaQualityScenarios;
-import dev.cxq.job.testing.PostgresTestDatabase;
+import dev.cxq.job.testing.SharedMiniCluster;
+import dev.cxq.job.testing.TopologyReplay;
+
+import org.apache.flink.api.common.RuntimeExecutionMode;
 
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.api.io.TempDir;
 
 import java.nio.file.Path;
-import java.sql.Connection;
-import java.sql.ResultSet;
-import java.sql.Statement;
 import java.time.Instant;
+import java.time.ZoneOffset;
+import java.time.format.DateTimeFormatter;
 import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -22,7 +28,8 @@ import static dev.cxq.job.testing.MediaQualityScenarios.ts;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.within;
 
-/** The media-quality scenarios through the command line into a real PostgreSQL database. */
+/** The media-quality scenarios through the production topology, in memory. */
+@ExtendWith(SharedMiniCluster.class)
 class MediaQualityITCase {
 
     @TempDir static Path dir;
@@ -34,8 +41,8 @@ class MediaQualityITCase {
         MediaQualityScenarios.write(input);
     }
 
-    private static void replay(PostgresTestDatabase db) {
-        db.replay(input, "--execution-mode", "streaming", "--parallelism", "2");
+    private static void replay(CollectingSinks sinks) throws Exception {
+        TopologyReplay.run(input, RuntimeExecutionMode.STREAMING, 2, sinks);
     }
 
     /** One alert row, the columns the scenarios decide. */
@@ -55,36 +62,33 @@ class MediaQualityITCase {
 
     @Test
     void everyScenarioEndsInTheTablesAsTheContractSays() throws Exception {
-        try (PostgresTestDatabase db = new PostgresTestDatabase()) {
-            replay(db);
+        try (CollectingSinks sinks = new CollectingSinks()) {
+            replay(sinks);
+            InMemoryTables tables = sinks.tables();
 
             Map<String, List<Alert>> alerts = new HashMap<>();
             Map<String, Double> estimatedMos = new HashMap<>();
-            try (Connection c = db.connect();
-                    Statement st = c.createStatement();
-                    ResultSet rs =
-                            st.executeQuery(
-                                    "SELECT session_id, alert_type, severity, state, started_at,"
-                                            + " fired_at, resolved_at, reason, mos_estimated, mos,"
-                                            + " agent_id, queue_id"
-                                            + " FROM quality_alerts ORDER BY session_id, started_at")) {
-                while (rs.next()) {
-                    alerts.computeIfAbsent(rs.getString(1), k -> new ArrayList<>())
-                            .add(
-                                    new Alert(
-                                            rs.getString(2),
-                                            rs.getString(3),
-                                            rs.getString(4),
-                                            instant(rs, 5),
-                                            instant(rs, 6),
-                                            instant(rs, 7),
-                                            rs.getString(8)));
-                    if (rs.getBoolean(9)) {
-                        estimatedMos.put(rs.getString(1), rs.getDouble(10));
-                    }
-                    assertThat(rs.getString(11)).isEqualTo("agent-q");
-                    assertThat(rs.getString(12)).isEqualTo("queue-q");
+            List<Map<String, Object>> alertRows = new ArrayList<>(tables.rows("quality_alerts"));
+            alertRows.sort(
+                    Comparator.comparing(
+                                    (Map<String, Object> row) -> (String) row.get("session_id"))
+                            .thenComparing(row -> (Instant) row.get("started_at")));
+            for (Map<String, Object> row : alertRows) {
+                alerts.computeIfAbsent((String) row.get("session_id"), k -> new ArrayList<>())
+                        .add(
+                                new Alert(
+                                        (String) row.get("alert_type"),
+                                        (String) row.get("severity"),
+                                        (String) row.get("state"),
+                                        instant(row, "started_at"),
+                                        instant(row, "fired_at"),
+                                        instant(row, "resolved_at"),
+                                        (String) row.get("reason")));
+                if (Boolean.TRUE.equals(row.get("mos_estimated"))) {
+                    estimatedMos.put((String) row.get("session_id"), (Double) row.get("mos"));
                 }
+                assertThat(row.get("agent_id")).isEqualTo("agent-q");
+                assertThat(row.get("queue_id")).isEqualTo("queue-q");
             }
             assertThat(alerts.get("q-dip")).as("transient dip").isNull();
             assertThat(alerts.get("q-flap")).as("flapping").isNull();
@@ -123,17 +127,14 @@ class MediaQualityITCase {
             assertThat(estimatedMos.get("q-emodel")).isCloseTo(2.95758, within(1e-4));
 
             Map<String, double[]> quality = new HashMap<>();
-            try (Connection c = db.connect();
-                    Statement st = c.createStatement();
-                    ResultSet rs =
-                            st.executeQuery(
-                                    "SELECT session_id, samples, degraded_seconds, incidents"
-                                            + " FROM session_quality")) {
-                while (rs.next()) {
-                    quality.put(
-                            rs.getString(1),
-                            new double[] {rs.getLong(2), rs.getDouble(3), rs.getInt(4)});
-                }
+            for (Map<String, Object> row : tables.rows("session_quality")) {
+                quality.put(
+                        (String) row.get("session_id"),
+                        new double[] {
+                            (Long) row.get("samples"),
+                            (Double) row.get("degraded_seconds"),
+                            (Integer) row.get("incidents")
+                        });
             }
             assertThat(quality).containsOnlyKeys(MediaQualityScenarios.SESSIONS);
             assertThat(quality.get("q-dip")).containsExactly(24, 10, 0);
@@ -144,17 +145,23 @@ class MediaQualityITCase {
             // 0 s to 30 s and 60 s to 90 s.
             assertThat(quality.get("q-gap")).containsExactly(14, 0, 0);
 
-            assertMediaKpiWindows(db);
+            assertMediaKpiWindows(tables);
 
-            Map<String, List<String>> first = db.snapshot(Set.of());
-            replay(db);
-            assertThat(db.snapshot(Set.of())).as("second replay").isEqualTo(first);
+            Map<String, List<String>> first = tables.snapshot(Set.of());
+            replay(sinks);
+            assertThat(sinks.tables().snapshot(Set.of())).as("second replay").isEqualTo(first);
         }
     }
 
-    private static String instant(ResultSet rs, int column) throws Exception {
-        java.sql.Timestamp t = rs.getTimestamp(column);
-        return t == null ? null : Instant.ofEpochMilli(t.getTime()).toString();
+    private static String instant(Map<String, Object> row, String column) {
+        Instant t = (Instant) row.get(column);
+        return t == null ? null : t.toString();
+    }
+
+    /** A nullable number as JDBC's {@code getDouble} reads it: 0 for SQL NULL. */
+    private static double number(Map<String, Object> row, String column) {
+        Number value = (Number) row.get(column);
+        return value == null ? 0 : value.doubleValue();
     }
 
     /**
@@ -163,28 +170,21 @@ class MediaQualityITCase {
      * then 19 of 4.3, one incident. The hour holds every session: its figures must be the
      * sample-weighted MOS and the incident sum of the session_quality rows.
      */
-    private static void assertMediaKpiWindows(PostgresTestDatabase db) throws Exception {
+    private static void assertMediaKpiWindows(InMemoryTables tables) {
         double weightedMos = 0;
         long mosSamples = 0;
         long incidents = 0;
         long sessions = 0;
-        try (Connection c = db.connect();
-                Statement st = c.createStatement();
-                ResultSet rs =
-                        st.executeQuery(
-                                "SELECT avg_mos, mos_samples, incidents, queue_id"
-                                        + " FROM session_quality")) {
-            while (rs.next()) {
-                weightedMos += rs.getDouble(1) * rs.getLong(2);
-                mosSamples += rs.getLong(2);
-                incidents += rs.getInt(3);
-                sessions++;
-                assertThat(rs.getString(4)).isEqualTo("queue-q");
-            }
+        for (Map<String, Object> row : tables.rows("session_quality")) {
+            weightedMos += number(row, "avg_mos") * (Long) row.get("mos_samples");
+            mosSamples += (Long) row.get("mos_samples");
+            incidents += (Integer) row.get("incidents");
+            sessions++;
+            assertThat(row.get("queue_id")).isEqualTo("queue-q");
         }
         assertThat(sessions).isEqualTo(MediaQualityScenarios.SESSIONS.size());
         for (String dimension : List.of("agent/agent-q", "queue/queue-q")) {
-            Map<String, double[]> w = mediaWindows(db, dimension);
+            Map<String, double[]> w = mediaWindows(tables, dimension);
             assertThat(w.get("15:10/PT5M/avg_mos"))
                     .as(dimension)
                     .containsExactly(new double[] {(121 * 2.0 + 19 * 4.3) / 140, 1}, within(1e-9));
@@ -200,25 +200,22 @@ class MediaQualityITCase {
     }
 
     /** {value, count} by "HH:MM/size/metric" of the media metrics of one dimension/id. */
-    private static Map<String, double[]> mediaWindows(PostgresTestDatabase db, String dimension)
-            throws Exception {
+    private static Map<String, double[]> mediaWindows(InMemoryTables tables, String dimension) {
         String[] parts = dimension.split("/");
+        DateTimeFormatter hourMinute =
+                DateTimeFormatter.ofPattern("HH:mm").withZone(ZoneOffset.UTC);
         Map<String, double[]> out = new HashMap<>();
-        try (Connection c = db.connect();
-                Statement st = c.createStatement();
-                ResultSet rs =
-                        st.executeQuery(
-                                "SELECT to_char(window_start AT TIME ZONE 'UTC', 'HH24:MI') || '/'"
-                                        + " || window_size || '/' || metric, value, count"
-                                        + " FROM kpi_windows WHERE metric IN"
-                                        + " ('avg_mos', 'degradation_incidents')"
-                                        + " AND dimension = '"
-                                        + parts[0]
-                                        + "' AND dimension_id = '"
-                                        + parts[1]
-                                        + "'")) {
-            while (rs.next()) {
-                out.put(rs.getString(1), new double[] {rs.getDouble(2), rs.getLong(3)});
+        for (Map<String, Object> row : tables.rows("kpi_windows")) {
+            if (List.of("avg_mos", "degradation_incidents").contains(row.get("metric"))
+                    && parts[0].equals(row.get("dimension"))
+                    && parts[1].equals(row.get("dimension_id"))) {
+                out.put(
+                        hourMinute.format((Instant) row.get("window_start"))
+                                + "/"
+                                + row.get("window_size")
+                                + "/"
+                                + row.get("metric"),
+                        new double[] {number(row, "value"), (Long) row.get("count")});
             }
         }
         return out;

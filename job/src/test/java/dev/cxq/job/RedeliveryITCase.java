@@ -1,10 +1,14 @@
 package dev.cxq.job;
 
-import dev.cxq.job.testing.PostgresTestDatabase;
 import dev.cxq.job.testing.RedeliveryInputs;
+import dev.cxq.job.testing.SharedMiniCluster;
+import dev.cxq.job.testing.TopologyReplay;
+
+import org.apache.flink.api.common.RuntimeExecutionMode;
 
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.api.io.TempDir;
 
 import java.nio.file.Files;
@@ -17,9 +21,10 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 /**
  * A redelivery storm (every event again, Genesys events through the other envelope, some a third
- * time, all after their sessions ended) replayed into PostgreSQL leaves exactly the tables of the
- * clean delivery.
+ * time, all after their sessions ended) through the production topology leaves exactly the tables
+ * of the clean delivery.
  */
+@ExtendWith(SharedMiniCluster.class)
 class RedeliveryITCase {
 
     /**
@@ -43,18 +48,15 @@ class RedeliveryITCase {
                 .isGreaterThan(2 * Files.readAllLines(clean).size() - 20);
     }
 
-    private static Map<String, List<String>> replay(Path input, String mode, String parallelism)
-            throws Exception {
-        try (PostgresTestDatabase db = new PostgresTestDatabase()) {
-            db.replay(input, "--execution-mode", mode, "--parallelism", parallelism);
-            return db.snapshot(POSITION_COLUMNS);
-        }
+    private static Map<String, List<String>> replay(
+            Path input, RuntimeExecutionMode mode, int parallelism) throws Exception {
+        return TopologyReplay.run(input, mode, parallelism).snapshot(POSITION_COLUMNS);
     }
 
     @Test
     void aRedeliveryStormLeavesTheTablesOfTheCleanDeliveryInEveryModeAndParallelism()
             throws Exception {
-        Map<String, List<String>> expected = replay(clean, "batch", "1");
+        Map<String, List<String>> expected = replay(clean, RuntimeExecutionMode.BATCH, 1);
         // The canonical sessions and the NICE contact (its call-quality samples) made it in. The
         // Genesys conversation has no media samples: its interaction events reach the
         // interaction tables.
@@ -63,8 +65,9 @@ class RedeliveryITCase {
                 .anyMatch(
                         row -> row.startsWith("{session_id=900001,") && row.contains("samples=2"));
 
-        for (String mode : List.of("batch", "streaming")) {
-            for (String parallelism : List.of("1", "2")) {
+        for (RuntimeExecutionMode mode :
+                List.of(RuntimeExecutionMode.BATCH, RuntimeExecutionMode.STREAMING)) {
+            for (int parallelism : List.of(1, 2)) {
                 assertThat(replay(storm, mode, parallelism))
                         .as("storm, %s at parallelism %s", mode, parallelism)
                         .isEqualTo(expected);

@@ -39,7 +39,7 @@ class SchemaStepITCase {
 
     @Test
     void aVerifyingJobRefusesAnUnmigratedDatabaseAndRunsAfterTheMigrationStep() throws Exception {
-        try (PostgresTestDatabase db = new PostgresTestDatabase()) {
+        try (PostgresTestDatabase db = PostgresTestDatabase.empty()) {
             String[] job = {
                 "--input",
                 SAMPLE.toString(),

@@ -2,6 +2,7 @@ package dev.cxq.job.sink;
 
 import dev.cxq.job.db.PostgresConnection;
 import dev.cxq.job.testing.PostgresTestDatabase;
+import dev.cxq.job.testing.SharedMiniCluster;
 import dev.cxq.udf.rows.ComputedMetric;
 
 import org.apache.flink.api.common.RuntimeExecutionMode;
@@ -10,6 +11,7 @@ import org.apache.flink.api.common.typeinfo.TypeInformation;
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
 
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
 
 import java.sql.Connection;
 import java.sql.ResultSet;
@@ -25,6 +27,7 @@ import static org.assertj.core.api.Assertions.assertThat;
  * Rows PostgreSQL refuses as data, among valid ones in one batch: the job finishes, the valid rows
  * are written, each refused row is in {@code refused_rows} with its SQLSTATE.
  */
+@ExtendWith(SharedMiniCluster.class)
 class DeadLetteringJdbcSinkITCase {
 
     private static final long T0 = 1_773_064_800_000L;

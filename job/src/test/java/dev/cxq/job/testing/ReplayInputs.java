@@ -72,6 +72,23 @@ public final class ReplayInputs {
     }
 
     /**
+     * {@link #writeMixed} sessions followed by {@link InteractionInputs} (the input of {@code
+     * ReplayITCase}), merged in event-time order with the {@link MediaQualityScenarios}: every kind
+     * of input and of output row. Returns {@code dir/with-quality.jsonl}.
+     */
+    public static Path writeMixedWithQualityScenarios(Path dir, int sessions, int samplesPerSession)
+            throws IOException {
+        Path mixed = dir.resolve("mixed.jsonl");
+        writeMixed(mixed, sessions, samplesPerSession);
+        InteractionInputs.append(mixed);
+        Path qualityScenarios = dir.resolve("quality-scenarios.jsonl");
+        MediaQualityScenarios.write(qualityScenarios);
+        Path input = dir.resolve("with-quality.jsonl");
+        TimeOrderedMerge.merge(input, mixed, qualityScenarios);
+        return input;
+    }
+
+    /**
      * {@code sessions} voice sessions with a sample every 5 s, interleaved in event-time order and
      * delivered out of order by swapping neighbours (a few seconds, within the watermark bound);
      * every third session has no terminal event (it ends by inactivity). The bad lines are spread

@@ -3,17 +3,16 @@ package dev.cxq.job.sink.webhook;
 import dev.cxq.job.db.PostgresConnection;
 import dev.cxq.job.secret.SecretRef;
 import dev.cxq.job.testing.PostgresTestDatabase;
+import dev.cxq.job.testing.SharedMiniCluster;
 
-import org.apache.flink.runtime.testutils.MiniClusterResourceConfiguration;
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
-import org.apache.flink.test.junit5.MiniClusterExtension;
 
 import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpServer;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.extension.RegisterExtension;
+import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.api.io.TempDir;
 
 import java.io.IOException;
@@ -34,15 +33,8 @@ import java.util.stream.IntStream;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /** The webhook sink against a real HTTP server on loopback, with its delivery log in PostgreSQL. */
+@ExtendWith(SharedMiniCluster.class)
 class WebhookSinkITCase {
-
-    @RegisterExtension
-    static final MiniClusterExtension MINI_CLUSTER =
-            new MiniClusterExtension(
-                    new MiniClusterResourceConfiguration.Builder()
-                            .setNumberTaskManagers(1)
-                            .setNumberSlotsPerTaskManager(2)
-                            .build());
 
     private static final String TOKEN = "test-token";
 
