@@ -107,7 +107,9 @@ public final class CxqPipeline {
                         .uid("input-records");
 
         SingleOutputStreamOperator<CanonicalEvent> parsed =
-                raw.process(new ParseFunction(settings.eventTimeLimits()))
+                raw.process(
+                                new ParseFunction(
+                                        settings.eventTimeLimits(), settings.maxOutOfOrderness()))
                         .uid("parse-events")
                         .name("Parse events");
 
@@ -118,7 +120,7 @@ public final class CxqPipeline {
 
         // Before every per-session function, on its own key: a redelivery is dropped even after
         // its session's state is gone. Every function below reads these deduplicated events.
-        DataStream<CanonicalEvent> events =
+        SingleOutputStreamOperator<CanonicalEvent> events =
                 parsed.keyBy(DedupFunction::identity)
                         .process(
                                 new DedupFunction(
@@ -151,7 +153,10 @@ public final class CxqPipeline {
         DataStream<LateEvent> interactionLateEvents = buildInteractions(events, sessionQuality);
 
         DataStream<LateEvent> lateEvents =
-                sessionQuality.getSideOutput(OutputTags.LATE_EVENTS).union(interactionLateEvents);
+                events.getSideOutput(OutputTags.LATE_EVENTS)
+                        .union(
+                                sessionQuality.getSideOutput(OutputTags.LATE_EVENTS),
+                                interactionLateEvents);
         lateEvents.sinkTo(sinks.lateEvents()).uid("sink-late-events").name("late_events");
 
         if (deadLetters != null) {
