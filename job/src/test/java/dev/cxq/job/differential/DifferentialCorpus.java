@@ -4,8 +4,11 @@ import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 
 /**
@@ -20,17 +23,30 @@ public final class DifferentialCorpus {
     private DifferentialCorpus() {}
 
     /**
-     * At least {@code targetEvents} JSON lines in arrival order; the same seed gives the same. No
-     * event arrives beyond the watermark bound ({@link CorpusGenerator#generateWithinBound}).
+     * At least {@code targetEvents} JSON lines in arrival order, with events within and beyond the
+     * watermark bound ({@link CorpusGenerator#generate}); the same seed gives the same.
      */
     public static List<String> generate(long seed, int targetEvents) {
-        return CorpusGenerator.generateWithinBound(seed, targetEvents);
+        return CorpusGenerator.generate(seed, targetEvents);
     }
 
-    /** The tables the contract expects of {@code lines} replayed from {@code corpus}. */
-    public static TableDump oracle(List<String> lines, Path corpus) {
-        return ContractOracle.compute(
-                lines, METRIC_VERSION, corpus.toUri().getPath(), ContractOracle.Arrival.WATERMARK);
+    /**
+     * The tables the contract expects of {@code lines} replayed from {@code corpus} in {@code
+     * config}: the file is one split; the Kafka configuration delivers the lines into partitions,
+     * each its own split, in the order {@link DifferentialRunner#kafkaDeliveries} produces them.
+     */
+    public static TableDump oracle(List<String> lines, Path corpus, RunConfiguration config) {
+        if (config != RunConfiguration.KAFKA_REDELIVERED) {
+            return ContractOracle.compute(lines, METRIC_VERSION, corpus.toUri().getPath());
+        }
+        List<ContractOracle.Delivery> deliveries = new ArrayList<>();
+        Map<Integer, Integer> offsets = new HashMap<>();
+        for (DifferentialRunner.KafkaDelivery record : DifferentialRunner.kafkaDeliveries(lines)) {
+            String split = "corpus/" + record.partition();
+            int offset = offsets.merge(record.partition(), 1, Integer::sum) - 1;
+            deliveries.add(new ContractOracle.Delivery(split, split + "/" + offset, record.line()));
+        }
+        return ContractOracle.computeDelivered(deliveries, METRIC_VERSION);
     }
 
     /**

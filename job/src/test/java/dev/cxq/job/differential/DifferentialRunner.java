@@ -156,10 +156,9 @@ public final class DifferentialRunner implements AutoCloseable {
     }
 
     /**
-     * Produces the corpus to a new topic, each record into partition {@code line % 3} and again
-     * {@link #REDELIVERY_LAG} records later into the same one (a consumer's redelivery never
-     * overtakes the original), then reads it with the command line's {@code --until latest}, which
-     * ends the job once the offsets that were latest at its start are read.
+     * Produces the corpus to a new topic in the order of {@link #kafkaDeliveries}, then reads it
+     * with the command line's {@code --until latest}, which ends the job once the offsets that were
+     * latest at its start are read.
      */
     private void consumeRedelivered(PostgresTestDatabase db, Path corpus) throws Exception {
         String topic = "corpus-" + runs;
@@ -168,19 +167,16 @@ public final class DifferentialRunner implements AutoCloseable {
                     .all()
                     .get();
         }
-        List<String> lines =
-                Files.readAllLines(corpus, StandardCharsets.UTF_8).stream()
-                        .filter(line -> !line.isBlank())
-                        .toList();
         try (KafkaProducer<byte[], byte[]> producer =
                 KafkaBroker.producer(kafka().bootstrapServers())) {
-            for (int i = 0; i < lines.size() + REDELIVERY_LAG; i++) {
-                if (i < lines.size()) {
-                    send(producer, topic, lines, i);
-                }
-                if (i >= REDELIVERY_LAG) {
-                    send(producer, topic, lines, i - REDELIVERY_LAG);
-                }
+            for (KafkaDelivery delivery :
+                    kafkaDeliveries(Files.readAllLines(corpus, StandardCharsets.UTF_8))) {
+                producer.send(
+                        new ProducerRecord<>(
+                                topic,
+                                delivery.partition(),
+                                null,
+                                delivery.line().getBytes(StandardCharsets.UTF_8)));
             }
             producer.flush();
         }
@@ -214,14 +210,28 @@ public final class DifferentialRunner implements AutoCloseable {
         }
     }
 
-    private static void send(
-            KafkaProducer<byte[], byte[]> producer, String topic, List<String> lines, int line) {
-        producer.send(
-                new ProducerRecord<>(
-                        topic,
-                        line % KAFKA_PARTITIONS,
-                        null,
-                        lines.get(line).getBytes(StandardCharsets.UTF_8)));
+    /** One record the Kafka configuration produces. */
+    public record KafkaDelivery(int partition, String line) {}
+
+    /**
+     * The records of the Kafka configuration in production order: the corpus's {@code i}-th
+     * non-blank line into partition {@code i % 3}, and again {@link #REDELIVERY_LAG} lines later
+     * into the same one (a consumer's redelivery never overtakes the original). The oracle reads
+     * the same order ({@link DifferentialCorpus#oracle}), since lateness is decided per partition.
+     */
+    public static List<KafkaDelivery> kafkaDeliveries(List<String> corpus) {
+        List<String> lines = corpus.stream().filter(line -> !line.isBlank()).toList();
+        List<KafkaDelivery> deliveries = new ArrayList<>(2 * lines.size());
+        for (int i = 0; i < lines.size() + REDELIVERY_LAG; i++) {
+            if (i < lines.size()) {
+                deliveries.add(new KafkaDelivery(i % KAFKA_PARTITIONS, lines.get(i)));
+            }
+            if (i >= REDELIVERY_LAG) {
+                int again = i - REDELIVERY_LAG;
+                deliveries.add(new KafkaDelivery(again % KAFKA_PARTITIONS, lines.get(again)));
+            }
+        }
+        return deliveries;
     }
 
     private KafkaClusterTestKit kafka() throws Exception {
