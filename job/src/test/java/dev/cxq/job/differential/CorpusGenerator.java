@@ -204,9 +204,8 @@ public final class CorpusGenerator {
         long talkEnd = t + sec(40, 900);
         if (!channel.equals("chat")) {
             s.recording(t + 2 * SECOND, "started");
-            // Off the samples' grid: a transition exactly at a media-gap deadline is where the
-            // job and the contract's "more than 15 s" part (ORACLE.md), tested on its own.
-            t = media(s, agent, channel.equals("video"), t, talkEnd) + 250;
+            // On the samples' grid: some transitions land exactly on a media-gap deadline.
+            t = media(s, agent, channel.equals("video"), t, talkEnd);
         } else {
             t = talkEnd;
         }
@@ -220,7 +219,7 @@ public final class CorpusGenerator {
             if (random.nextBoolean()) {
                 agent = "agent-" + random.nextInt(agents);
             }
-            t += sec(5, 30) + 250;
+            t += sec(5, 30);
             s.interaction(t, "connected", agent, channel, null, false);
             t += sec(20, 120);
         }
