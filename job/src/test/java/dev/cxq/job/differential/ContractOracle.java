@@ -13,13 +13,16 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.SortedMap;
 import java.util.TreeMap;
+import java.util.TreeSet;
 
 /**
  * An independent, single-threaded, in-memory implementation of the contract ({@code
  * docs/design.md}, {@code docs/semantics.md}, {@code docs/dedup.md} and the design notes), written
  * without the job's operators, to check the job against. It produces the rows of every output table
- * except {@code webhook_deliveries}, without the wall-clock {@code received_at}.
+ * without the wall-clock {@code received_at} and {@code delivered_at}; {@code webhook_deliveries}
+ * for a given endpoint ({@link #addDeliveries}).
  *
  * <p>Lateness is decided in arrival order per split ({@code docs/semantics.md}, "Lateness"): an
  * event is late when its {@code ts} is below the largest {@code ts} of the valid records read
@@ -163,6 +166,40 @@ public final class ContractOracle {
             dump.put("late_events", row);
         }
         return dump;
+    }
+
+    /**
+     * Adds to {@code dump} the delivery log of an endpoint named {@code endpoint} that accepts
+     * every call at once: one {@code webhook_deliveries} row per alert transition, a {@code firing}
+     * row for every alert and a {@code resolved} row for each resolved one, one attempt, status
+     * 200. The call carries the idempotency key {@code incident_key:state} ({@link
+     * #idempotencyKeys}). The row's {@code delivered_at} is wall-clock time and not modelled.
+     */
+    public static void addDeliveries(TableDump dump, String endpoint) {
+        for (SortedMap<String, String> alert : dump.rows("quality_alerts").values()) {
+            List<String> states =
+                    alert.get("state").equals("resolved")
+                            ? List.of("firing", "resolved")
+                            : List.of("firing");
+            for (String state : states) {
+                Map<String, Object> row = new LinkedHashMap<>();
+                row.put("incident_key", alert.get("incident_key"));
+                row.put("state", state);
+                row.put("endpoint", endpoint);
+                row.put("attempts", 1);
+                row.put("last_status", 200);
+                dump.put("webhook_deliveries", row);
+            }
+        }
+    }
+
+    /** The idempotency keys of the calls behind {@code dump}'s {@code webhook_deliveries} rows. */
+    public static Set<String> idempotencyKeys(TableDump dump) {
+        Set<String> keys = new TreeSet<>();
+        for (SortedMap<String, String> row : dump.rows("webhook_deliveries").values()) {
+            keys.add(row.get("incident_key") + ":" + row.get("state"));
+        }
+        return keys;
     }
 
     private static int kindOrder(OracleEvent e) {

@@ -119,15 +119,19 @@ public final class DifferentialCheck {
             TableDump actual =
                     DifferentialCorpus.asTheOracleSeesIt(
                             timed(runner, corpus, config, writes, millis, cpuMillis));
+            TableDump expected =
+                    config == RunConfiguration.KAFKA_REDELIVERED
+                            ? DifferentialCorpus.oracle(lines, corpus, config)
+                            : reference;
             List<String> all =
-                    config.comparable(actual)
-                            .differencesFrom(
-                                    config.comparable(
-                                            config == RunConfiguration.KAFKA_REDELIVERED
-                                                    ? DifferentialCorpus.oracle(
-                                                            lines, corpus, config)
-                                                    : reference),
-                                    Integer.MAX_VALUE);
+                    new ArrayList<>(
+                            config.comparable(actual)
+                                    .differencesFrom(
+                                            config.comparable(expected), Integer.MAX_VALUE));
+            all.addAll(
+                    receiverDifferences(
+                            ContractOracle.idempotencyKeys(expected),
+                            runner.receivedIdempotencyKeys()));
             differences.put(config, perTable(all));
             if (!all.isEmpty()) {
                 Path file = REPORTS.resolve("seed-" + seed + "-" + config + ".txt");
@@ -158,6 +162,25 @@ public final class DifferentialCheck {
         millis.put(config, (System.nanoTime() - start) / 1_000_000);
         cpuMillis.put(config, (processCpuNanos() - cpuStart) / 1_000_000);
         return dump;
+    }
+
+    /**
+     * What the webhook receiver got against the expected calls, by idempotency key: one line per
+     * key expected and not received, or received and not expected.
+     */
+    private static List<String> receiverDifferences(Set<String> expected, Set<String> received) {
+        List<String> out = new ArrayList<>();
+        for (String key : expected) {
+            if (!received.contains(key)) {
+                out.add("webhook_receiver [" + key + "] expected, not received");
+            }
+        }
+        for (String key : received) {
+            if (!expected.contains(key)) {
+                out.add("webhook_receiver [" + key + "] received, not expected");
+            }
+        }
+        return out;
     }
 
     /**
