@@ -17,7 +17,6 @@ import java.nio.file.Path;
 import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
-import java.util.Optional;
 
 /**
  * A streaming replay through the production topology and the configuration {@link CxqMain} derives
@@ -56,23 +55,13 @@ public final class FaultInjectedReplay {
      * The newest completed checkpoint ({@code chk-N} holding {@code _metadata}) under {@code root}.
      */
     public static Path latestCheckpoint(Path root) throws Exception {
-        return newestCheckpoint(root)
-                .orElseThrow(() -> new AssertionError("no retained checkpoint under " + root));
-    }
-
-    /** {@link #latestCheckpoint}, empty when no checkpoint completed. */
-    public static Optional<Path> newestCheckpoint(Path root) throws Exception {
-        if (!Files.exists(root)) {
-            return Optional.empty();
-        }
         try (var paths = Files.walk(root)) {
             return paths.filter(p -> p.getFileName().toString().equals("_metadata"))
                     .map(Path::getParent)
                     .max(
                             Comparator.comparingInt(
-                                    p ->
-                                            Integer.parseInt(
-                                                    p.getFileName().toString().substring(4))));
+                                    p -> Integer.parseInt(p.getFileName().toString().substring(4))))
+                    .orElseThrow(() -> new AssertionError("no retained checkpoint under " + root));
         }
     }
 }

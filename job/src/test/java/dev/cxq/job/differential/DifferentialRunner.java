@@ -22,7 +22,6 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 
@@ -43,9 +42,6 @@ public final class DifferentialRunner implements AutoCloseable {
 
     /** Restarts the failing job is allowed: one failure more than this ends it for good. */
     private static final int RESTARTS = 2;
-
-    /** Failing jobs at most, when one fails before any checkpoint completed. */
-    private static final int FAILING_RUNS = 3;
 
     /** The name of the webhook endpoint of every run: {@code webhook_deliveries.endpoint}. */
     public static final String WEBHOOK_ENDPOINT = "differential-receiver";
@@ -126,11 +122,6 @@ public final class DifferentialRunner implements AutoCloseable {
      * Fails the task at 20 %, 50 % and 80 % of {@code referenceWrites}: the first two are recovered
      * by restarts from the latest checkpoint, the third exhausts the restarts and the job fails.
      * Then a new job restores from the newest retained checkpoint and finishes.
-     *
-     * <p>On a loaded machine the failures can all come before any checkpoint completes (the tasks
-     * of a restart deploy slower than the bounded source is read, and a finishing task declines
-     * checkpoints): then there is nothing to restore from, and the failing job runs again, up to
-     * {@link #FAILING_RUNS} times, into the same database (its writes are those of the same input).
      */
     private void failThenRestore(PostgresTestDatabase db, Path corpus, long referenceWrites)
             throws Exception {
@@ -138,52 +129,42 @@ public final class DifferentialRunner implements AutoCloseable {
             throw new IllegalArgumentException("too few writes to fail at: " + referenceWrites);
         }
         db.migrate();
+        Path checkpoints = checkpointDir();
+        List<String> flags =
+                List.of(
+                        "--input", corpus.toString(),
+                        "--execution-mode", "streaming",
+                        "--parallelism", "2",
+                        "--checkpoint-interval", "300ms",
+                        "--checkpoint-dir", checkpoints.toString(),
+                        "--restart-attempts", Integer.toString(RESTARTS),
+                        "--restart-initial-delay", "100ms",
+                        "--restart-max-delay", "1s",
+                        "--webhook-endpoint", webhookEndpoint());
         Set<Long> failAt =
                 Set.of(referenceWrites / 5, referenceWrites / 2, referenceWrites * 4 / 5);
-        for (int attempt = 1; attempt <= FAILING_RUNS; attempt++) {
-            Path checkpoints = checkpointDir().resolve("attempt-" + attempt);
-            List<String> flags =
-                    List.of(
-                            "--input", corpus.toString(),
-                            "--execution-mode", "streaming",
-                            "--parallelism", "2",
-                            "--checkpoint-interval", "300ms",
-                            "--checkpoint-dir", checkpoints.toString(),
-                            "--restart-attempts", Integer.toString(RESTARTS),
-                            "--restart-initial-delay", "100ms",
-                            "--restart-max-delay", "1s",
-                            "--webhook-endpoint", webhookEndpoint());
-            FailingSinks.reset(failAt);
-            Exception failure = null;
-            try {
-                FaultInjectedReplay.run(corpus, db.url(), flags);
-            } catch (Exception e) {
-                failure = e;
-            }
-            if (failure == null || FailingSinks.injected() != failAt.size()) {
-                throw new AssertionError(
-                        "expected the job to fail for good at the last of the writes "
-                                + failAt
-                                + " after "
-                                + RESTARTS
-                                + " restarts; injected "
-                                + FailingSinks.injected(),
-                        failure);
-            }
-            Optional<Path> checkpoint = FaultInjectedReplay.newestCheckpoint(checkpoints);
-            if (checkpoint.isPresent()) {
-                FailingSinks.reset(Set.of());
-                List<String> restore = new ArrayList<>(flags);
-                restore.addAll(List.of("--restore-from", checkpoint.get().toString()));
-                FaultInjectedReplay.run(corpus, db.url(), restore);
-                return;
-            }
-            System.out.printf(
-                    "no checkpoint completed before the failures (run %d of %d)%n",
-                    attempt, FAILING_RUNS);
+        FailingSinks.reset(failAt);
+        Exception failure = null;
+        try {
+            FaultInjectedReplay.run(corpus, db.url(), flags);
+        } catch (Exception e) {
+            failure = e;
         }
-        throw new AssertionError(
-                "no checkpoint completed before the failures in " + FAILING_RUNS + " runs");
+        if (failure == null || FailingSinks.injected() != failAt.size()) {
+            throw new AssertionError(
+                    "expected the job to fail for good at the last of the writes "
+                            + failAt
+                            + " after "
+                            + RESTARTS
+                            + " restarts; injected "
+                            + FailingSinks.injected(),
+                    failure);
+        }
+        Path checkpoint = FaultInjectedReplay.latestCheckpoint(checkpoints);
+        FailingSinks.reset(Set.of());
+        List<String> restore = new ArrayList<>(flags);
+        restore.addAll(List.of("--restore-from", checkpoint.toString()));
+        FaultInjectedReplay.run(corpus, db.url(), restore);
     }
 
     /**

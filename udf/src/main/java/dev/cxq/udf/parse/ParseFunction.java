@@ -50,7 +50,14 @@ public class ParseFunction extends ProcessFunction<RawRecord, CanonicalEvent>
      */
     private transient Map<String, Long> maxEventTimeBySplit;
 
-    /** {@link #maxEventTimeBySplit} at checkpoints; union state, so a rescaled split keeps its. */
+    /**
+     * {@link #maxEventTimeBySplit} at checkpoints. Split-redistributed list state, like the
+     * source's own split state: a restore at the same parallelism gives each subtask its entries
+     * back with its splits. Not union state: a vertex with union state cannot checkpoint once some
+     * of its subtasks finished (a subtask without a split finishes at once in a streaming file
+     * replay). After a restore at another parallelism a split may come back without its entry; it
+     * then starts from its first record after the restore.
+     */
     private transient ListState<Tuple2<String, Long>> checkpointedMaxEventTimes;
 
     /** With the default {@link EventTimeLimits} and a 10 s watermark bound. */
@@ -72,12 +79,12 @@ public class ParseFunction extends ProcessFunction<RawRecord, CanonicalEvent>
     public void initializeState(FunctionInitializationContext context) throws Exception {
         checkpointedMaxEventTimes =
                 context.getOperatorStateStore()
-                        .getUnionListState(
+                        .getListState(
                                 new ListStateDescriptor<>(
                                         "max-event-time-by-split",
                                         Types.TUPLE(Types.STRING, Types.LONG)));
         maxEventTimeBySplit = new HashMap<>();
-        // Every subtask restores every entry; a split's own is its largest (the others are copies).
+        // After a rescale two old subtasks' entries may meet here; a split has one of them.
         for (Tuple2<String, Long> entry : checkpointedMaxEventTimes.get()) {
             maxEventTimeBySplit.merge(entry.f0, entry.f1, Math::max);
         }
