@@ -108,7 +108,9 @@ public final class CxqPipeline {
                         .uid("input-records");
 
         SingleOutputStreamOperator<CanonicalEvent> parsed =
-                raw.process(new ParseFunction(settings.eventTimeLimits()))
+                raw.process(
+                                new ParseFunction(
+                                        settings.eventTimeLimits(), settings.maxOutOfOrderness()))
                         .uid("parse-events")
                         .name("Parse events");
 
@@ -119,7 +121,7 @@ public final class CxqPipeline {
 
         // Before every per-session function, on its own key: a redelivery is dropped even after
         // its session's state is gone. Every function below reads these deduplicated events.
-        DataStream<CanonicalEvent> events =
+        SingleOutputStreamOperator<CanonicalEvent> events =
                 parsed.keyBy(DedupFunction::identity)
                         .process(
                                 new DedupFunction(
@@ -154,7 +156,10 @@ public final class CxqPipeline {
         DataStream<LateEvent> interactionLateEvents = buildInteractions(events, sessionQuality);
 
         DataStream<LateEvent> lateEvents =
-                sessionQuality.getSideOutput(OutputTags.LATE_EVENTS).union(interactionLateEvents);
+                events.getSideOutput(OutputTags.LATE_EVENTS)
+                        .union(
+                                sessionQuality.getSideOutput(OutputTags.LATE_EVENTS),
+                                interactionLateEvents);
         lateEvents
                 .sinkTo(sinks.sink(CxqTables.LATE_EVENTS))
                 .uid("sink-late-events")

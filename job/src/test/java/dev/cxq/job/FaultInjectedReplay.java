@@ -16,6 +16,7 @@ import picocli.CommandLine;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
@@ -57,16 +58,26 @@ public final class FaultInjectedReplay {
     }
 
     /**
-     * The newest completed checkpoint ({@code chk-N} holding {@code _metadata}) under {@code root}.
+     * The newest completed checkpoint ({@code <job id>/chk-N} holding {@code _metadata}) under
+     * {@code root}. Only those two levels are listed: Flink may still be discarding files under
+     * {@code shared/} after the job failed, and a walk through them can meet a file that is gone.
      */
     public static Path latestCheckpoint(Path root) throws Exception {
-        try (var paths = Files.walk(root)) {
-            return paths.filter(p -> p.getFileName().toString().equals("_metadata"))
-                    .map(Path::getParent)
-                    .max(
-                            Comparator.comparingInt(
-                                    p -> Integer.parseInt(p.getFileName().toString().substring(4))))
-                    .orElseThrow(() -> new AssertionError("no retained checkpoint under " + root));
+        List<Path> completed = new ArrayList<>();
+        try (var jobs = Files.list(root)) {
+            for (Path job : jobs.filter(Files::isDirectory).toList()) {
+                try (var checkpoints = Files.list(job)) {
+                    checkpoints
+                            .filter(p -> p.getFileName().toString().startsWith("chk-"))
+                            .filter(p -> Files.exists(p.resolve("_metadata")))
+                            .forEach(completed::add);
+                }
+            }
         }
+        return completed.stream()
+                .max(
+                        Comparator.comparingInt(
+                                p -> Integer.parseInt(p.getFileName().toString().substring(4))))
+                .orElseThrow(() -> new AssertionError("no retained checkpoint under " + root));
     }
 }

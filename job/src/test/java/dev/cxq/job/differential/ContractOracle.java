@@ -13,22 +13,24 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.SortedMap;
 import java.util.TreeMap;
+import java.util.TreeSet;
 
 /**
  * An independent, single-threaded, in-memory implementation of the contract ({@code
  * docs/design.md}, {@code docs/semantics.md}, {@code docs/dedup.md} and the design notes), written
  * without the job's operators, to check the job against. It produces the rows of every output table
- * except {@code webhook_deliveries}, without the wall-clock {@code received_at}.
+ * without the wall-clock {@code received_at} and {@code delivered_at}; {@code webhook_deliveries}
+ * for a given endpoint ({@link #addDeliveries}).
  *
- * <p>Event time: in {@link Arrival#WATERMARK} mode the watermark is the largest {@code ts} of the
- * valid records before an event (in line order, redeliveries included) minus the 10 s bound, minus
- * 1 ms as Flink's bounded-out-of-orderness generator does; an event at or behind it is late ({@code
- * late_events}) and applied nowhere. In {@link Arrival#EVENT_TIME_ORDER} mode nothing is late by
- * arrival: every event is placed in event time, as the job's BATCH execution does. In both, each
- * session's applied events are handled in event-time order, ties by kind (samples, interactions,
- * recordings) then event id; redeliveries (a repeated {@code event_id}) are dropped, the first
- * arrival winning.
+ * <p>Lateness is decided in arrival order per split ({@code docs/semantics.md}, "Lateness"): an
+ * event is late when its {@code ts} is below the largest {@code ts} of the valid records read
+ * earlier from the same split (redeliveries included) minus the 10 s bound. A replayed file is one
+ * split, a Kafka partition another. An event id with a copy in time is applied with its first such
+ * copy, whatever arrived before; an id whose every copy is late goes to {@code late_events} (its
+ * first copy) and is applied nowhere. Each session's applied events are handled in event-time
+ * order, ties by kind (samples, interactions, recordings) then event id.
  */
 public final class ContractOracle {
 
@@ -39,60 +41,72 @@ public final class ContractOracle {
     static final int MAX_PAYLOAD_CHARS = 4096;
     static final List<Duration> WINDOW_SIZES = List.of(Duration.ofMinutes(5), Duration.ofHours(1));
 
-    /** How events are placed in event time. */
-    public enum Arrival {
-        /** As a stream: an event behind the arrival-order watermark is late. */
-        WATERMARK,
-        /** As the job's BATCH replay: every event in event-time order, nothing late by arrival. */
-        EVENT_TIME_ORDER
-    }
+    /**
+     * One record as the job reads it.
+     *
+     * @param split the file or Kafka partition it came from: lateness is decided per split
+     * @param position its place in the split ({@code file:line}, {@code topic/partition/offset}),
+     *     the {@code source} of its {@code rejected_events} row
+     * @param line its text
+     */
+    public record Delivery(String split, String position, String line) {}
 
     private ContractOracle() {}
 
-    /** The contract's output of {@code lines} (a file named {@code corpus.jsonl}), as a stream. */
+    /** The contract's output of {@code lines} replayed from a file named {@code corpus.jsonl}. */
     public static TableDump compute(List<String> lines, int metricVersion) {
-        return compute(lines, metricVersion, "corpus.jsonl", Arrival.WATERMARK);
+        return compute(lines, metricVersion, "corpus.jsonl");
     }
 
-    /**
-     * The contract's output of {@code lines} read from the file {@code source} (the path in the
-     * rows of {@code rejected_events}).
-     */
-    public static TableDump compute(
-            List<String> lines, int metricVersion, String source, Arrival arrival) {
+    /** The contract's output of {@code lines} replayed from the file {@code source}. */
+    public static TableDump compute(List<String> lines, int metricVersion, String source) {
+        return computeDelivered(file(source, lines), metricVersion);
+    }
+
+    /** The lines of the file {@code source} as one split, blank lines skipped. */
+    public static List<Delivery> file(String source, List<String> lines) {
+        List<Delivery> deliveries = new ArrayList<>(lines.size());
+        for (int i = 0; i < lines.size(); i++) {
+            if (!lines.get(i).isBlank()) {
+                deliveries.add(new Delivery(source, source + ":" + (i + 1), lines.get(i)));
+            }
+        }
+        return deliveries;
+    }
+
+    /** The contract's output of {@code deliveries}, in the order the job reads each split. */
+    public static TableDump computeDelivered(List<Delivery> deliveries, int metricVersion) {
         TableDump dump = new TableDump();
         Map<String, List<OracleEvent>> bySession = new LinkedHashMap<>();
         Map<String, OracleEvent> late = new TreeMap<>();
-        Set<String> seen = new HashSet<>();
-        long maxTs = Long.MIN_VALUE;
-        for (int i = 0; i < lines.size(); i++) {
-            String line = lines.get(i);
-            if (line.isBlank()) {
-                continue;
-            }
+        Set<String> applied = new HashSet<>();
+        Map<String, OracleEvent> everyCopyLate = new HashMap<>();
+        Map<String, Long> maxTsBySplit = new HashMap<>();
+        for (Delivery delivery : deliveries) {
             OracleEvent event;
             try {
-                event = OracleEvent.parse(line);
+                event = OracleEvent.parse(delivery.line());
             } catch (OracleEvent.Rejected rejected) {
                 dump.put(
                         "rejected_events",
-                        rejection(source + ":" + (i + 1), line, rejected.reason));
+                        rejection(delivery.position(), delivery.line(), rejected.reason));
                 continue;
             }
-            boolean behind =
-                    arrival == Arrival.WATERMARK
-                            && maxTs != Long.MIN_VALUE
-                            && event.ts <= maxTs - BOUND_MS - 1;
-            maxTs = Math.max(maxTs, event.ts);
-            if (!seen.add(event.eventId)) {
+            Long maxTs = maxTsBySplit.get(delivery.split());
+            boolean behind = maxTs != null && event.ts < maxTs - BOUND_MS;
+            maxTsBySplit.merge(delivery.split(), event.ts, Math::max);
+            if (applied.contains(event.eventId)) {
                 continue;
             }
             if (behind) {
-                late.put(event.eventId, event);
-            } else {
-                bySession.computeIfAbsent(event.sessionId, k -> new ArrayList<>()).add(event);
+                everyCopyLate.putIfAbsent(event.eventId, event);
+                continue;
             }
+            everyCopyLate.remove(event.eventId);
+            applied.add(event.eventId);
+            bySession.computeIfAbsent(event.sessionId, k -> new ArrayList<>()).add(event);
         }
+        late.putAll(everyCopyLate);
 
         Map<String, Map<String, Object>> alerts = new TreeMap<>();
         Map<String, Map<String, Object>> sessions = new TreeMap<>();
@@ -152,6 +166,40 @@ public final class ContractOracle {
             dump.put("late_events", row);
         }
         return dump;
+    }
+
+    /**
+     * Adds to {@code dump} the delivery log of an endpoint named {@code endpoint} that accepts
+     * every call at once: one {@code webhook_deliveries} row per alert transition, a {@code firing}
+     * row for every alert and a {@code resolved} row for each resolved one, one attempt, status
+     * 200. The call carries the idempotency key {@code incident_key:state} ({@link
+     * #idempotencyKeys}). The row's {@code delivered_at} is wall-clock time and not modelled.
+     */
+    public static void addDeliveries(TableDump dump, String endpoint) {
+        for (SortedMap<String, String> alert : dump.rows("quality_alerts").values()) {
+            List<String> states =
+                    alert.get("state").equals("resolved")
+                            ? List.of("firing", "resolved")
+                            : List.of("firing");
+            for (String state : states) {
+                Map<String, Object> row = new LinkedHashMap<>();
+                row.put("incident_key", alert.get("incident_key"));
+                row.put("state", state);
+                row.put("endpoint", endpoint);
+                row.put("attempts", 1);
+                row.put("last_status", 200);
+                dump.put("webhook_deliveries", row);
+            }
+        }
+    }
+
+    /** The idempotency keys of the calls behind {@code dump}'s {@code webhook_deliveries} rows. */
+    public static Set<String> idempotencyKeys(TableDump dump) {
+        Set<String> keys = new TreeSet<>();
+        for (SortedMap<String, String> row : dump.rows("webhook_deliveries").values()) {
+            keys.add(row.get("incident_key") + ":" + row.get("state"));
+        }
+        return keys;
     }
 
     private static int kindOrder(OracleEvent e) {

@@ -98,11 +98,7 @@ public final class CorpusGenerator {
     private int events;
     private int sessions;
 
-    /** Whether some events are delivered far behind the watermark bound. */
-    private final boolean beyondBound;
-
-    private CorpusGenerator(long seed, int targetEvents, boolean beyondBound) {
-        this.beyondBound = beyondBound;
+    private CorpusGenerator(long seed, int targetEvents) {
         this.random = new SplittableRandom(seed);
         this.spanMs = Math.max(6 * HOUR, targetEvents * 150L);
         this.agents = Math.max(8, targetEvents / 2_500);
@@ -111,20 +107,7 @@ public final class CorpusGenerator {
 
     /** About {@code targetEvents} lines (at least the fixed scenarios), in arrival order. */
     public static List<String> generate(long seed, int targetEvents) {
-        return generate(seed, targetEvents, true);
-    }
-
-    /**
-     * As {@link #generate(long, int)}, but every event within the watermark bound of its arrival
-     * (redeliveries excepted): which events a stream finds behind the watermark depends on its
-     * execution mode today, so the corpus that every mode must agree on has none.
-     */
-    public static List<String> generateWithinBound(long seed, int targetEvents) {
-        return generate(seed, targetEvents, false);
-    }
-
-    private static List<String> generate(long seed, int targetEvents, boolean beyondBound) {
-        CorpusGenerator generator = new CorpusGenerator(seed, targetEvents, beyondBound);
+        CorpusGenerator generator = new CorpusGenerator(seed, targetEvents);
         generator.fixedScenarios();
         while (generator.events < targetEvents) {
             generator.call(
@@ -221,9 +204,8 @@ public final class CorpusGenerator {
         long talkEnd = t + sec(40, 900);
         if (!channel.equals("chat")) {
             s.recording(t + 2 * SECOND, "started");
-            // Off the samples' grid: a transition exactly at a media-gap deadline is where the
-            // job and the contract's "more than 15 s" part (ORACLE.md), tested on its own.
-            t = media(s, agent, channel.equals("video"), t, talkEnd) + 250;
+            // On the samples' grid: some transitions land exactly on a media-gap deadline.
+            t = media(s, agent, channel.equals("video"), t, talkEnd);
         } else {
             t = talkEnd;
         }
@@ -237,7 +219,7 @@ public final class CorpusGenerator {
             if (random.nextBoolean()) {
                 agent = "agent-" + random.nextInt(agents);
             }
-            t += sec(5, 30) + 250;
+            t += sec(5, 30);
             s.interaction(t, "connected", agent, channel, null, false);
             t += sec(20, 120);
         }
@@ -338,7 +320,7 @@ public final class CorpusGenerator {
         long arrival = ts;
         if (roll < 300) {
             arrival += random.nextLong(MAX_JITTER_MS + 1);
-        } else if (roll < 304 && beyondBound) {
+        } else if (roll < 304) {
             arrival += MIN_BEYOND_BOUND_MS + random.nextLong(12 * MINUTE);
         }
         lines.add(new Line(arrival, lines.size(), json));

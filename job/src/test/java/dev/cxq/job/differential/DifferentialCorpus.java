@@ -4,8 +4,10 @@ import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.HashSet;
+import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 
 /**
@@ -20,27 +22,44 @@ public final class DifferentialCorpus {
     private DifferentialCorpus() {}
 
     /**
-     * At least {@code targetEvents} JSON lines in arrival order; the same seed gives the same. No
-     * event arrives beyond the watermark bound ({@link CorpusGenerator#generateWithinBound}).
+     * At least {@code targetEvents} JSON lines in arrival order, with events within and beyond the
+     * watermark bound ({@link CorpusGenerator#generate}); the same seed gives the same.
      */
     public static List<String> generate(long seed, int targetEvents) {
-        return CorpusGenerator.generateWithinBound(seed, targetEvents);
-    }
-
-    /** The tables the contract expects of {@code lines} replayed from {@code corpus}. */
-    public static TableDump oracle(List<String> lines, Path corpus) {
-        return ContractOracle.compute(
-                lines, METRIC_VERSION, corpus.toUri().getPath(), ContractOracle.Arrival.WATERMARK);
+        return CorpusGenerator.generate(seed, targetEvents);
     }
 
     /**
-     * A run's tables without what the contract leaves to the implementation: {@code row_version},
-     * the order guard of the upserts, and {@code webhook_deliveries}, the delivery log.
+     * The tables the contract expects of {@code lines} replayed from {@code corpus} in {@code
+     * config}: the file is one split; the Kafka configuration delivers the lines into partitions,
+     * each its own split, in the order {@link DifferentialRunner#kafkaDeliveries} produces them.
+     */
+    public static TableDump oracle(List<String> lines, Path corpus, RunConfiguration config) {
+        TableDump expected;
+        if (config != RunConfiguration.KAFKA_REDELIVERED) {
+            expected = ContractOracle.compute(lines, METRIC_VERSION, corpus.toUri().getPath());
+        } else {
+            List<ContractOracle.Delivery> deliveries = new ArrayList<>();
+            Map<Integer, Integer> offsets = new HashMap<>();
+            for (DifferentialRunner.KafkaDelivery record :
+                    DifferentialRunner.kafkaDeliveries(lines)) {
+                String split = "corpus/" + record.partition();
+                int offset = offsets.merge(record.partition(), 1, Integer::sum) - 1;
+                deliveries.add(
+                        new ContractOracle.Delivery(split, split + "/" + offset, record.line()));
+            }
+            expected = ContractOracle.computeDelivered(deliveries, METRIC_VERSION);
+        }
+        ContractOracle.addDeliveries(expected, DifferentialRunner.WEBHOOK_ENDPOINT);
+        return expected;
+    }
+
+    /**
+     * A run's tables without {@code row_version}, the order guard of the upserts, which the
+     * contract leaves to the implementation.
      */
     public static TableDump asTheOracleSeesIt(TableDump run) {
-        Set<String> tables = new HashSet<>(TableDump.KEYS.keySet());
-        tables.remove("webhook_deliveries");
-        return run.withoutColumns(Set.of("row_version")).onlyTables(tables);
+        return run.withoutColumns(Set.of("row_version"));
     }
 
     /** Writes {@code lines} to {@code file}, one a line. */

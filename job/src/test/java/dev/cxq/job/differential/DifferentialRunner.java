@@ -23,12 +23,15 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 
 /**
  * Runs a corpus (a JSON Lines file) in one {@link RunConfiguration} through the production topology
  * into a fresh PostgreSQL database and returns the resulting tables. Alerts are also delivered to a
- * local webhook endpoint that always answers 200, so {@code webhook_deliveries} is compared too.
- * The Kafka broker (in-process KRaft) is started on the first Kafka run.
+ * local HTTP receiver ({@link #WEBHOOK_ENDPOINT}) that always answers 200 and keeps the idempotency
+ * keys it received ({@link #receivedIdempotencyKeys}), so {@code webhook_deliveries} and what
+ * reached the receiver are compared too. The Kafka broker (in-process KRaft) is started on the
+ * first Kafka run.
  */
 public final class DifferentialRunner implements AutoCloseable {
 
@@ -40,8 +43,12 @@ public final class DifferentialRunner implements AutoCloseable {
     /** Restarts the failing job is allowed: one failure more than this ends it for good. */
     private static final int RESTARTS = 2;
 
+    /** The name of the webhook endpoint of every run: {@code webhook_deliveries.endpoint}. */
+    public static final String WEBHOOK_ENDPOINT = "differential-receiver";
+
     private final Path workDir;
     private final HttpServer webhookEndpoint;
+    private final Set<String> receivedIdempotencyKeys = ConcurrentHashMap.newKeySet();
     private KafkaClusterTestKit kafka;
     private int runs;
 
@@ -51,6 +58,10 @@ public final class DifferentialRunner implements AutoCloseable {
         webhookEndpoint.createContext(
                 "/hooks/cxq",
                 exchange -> {
+                    String key = exchange.getRequestHeaders().getFirst("X-Idempotency-Key");
+                    if (key != null) {
+                        receivedIdempotencyKeys.add(key);
+                    }
                     try (InputStream body = exchange.getRequestBody()) {
                         body.readAllBytes();
                     }
@@ -70,6 +81,7 @@ public final class DifferentialRunner implements AutoCloseable {
     public TableDump run(Path corpus, RunConfiguration config, long referenceWrites)
             throws Exception {
         runs++;
+        receivedIdempotencyKeys.clear();
         try (PostgresTestDatabase db = new PostgresTestDatabase()) {
             switch (config) {
                 case BATCH_P1 -> replay(db, corpus, "batch", 1);
@@ -102,8 +114,8 @@ public final class DifferentialRunner implements AutoCloseable {
                 "1s",
                 "--checkpoint-dir",
                 checkpointDir().toString(),
-                "--webhook-url",
-                webhookUrl());
+                "--webhook-endpoint",
+                webhookEndpoint());
     }
 
     /**
@@ -128,7 +140,7 @@ public final class DifferentialRunner implements AutoCloseable {
                         "--restart-attempts", Integer.toString(RESTARTS),
                         "--restart-initial-delay", "100ms",
                         "--restart-max-delay", "1s",
-                        "--webhook-url", webhookUrl());
+                        "--webhook-endpoint", webhookEndpoint());
         Set<Long> failAt =
                 Set.of(referenceWrites / 5, referenceWrites / 2, referenceWrites * 4 / 5);
         FailingSinks.reset(failAt);
@@ -156,10 +168,9 @@ public final class DifferentialRunner implements AutoCloseable {
     }
 
     /**
-     * Produces the corpus to a new topic, each record into partition {@code line % 3} and again
-     * {@link #REDELIVERY_LAG} records later into the same one (a consumer's redelivery never
-     * overtakes the original), then reads it with the command line's {@code --until latest}, which
-     * ends the job once the offsets that were latest at its start are read.
+     * Produces the corpus to a new topic in the order of {@link #kafkaDeliveries}, then reads it
+     * with the command line's {@code --until latest}, which ends the job once the offsets that were
+     * latest at its start are read.
      */
     private void consumeRedelivered(PostgresTestDatabase db, Path corpus) throws Exception {
         String topic = "corpus-" + runs;
@@ -168,19 +179,16 @@ public final class DifferentialRunner implements AutoCloseable {
                     .all()
                     .get();
         }
-        List<String> lines =
-                Files.readAllLines(corpus, StandardCharsets.UTF_8).stream()
-                        .filter(line -> !line.isBlank())
-                        .toList();
         try (KafkaProducer<byte[], byte[]> producer =
                 KafkaBroker.producer(kafka().bootstrapServers())) {
-            for (int i = 0; i < lines.size() + REDELIVERY_LAG; i++) {
-                if (i < lines.size()) {
-                    send(producer, topic, lines, i);
-                }
-                if (i >= REDELIVERY_LAG) {
-                    send(producer, topic, lines, i - REDELIVERY_LAG);
-                }
+            for (KafkaDelivery delivery :
+                    kafkaDeliveries(Files.readAllLines(corpus, StandardCharsets.UTF_8))) {
+                producer.send(
+                        new ProducerRecord<>(
+                                topic,
+                                delivery.partition(),
+                                null,
+                                delivery.line().getBytes(StandardCharsets.UTF_8)));
             }
             producer.flush();
         }
@@ -207,21 +215,35 @@ public final class DifferentialRunner implements AutoCloseable {
                         db.url(),
                         "--jdbc-user",
                         PostgresTestDatabase.USER,
-                        "--webhook-url",
-                        webhookUrl());
+                        "--webhook-endpoint",
+                        webhookEndpoint());
         if (exit != 0) {
             throw new AssertionError("the Kafka run exited with " + exit);
         }
     }
 
-    private static void send(
-            KafkaProducer<byte[], byte[]> producer, String topic, List<String> lines, int line) {
-        producer.send(
-                new ProducerRecord<>(
-                        topic,
-                        line % KAFKA_PARTITIONS,
-                        null,
-                        lines.get(line).getBytes(StandardCharsets.UTF_8)));
+    /** One record the Kafka configuration produces. */
+    public record KafkaDelivery(int partition, String line) {}
+
+    /**
+     * The records of the Kafka configuration in production order: the corpus's {@code i}-th
+     * non-blank line into partition {@code i % 3}, and again {@link #REDELIVERY_LAG} lines later
+     * into the same one (a consumer's redelivery never overtakes the original). The oracle reads
+     * the same order ({@link DifferentialCorpus#oracle}), since lateness is decided per partition.
+     */
+    public static List<KafkaDelivery> kafkaDeliveries(List<String> corpus) {
+        List<String> lines = corpus.stream().filter(line -> !line.isBlank()).toList();
+        List<KafkaDelivery> deliveries = new ArrayList<>(2 * lines.size());
+        for (int i = 0; i < lines.size() + REDELIVERY_LAG; i++) {
+            if (i < lines.size()) {
+                deliveries.add(new KafkaDelivery(i % KAFKA_PARTITIONS, lines.get(i)));
+            }
+            if (i >= REDELIVERY_LAG) {
+                int again = i - REDELIVERY_LAG;
+                deliveries.add(new KafkaDelivery(again % KAFKA_PARTITIONS, lines.get(again)));
+            }
+        }
+        return deliveries;
     }
 
     private KafkaClusterTestKit kafka() throws Exception {
@@ -231,8 +253,20 @@ public final class DifferentialRunner implements AutoCloseable {
         return kafka;
     }
 
-    private String webhookUrl() {
-        return "http://127.0.0.1:" + webhookEndpoint.getAddress().getPort() + "/hooks/cxq";
+    /**
+     * The distinct {@code X-Idempotency-Key}s the receiver got during the last run (a message sent
+     * again after a failure counts once).
+     */
+    public Set<String> receivedIdempotencyKeys() {
+        return Set.copyOf(receivedIdempotencyKeys);
+    }
+
+    private String webhookEndpoint() {
+        return "name="
+                + WEBHOOK_ENDPOINT
+                + ",url=http://127.0.0.1:"
+                + webhookEndpoint.getAddress().getPort()
+                + "/hooks/cxq";
     }
 
     private Path checkpointDir() {

@@ -4,6 +4,8 @@ import dev.cxq.udf.json.CanonicalJson;
 import dev.cxq.udf.model.CanonicalEvent;
 import dev.cxq.udf.model.EventKind;
 import dev.cxq.udf.model.Platform;
+import dev.cxq.udf.rows.LateEvent;
+import dev.cxq.udf.rows.OutputTags;
 
 import org.apache.flink.annotation.VisibleForTesting;
 import org.apache.flink.api.common.functions.OpenContext;
@@ -85,8 +87,18 @@ public class DedupFunction extends KeyedProcessFunction<String, CanonicalEvent, 
      */
     private transient long legacyReadsUntil = Long.MIN_VALUE;
 
+    /**
+     * The first copy of the id that arrived behind its split's watermark ({@link
+     * CanonicalEvent#lateOnArrival}), held until the watermark passes it: an in-time copy of the
+     * same id wins over it whichever comes first, because BATCH execution sorts the copies of an id
+     * in no particular order. Cleared by that copy or by its timer, which writes it to {@code
+     * late_events}.
+     */
+    private transient ValueState<CanonicalEvent> lateCandidate;
+
     private transient Counter duplicatesDropped;
     private transient Counter redeliveryConflicts;
+    private transient Counter lateEvents;
 
     /**
      * @param retention how long an event id is remembered after its first delivery
@@ -138,6 +150,13 @@ public class DedupFunction extends KeyedProcessFunction<String, CanonicalEvent, 
         var metrics = getRuntimeContext().getMetricGroup().addGroup("cxq");
         duplicatesDropped = metrics.counter("duplicatesDropped");
         redeliveryConflicts = metrics.counter("redeliveryConflicts");
+        lateEvents = metrics.counter("lateEvents");
+        lateCandidate =
+                getRuntimeContext()
+                        .getState(
+                                new ValueStateDescriptor<>(
+                                        "late-candidate",
+                                        TypeInformation.of(CanonicalEvent.class)));
     }
 
     private <T> ValueState<T> remembered(String name, TypeInformation<T> type, Duration ttl) {
@@ -165,6 +184,15 @@ public class DedupFunction extends KeyedProcessFunction<String, CanonicalEvent, 
             duplicatesDropped.inc();
             return;
         }
+        if (event.lateOnArrival && first == null) {
+            if (lateCandidate.value() == null) {
+                lateCandidate.update(event);
+                ctx.timerService().registerEventTimeTimer(event.ts);
+            } else {
+                duplicatesDropped.inc();
+            }
+            return;
+        }
         long content = contentHash(event);
         if (first != null) {
             duplicatesDropped.inc();
@@ -183,8 +211,33 @@ public class DedupFunction extends KeyedProcessFunction<String, CanonicalEvent, 
             }
             return;
         }
+        if (lateCandidate.value() != null) {
+            lateCandidate.clear();
+            duplicatesDropped.inc();
+        }
         firsts.update(content);
         out.collect(event);
+    }
+
+    @Override
+    public void onTimer(long timestamp, OnTimerContext ctx, Collector<CanonicalEvent> out)
+            throws Exception {
+        CanonicalEvent late = lateCandidate.value();
+        if (late == null) {
+            return;
+        }
+        lateCandidate.clear();
+        (late.kind == EventKind.MEDIA_SAMPLE ? firstMediaSampleContent : firstContent)
+                .update(contentHash(late));
+        lateEvents.inc();
+        ctx.output(
+                OutputTags.LATE_EVENTS,
+                new LateEvent(
+                        late.eventId,
+                        late.sessionId,
+                        late.ts,
+                        late.kind.wireName(),
+                        CanonicalJson.write(late)));
     }
 
     private boolean seenByPreviousRelease(boolean sample) throws Exception {

@@ -8,8 +8,21 @@ import dev.cxq.udf.rows.OutputTags;
 import dev.cxq.udf.rows.RejectedEvent;
 
 import org.apache.flink.api.common.functions.OpenContext;
+import org.apache.flink.api.common.state.ListState;
+import org.apache.flink.api.common.state.ListStateDescriptor;
+import org.apache.flink.api.common.typeinfo.Types;
+import org.apache.flink.api.java.tuple.Tuple2;
+import org.apache.flink.runtime.state.FunctionInitializationContext;
+import org.apache.flink.runtime.state.FunctionSnapshotContext;
+import org.apache.flink.streaming.api.checkpoint.CheckpointedFunction;
 import org.apache.flink.streaming.api.functions.ProcessFunction;
 import org.apache.flink.util.Collector;
+
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
 
 /**
  * Turns raw records of any accepted shape (canonical, Genesys Cloud, NICE CXone; see {@link
@@ -18,25 +31,69 @@ import org.apache.flink.util.Collector;
  * OutputTags#REJECTED_EVENTS} with its reason. Both are counted by {@link IngestMetrics}. Bad input
  * never throws.
  */
-public class ParseFunction extends ProcessFunction<RawRecord, CanonicalEvent> {
+public class ParseFunction extends ProcessFunction<RawRecord, CanonicalEvent>
+        implements CheckpointedFunction {
 
     private static final long serialVersionUID = 1L;
 
     private final EventTimeLimits eventTimeLimits;
+    private final long maxOutOfOrdernessMillis;
 
     private transient IngestMetrics metrics;
 
-    /** With the default {@link EventTimeLimits}. */
+    /**
+     * The largest record event time each split has delivered: the split's watermark plus the bound,
+     * as the source's watermark generator sees it, but kept in arrival order and checkpointed, so
+     * which events are late does not depend on when periodic watermarks are emitted, on the runtime
+     * mode, or on a restore.
+     */
+    private transient Map<String, Long> maxEventTimeBySplit;
+
+    /**
+     * {@link #maxEventTimeBySplit} at checkpoints. Split-redistributed list state, like the
+     * source's own split state: a restore at the same parallelism gives each subtask its entries
+     * back with its splits. Not union state: a vertex with union state cannot checkpoint once some
+     * of its subtasks finished (a subtask without a split finishes at once in a streaming file
+     * replay). After a restore at another parallelism a split may come back without its entry; it
+     * then starts from its first record after the restore.
+     */
+    private transient ListState<Tuple2<String, Long>> checkpointedMaxEventTimes;
+
+    /** With the default {@link EventTimeLimits} and a 10 s watermark bound. */
     public ParseFunction() {
-        this(EventTimeLimits.defaults());
+        this(EventTimeLimits.defaults(), Duration.ofSeconds(10));
     }
 
     /**
      * @param eventTimeLimits the latest event time accepted; the same as the source's timestamp
      *     assigner uses
+     * @param maxOutOfOrderness the watermark bound; the same as the source's watermarks use
      */
-    public ParseFunction(EventTimeLimits eventTimeLimits) {
+    public ParseFunction(EventTimeLimits eventTimeLimits, Duration maxOutOfOrderness) {
         this.eventTimeLimits = eventTimeLimits;
+        this.maxOutOfOrdernessMillis = maxOutOfOrderness.toMillis();
+    }
+
+    @Override
+    public void initializeState(FunctionInitializationContext context) throws Exception {
+        checkpointedMaxEventTimes =
+                context.getOperatorStateStore()
+                        .getListState(
+                                new ListStateDescriptor<>(
+                                        "max-event-time-by-split",
+                                        Types.TUPLE(Types.STRING, Types.LONG)));
+        maxEventTimeBySplit = new HashMap<>();
+        // After a rescale two old subtasks' entries may meet here; a split has one of them.
+        for (Tuple2<String, Long> entry : checkpointedMaxEventTimes.get()) {
+            maxEventTimeBySplit.merge(entry.f0, entry.f1, Math::max);
+        }
+    }
+
+    @Override
+    public void snapshotState(FunctionSnapshotContext context) throws Exception {
+        List<Tuple2<String, Long>> entries = new ArrayList<>(maxEventTimeBySplit.size());
+        maxEventTimeBySplit.forEach((split, max) -> entries.add(Tuple2.of(split, max)));
+        checkpointedMaxEventTimes.update(entries);
     }
 
     @Override
@@ -48,9 +105,18 @@ public class ParseFunction extends ProcessFunction<RawRecord, CanonicalEvent> {
     public void processElement(RawRecord record, Context ctx, Collector<CanonicalEvent> out) {
         PayloadDecoder.Decoded result = RecordDecoding.outcome(record, eventTimeLimits);
         if (result.isValid()) {
+            String split = record.split();
+            Long max = maxEventTimeBySplit.get(split);
+            long recordTime = Long.MAX_VALUE;
             for (CanonicalEvent event : result.events()) {
+                // The source's bounded-out-of-orderness watermark is max - bound - 1.
+                event.lateOnArrival = max != null && event.ts < max - maxOutOfOrdernessMillis;
+                recordTime = Math.min(recordTime, event.ts);
                 metrics.accepted(event);
                 out.collect(event);
+            }
+            if (max == null || recordTime > max) {
+                maxEventTimeBySplit.put(split, recordTime);
             }
         } else {
             metrics.rejected(result.rejectReason());

@@ -62,6 +62,14 @@ public class CanonicalEvent {
     public RecordingMedia recordingMedia;
     public RecordingStatus recordingStatus;
 
+    /**
+     * Set by the parser when the event arrived behind its split's watermark (the largest event time
+     * its file or partition had delivered, minus the watermark bound): it cannot be placed in order
+     * any more and goes to {@code late_events}. Decided in arrival order per split, before any
+     * shuffle, so BATCH, STREAMING and a restore all agree ({@code docs/semantics.md}, lateness).
+     */
+    public boolean lateOnArrival;
+
     public CanonicalEvent() {}
 
     @Override
@@ -96,7 +104,8 @@ public class CanonicalEvent {
                 && Objects.equals(queueWaitMs, e.queueWaitMs)
                 && Objects.equals(recordingId, e.recordingId)
                 && recordingMedia == e.recordingMedia
-                && recordingStatus == e.recordingStatus;
+                && recordingStatus == e.recordingStatus
+                && lateOnArrival == e.lateOnArrival;
     }
 
     @Override

@@ -28,6 +28,12 @@ public final class CanonicalEventSerializer extends TypeSerializerSingleton<Cano
 
     public static final CanonicalEventSerializer INSTANCE = new CanonicalEventSerializer();
 
+    /**
+     * A mask bit without a field behind it: {@link CanonicalEvent#lateOnArrival}. State written
+     * before it existed never has it set, so that state still reads the same.
+     */
+    private static final int LATE_ON_ARRIVAL = 1 << 30;
+
     private static final EventKind[] KINDS = EventKind.values();
     private static final Platform[] PLATFORMS = Platform.values();
     private static final MediaType[] MEDIA_TYPES = MediaType.values();
@@ -78,6 +84,7 @@ public final class CanonicalEventSerializer extends TypeSerializerSingleton<Cano
         to.recordingId = from.recordingId;
         to.recordingMedia = from.recordingMedia;
         to.recordingStatus = from.recordingStatus;
+        to.lateOnArrival = from.lateOnArrival;
         return to;
     }
 
@@ -154,7 +161,8 @@ public final class CanonicalEventSerializer extends TypeSerializerSingleton<Cano
                 | bit(e.queueWaitMs, 23)
                 | bit(e.recordingId, 24)
                 | bit(e.recordingMedia, 25)
-                | bit(e.recordingStatus, 26);
+                | bit(e.recordingStatus, 26)
+                | (e.lateOnArrival ? LATE_ON_ARRIVAL : 0);
     }
 
     private static int bit(Object field, int index) {
@@ -163,8 +171,10 @@ public final class CanonicalEventSerializer extends TypeSerializerSingleton<Cano
 
     @Override
     public CanonicalEvent deserialize(DataInputView in) throws IOException {
-        Fields f = new Fields(in.readInt(), in);
+        int mask = in.readInt();
+        Fields f = new Fields(mask, in);
         CanonicalEvent e = new CanonicalEvent();
+        e.lateOnArrival = (mask & LATE_ON_ARRIVAL) != 0;
         e.ts = in.readLong();
         e.eventId = f.string();
         e.kind = f.enumOf(KINDS);

@@ -37,6 +37,19 @@ public class RawRecord {
         this.payload = payload;
     }
 
+    /**
+     * The split the record came from: its {@link #source} position without the last part ({@code
+     * file:line} gives the file, {@code topic/partition/offset} the partition, {@code split#n} the
+     * generator's split).
+     */
+    public String split() {
+        int cut =
+                Math.max(
+                        source.lastIndexOf(':'),
+                        Math.max(source.lastIndexOf('/'), source.lastIndexOf('#')));
+        return cut < 0 ? source : source.substring(0, cut);
+    }
+
     @Override
     public boolean equals(Object o) {
         return o instanceof RawRecord other

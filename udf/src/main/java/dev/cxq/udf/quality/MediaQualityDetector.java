@@ -92,10 +92,11 @@ public class MediaQualityDetector {
 
     /**
      * Runs the deadlines due at {@code time}, before the events stamped {@code time} are applied: a
-     * sample exactly at the end of the hysteresis window neither cancels nor delays the firing, and
-     * a sample exactly at the end of the gap bound means the silence was not longer than it.
+     * sample exactly at the end of the hysteresis window neither cancels nor delays the firing. A
+     * media gap due before {@code time} opens here; one due exactly at {@code time} waits for the
+     * instant's events ({@link #closeInstant}).
      */
-    public void advanceTo(long time, boolean sampleAtTime, Scope scope) {
+    public void advanceTo(long time, Scope scope) {
         QualityThresholds t = scope.thresholds();
         if (phase == Phase.PENDING && time >= incidentStart + t.fireAfter().toMillis()) {
             fire(scope);
@@ -106,13 +107,32 @@ public class MediaQualityDetector {
             phase = Phase.HEALTHY;
         }
         Long gapAt = gapDeadline(t);
-        if (gapAt != null && (time > gapAt || (time == gapAt && !sampleAtTime))) {
-            mediaGap = open(QualityAlert.MEDIA_GAP, silentSince, gapAt, WARNING, scope);
-            mediaGap.metrics = lastSample;
-            mediaGap.reason =
-                    "no media sample for more than " + t.mediaGapAfter().toSeconds() + " s";
-            report(mediaGap, scope);
+        if (gapAt != null && time > gapAt) {
+            openMediaGap(gapAt, scope);
         }
+    }
+
+    /**
+     * After the events stamped {@code time} are applied: a media gap due exactly at {@code time}
+     * opens only if silence is still expected now. A gap needs more than the bound of silence, so a
+     * sample, a hold or a wrap-up at exactly the bound means there was none; running this deadline
+     * before the instant's events (as the hysteresis does) wrote a gap for them.
+     */
+    public void closeInstant(long time, Scope scope) {
+        Long gapAt = gapDeadline(scope.thresholds());
+        if (gapAt != null && gapAt == time) {
+            openMediaGap(gapAt, scope);
+        }
+    }
+
+    private void openMediaGap(long gapAt, Scope scope) {
+        mediaGap = open(QualityAlert.MEDIA_GAP, silentSince, gapAt, WARNING, scope);
+        mediaGap.metrics = lastSample;
+        mediaGap.reason =
+                "no media sample for more than "
+                        + scope.thresholds().mediaGapAfter().toSeconds()
+                        + " s";
+        report(mediaGap, scope);
     }
 
     /** Applies the samples stamped {@code time} (one or more: audio and video may coincide). */

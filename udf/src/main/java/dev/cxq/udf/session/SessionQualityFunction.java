@@ -116,10 +116,7 @@ public class SessionQualityFunction extends EventTimeOrderedFunction<SessionQual
         if (current != null) {
             long deadline = current.lastEventTs + inactivityTimeoutMs;
             // Nothing of the session happens after its end; samples at the end are after it.
-            current.media.advanceTo(
-                    Math.min(time, deadline),
-                    !samples.isEmpty() && time < deadline,
-                    scope(current, ctx));
+            current.media.advanceTo(Math.min(time, deadline), scope(current, ctx));
             if (time >= deadline) {
                 end(current, current.lastEventTs, deadline, "inactivity", deadline, ctx, out);
                 if (time < deadline + inactivityTimeoutMs) {
@@ -161,6 +158,7 @@ public class SessionQualityFunction extends EventTimeOrderedFunction<SessionQual
                 }
             }
         }
+        current.media.closeInstant(time, scope(current, ctx));
         if (!events.isEmpty()) {
             current.lastEventTs = time;
         }

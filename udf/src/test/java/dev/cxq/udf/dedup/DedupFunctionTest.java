@@ -1,6 +1,7 @@
 package dev.cxq.udf.dedup;
 
 import dev.cxq.udf.model.CanonicalEvent;
+import dev.cxq.udf.model.CanonicalEventSerializer;
 import dev.cxq.udf.model.InteractionState;
 import dev.cxq.udf.model.Platform;
 import dev.cxq.udf.rows.OutputTags;
@@ -314,5 +315,42 @@ class DedupFunctionTest {
                 out.collect(event);
             }
         }
+    }
+
+    private static CanonicalEvent lateCopy(CanonicalEvent event) {
+        CanonicalEvent copy = CanonicalEventSerializer.INSTANCE.copy(event);
+        copy.lateOnArrival = true;
+        return copy;
+    }
+
+    private List<String> lateRows() {
+        return dedup.getSideOutput(OutputTags.LATE_EVENTS) == null
+                ? List.of()
+                : dedup.getSideOutput(OutputTags.LATE_EVENTS).stream()
+                        .map(r -> r.getValue().eventId())
+                        .toList();
+    }
+
+    @Test
+    void anInTimeCopyWinsOverALateCopyWhicheverArrivesFirst() throws Exception {
+        CanonicalEvent event = sample("s1", 5);
+        // BATCH sorts the copies of an id in no particular order: the late one may come first.
+        assertThat(send(lateCopy(event))).isEmpty();
+        assertThat(send(event)).containsExactly(event);
+        dedup.processWatermark(new Watermark(Long.MAX_VALUE));
+        assertThat(lateRows()).isEmpty();
+        assertThat(dedup.numEventTimeTimers()).isZero();
+    }
+
+    @Test
+    void anIdWhoseEveryCopyIsLateGoesToLateEventsOnceTheWatermarkPassesIt() throws Exception {
+        CanonicalEvent event = sample("s1", 5);
+        assertThat(send(lateCopy(event))).isEmpty();
+        assertThat(send(lateCopy(event))).isEmpty();
+        dedup.processWatermark(new Watermark(at(5)));
+        assertThat(lateRows()).containsExactly(event.eventId);
+        // Remembered like a forwarded id: a later in-time redelivery changes nothing.
+        assertThat(send(event)).isEmpty();
+        assertThat(dedup.numKeyedStateEntries()).isEqualTo(1);
     }
 }

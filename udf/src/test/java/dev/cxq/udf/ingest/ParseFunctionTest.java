@@ -46,6 +46,75 @@ class ParseFunctionTest {
         }
     }
 
+    private static String sampleAt(String id, String ts) {
+        return "{\"event_id\":\""
+                + id
+                + "\",\"kind\":\"media_sample\",\"session_id\":\"s1\","
+                + "\"ts\":\""
+                + ts
+                + "\",\"mos\":4.0}";
+    }
+
+    private static List<String> lateIds(
+            OneInputStreamOperatorTestHarness<RawRecord, CanonicalEvent> h) {
+        return h.extractOutputValues().stream()
+                .filter(e -> e.lateOnArrival)
+                .map(e -> e.eventId)
+                .toList();
+    }
+
+    @Test
+    void anEventBehindItsOwnSplitsWatermarkIsMarkedLateWhateverOtherSplitsDelivered()
+            throws Exception {
+        try (OneInputStreamOperatorTestHarness<RawRecord, CanonicalEvent> harness =
+                new OneInputStreamOperatorTestHarness<>(
+                        new ProcessOperator<>(new ParseFunction()))) {
+            harness.open();
+            harness.processElement(
+                    new StreamRecord<>(
+                            new RawRecord("a.jsonl:1", sampleAt("a1", "2026-03-09T14:01:00Z"))));
+            // 10 s behind a1: exactly on the bound, still in order.
+            harness.processElement(
+                    new StreamRecord<>(
+                            new RawRecord("a.jsonl:2", sampleAt("a2", "2026-03-09T14:00:50Z"))));
+            // 10.001 s behind: behind the watermark (max - bound - 1 ms).
+            harness.processElement(
+                    new StreamRecord<>(
+                            new RawRecord(
+                                    "a.jsonl:3", sampleAt("a3", "2026-03-09T14:00:49.999Z"))));
+            // Another split has its own watermark: a minute earlier is in order there.
+            harness.processElement(
+                    new StreamRecord<>(
+                            new RawRecord("t/1/7", sampleAt("k1", "2026-03-09T14:00:00Z"))));
+
+            assertThat(lateIds(harness)).containsExactly("a3");
+        }
+    }
+
+    @Test
+    void theSplitsLargestEventTimeSurvivesARestore() throws Exception {
+        OneInputStreamOperatorTestHarness<RawRecord, CanonicalEvent> before =
+                new OneInputStreamOperatorTestHarness<>(new ProcessOperator<>(new ParseFunction()));
+        before.open();
+        before.processElement(
+                new StreamRecord<>(
+                        new RawRecord("a.jsonl:1", sampleAt("a1", "2026-03-09T14:01:00Z"))));
+        var snapshot = before.snapshot(1, 1);
+        before.close();
+
+        // The source restores its split to the same subtask, and this state with it.
+        try (OneInputStreamOperatorTestHarness<RawRecord, CanonicalEvent> after =
+                new OneInputStreamOperatorTestHarness<>(
+                        new ProcessOperator<>(new ParseFunction()))) {
+            after.initializeState(snapshot);
+            after.open();
+            after.processElement(
+                    new StreamRecord<>(
+                            new RawRecord("a.jsonl:2", sampleAt("a2", "2026-03-09T14:00:30Z"))));
+            assertThat(lateIds(after)).containsExactly("a2");
+        }
+    }
+
     @Test
     void rejectionKeyIsStableAcrossReplaysAndDistinctPerPosition() {
         RawRecord record = new RawRecord("f.jsonl:7", "not json");

@@ -141,6 +141,9 @@ class CanonicalEventSerializerTest extends SerializerTestBase<CanonicalEvent> {
         if (type == Boolean.class) {
             return Boolean.FALSE;
         }
+        if (type == boolean.class) {
+            return true;
+        }
         if (type.isEnum()) {
             Object[] constants = type.getEnumConstants();
             return constants[constants.length - 1];

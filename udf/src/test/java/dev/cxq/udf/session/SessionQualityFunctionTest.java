@@ -7,6 +7,7 @@ import dev.cxq.udf.parse.CanonicalEventParser;
 import dev.cxq.udf.parse.ParseResult;
 import dev.cxq.udf.quality.MediaQualityDetector;
 import dev.cxq.udf.rows.OutputTags;
+import dev.cxq.udf.rows.QualityAlert;
 import dev.cxq.udf.rows.SessionQuality;
 import dev.cxq.udf.testing.SessionHarness;
 
@@ -31,6 +32,7 @@ import static dev.cxq.udf.testing.Events.interaction;
 import static dev.cxq.udf.testing.Events.recording;
 import static dev.cxq.udf.testing.Events.sample;
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.tuple;
 
 class SessionQualityFunctionTest {
 
@@ -139,9 +141,7 @@ class SessionQualityFunctionTest {
 
         assertThat(harness.extractOutputValues())
                 .extracting(SessionQuality::samples, SessionQuality::endedAtMillis)
-                .containsExactly(
-                        org.assertj.core.groups.Tuple.tuple(1L, at(0)),
-                        org.assertj.core.groups.Tuple.tuple(1L, at(3600)));
+                .containsExactly(tuple(1L, at(0)), tuple(1L, at(3600)));
         assertThat(harness.numKeyedStateEntries()).isZero();
     }
 
@@ -193,6 +193,66 @@ class SessionQualityFunctionTest {
                                     CanonicalEventParser.parse(row.payload(), "test");
                             assertThat(reparsed.event()).isEqualTo(late);
                         });
+    }
+
+    private List<QualityAlert> mediaGaps() {
+        return harness.getSideOutput(OutputTags.QUALITY_ALERTS) == null
+                ? List.of()
+                : harness.getSideOutput(OutputTags.QUALITY_ALERTS).stream()
+                        .map(StreamRecord::getValue)
+                        .filter(alert -> alert.alertType().equals(QualityAlert.MEDIA_GAP))
+                        .toList();
+    }
+
+    /** A connected call whose last sample is at 5 s: its gap deadline is at 20 s. */
+    private void silentAfterFiveSeconds(String session) throws Exception {
+        CanonicalEvent connected = interaction(session, 0, InteractionState.CONNECTED);
+        connected.agentId = "agent-1";
+        send(connected);
+        send(sample(session, 5));
+    }
+
+    @Test
+    void aWrapupExactlyFifteenSecondsAfterTheLastSampleIsNoMediaGap() throws Exception {
+        silentAfterFiveSeconds("s5");
+        // Media was expected for exactly 15 s, not more, then wrap-up began.
+        send(interaction("s5", 20, InteractionState.WRAPUP));
+        send(interaction("s5", 60, InteractionState.COMPLETED));
+        harness.processWatermark(at(100));
+
+        assertThat(mediaGaps()).isEmpty();
+    }
+
+    @Test
+    void aWrapupOneMillisecondLaterFollowsAMediaGap() throws Exception {
+        silentAfterFiveSeconds("s6");
+        CanonicalEvent wrapup = interaction("s6", 20, InteractionState.WRAPUP);
+        wrapup.ts += 1;
+        send(wrapup);
+        send(interaction("s6", 60, InteractionState.COMPLETED));
+        harness.processWatermark(at(100));
+
+        assertThat(mediaGaps())
+                .extracting(QualityAlert::state, QualityAlert::firedAtMillis)
+                .containsExactly(
+                        tuple(QualityAlert.FIRING, at(20)), tuple(QualityAlert.RESOLVED, at(20)));
+    }
+
+    @Test
+    void aGapPastATransferAtItsDeadlineNamesTheAgentConnectedThen() throws Exception {
+        silentAfterFiveSeconds("s7");
+        CanonicalEvent transfer = interaction("s7", 20, InteractionState.CONNECTED);
+        transfer.agentId = "agent-2";
+        send(transfer);
+        send(interaction("s7", 60, InteractionState.COMPLETED));
+        harness.processWatermark(at(100));
+
+        // The silence becomes longer than 15 s after the transfer at 20 s.
+        assertThat(mediaGaps())
+                .extracting(QualityAlert::state, QualityAlert::agentId)
+                .containsExactly(
+                        tuple(QualityAlert.FIRING, "agent-2"),
+                        tuple(QualityAlert.RESOLVED, "agent-2"));
     }
 
     @Test
