@@ -3,7 +3,7 @@ package dev.cxq.job;
 import dev.cxq.job.backfill.BackfillPlatform;
 import dev.cxq.job.backfill.BackfillSettings;
 import dev.cxq.job.backfill.ClientSecret;
-import dev.cxq.job.backfill.RateLimit;
+import dev.cxq.job.http.RateLimit;
 import dev.cxq.udf.internal.IsoInstants;
 
 import picocli.CommandLine;

@@ -1,6 +1,7 @@
 package dev.cxq.job.backfill;
 
-import dev.cxq.job.sink.webhook.Backoff;
+import dev.cxq.job.http.Backoff;
+import dev.cxq.job.http.RequestBudget;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
