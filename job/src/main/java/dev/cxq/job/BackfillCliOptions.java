@@ -163,7 +163,7 @@ final class BackfillCliOptions {
             errors.add(name.apply("--backfill-interval") + " must be positive: " + interval);
         }
         try {
-            RateLimit limit = rateLimit();
+            RateLimit limit = rateLimit(rateLimit);
             if (limit.requests() / parallelism < 2) {
                 errors.add(
                         name.apply("--backfill-rate-limit")
@@ -204,15 +204,16 @@ final class BackfillCliOptions {
                 clientId,
                 new ClientSecret(
                         clientSecretFile == null ? null : clientSecretFile.toString(), SECRET_ENV),
-                rateLimit(),
+                rateLimit(rateLimit),
                 pageSize,
                 pollInterval,
                 maxAttempts,
                 maxBackoff);
     }
 
-    private RateLimit rateLimit() {
-        String[] parts = rateLimit.split("/", 2);
+    /** A request budget written REQUESTS/WINDOW, e.g. 300/1m. */
+    static RateLimit rateLimit(String text) {
+        String[] parts = text.split("/", 2);
         try {
             int requests = Integer.parseInt(parts[0].trim());
             Duration window = new DurationConverter().convert(parts[1]);
@@ -223,8 +224,7 @@ final class BackfillCliOptions {
         } catch (ArrayIndexOutOfBoundsException
                 | IllegalArgumentException
                 | CommandLine.TypeConversionException e) {
-            throw new IllegalArgumentException(
-                    "must be REQUESTS/WINDOW, e.g. 300/1m: " + rateLimit);
+            throw new IllegalArgumentException("must be REQUESTS/WINDOW, e.g. 300/1m: " + text);
         }
     }
 

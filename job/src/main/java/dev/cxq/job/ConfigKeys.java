@@ -177,7 +177,22 @@ final class ConfigKeys {
                     keyed("--backfill-page-size", "backfill.page-size", "1 or more"),
                     keyed("--backfill-poll-interval", "backfill.poll-interval", "positive"),
                     keyed("--backfill-max-attempts", "backfill.max-attempts", "1 or more"),
-                    keyed("--backfill-max-backoff", "backfill.max-backoff", "positive"));
+                    keyed("--backfill-max-backoff", "backfill.max-backoff", "positive"),
+                    keyed("--metric-sync", "metric-sync.platform", "genesys or nice; runs no job"),
+                    keyed("--metric-sync-base-url", "metric-sync.base-url", "http(s) URL"),
+                    keyed("--metric-sync-path", "metric-sync.path", "a path"),
+                    keyed("--metric-sync-token-url", "metric-sync.token-url", "http(s) URL"),
+                    keyed("--metric-sync-client-id", "metric-sync.client-id", "not blank"),
+                    keyed(
+                            "--metric-sync-client-secret-file",
+                            "metric-sync.client-secret-file",
+                            "a readable file; else " + MetricSyncCliOptions.SECRET_ENV),
+                    keyed("--metric-sync-batch-size", "metric-sync.batch-size", "1 to 100/10000"),
+                    keyed("--metric-sync-rate-limit", "metric-sync.rate-limit", "REQUESTS/WINDOW"),
+                    keyed("--metric-sync-metric-types", "metric-sync.metric-types", "T1[,T2...]"),
+                    keyed("--metric-sync-metric-version", "metric-sync.metric-version", "integer"),
+                    keyed("--metric-sync-max-attempts", "metric-sync.max-attempts", "1 or more"),
+                    keyed("--metric-sync-max-backoff", "metric-sync.max-backoff", "positive"));
 
     private static final Map<String, Entry> BY_FLAG = byFlag();
 

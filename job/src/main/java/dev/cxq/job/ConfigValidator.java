@@ -40,6 +40,10 @@ final class ConfigValidator {
             validator.errors.addAll(
                     main.backfillOptions.errors(validator::name, main.env, main.parallelism));
         }
+        if (main.metricSyncOptions.enabled()) {
+            validator.errors.addAll(
+                    main.metricSyncOptions.errors(validator::name, main.env, main.jdbcUrl));
+        }
         return List.copyOf(validator.errors);
     }
 
@@ -58,10 +62,10 @@ final class ConfigValidator {
         if (main.backfillOptions.enabled()) {
             inputs.add(name("--backfill"));
         }
-        if (main.schemaOptions.migrateOnly) {
+        if (main.schemaOptions.migrateOnly || main.metricSyncOptions.enabled()) {
             if (!inputs.isEmpty()) {
                 errors.add(
-                        name("--migrate-only")
+                        name(main.metricSyncOptions.enabled() ? "--metric-sync" : "--migrate-only")
                                 + " runs no job: drop "
                                 + String.join(" and ", inputs));
             }

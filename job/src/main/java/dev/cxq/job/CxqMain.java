@@ -7,6 +7,9 @@ import dev.cxq.job.db.PostgresConnection;
 import dev.cxq.job.db.SchemaMigrations;
 import dev.cxq.job.demo.DemoRun;
 import dev.cxq.job.kafka.KafkaInput;
+import dev.cxq.job.metricsync.MetricSync;
+import dev.cxq.job.metricsync.MetricSyncException;
+import dev.cxq.job.metricsync.MetricSyncReport;
 import dev.cxq.job.secret.Redaction;
 import dev.cxq.job.secret.SecretRef;
 import dev.cxq.job.sink.CxqSinks;
@@ -344,6 +347,8 @@ public final class CxqMain implements Callable<Integer> {
 
     @Mixin SchemaCliOptions schemaOptions = new SchemaCliOptions();
 
+    @Mixin MetricSyncCliOptions metricSyncOptions = new MetricSyncCliOptions();
+
     public CxqMain() {
         this(System.getenv());
     }
@@ -487,6 +492,17 @@ public final class CxqMain implements Callable<Integer> {
         }
         if (schemaOptions.migrateOnly) {
             return 0;
+        }
+        if (metricSyncOptions.enabled()) {
+            try {
+                MetricSyncReport synced =
+                        new MetricSync(metricSyncOptions.settings(metricVersion), database).run();
+                System.out.println("cxq: metric sync caught up: " + synced);
+                return 0;
+            } catch (MetricSyncException e) {
+                report("metric sync stopped, the rest stays pending: " + e.getMessage());
+                return EXIT_JOB_FAILED;
+            }
         }
         CxqSinks sinks;
         if (database != null) {

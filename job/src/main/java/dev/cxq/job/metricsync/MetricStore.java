@@ -78,7 +78,8 @@ final class MetricStore {
             List<MetricRow> rows = new ArrayList<>();
             try (ResultSet rs = select.executeQuery()) {
                 while (rs.next()) {
-                    double value = rs.getDouble(6);
+                    double number = rs.getDouble(6);
+                    Double value = rs.wasNull() ? null : number;
                     rows.add(
                             new MetricRow(
                                     rs.getString(1),
@@ -86,7 +87,7 @@ final class MetricStore {
                                     rs.getInt(3),
                                     rs.getTimestamp(4).toInstant(),
                                     rs.getString(5),
-                                    rs.wasNull() ? null : value,
+                                    value,
                                     JSON.readTree(rs.getString(7)),
                                     rs.getLong(8)));
                 }
