@@ -131,8 +131,13 @@ public final class MetricSync {
                 error = e.toString();
             }
             store.log(new SyncCall(batchId, batch, attempt, status, error, started, Instant.now()));
-            if (error == null) {
+            if (status != null && status < 500) {
+                // The endpoint answered: it is up, whatever it said (this also ends a probe).
                 breaker.onSuccess();
+            } else {
+                breaker.onFailure();
+            }
+            if (error == null) {
                 return;
             }
             if (status != null && status == 401 && !refreshedOn401) {
@@ -146,10 +151,7 @@ public final class MetricSync {
                         settings.endpoint() + " refused batch " + batchId + " with " + error);
             }
             if (status != null && status == 429) {
-                // Throttling says nothing of the endpoint's health: no breaker failure.
                 throttled++;
-            } else {
-                breaker.onFailure();
             }
             if (attempt >= settings.maxAttempts()) {
                 throw new MetricSyncException(
