@@ -79,7 +79,7 @@ class MetricSyncITCase {
 
     @Test
     void niceReceivesEverySelectedRowWithinItsLimits() throws Exception {
-        syncAndCheck(MetricSyncPlatform.NICE, 500, "nice-row-");
+        syncAndCheck(MetricSyncPlatform.NICE, 200, "nice-row-");
     }
 
     private void syncAndCheck(MetricSyncPlatform platform, int batchSize, String label)
