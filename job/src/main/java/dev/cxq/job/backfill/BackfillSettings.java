@@ -1,5 +1,7 @@
 package dev.cxq.job.backfill;
 
+import dev.cxq.job.http.RateLimit;
+
 import java.io.Serializable;
 import java.net.URI;
 import java.time.Duration;

@@ -1,5 +1,6 @@
 package dev.cxq.job.backfill;
 
+import dev.cxq.job.http.RequestBudget;
 import dev.cxq.udf.model.RawRecord;
 
 import org.apache.flink.api.connector.source.Boundedness;

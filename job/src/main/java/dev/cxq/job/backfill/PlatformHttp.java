@@ -1,6 +1,8 @@
 package dev.cxq.job.backfill;
 
-import dev.cxq.job.sink.webhook.Backoff;
+import dev.cxq.job.http.Backoff;
+import dev.cxq.job.http.ClientCredentialsToken;
+import dev.cxq.job.http.RequestBudget;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -9,13 +11,10 @@ import org.slf4j.LoggerFactory;
 
 import java.io.IOException;
 import java.net.URI;
-import java.net.URLEncoder;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
-import java.nio.charset.StandardCharsets;
 import java.time.Duration;
-import java.util.Base64;
 import java.util.Set;
 
 /**
@@ -31,18 +30,12 @@ final class PlatformHttp {
     private static final Set<Integer> TRANSIENT = Set.of(429, 500, 502, 503, 504);
     private static final Duration TIMEOUT = Duration.ofSeconds(60);
 
-    /** Share of a token's lifetime after which it is replaced. */
-    private static final double REFRESH_AT = 0.8;
-
     private final BackfillSettings settings;
-    private final String clientSecret;
+    private final ClientCredentialsToken token;
     private final RequestBudget budget;
     private final Backoff backoff;
     private final HttpClient client;
     private final BackfillCounters counters;
-
-    private String accessToken;
-    private long refreshAtMillis;
 
     PlatformHttp(
             BackfillSettings settings,
@@ -50,7 +43,12 @@ final class PlatformHttp {
             RequestBudget budget,
             BackfillCounters counters) {
         this.settings = settings;
-        this.clientSecret = clientSecret;
+        this.token =
+                new ClientCredentialsToken(
+                        settings.tokenUrl(),
+                        settings.clientId(),
+                        clientSecret,
+                        System::currentTimeMillis);
         this.budget = budget;
         this.counters = counters;
         this.backoff = new Backoff(Duration.ofMillis(200), settings.maxBackoff());
@@ -83,7 +81,7 @@ final class PlatformHttp {
             if (answer.status() == 401 && !refreshedOn401) {
                 // Revoked or expired early: one fresh token, then a 401 is permanent.
                 refreshedOn401 = true;
-                accessToken = null;
+                token.invalidate();
                 continue;
             }
             if (answer.status() == 204) {
@@ -94,42 +92,25 @@ final class PlatformHttp {
     }
 
     private String token(String what) throws InterruptedException {
-        if (accessToken != null && System.currentTimeMillis() < refreshAtMillis) {
-            return accessToken;
+        String current = token.current();
+        if (current != null) {
+            return current;
         }
-        String credentials =
-                Base64.getEncoder()
-                        .encodeToString(
-                                (settings.clientId() + ":" + clientSecret)
-                                        .getBytes(StandardCharsets.UTF_8));
-        String form =
-                "grant_type=client_credentials&client_id="
-                        + URLEncoder.encode(settings.clientId(), StandardCharsets.UTF_8);
         String tokenWhat = what + ": OAuth token from " + settings.tokenUrl();
         for (int attempt = 1; ; attempt++) {
-            HttpRequest request =
-                    HttpRequest.newBuilder(settings.tokenUrl())
-                            .timeout(TIMEOUT)
-                            .header("Authorization", "Basic " + credentials)
-                            .header("Content-Type", "application/x-www-form-urlencoded")
-                            .header("Accept", "application/json")
-                            .POST(HttpRequest.BodyPublishers.ofString(form))
-                            .build();
             long requestedAt = System.currentTimeMillis();
-            Answer answer = send(request, tokenWhat, attempt);
+            Answer answer = send(token.request(TIMEOUT), tokenWhat, attempt);
             if (answer == null) {
                 continue;
             }
-            JsonNode json = parse(answer, tokenWhat);
-            JsonNode token = json.path("access_token");
-            if (!token.isTextual() || token.textValue().isEmpty()) {
-                throw new BackfillException(tokenWhat + " answered without an access_token");
+            parse(answer, tokenWhat);
+            try {
+                String accessToken = token.accept(answer.body(), requestedAt);
+                counters.tokensObtained.incrementAndGet();
+                return accessToken;
+            } catch (IllegalStateException e) {
+                throw new BackfillException(tokenWhat + ": " + e.getMessage());
             }
-            long lifetimeMs = json.path("expires_in").asLong(3600) * 1000;
-            accessToken = token.textValue();
-            refreshAtMillis = requestedAt + (long) (lifetimeMs * REFRESH_AT);
-            counters.tokensObtained.incrementAndGet();
-            return accessToken;
         }
     }
 

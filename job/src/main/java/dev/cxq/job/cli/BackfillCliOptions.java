@@ -3,7 +3,7 @@ package dev.cxq.job.cli;
 import dev.cxq.job.backfill.BackfillPlatform;
 import dev.cxq.job.backfill.BackfillSettings;
 import dev.cxq.job.backfill.ClientSecret;
-import dev.cxq.job.backfill.RateLimit;
+import dev.cxq.job.http.RateLimit;
 import dev.cxq.job.secret.Redaction;
 import dev.cxq.udf.internal.IsoInstants;
 
@@ -205,7 +205,7 @@ final class BackfillCliOptions {
             errors.add(name.apply(BACKFILL_INTERVAL) + " must be positive: " + interval);
         }
         try {
-            RateLimit limit = rateLimit();
+            RateLimit limit = rateLimit(rateLimit);
             if (limit.requests() / parallelism < 2) {
                 errors.add(
                         name.apply(BACKFILL_RATE_LIMIT)
@@ -244,15 +244,16 @@ final class BackfillCliOptions {
                 clientId,
                 new ClientSecret(
                         clientSecretFile == null ? null : clientSecretFile.toString(), SECRET_ENV),
-                rateLimit(),
+                rateLimit(rateLimit),
                 pageSize,
                 pollInterval,
                 maxAttempts,
                 maxBackoff);
     }
 
-    private RateLimit rateLimit() {
-        String[] parts = rateLimit.split("/", 2);
+    /** A request budget written REQUESTS/WINDOW, e.g. 300/1m. */
+    static RateLimit rateLimit(String text) {
+        String[] parts = text.split("/", 2);
         try {
             int requests = Integer.parseInt(parts[0].trim());
             Duration window = new DurationConverter().convert(parts[1]);
@@ -263,8 +264,7 @@ final class BackfillCliOptions {
         } catch (ArrayIndexOutOfBoundsException
                 | IllegalArgumentException
                 | CommandLine.TypeConversionException e) {
-            throw new IllegalArgumentException(
-                    "must be REQUESTS/WINDOW, e.g. 300/1m: " + rateLimit);
+            throw new IllegalArgumentException("must be REQUESTS/WINDOW, e.g. 300/1m: " + text);
         }
     }
 

@@ -91,6 +91,9 @@ public final class ConfigKeys {
         secrets.put(
                 "backfill.client-secret",
                 BackfillCliOptions.SECRET_ENV + " or backfill.client-secret-file");
+        secrets.put(
+                "metric-sync.client-secret",
+                MetricSyncCliOptions.SECRET_ENV + " or metric-sync.client-secret-file");
         return Map.copyOf(secrets);
     }
 

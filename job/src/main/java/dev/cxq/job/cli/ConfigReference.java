@@ -188,7 +188,8 @@ final class ConfigReference {
                     "Restarts",
                     "Metrics",
                     "Demo",
-                    "Backfill");
+                    "Backfill",
+                    "Metric sync");
 
     private static final Map<String, String> SECTION_OF_PREFIX =
             Map.ofEntries(
@@ -204,7 +205,8 @@ final class ConfigReference {
                     Map.entry("restarts", "Restarts"),
                     Map.entry("metrics", "Metrics"),
                     Map.entry("demo", "Demo"),
-                    Map.entry("backfill", "Backfill"));
+                    Map.entry("backfill", "Backfill"),
+                    Map.entry("metric-sync", "Metric sync"));
 
     private static ConfigKeys.Entry entry(OptionSpec option) {
         return ConfigKeys.forFlag(option.longestName()).orElseThrow();

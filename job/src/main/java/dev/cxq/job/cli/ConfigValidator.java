@@ -32,6 +32,11 @@ final class ConfigValidator {
                     main.backfillOptions.errors(
                             problems::name, main.env, main.executionOptions.parallelism));
         }
+        if (main.metricSyncOptions.enabled()) {
+            problems.addAll(
+                    main.metricSyncOptions.errors(
+                            problems::name, main.env, main.outputOptions.jdbcUrl));
+        }
         return problems.all();
     }
 
@@ -50,10 +55,13 @@ final class ConfigValidator {
         if (main.backfillOptions.enabled()) {
             inputs.add(problems.name(BackfillCliOptions.BACKFILL));
         }
-        if (main.schemaOptions.migrateOnly) {
+        if (main.schemaOptions.migrateOnly || main.metricSyncOptions.enabled()) {
             if (!inputs.isEmpty()) {
                 problems.add(
-                        problems.name(SchemaCliOptions.MIGRATE_ONLY)
+                        problems.name(
+                                        main.metricSyncOptions.enabled()
+                                                ? MetricSyncCliOptions.METRIC_SYNC
+                                                : SchemaCliOptions.MIGRATE_ONLY)
                                 + " runs no job: drop "
                                 + String.join(" and ", inputs));
             }

@@ -6,6 +6,9 @@ import dev.cxq.job.backfill.BackfillRuns;
 import dev.cxq.job.db.PostgresConnection;
 import dev.cxq.job.db.SchemaMigrations;
 import dev.cxq.job.demo.DemoRun;
+import dev.cxq.job.metricsync.MetricSync;
+import dev.cxq.job.metricsync.MetricSyncException;
+import dev.cxq.job.metricsync.MetricSyncReport;
 import dev.cxq.job.secret.SecretRef;
 import dev.cxq.job.sink.CxqSinks;
 import dev.cxq.job.sink.webhook.WebhookSettings;
@@ -114,6 +117,8 @@ public final class CxqMain implements Callable<Integer> {
     @Mixin DemoCliOptions demoOptions = new DemoCliOptions();
 
     @Mixin BackfillCliOptions backfillOptions = new BackfillCliOptions();
+
+    @Mixin MetricSyncCliOptions metricSyncOptions = new MetricSyncCliOptions();
 
     public CxqMain() {
         this(System.getenv());
@@ -252,6 +257,20 @@ public final class CxqMain implements Callable<Integer> {
         }
         if (schemaOptions.migrateOnly) {
             return 0;
+        }
+        if (metricSyncOptions.enabled()) {
+            try {
+                MetricSyncReport synced =
+                        new MetricSync(
+                                        metricSyncOptions.settings(outputOptions.metricVersion),
+                                        database)
+                                .run();
+                System.out.println("cxq: metric sync caught up: " + synced);
+                return 0;
+            } catch (MetricSyncException e) {
+                report("metric sync stopped, the rest stays pending: " + e.getMessage());
+                return EXIT_JOB_FAILED;
+            }
         }
         return runJob(new JobAssembly(this, env, deployment, origins), database, webhookSettings);
     }

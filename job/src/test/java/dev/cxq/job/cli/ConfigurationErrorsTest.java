@@ -60,6 +60,11 @@ public class ConfigurationErrorsTest {
         String kafka =
                 "--kafka-bootstrap localhost:9092 --kafka-topics t --kafka-allow-unsigned-input";
         String plainHook = "http://a.example/hook/s3cr3t";
+        String metricSync =
+                "--jdbc-url jdbc:postgresql://127.0.0.1:5432/cxq --metric-sync genesys"
+                        + " --metric-sync-base-url https://api.example"
+                        + " --metric-sync-token-url https://login.example/oauth/token"
+                        + " --metric-sync-client-id cxq";
         return Stream.of(
                 // inputs
                 flags(
@@ -338,7 +343,23 @@ public class ConfigurationErrorsTest {
                         null,
                         Map.of("CXQ_DEMO_SUMMARY_INTERVAL", "100ms"),
                         "--demo",
-                        "CXQ_DEMO_SUMMARY_INTERVAL must be at least 1s: PT0.1S"));
+                        "CXQ_DEMO_SUMMARY_INTERVAL must be at least 1s: PT0.1S"),
+                // metric sync: a run of its own, within the platform's batch limit
+                of(
+                        null,
+                        Map.of("CXQ_METRIC_SYNC_CLIENT_SECRET", "s"),
+                        metricSync + " --input {input}",
+                        "--metric-sync runs no job: drop --input"),
+                of(
+                        null,
+                        Map.of("CXQ_METRIC_SYNC_CLIENT_SECRET", "s"),
+                        metricSync + " --metric-sync-batch-size 101",
+                        "--metric-sync-batch-size must be 1 to 100 for genesys: 101"),
+                of(
+                        null,
+                        Map.of("CXQ_METRIC_SYNC_CLIENT_SECRET", "s"),
+                        metricSync.replace("--jdbc-url jdbc:postgresql://127.0.0.1:5432/cxq ", ""),
+                        "--metric-sync reads the metric store: give --jdbc-url"));
     }
 
     @ParameterizedTest(name = "{3}")

@@ -1,5 +1,7 @@
 package dev.cxq.job.sink.webhook;
 
+import dev.cxq.job.http.Backoff;
+import dev.cxq.job.http.CircuitBreaker;
 import dev.cxq.job.secret.Redaction;
 
 import org.apache.flink.api.common.operators.MailboxExecutor;

@@ -1,4 +1,4 @@
-package dev.cxq.job.sink.webhook;
+package dev.cxq.job.http;
 
 import java.util.function.LongSupplier;
 
@@ -7,7 +7,7 @@ import java.util.function.LongSupplier;
  * calls are refused for {@code openMs}; then one probe call is let through, whose outcome closes or
  * re-opens it. Thread-safe: HTTP callbacks complete on client threads.
  */
-final class CircuitBreaker {
+public final class CircuitBreaker {
 
     private final int threshold;
     private final long openMs;
@@ -17,14 +17,14 @@ final class CircuitBreaker {
     private long openUntil;
     private boolean probeInFlight;
 
-    CircuitBreaker(int threshold, long openMs, LongSupplier clock) {
+    public CircuitBreaker(int threshold, long openMs, LongSupplier clock) {
         this.threshold = threshold;
         this.openMs = openMs;
         this.clock = clock;
     }
 
     /** 0 when a call may go now; otherwise how long to wait before asking again. */
-    synchronized long waitBeforeCall() {
+    public synchronized long waitBeforeCall() {
         if (consecutiveFailures < threshold) {
             return 0;
         }
@@ -39,12 +39,12 @@ final class CircuitBreaker {
         return 0;
     }
 
-    synchronized void onSuccess() {
+    public synchronized void onSuccess() {
         consecutiveFailures = 0;
         probeInFlight = false;
     }
 
-    synchronized void onFailure() {
+    public synchronized void onFailure() {
         consecutiveFailures++;
         probeInFlight = false;
         if (consecutiveFailures >= threshold) {
@@ -52,7 +52,7 @@ final class CircuitBreaker {
         }
     }
 
-    synchronized boolean isOpen() {
+    public synchronized boolean isOpen() {
         return consecutiveFailures >= threshold;
     }
 }

@@ -1,4 +1,4 @@
-package dev.cxq.job.backfill;
+package dev.cxq.job.http;
 
 import org.junit.jupiter.api.Test;
 

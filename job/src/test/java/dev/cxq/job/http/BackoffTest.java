@@ -1,4 +1,4 @@
-package dev.cxq.job.sink.webhook;
+package dev.cxq.job.http;
 
 import org.junit.jupiter.api.Test;
 

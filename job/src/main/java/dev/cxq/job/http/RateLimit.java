@@ -1,4 +1,4 @@
-package dev.cxq.job.backfill;
+package dev.cxq.job.http;
 
 import java.io.Serializable;
 import java.time.Duration;

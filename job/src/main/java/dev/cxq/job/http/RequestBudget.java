@@ -1,4 +1,4 @@
-package dev.cxq.job.backfill;
+package dev.cxq.job.http;
 
 import java.time.Duration;
 
@@ -9,12 +9,12 @@ import java.time.Duration;
  * {@code window / (share - 1)} apart keeps every window of every reader, and so of the tenant,
  * within the limit whatever the clocks do (a late wake-up only widens the spacing).
  */
-final class RequestBudget {
+public final class RequestBudget {
 
     private final long spacingNanos;
     private long nextNanos = Long.MIN_VALUE;
 
-    RequestBudget(int limit, Duration window, int readers) {
+    public RequestBudget(int limit, Duration window, int readers) {
         int share = limit / readers;
         if (share < 2) {
             throw new IllegalArgumentException(
@@ -30,7 +30,7 @@ final class RequestBudget {
     }
 
     /** Blocks until the next call is within the budget. */
-    synchronized void acquire() throws InterruptedException {
+    public synchronized void acquire() throws InterruptedException {
         long now = System.nanoTime();
         if (nextNanos != Long.MIN_VALUE && now < nextNanos) {
             long waitNanos = nextNanos - now;

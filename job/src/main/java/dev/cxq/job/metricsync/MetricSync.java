@@ -1,0 +1,219 @@
+package dev.cxq.job.metricsync;
+
+import dev.cxq.job.db.PostgresConnection;
+import dev.cxq.job.http.Backoff;
+import dev.cxq.job.http.CircuitBreaker;
+import dev.cxq.job.http.ClientCredentialsToken;
+import dev.cxq.job.http.RequestBudget;
+import dev.cxq.job.metricsync.MetricStore.SyncCall;
+
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.io.IOException;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.sql.Connection;
+import java.sql.SQLException;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import java.util.Set;
+import java.util.UUID;
+
+/**
+ * The metric delivery worker ({@code --metric-sync}): a process of its own, apart from the Flink
+ * job, that reads the metric store and pushes to one platform endpoint every selected row it lacks
+ * in its current version, batch by batch, oldest first, until none is left; then it returns.
+ *
+ * <p>Guarantee: at least once per row version. A batch is marked synced only after the platform
+ * accepted it, so a crash re-sends it; both platforms upsert by the row's key, so a re-sent or
+ * newer version overwrites. Every call is within the tenant's {@linkplain RequestBudget request
+ * budget}; 429 (after its {@code Retry-After}), 5xx and I/O errors are retried with exponential
+ * backoff; 5xx and I/O errors count towards the {@linkplain CircuitBreaker circuit breaker}, which,
+ * once open, lets one probe call through per open period. A 401 gets one fresh token. Any other 4xx
+ * (a batch refused as too large or malformed), or a batch failing {@code maxAttempts} times, ends
+ * the run with its rows still pending.
+ */
+public final class MetricSync {
+
+    private static final Logger LOG = LoggerFactory.getLogger(MetricSync.class);
+    private static final Set<Integer> TRANSIENT = Set.of(429, 500, 502, 503, 504);
+    private static final Duration TIMEOUT = Duration.ofSeconds(60);
+
+    private final MetricSyncSettings settings;
+    private final PostgresConnection database;
+    private final ClientCredentialsToken token;
+    private final RequestBudget budget;
+    private final Backoff backoff;
+    private final CircuitBreaker breaker;
+    private final HttpClient client =
+            HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(10)).build();
+
+    private long requests;
+    private long batches;
+    private long rows;
+    private long throttled;
+    private long tokensObtained;
+
+    public MetricSync(MetricSyncSettings settings, PostgresConnection database) {
+        this.settings = settings;
+        this.database = database;
+        this.token =
+                new ClientCredentialsToken(
+                        settings.tokenUrl(),
+                        settings.clientId(),
+                        settings.clientSecret().read(),
+                        System::currentTimeMillis);
+        // One worker per endpoint: it has the whole budget.
+        this.budget =
+                new RequestBudget(
+                        settings.rateLimit().requests(), settings.rateLimit().window(), 1);
+        this.backoff = new Backoff(Duration.ofMillis(200), settings.maxBackoff());
+        this.breaker =
+                new CircuitBreaker(
+                        settings.breakerFailures(),
+                        settings.breakerOpen().toMillis(),
+                        System::currentTimeMillis);
+    }
+
+    /** Sends every pending row; returns what it took. */
+    public MetricSyncReport run() throws SQLException, InterruptedException {
+        try (Connection connection = database.open()) {
+            MetricStore store = new MetricStore(connection, settings);
+            for (List<MetricRow> batch = store.pending(settings.batchSize());
+                    !batch.isEmpty();
+                    batch = store.pending(settings.batchSize())) {
+                deliver(batch, store);
+                store.markSynced(batch);
+                batches++;
+                rows += batch.size();
+            }
+        }
+        MetricSyncReport report =
+                new MetricSyncReport(requests, batches, rows, throttled, tokensObtained);
+        LOG.info("Metric sync to {} caught up: {}", settings.endpoint(), report);
+        return report;
+    }
+
+    private void deliver(List<MetricRow> batch, MetricStore store)
+            throws SQLException, InterruptedException {
+        String batchId = UUID.randomUUID().toString();
+        String body = settings.platform().payload(batch, batchId);
+        boolean refreshedOn401 = false;
+        for (int attempt = 1; ; attempt++) {
+            for (long wait = breaker.waitBeforeCall(); wait > 0; wait = breaker.waitBeforeCall()) {
+                LOG.warn("Circuit to {} open, next probe in {} ms", settings.endpoint(), wait);
+                Thread.sleep(wait);
+            }
+            HttpRequest request =
+                    HttpRequest.newBuilder(settings.endpointUrl())
+                            .timeout(TIMEOUT)
+                            .header("Authorization", "Bearer " + accessToken())
+                            .header("Content-Type", "application/json")
+                            .header("Accept", "application/json")
+                            .POST(HttpRequest.BodyPublishers.ofString(body))
+                            .build();
+            budget.acquire();
+            requests++;
+            Instant started = Instant.now();
+            Integer status = null;
+            String retryAfter = null;
+            String error;
+            try {
+                HttpResponse<String> response =
+                        client.send(request, HttpResponse.BodyHandlers.ofString());
+                status = response.statusCode();
+                retryAfter = response.headers().firstValue("Retry-After").orElse(null);
+                error = status / 100 == 2 ? null : "status " + status + ": " + excerpt(response);
+            } catch (IOException e) {
+                error = e.toString();
+            }
+            store.log(new SyncCall(batchId, batch, attempt, status, error, started, Instant.now()));
+            if (status != null && status < 500) {
+                // The endpoint answered: it is up, whatever it said (this also ends a probe).
+                breaker.onSuccess();
+            } else {
+                breaker.onFailure();
+            }
+            if (error == null) {
+                return;
+            }
+            if (status != null && status == 401 && !refreshedOn401) {
+                // Expired or revoked before its announced lifetime: one fresh token.
+                refreshedOn401 = true;
+                token.invalidate();
+                continue;
+            }
+            if (status != null && !TRANSIENT.contains(status)) {
+                throw new MetricSyncException(
+                        settings.endpoint() + " refused batch " + batchId + " with " + error);
+            }
+            if (status != null && status == 429) {
+                throttled++;
+            }
+            if (attempt >= settings.maxAttempts()) {
+                throw new MetricSyncException(
+                        "batch "
+                                + batchId
+                                + " to "
+                                + settings.endpoint()
+                                + " failed "
+                                + attempt
+                                + " times, the last with "
+                                + error);
+            }
+            long delay = backoff.delayMs(attempt, retryAfter, System.currentTimeMillis());
+            LOG.info("Batch {}: {}, retrying in {} ms", batchId, error, delay);
+            Thread.sleep(delay);
+        }
+    }
+
+    private String accessToken() throws InterruptedException {
+        String current = token.current();
+        if (current != null) {
+            return current;
+        }
+        for (int attempt = 1; ; attempt++) {
+            long requestedAt = System.currentTimeMillis();
+            String failure;
+            try {
+                HttpResponse<String> response =
+                        client.send(token.request(TIMEOUT), HttpResponse.BodyHandlers.ofString());
+                if (response.statusCode() == 200) {
+                    tokensObtained++;
+                    return token.accept(response.body(), requestedAt);
+                }
+                if (!TRANSIENT.contains(response.statusCode())) {
+                    // Credentials refused: retrying cannot help.
+                    throw new MetricSyncException(
+                            "the token endpoint "
+                                    + token.tokenUrl()
+                                    + " answered "
+                                    + response.statusCode()
+                                    + " for client "
+                                    + settings.clientId());
+                }
+                failure = "status " + response.statusCode();
+            } catch (IOException e) {
+                failure = e.toString();
+            }
+            if (attempt >= settings.maxAttempts()) {
+                throw new MetricSyncException(
+                        "no token from "
+                                + token.tokenUrl()
+                                + " after "
+                                + attempt
+                                + " calls: "
+                                + failure);
+            }
+            Thread.sleep(backoff.delayMs(attempt, null, System.currentTimeMillis()));
+        }
+    }
+
+    private static String excerpt(HttpResponse<String> response) {
+        String text = response.body() == null ? "" : response.body().strip();
+        return text.length() > 300 ? text.substring(0, 300) + "…" : text;
+    }
+}
