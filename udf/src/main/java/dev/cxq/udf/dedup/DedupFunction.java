@@ -4,7 +4,6 @@ import dev.cxq.udf.json.CanonicalJson;
 import dev.cxq.udf.model.CanonicalEvent;
 import dev.cxq.udf.model.EventKind;
 import dev.cxq.udf.model.Platform;
-import dev.cxq.udf.rows.LateEvent;
 import dev.cxq.udf.rows.OutputTags;
 
 import org.apache.flink.annotation.VisibleForTesting;
@@ -230,14 +229,7 @@ public class DedupFunction extends KeyedProcessFunction<String, CanonicalEvent, 
         (late.kind == EventKind.MEDIA_SAMPLE ? firstMediaSampleContent : firstContent)
                 .update(contentHash(late));
         lateEvents.inc();
-        ctx.output(
-                OutputTags.LATE_EVENTS,
-                new LateEvent(
-                        late.eventId,
-                        late.sessionId,
-                        late.ts,
-                        late.kind.wireName(),
-                        CanonicalJson.write(late)));
+        ctx.output(OutputTags.LATE_EVENTS, CanonicalJson.lateEvent(late));
     }
 
     private boolean seenByPreviousRelease(boolean sample) throws Exception {

@@ -1,5 +1,6 @@
 package dev.cxq.udf.interaction;
 
+import dev.cxq.udf.json.CanonicalJson;
 import dev.cxq.udf.model.CanonicalEvent;
 import dev.cxq.udf.model.EventKind;
 import dev.cxq.udf.model.InteractionState;
@@ -105,7 +106,7 @@ public class InteractionFunction extends EventTimeOrderedFunction<InteractionSum
             } else if (event.kind == EventKind.RECORDING) {
                 if (current == null) {
                     unattributedRecordings.inc();
-                    ctx.output(OutputTags.LATE_EVENTS, lateEvent(event));
+                    ctx.output(OutputTags.LATE_EVENTS, CanonicalJson.lateEvent(event));
                     continue;
                 }
                 // Open interactions report the status at their end; ended ones re-emit now.

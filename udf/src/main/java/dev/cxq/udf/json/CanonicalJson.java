@@ -2,6 +2,7 @@ package dev.cxq.udf.json;
 
 import dev.cxq.udf.model.CanonicalEvent;
 import dev.cxq.udf.model.WireEnum;
+import dev.cxq.udf.rows.LateEvent;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
@@ -16,6 +17,11 @@ public final class CanonicalJson {
     private static final ObjectMapper MAPPER = new ObjectMapper();
 
     private CanonicalJson() {}
+
+    /** The {@code late_events} row of an event, its payload in canonical JSON. */
+    public static LateEvent lateEvent(CanonicalEvent e) {
+        return new LateEvent(e.eventId, e.sessionId, e.ts, e.kind.wireName(), write(e));
+    }
 
     public static String write(CanonicalEvent e) {
         ObjectNode node = MAPPER.createObjectNode();

@@ -3,7 +3,6 @@ package dev.cxq.udf.time;
 import dev.cxq.udf.json.CanonicalJson;
 import dev.cxq.udf.metrics.EventTimeLag;
 import dev.cxq.udf.model.CanonicalEvent;
-import dev.cxq.udf.rows.LateEvent;
 import dev.cxq.udf.rows.OutputTags;
 
 import org.apache.flink.api.common.functions.OpenContext;
@@ -88,7 +87,7 @@ public abstract class EventTimeOrderedFunction<OUT>
                 ctx.timerService().currentProcessingTime(), ctx.timerService().currentWatermark());
         if (event.ts <= ctx.timerService().currentWatermark()) {
             lateEvents.inc();
-            ctx.output(OutputTags.LATE_EVENTS, lateEvent(event));
+            ctx.output(OutputTags.LATE_EVENTS, CanonicalJson.lateEvent(event));
             return;
         }
         pending.add(event);
@@ -195,14 +194,4 @@ public abstract class EventTimeOrderedFunction<OUT>
     protected abstract Long onEventTime(
             long time, List<CanonicalEvent> events, OnTimerContext ctx, Collector<OUT> out)
             throws Exception;
-
-    /** The late-events row of an event. */
-    public static LateEvent lateEvent(CanonicalEvent event) {
-        return new LateEvent(
-                event.eventId,
-                event.sessionId,
-                event.ts,
-                event.kind.wireName(),
-                CanonicalJson.write(event));
-    }
 }
