@@ -4,11 +4,9 @@ import dev.cxq.job.testing.CollectingSinks;
 import dev.cxq.job.testing.InMemoryTables;
 import dev.cxq.job.testing.PostgresTestDatabase;
 import dev.cxq.udf.rows.ComputedMetric;
-import dev.cxq.udf.rows.KpiWindow;
 import dev.cxq.udf.rows.LateEvent;
 import dev.cxq.udf.rows.QualityAlert;
 import dev.cxq.udf.rows.RejectedEvent;
-import dev.cxq.udf.rows.SessionQuality;
 
 import org.apache.flink.api.connector.sink2.SinkWriter;
 
@@ -23,6 +21,8 @@ import java.util.List;
 import java.util.Map;
 import java.util.function.Function;
 
+import static dev.cxq.job.sink.VersionedRows.sessionEndingAt;
+import static dev.cxq.job.sink.VersionedRows.uploaded;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
@@ -56,35 +56,6 @@ class InMemoryTablesAgreeWithPostgresITCase {
                 0.0,
                 "{\"status\":\"" + status + "\"}",
                 version);
-    }
-
-    private static KpiWindow uploaded(long uploaded, long absorbed) {
-        return new KpiWindow(
-                "agent",
-                "agent-1",
-                0L,
-                "PT5M",
-                "recording_uploaded",
-                300_000L,
-                (double) uploaded,
-                2,
-                absorbed);
-    }
-
-    private static SessionQuality endingAt(long endedAt, long samples) {
-        return new SessionQuality(
-                "s1",
-                "agent-1",
-                "q1",
-                endedAt,
-                "inactivity",
-                samples,
-                samples,
-                4.0,
-                3.9,
-                0.5,
-                0.0,
-                0);
     }
 
     private static QualityAlert alert(String key, String state) {
@@ -132,7 +103,10 @@ class InMemoryTablesAgreeWithPostgresITCase {
                     c,
                     sinks,
                     CxqTables.SESSION_QUALITY,
-                    List.of(endingAt(9_000L, 40), endingAt(2_000L, 10), endingAt(12_000L, 50)));
+                    List.of(
+                            sessionEndingAt(9_000L, 40),
+                            sessionEndingAt(2_000L, 10),
+                            sessionEndingAt(12_000L, 50)));
             write(
                     c,
                     sinks,

@@ -2,8 +2,6 @@ package dev.cxq.job.sink;
 
 import dev.cxq.job.testing.PostgresTestDatabase;
 import dev.cxq.udf.rows.ComputedMetric;
-import dev.cxq.udf.rows.KpiWindow;
-import dev.cxq.udf.rows.SessionQuality;
 
 import org.junit.jupiter.api.Test;
 
@@ -12,6 +10,8 @@ import java.sql.PreparedStatement;
 import java.util.List;
 import java.util.Set;
 
+import static dev.cxq.job.sink.VersionedRows.sessionEndingAt;
+import static dev.cxq.job.sink.VersionedRows.uploaded;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
@@ -30,35 +30,6 @@ class NewestVersionWinsITCase {
                 "uploaded".equals(status) ? 1.0 : 0.0,
                 "{\"status\":\"" + status + "\",\"required\":true}",
                 version);
-    }
-
-    private static KpiWindow uploaded(long uploaded, long absorbed) {
-        return new KpiWindow(
-                "agent",
-                "agent-1",
-                0L,
-                "PT5M",
-                "recording_uploaded",
-                300_000L,
-                (double) uploaded,
-                2,
-                absorbed);
-    }
-
-    private static SessionQuality sessionEndingAt(long endedAt, long samples) {
-        return new SessionQuality(
-                "s1",
-                "agent-1",
-                "q1",
-                endedAt,
-                "inactivity",
-                samples,
-                samples,
-                4.0,
-                3.9,
-                0.5,
-                0.0,
-                0);
     }
 
     /** Writes {@code rows} in order, each in its own statement (as separate sink batches do). */
