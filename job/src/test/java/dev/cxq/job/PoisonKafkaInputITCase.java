@@ -1,17 +1,14 @@
 package dev.cxq.job;
 
 import dev.cxq.job.cli.CxqMain;
+import dev.cxq.job.testing.KafkaBroker;
 import dev.cxq.job.testing.PostgresTestDatabase;
 import dev.cxq.job.testing.RedeliveryInputs;
 
-import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.NewTopic;
 import org.apache.kafka.clients.producer.KafkaProducer;
-import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
-import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.apache.kafka.common.test.KafkaClusterTestKit;
-import org.apache.kafka.common.test.TestKitNodes;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
@@ -57,34 +54,11 @@ class PoisonKafkaInputITCase {
             cleanRejected = PoisonInputITCase.reasonBySource(db);
         }
 
-        try (KafkaClusterTestKit kafka =
-                new KafkaClusterTestKit.Builder(
-                                new TestKitNodes.Builder()
-                                        .setCombined(true)
-                                        .setNumBrokerNodes(1)
-                                        .setNumControllerNodes(1)
-                                        .build())
-                        .setConfigProp("offsets.topic.replication.factor", "1")
-                        .setConfigProp("transaction.state.log.replication.factor", "1")
-                        .setConfigProp("transaction.state.log.min.isr", "1")
-                        .build()) {
-            kafka.format();
-            kafka.startup();
-            kafka.waitForReadyBrokers();
-            try (Admin admin =
-                    Admin.create(Map.of("bootstrap.servers", kafka.bootstrapServers()))) {
-                admin.createTopics(List.of(new NewTopic(TOPIC, PARTITIONS, (short) 1))).all().get();
-            }
+        try (KafkaClusterTestKit kafka = KafkaBroker.start()) {
+            KafkaBroker.createTopics(kafka, List.of(new NewTopic(TOPIC, PARTITIONS, (short) 1)));
             List<String> lines = Files.readAllLines(poisoned, StandardCharsets.UTF_8);
             try (KafkaProducer<byte[], byte[]> producer =
-                    new KafkaProducer<>(
-                            Map.of(
-                                    ProducerConfig.BOOTSTRAP_SERVERS_CONFIG,
-                                    kafka.bootstrapServers(),
-                                    ProducerConfig.KEY_SERIALIZER_CLASS_CONFIG,
-                                    ByteArraySerializer.class,
-                                    ProducerConfig.VALUE_SERIALIZER_CLASS_CONFIG,
-                                    ByteArraySerializer.class))) {
+                    KafkaBroker.producer(kafka.bootstrapServers())) {
                 for (int i = 0; i < lines.size(); i++) {
                     producer.send(
                             new ProducerRecord<>(
