@@ -1,6 +1,7 @@
 package dev.cxq.bench;
 
 import dev.cxq.job.PipelineSettings;
+import dev.cxq.job.cli.Defaults;
 import dev.cxq.udf.model.RawRecord;
 
 import org.apache.flink.api.common.typeinfo.TypeInformation;
@@ -36,7 +37,7 @@ record JobRuns(LocalFlink flink) {
                     ReleaseTopology.build(
                             env, source, bound -> new LatencyProbeSink(stream, bound, lastInputTs));
             case QUALITY_PATH -> {
-                PipelineSettings settings = PipelineSettings.defaults();
+                PipelineSettings settings = Defaults.pipelineSettings();
                 QualityPath.build(
                         env,
                         source,
@@ -46,7 +47,7 @@ record JobRuns(LocalFlink flink) {
                         new LatencyProbeSink(stream, settings.maxOutOfOrderness(), lastInputTs));
             }
             case CEP -> {
-                PipelineSettings settings = PipelineSettings.defaults();
+                PipelineSettings settings = Defaults.pipelineSettings();
                 CepBaseline.build(
                         env,
                         source,

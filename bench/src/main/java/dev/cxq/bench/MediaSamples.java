@@ -1,5 +1,6 @@
 package dev.cxq.bench;
 
+import dev.cxq.job.cli.Defaults;
 import dev.cxq.udf.ingest.ParseFunction;
 import dev.cxq.udf.model.CanonicalEvent;
 import dev.cxq.udf.model.EventKind;
@@ -14,8 +15,9 @@ import java.time.Duration;
 
 /**
  * The input both quality detectors compare on ({@link CepBaseline}, {@link QualityPath}): records
- * parsed by cxq's parser, media samples only, event time with the job's watermark bound, keyed by
- * session. Sharing it keeps the comparison about the detectors alone.
+ * parsed by cxq's parser (the job's default event-time limits), media samples only, event time with
+ * the job's watermark bound, keyed by session. Sharing it keeps the comparison about the detectors
+ * alone.
  */
 final class MediaSamples {
 
@@ -27,7 +29,9 @@ final class MediaSamples {
             Duration watermarkBound) {
         return env.fromSource(source, WatermarkStrategy.noWatermarks(), "Input records")
                 .uid("input-records")
-                .process(new ParseFunction())
+                .process(
+                        new ParseFunction(
+                                Defaults.pipelineSettings().eventTimeLimits(), watermarkBound))
                 .uid("parse-events")
                 .name("Parse events")
                 .filter(event -> event.kind == EventKind.MEDIA_SAMPLE)

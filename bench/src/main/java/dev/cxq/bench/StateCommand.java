@@ -1,7 +1,7 @@
 package dev.cxq.bench;
 
 import dev.cxq.job.CxqPipeline;
-import dev.cxq.job.PipelineSettings;
+import dev.cxq.job.cli.Defaults;
 import dev.cxq.job.sink.webhook.WebhookSettings;
 import dev.cxq.udf.model.RawRecord;
 
@@ -123,7 +123,7 @@ final class StateCommand implements Callable<Integer> {
         new CxqPipeline(
                         source,
                         new DiscardingCxqSinks(new CountingDiscardSink<>("quality_alerts")),
-                        PipelineSettings.defaults(),
+                        Defaults.pipelineSettings(),
                         WebhookSettings.none())
                 .build(env);
         LoadThenIdle.reset();

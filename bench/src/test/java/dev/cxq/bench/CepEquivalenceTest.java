@@ -2,6 +2,7 @@ package dev.cxq.bench;
 
 import dev.cxq.job.CxqPipeline;
 import dev.cxq.job.PipelineSettings;
+import dev.cxq.job.cli.Defaults;
 import dev.cxq.job.sink.webhook.WebhookSettings;
 import dev.cxq.udf.model.RawRecord;
 import dev.cxq.udf.rows.QualityAlert;
@@ -32,7 +33,7 @@ class CepEquivalenceTest {
 
     @RegisterExtension static final MiniClusterExtension CLUSTER = new MiniClusterExtension();
 
-    private static final PipelineSettings SETTINGS = PipelineSettings.defaults();
+    private static final PipelineSettings SETTINGS = Defaults.pipelineSettings();
     private static final int SESSIONS = 300;
     private static final int STEPS = 150;
 

@@ -9,7 +9,8 @@ import java.time.Duration;
 
 /**
  * The semantic settings the topology needs, validated once by the command line. Functions receive
- * the individual values they use, not this object.
+ * the individual values they use, not this object. Their defaults are the options' ({@code
+ * cli.Defaults.pipelineSettings()}), declared once on each option.
  *
  * @param maxOutOfOrderness watermark bound: how far events may arrive out of order
  * @param sessionInactivityTimeout event time without any event after which a session ends
@@ -31,17 +32,4 @@ public record PipelineSettings(
         Duration mediaSampleDedupRetention,
         Duration sourceIdleness,
         EventTimeLimits eventTimeLimits)
-        implements Serializable {
-
-    public static PipelineSettings defaults() {
-        return new PipelineSettings(
-                Duration.ofSeconds(10),
-                Duration.ofMinutes(30),
-                QualityThresholds.defaults(),
-                InteractionSettings.defaults(),
-                Duration.ofHours(48),
-                Duration.ofHours(48),
-                Duration.ofSeconds(30),
-                EventTimeLimits.defaults());
-    }
-}
+        implements Serializable {}

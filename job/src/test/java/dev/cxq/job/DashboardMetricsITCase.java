@@ -1,6 +1,7 @@
 package dev.cxq.job;
 
 import dev.cxq.job.cli.CxqMain;
+import dev.cxq.job.cli.Defaults;
 import dev.cxq.job.kafka.KafkaInput;
 import dev.cxq.job.sink.JsonLinesSinks;
 import dev.cxq.job.testing.FreePorts;
@@ -128,7 +129,7 @@ class DashboardMetricsITCase {
             new CxqPipeline(
                             input.source(),
                             new JsonLinesSinks(dir.resolve("output"), 1),
-                            PipelineSettings.defaults(),
+                            Defaults.pipelineSettings(),
                             main.webhookSettings(Map.of()))
                     .build(env);
             job = env.executeAsync("cxq kafka cxq-events");

@@ -1,6 +1,7 @@
 package dev.cxq.job;
 
 import dev.cxq.job.cli.CxqMain;
+import dev.cxq.job.cli.Defaults;
 import dev.cxq.job.db.PostgresConnection;
 import dev.cxq.job.sink.JdbcSinks;
 import dev.cxq.job.source.ReplaySource;
@@ -51,7 +52,7 @@ public final class FaultInjectedReplay {
                                         PostgresConnection.of(
                                                 jdbcUrl, PostgresTestDatabase.USER, null),
                                         1)),
-                        PipelineSettings.defaults(),
+                        Defaults.pipelineSettings(),
                         main.webhookSettings(Map.of()))
                 .build(env);
         return env.execute("cxq replay with injected failures");

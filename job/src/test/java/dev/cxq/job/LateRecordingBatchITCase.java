@@ -1,5 +1,6 @@
 package dev.cxq.job;
 
+import dev.cxq.job.cli.Defaults;
 import dev.cxq.job.db.PostgresConnection;
 import dev.cxq.job.sink.CxqSinks;
 import dev.cxq.job.sink.JdbcSinks;
@@ -151,7 +152,7 @@ class LateRecordingBatchITCase {
         new CxqPipeline(
                         ReplaySource.of(input),
                         sinks,
-                        PipelineSettings.defaults(),
+                        Defaults.pipelineSettings(),
                         WebhookSettings.none())
                 .build(env);
         env.execute("late recordings, adaptive batch parallelism");

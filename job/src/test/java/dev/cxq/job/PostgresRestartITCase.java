@@ -1,6 +1,7 @@
 package dev.cxq.job;
 
 import dev.cxq.job.cli.CxqMain;
+import dev.cxq.job.cli.Defaults;
 import dev.cxq.job.db.PostgresConnection;
 import dev.cxq.job.sink.JdbcSinks;
 import dev.cxq.job.source.ReplaySource;
@@ -158,7 +159,7 @@ class PostgresRestartITCase {
                         new JdbcSinks(
                                 PostgresConnection.of(db.url(), PostgresTestDatabase.USER, null),
                                 1),
-                        PipelineSettings.defaults(),
+                        Defaults.pipelineSettings(),
                         main.webhookSettings(Map.of()))
                 .build(env);
         return env.executeAsync("cxq postgres restart " + name);

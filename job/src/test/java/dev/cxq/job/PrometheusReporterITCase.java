@@ -1,6 +1,7 @@
 package dev.cxq.job;
 
 import dev.cxq.job.cli.CxqMain;
+import dev.cxq.job.cli.Defaults;
 import dev.cxq.job.sink.JsonLinesSinks;
 import dev.cxq.job.testing.FreePorts;
 import dev.cxq.job.testing.LinesThenHold;
@@ -73,7 +74,7 @@ class PrometheusReporterITCase {
         new CxqPipeline(
                         LinesThenHold.of(lines),
                         new JsonLinesSinks(dir.resolve("output"), 1),
-                        PipelineSettings.defaults(),
+                        Defaults.pipelineSettings(),
                         main.webhookSettings(Map.of()))
                 .build(env);
         long started = System.currentTimeMillis();

@@ -1,6 +1,7 @@
 package dev.cxq.job;
 
 import dev.cxq.job.cli.CxqMain;
+import dev.cxq.job.cli.Defaults;
 import dev.cxq.job.db.PostgresConnection;
 import dev.cxq.job.differential.TableDump;
 import dev.cxq.job.sink.JdbcSinks;
@@ -237,7 +238,7 @@ class SavepointCompatibilityITCase {
                         new JdbcSinks(
                                 PostgresConnection.of(db.url(), PostgresTestDatabase.USER, null),
                                 1),
-                        PipelineSettings.defaults(),
+                        Defaults.pipelineSettings(),
                         new WebhookSettings(
                                 List.of(WebhookEndpoint.of(WEBHOOK)),
                                 new WebhookSinkOptions(

@@ -1,5 +1,6 @@
 package dev.cxq.job;
 
+import dev.cxq.job.cli.Defaults;
 import dev.cxq.job.sink.JsonLinesSinks;
 import dev.cxq.job.sink.webhook.WebhookSettings;
 import dev.cxq.job.source.ReplaySource;
@@ -37,7 +38,7 @@ class SinkRoutingTest {
         new CxqPipeline(
                         ReplaySource.of(input),
                         new JsonLinesSinks(dir.resolve("out"), 1),
-                        PipelineSettings.defaults(),
+                        Defaults.pipelineSettings(),
                         WebhookSettings.none())
                 .build(env);
         return env.getStreamGraph();

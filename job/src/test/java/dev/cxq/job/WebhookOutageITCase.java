@@ -1,6 +1,7 @@
 package dev.cxq.job;
 
 import dev.cxq.job.cli.CxqMain;
+import dev.cxq.job.cli.Defaults;
 import dev.cxq.job.db.PostgresConnection;
 import dev.cxq.job.sink.JdbcSinks;
 import dev.cxq.job.sink.webhook.WebhookEndpoint;
@@ -153,7 +154,7 @@ class WebhookOutageITCase {
                         new JdbcSinks(
                                 PostgresConnection.of(db.url(), PostgresTestDatabase.USER, null),
                                 1),
-                        PipelineSettings.defaults(),
+                        Defaults.pipelineSettings(),
                         webhookSettings())
                 .build(env);
         JobClient job = env.executeAsync("cxq webhook outage");

@@ -15,13 +15,13 @@ import dev.cxq.udf.model.InteractionState;
 import dev.cxq.udf.model.MediaType;
 import dev.cxq.udf.model.PeerState;
 import dev.cxq.udf.model.RecordingStatus;
-import dev.cxq.udf.quality.QualityThresholds;
 import dev.cxq.udf.rows.ComputedMetric;
 import dev.cxq.udf.rows.KpiWindow;
 import dev.cxq.udf.rows.LateEvent;
 import dev.cxq.udf.rows.OutputTags;
 import dev.cxq.udf.rows.SessionQuality;
 import dev.cxq.udf.session.SessionQualityFunction;
+import dev.cxq.udf.testing.ContractRules;
 import dev.cxq.udf.testing.Events;
 
 import org.apache.flink.api.common.functions.Function;
@@ -449,8 +449,7 @@ class StateHygieneTest {
                                 new KeyedOneInputStreamOperatorTestHarness<>(
                                         new KeyedProcessOperator<>(
                                                 new SessionQualityFunction(
-                                                        SESSION_TIMEOUT,
-                                                        QualityThresholds.defaults())),
+                                                        SESSION_TIMEOUT, ContractRules.THRESHOLDS)),
                                         e -> e.sessionId,
                                         Types.STRING));
                 interactions =

@@ -72,6 +72,7 @@ final class EventTimeCliOptions {
 
     static final String FUTURE_TOLERANCE = "--future-tolerance";
 
+    // Well above NTP-synchronised clock skew, below any KPI window.
     @Config(key = "events.future-tolerance", rule = "not negative")
     @Option(
             names = FUTURE_TOLERANCE,

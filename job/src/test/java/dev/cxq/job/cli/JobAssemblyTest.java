@@ -1,6 +1,8 @@
 package dev.cxq.job.cli;
 
 import dev.cxq.job.PipelineSettings;
+import dev.cxq.udf.interaction.InteractionSettings;
+import dev.cxq.udf.testing.ContractRules;
 
 import org.junit.jupiter.api.Test;
 import picocli.CommandLine;
@@ -19,14 +21,23 @@ class JobAssemblyTest {
     }
 
     /**
-     * The options' defaults and the topology's ({@link PipelineSettings#defaults()}, used where the
-     * topology runs without a command line: tests, benchmarks) are declared apart; they must agree.
+     * With no option the topology runs by the contract's rules (docs/design.md), those the udf
+     * tests run the functions with: the defaults declared on the options, which {@link Defaults}
+     * hands to tests and benchmarks.
      */
     @Test
-    void theDefaultOptionsGiveTheTopologysDefaultSettings() {
-        assertThat(assembly().settings())
+    void noOptionGivesTheContractsRules() {
+        PipelineSettings settings = Defaults.pipelineSettings();
+        assertThat(settings.qualityThresholds()).isEqualTo(ContractRules.THRESHOLDS);
+        assertThat(settings.maxOutOfOrderness()).isEqualTo(ContractRules.MAX_OUT_OF_ORDERNESS);
+        assertThat(settings.sessionInactivityTimeout()).hasMinutes(30);
+        assertThat(settings.dedupRetention()).hasHours(48);
+        assertThat(settings.mediaSampleDedupRetention()).hasHours(48);
+        assertThat(settings.sourceIdleness()).hasSeconds(30);
+        assertThat(settings.eventTimeLimits())
                 .usingRecursiveComparison()
-                .isEqualTo(PipelineSettings.defaults());
+                .isEqualTo(ContractRules.EVENT_TIME_LIMITS);
+        assertThat(settings.interaction()).isEqualTo(InteractionSettings.defaults());
     }
 
     @Test

@@ -1,7 +1,6 @@
 package dev.cxq.job.cli;
 
 import dev.cxq.job.CxqPipeline;
-import dev.cxq.job.PipelineSettings;
 import dev.cxq.job.db.PostgresConnection;
 import dev.cxq.job.kafka.KafkaInput;
 import dev.cxq.job.sink.JdbcSinks;
@@ -102,7 +101,7 @@ class JobGraphSecretsTest {
                                         "cxq",
                                         main.outputOptions.jdbcPassword(main.env)),
                                 1),
-                        PipelineSettings.defaults(),
+                        Defaults.pipelineSettings(),
                         webhooks)
                 .build(flink);
         JobGraph graph = flink.getStreamGraph().getJobGraph();

@@ -1,7 +1,7 @@
 package dev.cxq.job.ops;
 
 import dev.cxq.job.CxqPipeline;
-import dev.cxq.job.PipelineSettings;
+import dev.cxq.job.cli.Defaults;
 import dev.cxq.job.db.PostgresConnection;
 import dev.cxq.job.kafka.KafkaInput;
 import dev.cxq.job.sink.JdbcSinks;
@@ -68,7 +68,7 @@ final class ProductionTopology {
                                 PostgresConnection.of(
                                         "jdbc:postgresql://postgres:5432/cxq", "cxq", null),
                                 1),
-                        PipelineSettings.defaults(),
+                        Defaults.pipelineSettings(),
                         webhooks)
                 .withAlertsTopic(
                         KafkaJsonSink.of(

@@ -1,7 +1,7 @@
 package dev.cxq.job.testing;
 
 import dev.cxq.job.CxqPipeline;
-import dev.cxq.job.PipelineSettings;
+import dev.cxq.job.cli.Defaults;
 import dev.cxq.job.sink.webhook.WebhookSettings;
 import dev.cxq.job.source.ReplaySource;
 
@@ -58,7 +58,7 @@ public final class TopologyReplay {
         new CxqPipeline(
                         ReplaySource.of(input),
                         sinks,
-                        PipelineSettings.defaults(),
+                        Defaults.pipelineSettings(),
                         WebhookSettings.none())
                 .build(env);
         env.execute("cxq topology replay " + input.getFileName());

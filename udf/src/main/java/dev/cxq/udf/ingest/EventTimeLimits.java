@@ -21,9 +21,6 @@ public final class EventTimeLimits implements Serializable {
 
     private static final long serialVersionUID = 1L;
 
-    /** Default tolerance: well above NTP-synchronised clock skew, below any KPI window. */
-    public static final Duration DEFAULT_FUTURE_TOLERANCE = Duration.ofMinutes(1);
-
     private final long futureToleranceMs;
 
     /** Epoch millis used as "now", or {@code null} for the wall clock. */
@@ -40,10 +37,6 @@ public final class EventTimeLimits implements Serializable {
         }
         this.futureToleranceMs = futureTolerance.toMillis();
         this.referenceNowMillis = referenceNow == null ? null : referenceNow.toEpochMilli();
-    }
-
-    public static EventTimeLimits defaults() {
-        return new EventTimeLimits(DEFAULT_FUTURE_TOLERANCE, null);
     }
 
     /** The latest event time accepted at this moment. */

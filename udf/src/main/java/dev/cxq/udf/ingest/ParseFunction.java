@@ -59,11 +59,6 @@ public class ParseFunction extends ProcessFunction<RawRecord, CanonicalEvent>
      */
     private transient ListState<Tuple2<String, Long>> checkpointedMaxEventTimes;
 
-    /** With the default {@link EventTimeLimits} and a 10 s watermark bound. */
-    public ParseFunction() {
-        this(EventTimeLimits.defaults(), Duration.ofSeconds(10));
-    }
-
     /**
      * @param eventTimeLimits the latest event time accepted; the same as the source's timestamp
      *     assigner uses

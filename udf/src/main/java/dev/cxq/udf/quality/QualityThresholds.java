@@ -4,8 +4,8 @@ import java.io.Serializable;
 import java.time.Duration;
 
 /**
- * The configurable rules of media-quality detection (the contract's defaults in {@link
- * #defaults()}).
+ * The configurable rules of media-quality detection (their defaults are the command line's, in the
+ * job module).
  *
  * @param mosBelow a sample whose (measured or estimated) MOS is below this is degraded
  * @param packetLossAbovePct a sample whose packet loss is above this percentage is degraded
@@ -42,17 +42,6 @@ public record QualityThresholds(
                             + mosBelow
                             + ")");
         }
-    }
-
-    public static QualityThresholds defaults() {
-        return new QualityThresholds(
-                3.5,
-                2.0,
-                500,
-                3.2,
-                Duration.ofSeconds(30),
-                Duration.ofSeconds(30),
-                Duration.ofSeconds(15));
     }
 
     private static void requireWithin(double value, double min, double max, String name) {

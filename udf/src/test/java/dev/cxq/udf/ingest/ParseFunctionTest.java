@@ -4,6 +4,7 @@ import dev.cxq.udf.model.CanonicalEvent;
 import dev.cxq.udf.model.RawRecord;
 import dev.cxq.udf.rows.OutputTags;
 import dev.cxq.udf.rows.RejectedEvent;
+import dev.cxq.udf.testing.ContractRules;
 
 import org.apache.flink.streaming.api.operators.ProcessOperator;
 import org.apache.flink.streaming.runtime.streamrecord.StreamRecord;
@@ -21,8 +22,7 @@ class ParseFunctionTest {
     @Test
     void routesValidEventsToTheMainOutputAndRejectionsToTheSideOutput() throws Exception {
         try (OneInputStreamOperatorTestHarness<RawRecord, CanonicalEvent> harness =
-                new OneInputStreamOperatorTestHarness<>(
-                        new ProcessOperator<>(new ParseFunction()))) {
+                new OneInputStreamOperatorTestHarness<>(new ProcessOperator<>(parser()))) {
             harness.open();
             String valid =
                     "{\"event_id\":\"e1\",\"kind\":\"media_sample\",\"session_id\":\"s1\","
@@ -67,8 +67,7 @@ class ParseFunctionTest {
     void anEventBehindItsOwnSplitsWatermarkIsMarkedLateWhateverOtherSplitsDelivered()
             throws Exception {
         try (OneInputStreamOperatorTestHarness<RawRecord, CanonicalEvent> harness =
-                new OneInputStreamOperatorTestHarness<>(
-                        new ProcessOperator<>(new ParseFunction()))) {
+                new OneInputStreamOperatorTestHarness<>(new ProcessOperator<>(parser()))) {
             harness.open();
             harness.processElement(
                     new StreamRecord<>(
@@ -94,7 +93,7 @@ class ParseFunctionTest {
     @Test
     void theSplitsLargestEventTimeSurvivesARestore() throws Exception {
         OneInputStreamOperatorTestHarness<RawRecord, CanonicalEvent> before =
-                new OneInputStreamOperatorTestHarness<>(new ProcessOperator<>(new ParseFunction()));
+                new OneInputStreamOperatorTestHarness<>(new ProcessOperator<>(parser()));
         before.open();
         before.processElement(
                 new StreamRecord<>(
@@ -104,8 +103,7 @@ class ParseFunctionTest {
 
         // The source restores its split to the same subtask, and this state with it.
         try (OneInputStreamOperatorTestHarness<RawRecord, CanonicalEvent> after =
-                new OneInputStreamOperatorTestHarness<>(
-                        new ProcessOperator<>(new ParseFunction()))) {
+                new OneInputStreamOperatorTestHarness<>(new ProcessOperator<>(parser()))) {
             after.initializeState(snapshot);
             after.open();
             after.processElement(
@@ -137,8 +135,7 @@ class ParseFunctionTest {
     @Test
     void platformPayloadsYieldTheirEventsAndSourceRejectionsAreKept() throws Exception {
         try (OneInputStreamOperatorTestHarness<RawRecord, CanonicalEvent> harness =
-                new OneInputStreamOperatorTestHarness<>(
-                        new ProcessOperator<>(new ParseFunction()))) {
+                new OneInputStreamOperatorTestHarness<>(new ProcessOperator<>(parser()))) {
             harness.open();
             String niceContact =
                     "{\"contactId\":7,\"contactStart\":\"2026-03-09T14:00:00Z\","
@@ -159,5 +156,10 @@ class ParseFunctionTest {
                                 assertThat(r.getValue().source()).isEqualTo("events/0/3");
                             });
         }
+    }
+
+    private static ParseFunction parser() {
+        return new ParseFunction(
+                ContractRules.EVENT_TIME_LIMITS, ContractRules.MAX_OUT_OF_ORDERNESS);
     }
 }

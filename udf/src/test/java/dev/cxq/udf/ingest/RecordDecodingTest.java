@@ -2,6 +2,7 @@ package dev.cxq.udf.ingest;
 
 import dev.cxq.udf.model.CanonicalEvent;
 import dev.cxq.udf.model.RawRecord;
+import dev.cxq.udf.testing.ContractRules;
 
 import org.apache.flink.api.common.serialization.SerializerConfigImpl;
 import org.apache.flink.api.common.typeinfo.TypeInformation;
@@ -24,7 +25,7 @@ class RecordDecodingTest {
             "{\"event_id\":\"e1\",\"kind\":\"media_sample\",\"session_id\":\"s1\","
                     + "\"ts\":\"2026-03-09T14:00:05Z\",\"mos\":4.0}";
 
-    private static final EventTimeLimits LIMITS = EventTimeLimits.defaults();
+    private static final EventTimeLimits LIMITS = ContractRules.EVENT_TIME_LIMITS;
 
     private static final EventTimeLimits BEFORE_THE_SAMPLE =
             new EventTimeLimits(Duration.ofSeconds(4), Instant.parse("2026-03-09T14:00:00Z"));

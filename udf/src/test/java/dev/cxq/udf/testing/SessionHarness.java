@@ -1,7 +1,6 @@
 package dev.cxq.udf.testing;
 
 import dev.cxq.udf.model.CanonicalEvent;
-import dev.cxq.udf.quality.QualityThresholds;
 import dev.cxq.udf.rows.SessionQuality;
 import dev.cxq.udf.session.SessionQualityFunction;
 
@@ -24,7 +23,7 @@ public final class SessionHarness {
         KeyedOneInputStreamOperatorTestHarness<String, CanonicalEvent, SessionQuality> harness =
                 new KeyedOneInputStreamOperatorTestHarness<>(
                         new KeyedProcessOperator<>(
-                                new SessionQualityFunction(TIMEOUT, QualityThresholds.defaults())),
+                                new SessionQualityFunction(TIMEOUT, ContractRules.THRESHOLDS)),
                         e -> e.sessionId,
                         Types.STRING);
         harness.open();
