@@ -34,6 +34,9 @@ public final class DemoMetricSync implements AutoCloseable {
     /** How often a sync round starts (after the previous one caught up). */
     static final Duration ROUND = Duration.ofSeconds(5);
 
+    /** How long the end of the demo waits for a round in progress. */
+    static final Duration FINISH_WAIT = Duration.ofMinutes(3);
+
     static final Duration TOKEN_LIFETIME = Duration.ofSeconds(20);
 
     /** The emulated tenant's limit, which the sync's budget keeps to. */
@@ -107,14 +110,18 @@ public final class DemoMetricSync implements AutoCloseable {
 
     /**
      * Stops the rounds, then runs a last one, for the rows the job committed at its end; returns
-     * what was synced over the demo.
+     * what was synced over the demo. A round still sending when the job stopped is waited for (it
+     * ends once it has sent what was committed, or its batch has used its attempts) up to {@link
+     * #FINISH_WAIT}; then the demo ends without the last round, saying so.
      */
     MetricSyncReport finish() throws Exception {
         rounds.shutdown();
-        if (!rounds.awaitTermination(1, TimeUnit.MINUTES)) {
-            throw new IllegalStateException("the metric sync round did not end within 1 min");
+        if (rounds.awaitTermination(FINISH_WAIT.toMillis(), TimeUnit.MILLISECONDS)) {
+            round();
+        } else {
+            rounds.shutdownNow();
+            failure = "still sending after " + FINISH_WAIT.toMinutes() + " min, stopped";
         }
-        round();
         return sync.report();
     }
 
@@ -123,7 +130,7 @@ public final class DemoMetricSync implements AutoCloseable {
         MetricSyncReport r = sync.report();
         String line =
                 String.format(
-                        "synced %d rows (%d requests, %d × 429, %d tokens)",
+                        "%d rows (%d requests, %d × 429, %d tokens)",
                         r.rows(), r.requests(), r.throttled(), r.tokensObtained());
         String failed = failure;
         return failed == null ? line : line + ", last round failed: " + failed;

@@ -33,10 +33,12 @@ import java.util.stream.Stream;
 
 /**
  * Runs the demo: the cxq topology on a local Flink cluster with its web UI, fed by the {@link
- * DemoSource}. The client thread prints a one-line summary every interval, read from the running
- * job's metrics through the REST API. After {@code duration} (if given) the job is stopped with a
- * savepoint, without draining: the sinks flush and commit at that savepoint, and the pending
- * event-time timers do not fire as if time had ended (no session is closed by the stop).
+ * DemoSource} at the {@link DemoClock}'s speed, and the {@link DemoMetricSync} beside it. The
+ * client thread prints a one-line summary every interval, read from the running job's metrics
+ * through the REST API, and what the metric sync has pushed. After {@code duration} (if given) the
+ * job is stopped with a savepoint, without draining: the sinks flush and commit at that savepoint,
+ * and the pending event-time timers do not fire as if time had ended (no session is closed by the
+ * stop).
  */
 public final class DemoRun {
 

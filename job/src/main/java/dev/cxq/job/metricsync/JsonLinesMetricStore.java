@@ -22,8 +22,8 @@ import java.util.stream.Stream;
  * The metric store over the JSON Lines output ({@code <dir>/computed_metrics/part-*}): the rows of
  * the committed part files, the highest {@code row_version} per key winning as the JDBC upsert's
  * does. The versions the endpoint accepted are kept in memory (a demo run's worth), the audit goes
- * to the log. Committed part files never change, so each is read once; hidden in-progress files are
- * not committed yet and are skipped.
+ * to the debug log. Committed part files never change, so each is read once; hidden in-progress
+ * files are not committed yet and are skipped.
  */
 public final class JsonLinesMetricStore implements MetricStore {
 
@@ -73,7 +73,7 @@ public final class JsonLinesMetricStore implements MetricStore {
 
     @Override
     public void log(SyncCall call) {
-        LOG.info(
+        LOG.debug(
                 "Metric sync batch {} attempt {}: {} rows, status {}{}",
                 call.batchId(),
                 call.attempt(),

@@ -90,6 +90,7 @@ public final class MetricSync {
      * its runs: one instance keeps its token, budget and breaker from run to run).
      */
     public MetricSyncReport run(MetricStore store) throws SQLException, InterruptedException {
+        long rowsBefore = rows;
         for (List<MetricRow> batch = store.pending(settings.batchSize());
                 !batch.isEmpty();
                 batch = store.pending(settings.batchSize())) {
@@ -99,7 +100,12 @@ public final class MetricSync {
             rows += batch.size();
         }
         MetricSyncReport report = report();
-        LOG.info("Metric sync to {} caught up: {}", settings.endpoint(), report);
+        if (rows > rowsBefore) {
+            LOG.info("Metric sync to {} caught up: {}", settings.endpoint(), report);
+        } else {
+            // A run that found nothing pending (the demo runs every few seconds) is no news.
+            LOG.debug("Metric sync to {}: nothing pending", settings.endpoint());
+        }
         return report;
     }
 
