@@ -47,7 +47,13 @@ class DemoITCase {
 
     private static final ObjectMapper MAPPER = new ObjectMapper();
     private static final Pattern SUMMARY =
-            Pattern.compile("events/s (\\d+) .* active sessions (\\d+) +alerts firing (\\d+)");
+            Pattern.compile(
+                    "event time \\S+ \\((\\d+)×\\) +events/s (\\d+) .* active sessions (\\d+)"
+                            + " +alerts firing (\\d+).* kpi_windows rows (\\d+) +metric sync");
+    private static final Pattern SYNCED =
+            Pattern.compile(
+                    "cxq demo: metric sync (\\d+) rows \\((\\d+) requests, (\\d+) × 429,"
+                            + " (\\d+) tokens\\); the emulated platform holds (\\d+) records");
 
     @TempDir Path dir;
 
@@ -124,25 +130,45 @@ class DemoITCase {
                 .extracting(e -> e.path("session_id").asText())
                 .containsExactly(runPrefix(alerts) + "-11-0");
         assertThat(rows(out, "session_quality")).isNotEmpty();
+        assertThat(rows(out, "kpi_windows"))
+                .as("event time runs 10× the wall clock: 5-minute KPI windows close in the run")
+                .isNotEmpty()
+                .anySatisfy(k -> assertThat(k.path("window_size").asText()).isEqualTo("PT5M"));
+
+        String console = stdout.toString(StandardCharsets.UTF_8);
+        Matcher synced = SYNCED.matcher(console);
+        assertThat(synced.find()).as("the metric sync's final line").isTrue();
+        Set<String> metricKeys = new HashSet<>();
+        for (JsonNode m : metrics) {
+            metricKeys.add(
+                    m.path("interaction_id").asText() + "/" + m.path("metric_type").asText());
+        }
+        assertThat(Integer.parseInt(synced.group(5)))
+                .as("the emulated platform holds every committed computed_metrics key")
+                .isEqualTo(metricKeys.size());
+        assertThat(Long.parseLong(synced.group(1))).isGreaterThanOrEqualTo(metricKeys.size());
+        assertThat(Long.parseLong(synced.group(3))).as("the scripted 429").isEqualTo(1);
+        assertThat(Long.parseLong(synced.group(4))).as("tokens").isPositive();
 
         List<Matcher> summaries = new ArrayList<>();
-        for (String line : stdout.toString(StandardCharsets.UTF_8).split("\n")) {
+        for (String line : console.split("\n")) {
             Matcher m = SUMMARY.matcher(line);
             if (line.startsWith("cxq demo ") && m.find()) {
                 summaries.add(m);
             }
         }
         assertThat(summaries)
-                .as("summary lines with events/s and active sessions from the job's metrics")
+                .as("summary lines with the event-time speed, events/s and active sessions")
                 .anySatisfy(
                         m -> {
-                            assertThat(Long.parseLong(m.group(1))).isPositive();
+                            assertThat(m.group(1)).as("event-time speed").isEqualTo("10");
                             assertThat(Long.parseLong(m.group(2))).isPositive();
+                            assertThat(Long.parseLong(m.group(3))).isPositive();
                         });
     }
 
     @Test
-    @Timeout(value = 4, unit = TimeUnit.MINUTES)
+    @Timeout(value = 6, unit = TimeUnit.MINUTES)
     void theDemoWritesToPostgres() throws Exception {
         try (PostgresTestDatabase db = new PostgresTestDatabase()) {
             int exit =
@@ -170,6 +196,20 @@ class DemoITCase {
                                     "SELECT DISTINCT metadata->>'status' FROM computed_metrics"
                                             + " WHERE metric_type = 'recording_status'"))
                     .contains("failed", "uploaded");
+            assertThat(
+                            Long.parseLong(
+                                    query(
+                                                    db,
+                                                    "SELECT count(*) FROM kpi_windows"
+                                                            + " WHERE window_size = 'PT5M'")
+                                            .get(0)))
+                    .as("5-minute KPI windows closed during the run")
+                    .isPositive();
+            assertThat(query(db, "SELECT count(*) FROM metric_sync_state"))
+                    .as("the demo's metric sync sent every computed_metrics row")
+                    .isEqualTo(query(db, "SELECT count(*) FROM computed_metrics"));
+            assertThat(query(db, "SELECT count(*) FROM metric_sync_log WHERE http_status = 429"))
+                    .containsExactly("1");
         }
     }
 

@@ -5,6 +5,7 @@ import dev.cxq.job.PipelineSettings;
 import dev.cxq.job.backfill.BackfillRuns;
 import dev.cxq.job.db.PostgresConnection;
 import dev.cxq.job.db.SchemaMigrations;
+import dev.cxq.job.demo.DemoMetricSync;
 import dev.cxq.job.demo.DemoRun;
 import dev.cxq.job.metricsync.MetricSync;
 import dev.cxq.job.metricsync.MetricSyncException;
@@ -261,10 +262,8 @@ public final class CxqMain implements Callable<Integer> {
         if (metricSyncOptions.enabled()) {
             try {
                 MetricSyncReport synced =
-                        new MetricSync(
-                                        metricSyncOptions.settings(outputOptions.metricVersion),
-                                        database)
-                                .run();
+                        new MetricSync(metricSyncOptions.settings(outputOptions.metricVersion))
+                                .run(database);
                 System.out.println("cxq: metric sync caught up: " + synced);
                 return 0;
             } catch (MetricSyncException e) {
@@ -286,7 +285,11 @@ public final class CxqMain implements Callable<Integer> {
                             job.flinkConfiguration(RuntimeExecutionMode.STREAMING),
                             (source, env) ->
                                     job.pipeline(source, sinks, settings, webhooks).build(env),
-                            job.outputLocation());
+                            job.outputLocation(),
+                            new DemoMetricSync.Source(
+                                    database,
+                                    outputOptions.outputDir,
+                                    outputOptions.metricVersion));
         }
         Configuration conf = job.flinkConfiguration(executionOptions.replayMode());
         CxqPipeline pipeline = job.pipeline(job.source(), sinks, settings, webhooks);

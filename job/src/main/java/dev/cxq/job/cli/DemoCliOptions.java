@@ -39,7 +39,7 @@ final class DemoCliOptions {
     @Config(key = "demo.sessions", rule = DemoScript.SCRIPTED_SLOTS + " to 1000000")
     @Option(
             names = DEMO_SESSIONS,
-            defaultValue = "2000",
+            defaultValue = "1000",
             description = "Demo: concurrent sessions, each sending a media sample every 5 s.")
     int sessions;
 
@@ -51,6 +51,17 @@ final class DemoCliOptions {
             defaultValue = "42",
             description = "Demo: seed of the generated sessions.")
     long seed;
+
+    static final String DEMO_SPEED = "--demo-speed";
+
+    @Config(key = "demo.speed", rule = "1 to 100")
+    @Option(
+            names = DEMO_SPEED,
+            defaultValue = "10",
+            description =
+                    "Demo: event time runs this many times faster than the wall clock until it"
+                            + " catches up with it (after --duration), so KPI windows close.")
+    int speed;
 
     static final String WEB_UI_PORT = "--web-ui-port";
 
@@ -72,7 +83,7 @@ final class DemoCliOptions {
     Duration summaryInterval;
 
     DemoRun.Settings settings() {
-        return new DemoRun.Settings(seed, sessions, duration, webUiPort, summaryInterval);
+        return new DemoRun.Settings(seed, sessions, speed, duration, webUiPort, summaryInterval);
     }
 
     void validate(Problems problems) {
@@ -87,6 +98,7 @@ final class DemoCliOptions {
             problems.positive(DURATION, duration);
         }
         problems.between(DEMO_SESSIONS, sessions, DemoScript.SCRIPTED_SLOTS, 1_000_000);
+        problems.between(DEMO_SPEED, speed, 1, 100);
         problems.between(WEB_UI_PORT, webUiPort, 1, 65535);
         if (summaryInterval.compareTo(Duration.ofSeconds(1)) < 0) {
             problems.add(

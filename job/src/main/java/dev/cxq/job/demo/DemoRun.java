@@ -1,5 +1,6 @@
 package dev.cxq.job.demo;
 
+import dev.cxq.job.metricsync.MetricSyncReport;
 import dev.cxq.udf.model.RawRecord;
 import dev.cxq.udf.rows.QualityAlert;
 
@@ -32,19 +33,17 @@ import java.util.stream.Stream;
 
 /**
  * Runs the demo: the cxq topology on a local Flink cluster with its web UI, fed by the {@link
- * DemoSource}. The client thread prints a one-line summary every interval, read from the running
- * job's metrics through the REST API. After {@code duration} (if given) the job is stopped with a
- * savepoint, without draining: the sinks flush and commit at that savepoint, and the pending
- * event-time timers do not fire as if time had ended (no session is closed by the stop).
+ * DemoSource} at the {@link DemoClock}'s speed, and the {@link DemoMetricSync} beside it. The
+ * client thread prints a one-line summary every interval, read from the running job's metrics
+ * through the REST API, and what the metric sync has pushed. After {@code duration} (if given) the
+ * job is stopped with a savepoint, without draining: the sinks flush and commit at that savepoint,
+ * and the pending event-time timers do not fire as if time had ended (no session is closed by the
+ * stop).
  */
 public final class DemoRun {
 
-    /**
-     * How much of the script's timeline lies before the start. It is emitted at once when the job
-     * starts, so the scripted incidents, which need 30 s of hysteresis, fire within the first 20 to
-     * 30 s of a demo; event time then follows the wall clock.
-     */
-    static final Duration HISTORY = Duration.ofSeconds(30);
+    /** How long event time runs fast in a demo without a duration, before it follows the clock. */
+    static final Duration FAST_FOR_WITHOUT_DURATION = Duration.ofMinutes(1);
 
     private static final Logger LOG = LoggerFactory.getLogger(DemoRun.class);
     private static final List<String> ALERT_TYPES =
@@ -52,7 +51,12 @@ public final class DemoRun {
 
     /** What the demo needs beyond the topology. */
     public record Settings(
-            long seed, int sessions, Duration duration, int webUiPort, Duration summaryInterval) {}
+            long seed,
+            int sessions,
+            int speed,
+            Duration duration,
+            int webUiPort,
+            Duration summaryInterval) {}
 
     private final Settings settings;
     private final PrintStream out;
@@ -69,11 +73,24 @@ public final class DemoRun {
      * @param conf the streaming configuration (parallelism, checkpoints, restarts)
      * @param topology adds the topology, reading the given source, to an environment
      * @param results where the rows go, for the messages
+     * @param metrics where the job's {@code computed_metrics} are, for the demo's metric sync
      */
     public int run(
             Configuration conf,
             BiConsumer<Source<RawRecord, ?, ?>, StreamExecutionEnvironment> topology,
-            String results)
+            String results,
+            DemoMetricSync.Source metrics)
+            throws Exception {
+        try (DemoMetricSync metricSync = new DemoMetricSync(metrics)) {
+            return run(conf, topology, results, metricSync);
+        }
+    }
+
+    private int run(
+            Configuration conf,
+            BiConsumer<Source<RawRecord, ?, ?>, StreamExecutionEnvironment> topology,
+            String results,
+            DemoMetricSync metricSync)
             throws Exception {
         Configuration demoConf = new Configuration(conf);
         demoConf.set(RestOptions.PORT, settings.webUiPort());
@@ -81,16 +98,32 @@ public final class DemoRun {
         demoConf.set(MetricOptions.METRIC_FETCHER_UPDATE_INTERVAL, Duration.ofSeconds(1));
         StreamExecutionEnvironment env =
                 StreamExecutionEnvironment.createLocalEnvironmentWithWebUI(demoConf);
-        long origin = System.currentTimeMillis() - HISTORY.toMillis();
-        DemoScript script = new DemoScript(settings.seed(), settings.sessions(), origin);
-        topology.accept(new DemoSource(script), env);
+        DemoClock clock =
+                DemoClock.start(
+                        System.currentTimeMillis(),
+                        settings.speed(),
+                        settings.duration() == null
+                                ? FAST_FOR_WITHOUT_DURATION
+                                : settings.duration());
+        DemoScript script =
+                new DemoScript(settings.seed(), settings.sessions(), clock.scriptOriginMs());
+        topology.accept(new DemoSource(script, clock), env);
 
         JobClient client = env.executeAsync("cxq demo");
         URI rest = URI.create("http://localhost:" + settings.webUiPort());
         out.printf(
-                "cxq demo: %d sessions (seed %d), job %s; Flink web UI on %s; results in %s%n",
-                settings.sessions(), settings.seed(), client.getJobID(), rest, results);
-        Summary summary = new Summary(new JobMetrics(rest, client.getJobID()));
+                "cxq demo: %d sessions (seed %d), event time %d× the wall clock, job %s; Flink web"
+                        + " UI on %s; results in %s; metrics synced to a Genesys Cloud emulator on"
+                        + " %s%n",
+                settings.sessions(),
+                settings.seed(),
+                settings.speed(),
+                client.getJobID(),
+                rest,
+                results,
+                metricSync.endpoint());
+        metricSync.start();
+        Summary summary = new Summary(new JobMetrics(rest, client.getJobID()), clock, metricSync);
         CompletableFuture<?> result = client.getJobExecutionResult();
         long start = System.nanoTime();
         Long stopAt = settings.duration() == null ? null : start + settings.duration().toNanos();
@@ -130,6 +163,11 @@ public final class DemoRun {
         out.printf(
                 "cxq demo: stopped after %ds; results committed to %s%n",
                 Duration.ofNanos(stoppedAt - start).toSeconds(), results);
+        MetricSyncReport synced = metricSync.finish();
+        out.printf(
+                "cxq demo: metric sync %s; the emulated platform holds %d records%n",
+                metricSync.summary(), metricSync.recordsOnPlatform());
+        LOG.info("Demo metric sync: {}", synced);
         return 0;
     }
 
@@ -179,13 +217,41 @@ public final class DemoRun {
          */
         private static final long RATE_WINDOW_NANOS = Duration.ofSeconds(10).toNanos();
 
+        /** A watermark this close to the wall clock is live (the bound is 10 s). */
+        private static final Duration LIVE = Duration.ofSeconds(30);
+
         private final JobMetrics metrics;
+        private final DemoClock clock;
+        private final DemoMetricSync metricSync;
 
         /** Recent (elapsed nanos, events parsed) readings, oldest first. */
         private final ArrayDeque<long[]> readings = new ArrayDeque<>();
 
-        Summary(JobMetrics metrics) {
+        Summary(JobMetrics metrics, DemoClock clock, DemoMetricSync metricSync) {
             this.metrics = metrics;
+            this.clock = clock;
+            this.metricSync = metricSync;
+        }
+
+        /**
+         * The speed event time is asked to run at: the demo's until the job's event time has caught
+         * up with the wall clock (within {@link #LIVE}), 1 from then on.
+         */
+        private int speed(Long watermark) {
+            boolean live =
+                    watermark != null && watermark >= System.currentTimeMillis() - LIVE.toMillis();
+            return live ? 1 : clock.speed();
+        }
+
+        /** Event time reached by the KPI windows, from the event time at the demo's start. */
+        private String eventTime(Long watermark) {
+            if (watermark == null) {
+                return "-";
+            }
+            // Negative while the job still works through the history before the start.
+            long seconds = (watermark - clock.eventStartMs()) / 1000;
+            long abs = Math.abs(seconds);
+            return String.format("%s%d:%02d", seconds < 0 ? "-" : "+", abs / 60, abs % 60);
         }
 
         private long[] secondOldest() {
@@ -196,18 +262,18 @@ public final class DemoRun {
 
         String line(long elapsedNanos) {
             long seconds = Duration.ofNanos(elapsedNanos).toSeconds();
-            String clock = String.format("%d:%02d", seconds / 60, seconds % 60);
+            String elapsed = String.format("%d:%02d", seconds / 60, seconds % 60);
             JobMetrics.Snapshot now;
             try {
                 now = metrics.poll();
             } catch (IOException e) {
-                return "cxq demo " + clock + "  metrics unavailable: " + e.getMessage();
+                return "cxq demo " + elapsed + "  metrics unavailable: " + e.getMessage();
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
-                return "cxq demo " + clock + "  interrupted";
+                return "cxq demo " + elapsed + "  interrupted";
             }
             if (now == null) {
-                return "cxq demo " + clock + "  job starting";
+                return "cxq demo " + elapsed + "  job starting";
             }
             // The base of the rate: the newest reading at least a window old, if any.
             while (readings.size() > 1 && elapsedNanos - secondOldest()[0] >= RATE_WINDOW_NANOS) {
@@ -228,10 +294,23 @@ public final class DemoRun {
                 firing.append(firing.isEmpty() ? "" : ", ").append(type).append(' ').append(n);
             }
             long fired = now.alertsFired().values().stream().mapToLong(Long::longValue).sum();
+            long resolved = now.alertsResolved().values().stream().mapToLong(Long::longValue).sum();
             return String.format(
-                    "cxq demo %s  events/s %s  events %d  active sessions %d  alerts firing %d (%s)"
-                            + "  fired %d",
-                    clock, rate, now.eventsParsed(), now.activeSessions(), total, firing, fired);
+                    "cxq demo %s  event time %s (%d×)  events/s %s  events %d  active sessions %d"
+                            + "  alerts firing %d (%s)  fired %d  resolved %d  kpi_windows rows %d"
+                            + "  metric sync %s",
+                    elapsed,
+                    eventTime(now.watermark()),
+                    speed(now.watermark()),
+                    rate,
+                    now.eventsParsed(),
+                    now.activeSessions(),
+                    total,
+                    firing,
+                    fired,
+                    resolved,
+                    now.kpiRows(),
+                    metricSync.summary());
         }
     }
 }

@@ -17,8 +17,9 @@ import java.util.List;
 
 /**
  * The demo's unbounded source: the {@link DemoScript}'s events as {@link RawRecord}s, paced by the
- * wall clock (each event is emitted at its {@link ScriptedEvent#emitAt()}; events whose instant has
- * passed, such as the script's history before the job started, are emitted at once).
+ * {@link DemoClock} (each event is emitted when the clock's event time reaches its {@link
+ * ScriptedEvent#emitAt()}; events whose instant has passed, such as the script's history before the
+ * job started, are emitted at once).
  *
  * <p>One split per source subtask at the first start; each split holds a fixed share of the slots
  * and emits them in emission order, so watermarks generated per split follow event time. A split's
@@ -32,9 +33,11 @@ public final class DemoSource
     private static final long serialVersionUID = 1L;
 
     private final DemoScript script;
+    private final DemoClock clock;
 
-    public DemoSource(DemoScript script) {
+    public DemoSource(DemoScript script, DemoClock clock) {
         this.script = script;
+        this.clock = clock;
     }
 
     @Override
@@ -71,7 +74,7 @@ public final class DemoSource
 
     @Override
     public SourceReader<RawRecord, DemoSplit> createReader(SourceReaderContext readerContext) {
-        return new DemoSourceReader(script);
+        return new DemoSourceReader(script, clock);
     }
 
     @Override

@@ -15,10 +15,10 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 
 /**
- * Emits the events of its splits once the wall clock reaches their emission instant, each split
- * through its own output so that watermarks are generated per split. Between events it returns
- * {@link InputStatus#NOTHING_AVAILABLE} with a future that completes at the next instant: the task
- * thread sleeps instead of spinning.
+ * Emits the events of its splits once the {@link DemoClock}'s event time reaches their emission
+ * instant, each split through its own output so that watermarks are generated per split. Between
+ * events it returns {@link InputStatus#NOTHING_AVAILABLE} with a future that completes when the
+ * clock reaches the next instant: the task thread sleeps instead of spinning.
  */
 final class DemoSourceReader implements SourceReader<RawRecord, DemoSplit> {
 
@@ -26,11 +26,13 @@ final class DemoSourceReader implements SourceReader<RawRecord, DemoSplit> {
     private static final int BATCH = 1_000;
 
     private final DemoScript script;
+    private final DemoClock clock;
     private final Map<DemoSplit, SplitTimeline> splits = new LinkedHashMap<>();
     private CompletableFuture<Void> available = new CompletableFuture<>();
 
-    DemoSourceReader(DemoScript script) {
+    DemoSourceReader(DemoScript script, DemoClock clock) {
         this.script = script;
+        this.clock = clock;
     }
 
     @Override
@@ -38,7 +40,8 @@ final class DemoSourceReader implements SourceReader<RawRecord, DemoSplit> {
 
     @Override
     public InputStatus pollNext(ReaderOutput<RawRecord> output) {
-        long now = System.currentTimeMillis();
+        long wallNow = System.currentTimeMillis();
+        long now = clock.eventTime(wallNow);
         long next = Long.MAX_VALUE;
         int emitted = 0;
         for (Map.Entry<DemoSplit, SplitTimeline> entry : splits.entrySet()) {
@@ -63,7 +66,8 @@ final class DemoSourceReader implements SourceReader<RawRecord, DemoSplit> {
         // Without any event to come (no split yet) only addSplits makes the reader available.
         available = new CompletableFuture<>();
         if (next != Long.MAX_VALUE) {
-            available.completeOnTimeout(null, next - now, TimeUnit.MILLISECONDS);
+            available.completeOnTimeout(
+                    null, clock.wallDelay(next, wallNow), TimeUnit.MILLISECONDS);
         }
         return InputStatus.NOTHING_AVAILABLE;
     }

@@ -33,12 +33,22 @@ final class JobMetrics {
     private static final String EVENTS_PARSED = ".cxq.eventsParsed";
     private static final String ACTIVE_SESSIONS = ".cxq.activeSessions";
 
-    /** The figures of one poll; alert counts by alert type. */
+    /** Rows the {@code kpi_windows} sink's writer received: Flink's own operator metric. */
+    private static final String KPI_ROWS = "kpi_windows__Writer.numRecordsIn";
+
+    /**
+     * The figures of one poll; alert counts by alert type.
+     *
+     * @param watermark the event time the {@code kpi_windows} sink has reached (its input
+     *     watermark, the lowest over its subtasks), or null before the first watermark
+     */
     record Snapshot(
             long eventsParsed,
             long activeSessions,
             Map<String, Long> alertsFired,
-            Map<String, Long> alertsResolved) {
+            Map<String, Long> alertsResolved,
+            long kpiRows,
+            Long watermark) {
 
         long firing(String type) {
             return alertsFired.getOrDefault(type, 0L) - alertsResolved.getOrDefault(type, 0L);
@@ -53,6 +63,9 @@ final class JobMetrics {
 
     /** Metric ids per vertex id, once the vertex reports every metric it will have. */
     private final Map<String, List<String>> metricIds = new LinkedHashMap<>();
+
+    /** The vertex of the {@code kpi_windows} sink, once discovered. */
+    private String kpiVertex;
 
     JobMetrics(URI rest, JobID job) {
         this.rest = rest;
@@ -69,6 +82,7 @@ final class JobMetrics {
         }
         long events = 0;
         long sessions = 0;
+        long kpiRows = 0;
         Map<String, Long> fired = new TreeMap<>();
         Map<String, Long> resolved = new TreeMap<>();
         for (Map.Entry<String, List<String>> vertex : metricIds.entrySet()) {
@@ -83,13 +97,28 @@ final class JobMetrics {
                     events += sum;
                 } else if (id.endsWith(ACTIVE_SESSIONS)) {
                     sessions += sum;
+                } else if (id.endsWith(KPI_ROWS)) {
+                    kpiRows += sum;
                 } else if (alert.matches()) {
                     (alert.group(2).equals("Fired") ? fired : resolved)
                             .merge(alert.group(1), sum, Long::sum);
                 }
             }
         }
-        return new Snapshot(events, sessions, fired, resolved);
+        return new Snapshot(events, sessions, fired, resolved, kpiRows, watermark());
+    }
+
+    /** The lowest input watermark over the subtasks of the {@code kpi_windows} sink, if any. */
+    private Long watermark() throws IOException, InterruptedException {
+        if (kpiVertex == null) {
+            return null;
+        }
+        long lowest = Long.MAX_VALUE;
+        for (JsonNode subtask : get("/jobs/" + job + "/vertices/" + kpiVertex + "/watermarks")) {
+            lowest = Math.min(lowest, subtask.path("value").asLong(Long.MIN_VALUE));
+        }
+        // Long.MIN_VALUE: no watermark yet (Flink's initial value).
+        return lowest == Long.MAX_VALUE || lowest == Long.MIN_VALUE ? null : lowest;
     }
 
     /** Finds the vertices with the cxq metrics; true once parse and session metrics are known. */
@@ -113,6 +142,9 @@ final class JobMetrics {
                     ids.add(id);
                 } else if (ALERTS.matcher(id).matches()) {
                     ids.add(id);
+                } else if (id.endsWith(KPI_ROWS)) {
+                    ids.add(id);
+                    kpiVertex = vertexId;
                 }
             }
             if (!ids.isEmpty()) {

@@ -9,7 +9,7 @@ import java.time.Instant;
  *
  * @param rowVersion the row's version among the writes of its key; a higher one is re-sent
  */
-record MetricRow(
+public record MetricRow(
         String interactionId,
         String metricType,
         int metricVersion,

@@ -43,7 +43,6 @@ public final class MetricSync {
     private static final Duration TIMEOUT = Duration.ofSeconds(60);
 
     private final MetricSyncSettings settings;
-    private final PostgresConnection database;
     private final ClientCredentialsToken token;
     private final RequestBudget budget;
     private final Backoff backoff;
@@ -51,15 +50,15 @@ public final class MetricSync {
     private final HttpClient client =
             HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(10)).build();
 
-    private long requests;
-    private long batches;
-    private long rows;
-    private long throttled;
-    private long tokensObtained;
+    // Written by the run's thread only; volatile for report() from another thread (the demo).
+    private volatile long requests;
+    private volatile long batches;
+    private volatile long rows;
+    private volatile long throttled;
+    private volatile long tokensObtained;
 
-    public MetricSync(MetricSyncSettings settings, PostgresConnection database) {
+    public MetricSync(MetricSyncSettings settings) {
         this.settings = settings;
-        this.database = database;
         this.token =
                 new ClientCredentialsToken(
                         settings.tokenUrl(),
@@ -78,23 +77,41 @@ public final class MetricSync {
                         System::currentTimeMillis);
     }
 
-    /** Sends every pending row; returns what it took. */
-    public MetricSyncReport run() throws SQLException, InterruptedException {
+    /** Sends every pending row of {@code computed_metrics} in PostgreSQL; returns what it took. */
+    public MetricSyncReport run(PostgresConnection database)
+            throws SQLException, InterruptedException {
         try (Connection connection = database.open()) {
-            MetricStore store = new MetricStore(connection, settings);
-            for (List<MetricRow> batch = store.pending(settings.batchSize());
-                    !batch.isEmpty();
-                    batch = store.pending(settings.batchSize())) {
-                deliver(batch, store);
-                store.markSynced(batch);
-                batches++;
-                rows += batch.size();
-            }
+            return run(new PostgresMetricStore(connection, settings));
         }
-        MetricSyncReport report =
-                new MetricSyncReport(requests, batches, rows, throttled, tokensObtained);
-        LOG.info("Metric sync to {} caught up: {}", settings.endpoint(), report);
+    }
+
+    /**
+     * Sends every row pending in {@code store}; returns what this sync has taken so far (over all
+     * its runs: one instance keeps its token, budget and breaker from run to run).
+     */
+    public MetricSyncReport run(MetricStore store) throws SQLException, InterruptedException {
+        long rowsBefore = rows;
+        for (List<MetricRow> batch = store.pending(settings.batchSize());
+                !batch.isEmpty();
+                batch = store.pending(settings.batchSize())) {
+            deliver(batch, store);
+            store.markSynced(batch);
+            batches++;
+            rows += batch.size();
+        }
+        MetricSyncReport report = report();
+        if (rows > rowsBefore) {
+            LOG.info("Metric sync to {} caught up: {}", settings.endpoint(), report);
+        } else {
+            // A run that found nothing pending (the demo runs every few seconds) is no news.
+            LOG.debug("Metric sync to {}: nothing pending", settings.endpoint());
+        }
         return report;
+    }
+
+    /** What this sync has taken so far; callable from any thread. */
+    public MetricSyncReport report() {
+        return new MetricSyncReport(requests, batches, rows, throttled, tokensObtained);
     }
 
     private void deliver(List<MetricRow> batch, MetricStore store)

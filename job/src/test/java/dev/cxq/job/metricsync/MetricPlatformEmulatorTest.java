@@ -1,5 +1,7 @@
 package dev.cxq.job.metricsync;
 
+import dev.cxq.job.demo.MetricPlatformEmulator;
+
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;

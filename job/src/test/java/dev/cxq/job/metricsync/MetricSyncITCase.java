@@ -1,6 +1,7 @@
 package dev.cxq.job.metricsync;
 
 import dev.cxq.job.db.PostgresConnection;
+import dev.cxq.job.demo.MetricPlatformEmulator;
 import dev.cxq.job.http.RateLimit;
 import dev.cxq.job.secret.SecretRef;
 import dev.cxq.job.testing.PostgresTestDatabase;
@@ -123,7 +124,7 @@ class MetricSyncITCase {
 
             long selected = db.queryLong("SELECT count(*) FROM computed_metrics WHERE " + SELECTED);
             assertThat(selected).as("rows selected for sync").isGreaterThan(1200);
-            MetricSyncReport first = new MetricSync(settings, database).run();
+            MetricSyncReport first = new MetricSync(settings).run(database);
 
             assertThat(normalised(emulator.store, platform)).isEqualTo(selectedRows());
             assertThat(first.rows()).isEqualTo(selected);
@@ -150,7 +151,7 @@ class MetricSyncITCase {
                                 + " AND interaction_id IN ('bulk-5', 'bulk-600', 'bulk-1200')");
             }
             int requestsBefore = emulator.dataRequests.get();
-            MetricSyncReport second = new MetricSync(settings, database).run();
+            MetricSyncReport second = new MetricSync(settings).run(database);
 
             assertThat(second.rows()).isEqualTo(3);
             assertThat(second.batches()).isEqualTo(1);

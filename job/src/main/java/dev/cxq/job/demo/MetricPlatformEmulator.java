@@ -1,4 +1,6 @@
-package dev.cxq.job.metricsync;
+package dev.cxq.job.demo;
+
+import dev.cxq.job.metricsync.MetricSyncPlatform;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -30,12 +32,15 @@ import java.util.function.LongSupplier;
  * lifetime or after a number of uses (401). Scripted answers inject 429 and 5xx bursts. Its store
  * keeps the newest record per key, as the platforms' upsert does. The clock is injectable, so tests
  * cross windows and token lifetimes without waiting.
+ *
+ * <p>One emulator for the demo (which syncs its metrics to it, in-process) and the metric sync's
+ * tests; its figures are public for both to read.
  */
-final class MetricPlatformEmulator implements AutoCloseable {
+public final class MetricPlatformEmulator implements AutoCloseable {
 
-    static final String CLIENT_ID = "cxq-metric-sync";
-    static final String CLIENT_SECRET = "metric-sync-secret-for-tests";
-    static final String TOKEN_PATH = "/oauth/token";
+    public static final String CLIENT_ID = "cxq-metric-sync";
+    public static final String CLIENT_SECRET = "metric-sync-secret-for-tests";
+    public static final String TOKEN_PATH = "/oauth/token";
 
     private static final ObjectMapper JSON = new ObjectMapper();
 
@@ -54,18 +59,18 @@ final class MetricPlatformEmulator implements AutoCloseable {
     private final Map<Integer, Integer> scripted = new ConcurrentHashMap<>();
 
     /** The newest record per key: id (Genesys) or interactionId/metricType/vN (NICE). */
-    final Map<String, JsonNode> store = new ConcurrentHashMap<>();
+    public final Map<String, JsonNode> store = new ConcurrentHashMap<>();
 
     /** The status of every data request, in arrival order. */
-    final List<Integer> answers = new CopyOnWriteArrayList<>();
+    public final List<Integer> answers = new CopyOnWriteArrayList<>();
 
-    final AtomicInteger dataRequests = new AtomicInteger();
-    final AtomicInteger overLimit = new AtomicInteger();
-    final AtomicInteger tokensIssued = new AtomicInteger();
-    final AtomicInteger expiredTokenCalls = new AtomicInteger();
-    final AtomicInteger batchesStored = new AtomicInteger();
+    public final AtomicInteger dataRequests = new AtomicInteger();
+    public final AtomicInteger overLimit = new AtomicInteger();
+    public final AtomicInteger tokensIssued = new AtomicInteger();
+    public final AtomicInteger expiredTokenCalls = new AtomicInteger();
+    public final AtomicInteger batchesStored = new AtomicInteger();
 
-    MetricPlatformEmulator(
+    public MetricPlatformEmulator(
             MetricSyncPlatform platform,
             String dataPath,
             int rateLimit,
@@ -87,16 +92,16 @@ final class MetricPlatformEmulator implements AutoCloseable {
         server.start();
     }
 
-    URI baseUrl() {
+    public URI baseUrl() {
         return URI.create("http://127.0.0.1:" + server.getAddress().getPort());
     }
 
-    URI tokenUrl() {
+    public URI tokenUrl() {
         return baseUrl().resolve(TOKEN_PATH);
     }
 
     /** Answers data request number {@code n} (from 1) with {@code status}, whatever it holds. */
-    void script(int n, int status) {
+    public void script(int n, int status) {
         scripted.put(n, status);
     }
 
