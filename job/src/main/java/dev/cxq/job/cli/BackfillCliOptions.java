@@ -185,7 +185,7 @@ final class BackfillCliOptions {
         url(BACKFILL_BASE_URL, baseUrl, name, errors);
         url(BACKFILL_TOKEN_URL, tokenUrl, name, errors);
         if (clientId == null || clientId.isBlank()) {
-            errors.add("--backfill needs " + name.apply(BACKFILL_CLIENT_ID));
+            errors.add(BACKFILL + " needs " + name.apply(BACKFILL_CLIENT_ID));
         }
         if (clientSecretFile != null) {
             if (!(Files.isRegularFile(clientSecretFile) && Files.isReadable(clientSecretFile))) {
@@ -196,7 +196,8 @@ final class BackfillCliOptions {
             }
         } else if (env.get(SECRET_ENV) == null || env.get(SECRET_ENV).isBlank()) {
             errors.add(
-                    "--backfill needs the client secret: "
+                    BACKFILL
+                            + " needs the client secret: "
                             + name.apply(BACKFILL_CLIENT_SECRET_FILE)
                             + " or "
                             + SECRET_ENV);
@@ -271,7 +272,7 @@ final class BackfillCliOptions {
     private static Instant instant(
             String flag, String value, UnaryOperator<String> name, List<String> errors) {
         if (value == null) {
-            errors.add("--backfill needs " + name.apply(flag));
+            errors.add(BACKFILL + " needs " + name.apply(flag));
             return null;
         }
         try {
@@ -288,7 +289,7 @@ final class BackfillCliOptions {
     private static void url(
             String flag, String value, UnaryOperator<String> name, List<String> errors) {
         if (value == null) {
-            errors.add("--backfill needs " + name.apply(flag));
+            errors.add(BACKFILL + " needs " + name.apply(flag));
             return;
         }
         URI uri;
@@ -315,7 +316,9 @@ final class BackfillCliOptions {
                             + " "
                             + Redaction.url(uri)
                             + " must hold no credential (no user info, query string or fragment);"
-                            + " the client secret goes in --backfill-client-secret-file or "
+                            + " the client secret goes in "
+                            + BACKFILL_CLIENT_SECRET_FILE
+                            + " or "
                             + SECRET_ENV);
         }
     }
