@@ -31,14 +31,10 @@ final class ConfigValidator {
         main.metricsOptions.validate(problems);
         main.demoOptions.validate(problems);
         if (main.backfillOptions.enabled()) {
-            problems.addAll(
-                    main.backfillOptions.errors(
-                            problems::name, main.env, main.executionOptions.parallelism));
+            main.backfillOptions.validate(problems, main.env, main.executionOptions.parallelism);
         }
         if (main.metricSyncOptions.enabled()) {
-            problems.addAll(
-                    main.metricSyncOptions.errors(
-                            problems::name, main.env, main.outputOptions.jdbcUrl));
+            main.metricSyncOptions.validate(problems, main.env, main.outputOptions.jdbcUrl);
         }
         return problems.all();
     }
