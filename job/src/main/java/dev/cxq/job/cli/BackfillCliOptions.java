@@ -11,15 +11,11 @@ import picocli.CommandLine;
 import picocli.CommandLine.Option;
 
 import java.net.URI;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.DateTimeException;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.ArrayList;
-import java.util.List;
 import java.util.Map;
-import java.util.function.UnaryOperator;
 
 /**
  * Options of {@code --backfill}: read a time range straight from a platform's API instead of files
@@ -162,74 +158,58 @@ final class BackfillCliOptions {
         return platform != null;
     }
 
-    /** Every problem of the backfill options; {@code name} turns a flag into the name as set. */
-    List<String> errors(UnaryOperator<String> name, Map<String, String> env, int parallelism) {
-        List<String> errors = new ArrayList<>();
+    /** Checks the backfill options (given {@link #enabled()}). */
+    void validate(Problems problems, Map<String, String> env, int parallelism) {
         try {
             BackfillPlatform.of(platform);
         } catch (IllegalArgumentException e) {
-            errors.add(name.apply(BACKFILL) + " must be genesys or nice: " + platform);
+            problems.add(problems.name(BACKFILL) + " must be genesys or nice: " + platform);
         }
-        Instant start = instant(FROM, from, name, errors);
-        Instant end = instant(TO, to, name, errors);
+        Instant start = instant(FROM, from, problems);
+        Instant end = instant(TO, to, problems);
         if (start != null && end != null && !start.isBefore(end)) {
-            errors.add(
-                    name.apply(FROM)
+            problems.add(
+                    problems.name(FROM)
                             + " must be before "
-                            + name.apply(TO)
+                            + problems.name(TO)
                             + ": "
                             + from
                             + " / "
                             + to);
         }
-        url(BACKFILL_BASE_URL, baseUrl, name, errors);
-        url(BACKFILL_TOKEN_URL, tokenUrl, name, errors);
+        url(BACKFILL_BASE_URL, baseUrl, problems);
+        url(BACKFILL_TOKEN_URL, tokenUrl, problems);
         if (clientId == null || clientId.isBlank()) {
-            errors.add("--backfill needs " + name.apply(BACKFILL_CLIENT_ID));
+            problems.add(BACKFILL + " needs " + problems.name(BACKFILL_CLIENT_ID));
         }
         if (clientSecretFile != null) {
-            if (!(Files.isRegularFile(clientSecretFile) && Files.isReadable(clientSecretFile))) {
-                errors.add(
-                        name.apply(BACKFILL_CLIENT_SECRET_FILE)
-                                + " is not a readable file: "
-                                + clientSecretFile);
-            }
+            problems.readable(BACKFILL_CLIENT_SECRET_FILE, clientSecretFile);
         } else if (env.get(SECRET_ENV) == null || env.get(SECRET_ENV).isBlank()) {
-            errors.add(
-                    "--backfill needs the client secret: "
-                            + name.apply(BACKFILL_CLIENT_SECRET_FILE)
+            problems.add(
+                    BACKFILL
+                            + " needs the client secret: "
+                            + problems.name(BACKFILL_CLIENT_SECRET_FILE)
                             + " or "
                             + SECRET_ENV);
         }
-        if (interval.isNegative() || interval.isZero()) {
-            errors.add(name.apply(BACKFILL_INTERVAL) + " must be positive: " + interval);
-        }
+        problems.positive(BACKFILL_INTERVAL, interval);
         try {
             RateLimit limit = rateLimit(rateLimit);
             if (limit.requests() / parallelism < 2) {
-                errors.add(
-                        name.apply(BACKFILL_RATE_LIMIT)
+                problems.add(
+                        problems.name(BACKFILL_RATE_LIMIT)
                                 + " must allow at least 2 requests per window to each of the "
                                 + parallelism
                                 + " readers: "
                                 + rateLimit);
             }
         } catch (IllegalArgumentException e) {
-            errors.add(name.apply(BACKFILL_RATE_LIMIT) + " " + e.getMessage());
+            problems.add(problems.name(BACKFILL_RATE_LIMIT) + " " + e.getMessage());
         }
-        if (pageSize < 1) {
-            errors.add(name.apply(BACKFILL_PAGE_SIZE) + " must be 1 or more: " + pageSize);
-        }
-        if (pollInterval.isNegative() || pollInterval.isZero()) {
-            errors.add(name.apply(BACKFILL_POLL_INTERVAL) + " must be positive: " + pollInterval);
-        }
-        if (maxAttempts < 1) {
-            errors.add(name.apply(BACKFILL_MAX_ATTEMPTS) + " must be 1 or more: " + maxAttempts);
-        }
-        if (maxBackoff.isNegative() || maxBackoff.isZero()) {
-            errors.add(name.apply(BACKFILL_MAX_BACKOFF) + " must be positive: " + maxBackoff);
-        }
-        return errors;
+        problems.atLeast(BACKFILL_PAGE_SIZE, pageSize, 1);
+        problems.positive(BACKFILL_POLL_INTERVAL, pollInterval);
+        problems.atLeast(BACKFILL_MAX_ATTEMPTS, maxAttempts, 1);
+        problems.positive(BACKFILL_MAX_BACKOFF, maxBackoff);
     }
 
     /** The settings of a validated configuration. */
@@ -268,27 +248,25 @@ final class BackfillCliOptions {
         }
     }
 
-    private static Instant instant(
-            String flag, String value, UnaryOperator<String> name, List<String> errors) {
+    private static Instant instant(String flag, String value, Problems problems) {
         if (value == null) {
-            errors.add("--backfill needs " + name.apply(flag));
+            problems.add(BACKFILL + " needs " + problems.name(flag));
             return null;
         }
         try {
             return Instant.ofEpochMilli(IsoInstants.parseEpochMillis(value));
         } catch (DateTimeException | ArithmeticException e) {
-            errors.add(
-                    name.apply(flag)
+            problems.add(
+                    problems.name(flag)
                             + " must be an ISO-8601 instant with offset (2026-03-01T00:00:00Z): "
                             + value);
             return null;
         }
     }
 
-    private static void url(
-            String flag, String value, UnaryOperator<String> name, List<String> errors) {
+    private static void url(String flag, String value, Problems problems) {
         if (value == null) {
-            errors.add("--backfill needs " + name.apply(flag));
+            problems.add(BACKFILL + " needs " + problems.name(flag));
             return;
         }
         URI uri;
@@ -300,8 +278,8 @@ final class BackfillCliOptions {
             }
         } catch (IllegalArgumentException e) {
             // Quoted unless it may hold a credential.
-            errors.add(
-                    name.apply(flag)
+            problems.add(
+                    problems.name(flag)
                             + " must be an http(s) URL with a host"
                             + (value.matches("[^@?#]*") ? ": " + value : ""));
             return;
@@ -310,12 +288,14 @@ final class BackfillCliOptions {
                 || uri.getRawQuery() != null
                 || uri.getRawFragment() != null) {
             // Program arguments show in the web UI and the logs, and the URL in the job graph.
-            errors.add(
-                    name.apply(flag)
+            problems.add(
+                    problems.name(flag)
                             + " "
                             + Redaction.url(uri)
                             + " must hold no credential (no user info, query string or fragment);"
-                            + " the client secret goes in --backfill-client-secret-file or "
+                            + " the client secret goes in "
+                            + BACKFILL_CLIENT_SECRET_FILE
+                            + " or "
                             + SECRET_ENV);
         }
     }

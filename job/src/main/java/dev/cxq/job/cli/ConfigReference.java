@@ -12,7 +12,7 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Comparator;
 import java.util.List;
-import java.util.Map;
+import java.util.Objects;
 
 /**
  * Describes every option the same way in {@code --help} and in {@code docs/configuration.md}: its
@@ -141,14 +141,14 @@ final class ConfigReference {
             }
         }
         // A stable sort: within a section, the options keep their order in --help.
-        options.sort(Comparator.comparingInt(o -> SECTIONS.indexOf(sectionOf(entry(o)))));
+        options.sort(Comparator.comparing(o -> Section.of(entry(o))));
         StringBuilder md = new StringBuilder();
-        String section = null;
+        Section section = null;
         for (OptionSpec option : options) {
             ConfigKeys.Entry entry = entry(option);
-            if (!sectionOf(entry).equals(section)) {
-                section = sectionOf(entry);
-                md.append("\n### ").append(section).append("\n\n");
+            if (Section.of(entry) != section) {
+                section = Section.of(entry);
+                md.append("\n### ").append(section.title).append("\n\n");
                 md.append(
                         "| flag | config key | environment | type | default | rule | meaning |\n");
                 md.append("|---|---|---|---|---|---|---|\n");
@@ -172,56 +172,52 @@ final class ConfigReference {
         return md.toString();
     }
 
-    private static final List<String> SECTIONS =
-            List.of(
-                    "Command line only",
-                    "Input",
-                    "Kafka",
-                    "Event time",
-                    "Database",
-                    "Output",
-                    "Execution",
-                    "Quality thresholds",
-                    "Alerts",
-                    "Webhooks",
-                    "Checkpoints",
-                    "Restarts",
-                    "Metrics",
-                    "Demo",
-                    "Backfill",
-                    "Metric sync");
+    /** The sections of the reference, in their order, each with the first part of its keys. */
+    private enum Section {
+        COMMAND_LINE_ONLY("Command line only", null),
+        INPUT("Input", ""),
+        KAFKA("Kafka", "kafka"),
+        EVENT_TIME("Event time", "events"),
+        DATABASE("Database", "jdbc"),
+        OUTPUT("Output", "output"),
+        EXECUTION("Execution", "execution"),
+        QUALITY_THRESHOLDS("Quality thresholds", "thresholds"),
+        ALERTS("Alerts", "alerts"),
+        WEBHOOKS("Webhooks", "webhook"),
+        CHECKPOINTS("Checkpoints", "checkpoints"),
+        RESTARTS("Restarts", "restarts"),
+        METRICS("Metrics", "metrics"),
+        DEMO("Demo", "demo"),
+        BACKFILL("Backfill", "backfill"),
+        METRIC_SYNC("Metric sync", "metric-sync");
 
-    private static final Map<String, String> SECTION_OF_PREFIX =
-            Map.ofEntries(
-                    Map.entry("kafka", "Kafka"),
-                    Map.entry("events", "Event time"),
-                    Map.entry("jdbc", "Database"),
-                    Map.entry("output", "Output"),
-                    Map.entry("execution", "Execution"),
-                    Map.entry("thresholds", "Quality thresholds"),
-                    Map.entry("alerts", "Alerts"),
-                    Map.entry("webhook", "Webhooks"),
-                    Map.entry("checkpoints", "Checkpoints"),
-                    Map.entry("restarts", "Restarts"),
-                    Map.entry("metrics", "Metrics"),
-                    Map.entry("demo", "Demo"),
-                    Map.entry("backfill", "Backfill"),
-                    Map.entry("metric-sync", "Metric sync"));
+        final String title;
+
+        /** The key up to its first dot; empty for a key without a dot, null for no key. */
+        final String prefix;
+
+        Section(String title, String prefix) {
+            this.title = title;
+            this.prefix = prefix;
+        }
+
+        static Section of(ConfigKeys.Entry entry) {
+            String key = entry.key();
+            // The database password's flag has no key (a secret), but belongs with the database.
+            if (key == null && entry.flag().equals(OutputCliOptions.JDBC_PASSWORD)) {
+                return DATABASE;
+            }
+            int dot = key == null ? -1 : key.indexOf('.');
+            String prefix = key == null ? null : dot < 0 ? "" : key.substring(0, dot);
+            return Arrays.stream(values())
+                    .filter(section -> Objects.equals(section.prefix, prefix))
+                    .findFirst()
+                    .orElseThrow(() -> new IllegalStateException("no section for key " + key));
+        }
+    }
 
     private static ConfigKeys.Entry entry(OptionSpec option) {
         return ConfigKeys.forFlag(option.longestName()).orElseThrow();
-    }
-
-    private static String sectionOf(ConfigKeys.Entry entry) {
-        String key = entry.key();
-        if (key == null) {
-            // The database password's flag has no key (a secret), but belongs with the database.
-            return entry.flag().equals(OutputCliOptions.JDBC_PASSWORD)
-                    ? "Database"
-                    : "Command line only";
-        }
-        int dot = key.indexOf('.');
-        return dot < 0 ? "Input" : SECTION_OF_PREFIX.get(key.substring(0, dot));
     }
 
     private static String code(String text) {

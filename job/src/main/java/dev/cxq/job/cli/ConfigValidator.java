@@ -1,5 +1,8 @@
 package dev.cxq.job.cli;
 
+import dev.cxq.job.secret.SecretRef;
+
+import java.io.UncheckedIOException;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -28,16 +31,42 @@ final class ConfigValidator {
         main.metricsOptions.validate(problems);
         main.demoOptions.validate(problems);
         if (main.backfillOptions.enabled()) {
-            problems.addAll(
-                    main.backfillOptions.errors(
-                            problems::name, main.env, main.executionOptions.parallelism));
+            main.backfillOptions.validate(problems, main.env, main.executionOptions.parallelism);
         }
         if (main.metricSyncOptions.enabled()) {
-            problems.addAll(
-                    main.metricSyncOptions.errors(
-                            problems::name, main.env, main.outputOptions.jdbcUrl));
+            main.metricSyncOptions.validate(problems, main.env, main.outputOptions.jdbcUrl);
         }
         return problems.all();
+    }
+
+    /**
+     * The secrets the run will read, read once now: a missing or empty one is a configuration
+     * error, not a crash later.
+     */
+    static List<String> unreadableSecrets(CxqMain main) {
+        List<String> errors = new ArrayList<>();
+        checkReadable(
+                "the database password", main.outputOptions.jdbcPassword(main.env), main, errors);
+        if (main.kafkaOptions.enabled()) {
+            checkReadable(
+                    "the input signing secret",
+                    main.kafkaOptions.signingSecret(main.env),
+                    main,
+                    errors);
+        }
+        return errors;
+    }
+
+    private static void checkReadable(
+            String what, SecretRef secret, CxqMain main, List<String> errors) {
+        if (secret == null) {
+            return;
+        }
+        try {
+            secret.read(main.env);
+        } catch (IllegalStateException | UncheckedIOException e) {
+            errors.add(what + ": " + e.getMessage());
+        }
     }
 
     /** Exactly one input, or none with {@code --migrate-only}. */
@@ -67,8 +96,13 @@ final class ConfigValidator {
             }
         } else if (inputs.isEmpty()) {
             problems.add(
-                    "give exactly one input: --input FILE_OR_DIR, --kafka-bootstrap HOST:PORT or"
-                            + " --demo (config key input, kafka.bootstrap or demo.enabled)");
+                    "give exactly one input: "
+                            + InputCliOptions.INPUT
+                            + " FILE_OR_DIR, "
+                            + KafkaCliOptions.KAFKA_BOOTSTRAP
+                            + " HOST:PORT or "
+                            + DemoCliOptions.DEMO
+                            + " (config key input, kafka.bootstrap or demo.enabled)");
         } else if (inputs.size() > 1) {
             problems.add(
                     String.join(" and ", inputs)

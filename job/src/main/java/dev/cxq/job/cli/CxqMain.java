@@ -2,15 +2,11 @@ package dev.cxq.job.cli;
 
 import dev.cxq.job.CxqPipeline;
 import dev.cxq.job.PipelineSettings;
-import dev.cxq.job.backfill.BackfillRuns;
 import dev.cxq.job.db.PostgresConnection;
 import dev.cxq.job.db.SchemaMigrations;
 import dev.cxq.job.demo.DemoMetricSync;
 import dev.cxq.job.demo.DemoRun;
-import dev.cxq.job.metricsync.MetricSync;
 import dev.cxq.job.metricsync.MetricSyncException;
-import dev.cxq.job.metricsync.MetricSyncReport;
-import dev.cxq.job.secret.SecretRef;
 import dev.cxq.job.sink.CxqSinks;
 import dev.cxq.job.sink.webhook.WebhookSettings;
 
@@ -30,7 +26,6 @@ import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
 
-import java.io.UncheckedIOException;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -197,50 +192,31 @@ public final class CxqMain implements Callable<Integer> {
                         ConfigSources.configFile(configFile, env),
                         errors);
         errors.addAll(ConfigValidator.validate(this, origins));
-        WebhookSettings webhookSettings = null;
-        SecretRef password = outputOptions.jdbcPassword(env);
+        JobAssembly job = new JobAssembly(this, env, deployment, origins);
+        WebhookSettings webhooks = null;
         if (errors.isEmpty()) {
             try {
-                webhookSettings = webhookOptions.settings(env);
+                webhooks = webhookOptions.settings(env);
             } catch (IllegalArgumentException e) {
                 errors.add(e.getMessage());
             }
-            checkPresent("the database password", password, errors);
-            if (kafkaOptions.enabled()) {
-                checkPresent("the input signing secret", kafkaOptions.signingSecret(env), errors);
-            }
+            errors.addAll(ConfigValidator.unreadableSecrets(this));
         }
         if (!errors.isEmpty()) {
             errors.forEach(this::report);
             System.err.println("Run with --help for the options.");
             return EXIT_BAD_ARGUMENTS;
         }
-        if (outputOptions.jdbcPassword != null) {
-            if (StreamExecutionEnvironment.getExecutionEnvironment()
-                    instanceof StreamContextEnvironment) {
-                System.err.println(
-                        "cxq: --jdbc-password is refused on a cluster: the Flink web UI shows"
-                                + " program arguments; use "
-                                + OutputCliOptions.JDBC_PASSWORD_ENV
-                                + " or --jdbc-password-file");
-                return EXIT_BAD_ARGUMENTS;
-            }
-            System.err.println(
-                    "cxq: warning: --jdbc-password is visible in the process list; prefer "
-                            + OutputCliOptions.JDBC_PASSWORD_ENV
-                            + " or --jdbc-password-file");
+        if (jdbcPasswordFlagRefused()) {
+            return EXIT_BAD_ARGUMENTS;
         }
         if (checkConfig) {
             EffectiveConfiguration shown = new EffectiveConfiguration(this, origins, System.out);
             shown.printOptions();
-            shown.printSecretLocations(password, webhookSettings);
+            shown.printSecretLocations(outputOptions.jdbcPassword(env), webhooks);
             return 0;
         }
-        PostgresConnection database =
-                outputOptions.jdbcUrl == null
-                        ? null
-                        : PostgresConnection.of(
-                                outputOptions.jdbcUrl, outputOptions.jdbcUser, password);
+        PostgresConnection database = job.database();
         if (database != null) {
             try {
                 prepareSchema(database);
@@ -261,17 +237,14 @@ public final class CxqMain implements Callable<Integer> {
         }
         if (metricSyncOptions.enabled()) {
             try {
-                MetricSyncReport synced =
-                        new MetricSync(metricSyncOptions.settings(outputOptions.metricVersion))
-                                .run(database);
-                System.out.println("cxq: metric sync caught up: " + synced);
+                System.out.println("cxq: metric sync caught up: " + job.metricSync().run(database));
                 return 0;
             } catch (MetricSyncException e) {
                 report("metric sync stopped, the rest stays pending: " + e.getMessage());
                 return EXIT_JOB_FAILED;
             }
         }
-        return runJob(new JobAssembly(this, env, deployment, origins), database, webhookSettings);
+        return runJob(job, database, webhooks);
     }
 
     /** Runs the demo, or the job on its input until the input ends (or forever, for Kafka). */
@@ -294,11 +267,7 @@ public final class CxqMain implements Callable<Integer> {
         Configuration conf = job.flinkConfiguration(executionOptions.replayMode());
         CxqPipeline pipeline = job.pipeline(job.source(), sinks, settings, webhooks);
         String jobName = job.jobName();
-        BackfillRuns backfillRuns = null;
-        if (backfillOptions.enabled() && database != null) {
-            backfillRuns = new BackfillRuns(database);
-            backfillRuns.started(backfillOptions.settings(), outputOptions.metricVersion);
-        }
+        job.recordBackfill(database, false);
         StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment(conf);
         pipeline.build(env);
         JobExecutionResult result;
@@ -314,12 +283,40 @@ public final class CxqMain implements Callable<Integer> {
             System.out.println("cxq: submitted job " + result.getJobID() + " (" + jobName + ")");
             return 0;
         }
-        if (backfillRuns != null) {
-            // Only now may the dashboards switch to this metric version.
-            backfillRuns.completed(backfillOptions.settings(), outputOptions.metricVersion);
-        }
+        // Only now may the dashboards switch to this metric version.
+        job.recordBackfill(database, true);
         System.out.println("cxq: " + job.committedSummary());
         return 0;
+    }
+
+    /**
+     * {@code --jdbc-password} on a cluster is refused (the Flink web UI shows program arguments);
+     * in a local run it is warned about.
+     */
+    private boolean jdbcPasswordFlagRefused() {
+        if (outputOptions.jdbcPassword == null) {
+            return false;
+        }
+        if (StreamExecutionEnvironment.getExecutionEnvironment()
+                instanceof StreamContextEnvironment) {
+            System.err.println(
+                    "cxq: "
+                            + OutputCliOptions.JDBC_PASSWORD
+                            + " is refused on a cluster: the Flink web UI shows program"
+                            + " arguments; use "
+                            + OutputCliOptions.JDBC_PASSWORD_ENV
+                            + " or "
+                            + OutputCliOptions.JDBC_PASSWORD_FILE);
+            return true;
+        }
+        System.err.println(
+                "cxq: warning: "
+                        + OutputCliOptions.JDBC_PASSWORD
+                        + " is visible in the process list; prefer "
+                        + OutputCliOptions.JDBC_PASSWORD_ENV
+                        + " or "
+                        + OutputCliOptions.JDBC_PASSWORD_FILE);
+        return false;
     }
 
     /**
@@ -359,18 +356,6 @@ public final class CxqMain implements Callable<Integer> {
     private void report(String problem) {
         problems.add(problem);
         System.err.println("cxq: " + problem);
-    }
-
-    /** Reads the secret once, so a missing or empty one is a configuration error, not a crash. */
-    private void checkPresent(String what, SecretRef secret, List<String> errors) {
-        if (secret == null) {
-            return;
-        }
-        try {
-            secret.read(env);
-        } catch (IllegalStateException | UncheckedIOException e) {
-            errors.add(what + ": " + e.getMessage());
-        }
     }
 
     private static String rootMessage(Throwable e) {

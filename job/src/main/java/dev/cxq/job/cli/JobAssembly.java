@@ -2,10 +2,12 @@ package dev.cxq.job.cli;
 
 import dev.cxq.job.CxqPipeline;
 import dev.cxq.job.PipelineSettings;
+import dev.cxq.job.backfill.BackfillRuns;
 import dev.cxq.job.backfill.BackfillSettings;
 import dev.cxq.job.backfill.BackfillSource;
 import dev.cxq.job.db.PostgresConnection;
 import dev.cxq.job.kafka.KafkaInput;
+import dev.cxq.job.metricsync.MetricSync;
 import dev.cxq.job.secret.SecretRef;
 import dev.cxq.job.sink.CxqSinks;
 import dev.cxq.job.sink.CxqTables;
@@ -33,6 +35,7 @@ import org.slf4j.LoggerFactory;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.sql.SQLException;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
@@ -117,6 +120,38 @@ final class JobAssembly {
             clearTableDirectories(output.outputDir);
         }
         return new JsonLinesSinks(output.outputDir, output.metricVersion);
+    }
+
+    /** The PostgreSQL output, or {@code null} for JSON Lines files. */
+    PostgresConnection database() {
+        OutputCliOptions output = options.outputOptions;
+        return output.jdbcUrl == null
+                ? null
+                : PostgresConnection.of(output.jdbcUrl, output.jdbcUser, output.jdbcPassword(env));
+    }
+
+    /** The {@code --metric-sync} run: the current metric version's rows to the platform. */
+    MetricSync metricSync() {
+        return new MetricSync(
+                options.metricSyncOptions.settings(options.outputOptions.metricVersion));
+    }
+
+    /**
+     * Records a backfill into PostgreSQL in {@code backfill_runs}: started, or completed (every
+     * result of it committed); nothing for another run.
+     */
+    void recordBackfill(PostgresConnection database, boolean completed) throws SQLException {
+        if (!options.backfillOptions.enabled() || database == null) {
+            return;
+        }
+        BackfillRuns runs = new BackfillRuns(database);
+        BackfillSettings backfill = options.backfillOptions.settings();
+        int version = options.outputOptions.metricVersion;
+        if (completed) {
+            runs.completed(backfill, version);
+        } else {
+            runs.started(backfill, version);
+        }
     }
 
     /** The source of a run that is not the demo: Kafka, a backfill or a file replay. */
@@ -211,7 +246,7 @@ final class JobAssembly {
                 kafka.startingOffsets,
                 kafka.until != null ? ", until latest" : "",
                 secret == null
-                        ? "not checked (--kafka-allow-unsigned-input)"
+                        ? "not checked (" + KafkaCliOptions.KAFKA_ALLOW_UNSIGNED_INPUT + ")"
                         : "checked, header " + kafka.signatureHeader + ", secret in " + secret);
         return input;
     }

@@ -12,7 +12,6 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import java.util.function.UnaryOperator;
 
 /**
  * Options of {@code --metric-sync}: push {@code computed_metrics} to Genesys Cloud or NICE CXone in
@@ -135,14 +134,13 @@ final class MetricSyncCliOptions {
         return platform != null;
     }
 
-    /** Every problem of the metric sync options. */
-    List<String> errors(UnaryOperator<String> name, Map<String, String> env, String jdbcUrl) {
-        List<String> errors = new ArrayList<>();
+    /** Checks the metric sync options (given {@link #enabled()}). */
+    void validate(Problems problems, Map<String, String> env, String jdbcUrl) {
         try {
             MetricSyncPlatform chosen = MetricSyncPlatform.of(platform);
             if (batchSize != null && (batchSize < 1 || batchSize > chosen.maxBatch())) {
-                errors.add(
-                        name.apply(METRIC_SYNC_BATCH_SIZE)
+                problems.add(
+                        problems.name(METRIC_SYNC_BATCH_SIZE)
                                 + " must be 1 to "
                                 + chosen.maxBatch()
                                 + " for "
@@ -151,41 +149,42 @@ final class MetricSyncCliOptions {
                                 + batchSize);
             }
         } catch (IllegalArgumentException e) {
-            errors.add(name.apply(METRIC_SYNC) + " must be genesys or nice: " + platform);
+            problems.add(problems.name(METRIC_SYNC) + " must be genesys or nice: " + platform);
         }
         if (jdbcUrl == null) {
-            errors.add(
-                    name.apply(METRIC_SYNC)
+            problems.add(
+                    problems.name(METRIC_SYNC)
                             + " reads the metric store: give "
-                            + name.apply(OutputCliOptions.JDBC_URL));
+                            + problems.name(OutputCliOptions.JDBC_URL));
         }
         for (String flag : List.of(METRIC_SYNC_BASE_URL, METRIC_SYNC_TOKEN_URL)) {
             URI url = flag.equals(METRIC_SYNC_BASE_URL) ? baseUrl : tokenUrl;
             if (url == null || url.getHost() == null || !url.getScheme().startsWith("http")) {
-                errors.add(
-                        name.apply(METRIC_SYNC)
+                problems.add(
+                        problems.name(METRIC_SYNC)
                                 + " needs "
-                                + name.apply(flag)
+                                + problems.name(flag)
                                 + " (an http(s) URL)");
             }
         }
         if (clientId == null || clientId.isBlank()) {
-            errors.add(name.apply(METRIC_SYNC) + " needs " + name.apply(METRIC_SYNC_CLIENT_ID));
+            problems.add(
+                    problems.name(METRIC_SYNC) + " needs " + problems.name(METRIC_SYNC_CLIENT_ID));
         }
         try {
             clientSecret().read(env);
         } catch (RuntimeException e) {
-            errors.add(name.apply(METRIC_SYNC) + " needs the client secret: " + e.getMessage());
+            problems.add(
+                    problems.name(METRIC_SYNC) + " needs the client secret: " + e.getMessage());
         }
         try {
             BackfillCliOptions.rateLimit(rateLimit);
         } catch (IllegalArgumentException e) {
-            errors.add(name.apply(METRIC_SYNC_RATE_LIMIT) + " " + e.getMessage());
+            problems.add(problems.name(METRIC_SYNC_RATE_LIMIT) + " " + e.getMessage());
         }
         if (maxAttempts < 1) {
-            errors.add(name.apply(METRIC_SYNC_MAX_ATTEMPTS) + " must be 1 or more");
+            problems.add(problems.name(METRIC_SYNC_MAX_ATTEMPTS) + " must be 1 or more");
         }
-        return errors;
     }
 
     /** The settings of a validated configuration. */

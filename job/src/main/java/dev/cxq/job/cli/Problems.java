@@ -33,10 +33,6 @@ final class Problems {
         problems.add(problem);
     }
 
-    void addAll(List<String> more) {
-        problems.addAll(more);
-    }
-
     List<String> all() {
         return List.copyOf(problems);
     }

@@ -4,10 +4,13 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 import java.io.ByteArrayOutputStream;
+import java.io.IOException;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.Arrays;
+import java.util.stream.Stream;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -30,6 +33,14 @@ class CxqMainTest {
         }
     }
 
+    /** {@link #run} on an input of one line: every check here comes before it is read. */
+    private Outcome runWithInput(String... flags) throws IOException {
+        Path input = Files.writeString(dir.resolve("e.jsonl"), "{}\n");
+        return run(
+                Stream.concat(Stream.of("--input", input.toString()), Arrays.stream(flags))
+                        .toArray(String[]::new));
+    }
+
     @Test
     void missingInputIsABadArgument() {
         Outcome o = run("--jdbc-url", "jdbc:postgresql://127.0.0.1:5432/x");
@@ -46,59 +57,48 @@ class CxqMainTest {
 
     @Test
     void nonPostgresUrlIsABadArgument() throws Exception {
-        Path input = Files.writeString(dir.resolve("e.jsonl"), "{}\n");
-        Outcome o = run("--input", input.toString(), "--jdbc-url", "jdbc:mysql://localhost/x");
+        Outcome o = runWithInput("--jdbc-url", "jdbc:mysql://localhost/x");
         assertThat(o.exitCode()).isEqualTo(CxqMain.EXIT_BAD_ARGUMENTS);
         assertThat(o.stderr()).contains("--jdbc-url must be a PostgreSQL JDBC URL");
     }
 
     @Test
     void unknownExecutionModeAndBadNumbersAreBadArguments() throws Exception {
-        Path input = Files.writeString(dir.resolve("e.jsonl"), "{}\n");
-        assertThat(run("--input", input.toString(), "--execution-mode", "turbo").stderr())
+        assertThat(runWithInput("--execution-mode", "turbo").stderr())
                 .contains("--execution-mode must be batch or streaming");
-        assertThat(run("--input", input.toString(), "--parallelism", "0").stderr())
+        assertThat(runWithInput("--parallelism", "0").stderr())
                 .contains("--parallelism must be 1 or more");
-        assertThat(run("--input", input.toString(), "--max-out-of-orderness", "soon").stderr())
+        assertThat(runWithInput("--max-out-of-orderness", "soon").stderr())
                 .contains("not a duration");
     }
 
     @Test
     void inconsistentQualityThresholdsAreBadArguments() throws Exception {
-        Path input = Files.writeString(dir.resolve("e.jsonl"), "{}\n");
-        Outcome o = run("--input", input.toString(), "--critical-mos-below", "4.0");
+        Outcome o = runWithInput("--critical-mos-below", "4.0");
         assertThat(o.exitCode()).isEqualTo(CxqMain.EXIT_BAD_ARGUMENTS);
         assertThat(o.stderr())
                 .contains("--critical-mos-below must not be above --degraded-mos-below: 4.0 > 3.5");
-        assertThat(run("--input", input.toString(), "--media-gap-after", "0s").stderr())
+        assertThat(runWithInput("--media-gap-after", "0s").stderr())
                 .contains("--media-gap-after must be positive: PT0S");
     }
 
     @Test
     void unreachableDatabaseIsReportedWithItsOwnExitCode() throws Exception {
-        Path input = Files.writeString(dir.resolve("e.jsonl"), "{}\n");
         // Port 1 on loopback: nothing listens there, the connection is refused at once.
         Outcome o =
-                run(
-                        "--input",
-                        input.toString(),
-                        "--jdbc-url",
-                        "jdbc:postgresql://127.0.0.1:1/cxq?connectTimeout=2");
+                runWithInput("--jdbc-url", "jdbc:postgresql://127.0.0.1:1/cxq?connectTimeout=2");
         assertThat(o.exitCode()).isEqualTo(CxqMain.EXIT_DATABASE);
         assertThat(o.stderr()).contains("cannot reach or migrate the database");
     }
 
     @Test
     void badWebhookUrlsAndUnreadableSecretFilesAreBadArguments() throws Exception {
-        Path input = Files.writeString(dir.resolve("e.jsonl"), "{}\n");
-        assertThat(run("--input", input.toString(), "--webhook-url", "not a url").stderr())
+        assertThat(runWithInput("--webhook-url", "not a url").stderr())
                 .contains("--webhook-url not a URL");
-        assertThat(run("--input", input.toString(), "--webhook-url", "ftp://host/x").stderr())
+        assertThat(runWithInput("--webhook-url", "ftp://host/x").stderr())
                 .contains("--webhook-url not an http(s) URL");
         Outcome o =
-                run(
-                        "--input",
-                        input.toString(),
+                runWithInput(
                         "--webhook-url",
                         "http://127.0.0.1:9/hook",
                         "--webhook-secret-file",
@@ -109,10 +109,8 @@ class CxqMainTest {
 
     @Test
     void demoOptionsAreCheckedBeforeAnyJob() throws Exception {
-        Path input = Files.writeString(dir.resolve("e.jsonl"), "{}\n");
-        assertThat(run("--demo", "--input", input.toString()).stderr())
-                .contains("give exactly one input");
-        assertThat(run("--input", input.toString(), "--duration", "45s").stderr())
+        assertThat(runWithInput("--demo").stderr()).contains("give exactly one input");
+        assertThat(runWithInput("--duration", "45s").stderr())
                 .contains("--duration applies to --demo only");
         Outcome tooFew = run("--demo", "--demo-sessions", "5");
         assertThat(tooFew.exitCode()).isEqualTo(CxqMain.EXIT_BAD_ARGUMENTS);
