@@ -4,9 +4,9 @@ import dev.cxq.job.cli.CxqMain;
 import dev.cxq.job.db.PostgresConnection;
 import dev.cxq.job.differential.TableDump;
 import dev.cxq.job.sink.JdbcSinks;
+import dev.cxq.job.sink.webhook.WebhookDeliveryOptions;
 import dev.cxq.job.sink.webhook.WebhookEndpoint;
 import dev.cxq.job.sink.webhook.WebhookSettings;
-import dev.cxq.job.sink.webhook.WebhookSinkOptions;
 import dev.cxq.job.testing.InteractionInputs;
 import dev.cxq.job.testing.LinesThenHold;
 import dev.cxq.job.testing.MediaQualityScenarios;
@@ -240,16 +240,7 @@ class SavepointCompatibilityITCase {
                         PipelineSettings.defaults(),
                         new WebhookSettings(
                                 List.of(WebhookEndpoint.of(WEBHOOK)),
-                                new WebhookSinkOptions(
-                                        1,
-                                        Duration.ZERO,
-                                        Duration.ofMillis(10),
-                                        Duration.ofMillis(10),
-                                        4,
-                                        Duration.ofSeconds(2),
-                                        1_000,
-                                        Duration.ofSeconds(1),
-                                        false),
+                                WebhookDeliveryOptions.defaults(),
                                 "test"))
                 .build(env);
         return env.executeAsync("cxq savepoint compatibility");
