@@ -14,3 +14,16 @@ CREATE INDEX webhook_outbox_order ON webhook_outbox (event_time, idempotency_key
 -- A message the endpoint refused for good (a status that is not retried): settled, not sent
 -- again, like a delivered one.
 ALTER TABLE webhook_deliveries ADD COLUMN refused_at timestamptz;
+
+-- Per endpoint that has been called: the transitions it has not settled and the oldest of them
+-- (event time). The dashboard's webhook panel and the runbook read it.
+CREATE VIEW webhook_queue AS
+SELECT e.endpoint,
+       count(o.idempotency_key) AS queued,
+       min(o.event_time)        AS oldest_queued
+FROM (SELECT DISTINCT endpoint FROM webhook_deliveries) e
+LEFT JOIN webhook_outbox o ON NOT EXISTS (
+    SELECT 1 FROM webhook_deliveries d
+    WHERE d.endpoint = e.endpoint AND d.incident_key = o.incident_key AND d.state = o.state
+      AND (d.delivered_at IS NOT NULL OR d.refused_at IS NOT NULL))
+GROUP BY e.endpoint;

@@ -1,5 +1,6 @@
 package dev.cxq.job.sink;
 
+import dev.cxq.job.sink.webhook.WebhookDeliveries;
 import dev.cxq.job.sink.webhook.WebhookMessage;
 import dev.cxq.udf.rows.ComputedMetric;
 import dev.cxq.udf.rows.KpiWindow;
@@ -171,7 +172,7 @@ public final class CxqTables {
      */
     public static final Table<WebhookMessage> WEBHOOK_OUTBOX =
             new Table<>(
-                    "webhook_outbox",
+                    WebhookDeliveries.OUTBOX_TABLE,
                     List.of(
                             Column.of("idempotency_key", TEXT, WebhookMessage::idempotencyKey),
                             Column.of("incident_key", TEXT, WebhookMessage::incidentKey),

@@ -72,7 +72,7 @@ final class JdbcOutbox implements Outbox {
     public boolean claim() throws SQLException {
         if (!claimed) {
             try (PreparedStatement st = connection().prepareStatement(CLAIM)) {
-                st.setString(1, "webhook_outbox");
+                st.setString(1, WebhookDeliveries.OUTBOX_TABLE);
                 st.setString(2, endpoint);
                 try (ResultSet rs = st.executeQuery()) {
                     rs.next();

@@ -1,7 +1,5 @@
 package dev.cxq.job.sink.webhook;
 
-import dev.cxq.job.sink.CxqTables;
-
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
@@ -48,7 +46,7 @@ final class JsonLinesOutbox implements Outbox {
     private BufferedWriter out;
 
     JsonLinesOutbox(Path outputDir, String endpoint) throws IOException {
-        this.outbox = outputDir.resolve(CxqTables.WEBHOOK_OUTBOX.name());
+        this.outbox = outputDir.resolve(WebhookDeliveries.OUTBOX_TABLE);
         this.deliveries = outputDir.resolve(WebhookDeliveries.DELIVERIES_TABLE);
         this.endpoint = endpoint;
         readOutcomes();

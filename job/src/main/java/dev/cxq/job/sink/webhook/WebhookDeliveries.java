@@ -27,6 +27,9 @@ public final class WebhookDeliveries {
 
     private static final Logger LOG = LoggerFactory.getLogger(WebhookDeliveries.class);
 
+    /** The outbox the job writes ({@code CxqTables.WEBHOOK_OUTBOX}). */
+    public static final String OUTBOX_TABLE = "webhook_outbox";
+
     /** Where each endpoint's outcomes are recorded. */
     public static final String DELIVERIES_TABLE = "webhook_deliveries";
 
