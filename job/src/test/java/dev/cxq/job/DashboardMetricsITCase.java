@@ -67,7 +67,7 @@ class DashboardMetricsITCase {
     @Timeout(300)
     void everyMetricOfTheDashboardAndTheAlertRulesIsExportedByARunningJob() throws Exception {
         Map<String, Set<String>> wanted = metricsNamedByQueries();
-        assertThat(wanted).as("PromQL metric names").hasSizeGreaterThan(15);
+        assertThat(wanted).as("PromQL metric names").hasSizeGreaterThan(12);
 
         Path scenarios = dir.resolve("quality.jsonl");
         MediaQualityScenarios.write(scenarios);
