@@ -3,8 +3,6 @@ package dev.cxq.bench;
 import dev.cxq.job.sink.CxqSinks;
 import dev.cxq.job.sink.CxqTables;
 import dev.cxq.job.sink.Table;
-import dev.cxq.job.sink.webhook.DeliveryLog;
-import dev.cxq.job.sink.webhook.WebhookMessage;
 import dev.cxq.udf.rows.QualityAlert;
 
 import org.apache.flink.api.connector.sink2.Sink;
@@ -28,25 +26,5 @@ public final class DiscardingCxqSinks implements CxqSinks {
         return table.equals(CxqTables.QUALITY_ALERTS)
                 ? (Sink<T>) qualityAlerts
                 : new CountingDiscardSink<>(table.name());
-    }
-
-    /** The benchmark configures no webhook endpoint, so nothing is ever delivered. */
-    @Override
-    public DeliveryLog webhookDeliveries() {
-        return new NoDeliveries();
-    }
-
-    private static final class NoDeliveries implements DeliveryLog {
-
-        private static final long serialVersionUID = 1L;
-
-        @Override
-        public void open(String writerId) {}
-
-        @Override
-        public void record(WebhookMessage message, String endpoint, Long deliveredAtMillis) {}
-
-        @Override
-        public void close() {}
     }
 }

@@ -4,10 +4,7 @@ import dev.cxq.job.sink.CxqSinks;
 import dev.cxq.job.sink.CxqTables;
 import dev.cxq.job.sink.DeadLetter;
 import dev.cxq.job.sink.webhook.AlertWebhookMessage;
-import dev.cxq.job.sink.webhook.WebhookEndpoint;
-import dev.cxq.job.sink.webhook.WebhookMessage;
 import dev.cxq.job.sink.webhook.WebhookSettings;
-import dev.cxq.job.sink.webhook.WebhookSink;
 import dev.cxq.job.source.SourceWatermarks;
 import dev.cxq.udf.dedup.DedupFunction;
 import dev.cxq.udf.ingest.ParseFunction;
@@ -46,7 +43,7 @@ import java.util.List;
  *
  * <pre>
  * source+watermarks ─▶ parse ─┬─▶ keyBy(event_id) ─▶ dedup ─┬─▶ keyBy(session_id) ─▶ session quality ─▶ session_quality
- *                  │                                           │        ├─(alerts)─▶ quality_alerts, webhooks
+ *                  │                                           │        ├─(alerts)─▶ quality_alerts, webhook_outbox
  *                  │                                           │        └─(media)──────────────────────────┐
  *                  │                                           └─▶ keyBy(session_id) ─▶ interactions ─┬─▶ keyBy(interaction_id) ─▶ computed_metrics
  *                  │                                                  keyBy(customer_id) ─▶ fcr ◀─────┤   │
@@ -182,25 +179,20 @@ public final class CxqPipeline {
     }
 
     /**
-     * One sink per endpoint; its uid derives from the URL so a savepoint survives reordering. Its
-     * name (shown in the web UI and in metric names) is the endpoint id, never the URL, whose path
-     * may be a credential.
+     * The webhook outbox: one row per alert transition, written like the other tables. No endpoint
+     * is called from the job, so an endpoint that is down cannot slow or stop it; the delivery
+     * workers ({@code WebhookDeliveries}) drain the outbox.
      */
     private void buildAlertWebhooks(DataStream<QualityAlert> alerts) {
         if (webhooks.endpoints().isEmpty()) {
             return;
         }
-        DataStream<WebhookMessage> messages =
-                alerts.map(new AlertWebhookMessage(webhooks.environment()))
-                        .uid("alert-webhook-messages")
-                        .name("Alert webhook bodies");
-        for (WebhookEndpoint endpoint : webhooks.endpoints()) {
-            messages.sinkTo(
-                            new WebhookSink(
-                                    endpoint, webhooks.options(), sinks.webhookDeliveries()))
-                    .uid("sink-webhook-" + endpoint.urlHash())
-                    .name("webhook " + endpoint.id());
-        }
+        alerts.map(new AlertWebhookMessage(webhooks.environment()))
+                .uid("alert-webhook-messages")
+                .name("Alert webhook bodies")
+                .sinkTo(sinks.sink(CxqTables.WEBHOOK_OUTBOX))
+                .uid("sink-webhook-outbox")
+                .name("webhook_outbox");
     }
 
     /** The interaction side; returns its late events (interaction events and KPI inputs). */

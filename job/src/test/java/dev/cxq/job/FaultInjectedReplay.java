@@ -4,6 +4,8 @@ import dev.cxq.job.cli.CxqMain;
 import dev.cxq.job.cli.Defaults;
 import dev.cxq.job.db.PostgresConnection;
 import dev.cxq.job.sink.JdbcSinks;
+import dev.cxq.job.sink.webhook.WebhookDeliveries;
+import dev.cxq.job.sink.webhook.WebhookSettings;
 import dev.cxq.job.source.ReplaySource;
 import dev.cxq.job.testing.FailingSinks;
 import dev.cxq.job.testing.PostgresTestDatabase;
@@ -45,17 +47,23 @@ public final class FaultInjectedReplay {
                 .parseArgs(flags.toArray(String[]::new));
         Configuration conf = main.flinkConfiguration(RuntimeExecutionMode.STREAMING);
         StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment(conf);
+        PostgresConnection database =
+                PostgresConnection.of(jdbcUrl, PostgresTestDatabase.USER, null);
+        WebhookSettings webhooks = main.webhookSettings(Map.of());
         new CxqPipeline(
                         ReplaySource.of(input),
-                        new FailingSinks(
-                                new JdbcSinks(
-                                        PostgresConnection.of(
-                                                jdbcUrl, PostgresTestDatabase.USER, null),
-                                        1)),
+                        new FailingSinks(new JdbcSinks(database, 1)),
                         Defaults.pipelineSettings(),
-                        main.webhookSettings(Map.of()))
+                        webhooks)
                 .build(env);
-        return env.execute("cxq replay with injected failures");
+        // As a local run of the command line: the delivery worker beside the job.
+        WebhookDeliveries deliveries = WebhookDeliveries.of(webhooks, database);
+        deliveries.start();
+        try {
+            return env.execute("cxq replay with injected failures");
+        } finally {
+            deliveries.finish();
+        }
     }
 
     /**

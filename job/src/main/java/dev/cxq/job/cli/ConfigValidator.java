@@ -84,13 +84,17 @@ final class ConfigValidator {
         if (main.backfillOptions.enabled()) {
             inputs.add(problems.name(BackfillCliOptions.BACKFILL));
         }
-        if (main.schemaOptions.migrateOnly || main.metricSyncOptions.enabled()) {
+        if (main.schemaOptions.migrateOnly
+                || main.metricSyncOptions.enabled()
+                || main.webhookOptions.deliver) {
             if (!inputs.isEmpty()) {
                 problems.add(
                         problems.name(
                                         main.metricSyncOptions.enabled()
                                                 ? MetricSyncCliOptions.METRIC_SYNC
-                                                : SchemaCliOptions.MIGRATE_ONLY)
+                                                : main.webhookOptions.deliver
+                                                        ? WebhookCliOptions.DELIVER
+                                                        : SchemaCliOptions.MIGRATE_ONLY)
                                 + " runs no job: drop "
                                 + String.join(" and ", inputs));
             }

@@ -8,6 +8,9 @@ import dev.cxq.job.demo.DemoMetricSync;
 import dev.cxq.job.demo.DemoRun;
 import dev.cxq.job.metricsync.MetricSyncException;
 import dev.cxq.job.sink.CxqSinks;
+import dev.cxq.job.sink.CxqTables;
+import dev.cxq.job.sink.webhook.WebhookDeliveries;
+import dev.cxq.job.sink.webhook.WebhookDeliveries.EndpointReport;
 import dev.cxq.job.sink.webhook.WebhookSettings;
 
 import org.apache.flink.api.common.JobExecutionResult;
@@ -244,13 +247,48 @@ public final class CxqMain implements Callable<Integer> {
                 return EXIT_JOB_FAILED;
             }
         }
-        return runJob(job, database, webhooks);
+        if (webhookOptions.deliver) {
+            List<EndpointReport> delivered =
+                    deliveries(webhooks, database).run(webhookOptions.deliverUntilDrained);
+            System.out.println("cxq: webhook delivery: " + WebhookDeliveries.describe(delivered));
+            return 0;
+        }
+        CxqSinks sinks = job.sinks(database);
+        if (webhooks.endpoints().isEmpty() || !deployment.isLocal()) {
+            return runJob(job, database, sinks, webhooks);
+        }
+        // A local run delivers its own transitions; on a cluster, --deliver does.
+        WebhookDeliveries deliveries = deliveries(webhooks, database);
+        deliveries.start();
+        int exitCode;
+        try {
+            exitCode = runJob(job, database, sinks, webhooks);
+        } finally {
+            List<EndpointReport> delivered = deliveries.finish();
+            long queued = WebhookDeliveries.queued(delivered);
+            System.out.println(
+                    "cxq: webhook delivery: "
+                            + WebhookDeliveries.describe(delivered)
+                            + (queued > 0
+                                    ? "; the queued transitions stay in "
+                                            + CxqTables.WEBHOOK_OUTBOX.name()
+                                            + " for a later run or --deliver"
+                                    : ""));
+        }
+        return exitCode;
+    }
+
+    /** The delivery workers of the outbox the output options point at. */
+    private WebhookDeliveries deliveries(WebhookSettings webhooks, PostgresConnection database) {
+        return database != null
+                ? WebhookDeliveries.of(webhooks, database)
+                : WebhookDeliveries.of(webhooks, outputOptions.outputDir);
     }
 
     /** Runs the demo, or the job on its input until the input ends (or forever, for Kafka). */
-    private int runJob(JobAssembly job, PostgresConnection database, WebhookSettings webhooks)
+    private int runJob(
+            JobAssembly job, PostgresConnection database, CxqSinks sinks, WebhookSettings webhooks)
             throws Exception {
-        CxqSinks sinks = job.sinks(database);
         PipelineSettings settings = job.settings();
         if (demoOptions.demo) {
             return new DemoRun(demoOptions.settings(), System.out)

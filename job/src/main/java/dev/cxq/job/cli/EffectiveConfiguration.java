@@ -77,7 +77,7 @@ final class EffectiveConfiguration {
                                     .toString();
             case WebhookCliOptions.WEBHOOK_ENDPOINT ->
                     ((List<String>) value)
-                            .stream().map(WebhookCliOptions::shownEndpoint).toList().toString();
+                            .stream().map(WebhookEndpointParser::shownEndpoint).toList().toString();
             case KafkaCliOptions.KAFKA_PROPERTY ->
                     Redaction.kafkaProperties((Map<String, String>) value).toString();
             case OutputCliOptions.JDBC_URL -> Redaction.jdbcUrl((String) value);

@@ -14,7 +14,7 @@ import dev.cxq.job.sink.CxqTables;
 import dev.cxq.job.sink.JdbcSinks;
 import dev.cxq.job.sink.JsonLinesSinks;
 import dev.cxq.job.sink.KafkaJsonSink;
-import dev.cxq.job.sink.webhook.JsonLinesDeliveryLog;
+import dev.cxq.job.sink.webhook.WebhookDeliveries;
 import dev.cxq.job.sink.webhook.WebhookSettings;
 import dev.cxq.job.source.ReplaySource;
 import dev.cxq.udf.interaction.InteractionSettings;
@@ -257,7 +257,8 @@ final class JobAssembly {
     private static void clearTableDirectories(Path outputDir) throws IOException {
         List<String> tables = new ArrayList<>();
         CxqTables.ALL.forEach(table -> tables.add(table.name()));
-        tables.add(JsonLinesDeliveryLog.TABLE);
+        tables.add(CxqTables.WEBHOOK_OUTBOX.name());
+        tables.add(WebhookDeliveries.DELIVERIES_TABLE);
         for (String table : tables) {
             Path dir = outputDir.resolve(table);
             if (Files.isDirectory(dir)) {

@@ -1,7 +1,5 @@
 package dev.cxq.job.sink;
 
-import dev.cxq.job.sink.webhook.DeliveryLog;
-
 import org.apache.flink.api.connector.sink2.Sink;
 
 /**
@@ -14,10 +12,4 @@ public interface CxqSinks {
 
     /** The sink of one output table. */
     <T> Sink<T> sink(Table<T> table);
-
-    /**
-     * Where the webhook sinks record each delivery outcome ({@code webhook_deliveries}): written
-     * from the webhook sink's HTTP threads as outcomes arrive, not by a Flink sink.
-     */
-    DeliveryLog webhookDeliveries();
 }

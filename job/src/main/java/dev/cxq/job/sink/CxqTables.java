@@ -1,5 +1,7 @@
 package dev.cxq.job.sink;
 
+import dev.cxq.job.sink.webhook.WebhookDeliveries;
+import dev.cxq.job.sink.webhook.WebhookMessage;
 import dev.cxq.udf.rows.ComputedMetric;
 import dev.cxq.udf.rows.KpiWindow;
 import dev.cxq.udf.rows.LateEvent;
@@ -163,6 +165,23 @@ public final class CxqTables {
                     true,
                     false,
                     newestVersionWins("kpi_windows"));
+
+    /**
+     * The webhook outbox: one row per alert transition, written with the results and drained by the
+     * delivery workers (docs/delivery-guarantees.md). First write wins: a transition is one fact.
+     */
+    public static final Table<WebhookMessage> WEBHOOK_OUTBOX =
+            new Table<>(
+                    WebhookDeliveries.OUTBOX_TABLE,
+                    List.of(
+                            Column.of("idempotency_key", TEXT, WebhookMessage::idempotencyKey),
+                            Column.of("incident_key", TEXT, WebhookMessage::incidentKey),
+                            Column.of("state", TEXT, WebhookMessage::state),
+                            Column.of("event_time", TIMESTAMPTZ, WebhookMessage::eventTimeMillis),
+                            Column.of("body", TEXT, WebhookMessage::body)),
+                    List.of("idempotency_key"),
+                    false,
+                    true);
 
     /** Every table the job writes, for the file output's clean-up. */
     public static final List<Table<?>> ALL =

@@ -1,8 +1,6 @@
 package dev.cxq.job.sink;
 
 import dev.cxq.job.db.PostgresConnection;
-import dev.cxq.job.sink.webhook.DeliveryLog;
-import dev.cxq.job.sink.webhook.JdbcDeliveryLog;
 
 import org.apache.flink.api.connector.sink2.Sink;
 
@@ -35,10 +33,5 @@ public final class JdbcSinks implements CxqSinks {
     public <T> Sink<T> sink(Table<T> table) {
         return new DeadLetteringJdbcSink<>(
                 table, metricVersion, database, BATCH_SIZE, BATCH_INTERVAL, MAX_RETRIES);
-    }
-
-    @Override
-    public DeliveryLog webhookDeliveries() {
-        return new JdbcDeliveryLog(database);
     }
 }

@@ -1,8 +1,5 @@
 package dev.cxq.job.sink;
 
-import dev.cxq.job.sink.webhook.DeliveryLog;
-import dev.cxq.job.sink.webhook.JsonLinesDeliveryLog;
-
 import org.apache.flink.api.connector.sink2.Sink;
 
 import java.nio.file.Path;
@@ -27,10 +24,5 @@ public final class JsonLinesSinks implements CxqSinks {
     @Override
     public <T> Sink<T> sink(Table<T> table) {
         return JsonLinesSink.of(outputDir, table, metricVersion);
-    }
-
-    @Override
-    public DeliveryLog webhookDeliveries() {
-        return new JsonLinesDeliveryLog(outputDir);
     }
 }

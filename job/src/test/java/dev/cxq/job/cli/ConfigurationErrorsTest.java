@@ -244,17 +244,25 @@ public class ConfigurationErrorsTest {
                         "--input {input} --webhook-secret-file {dir}/missing",
                         "--webhook-secret-file is not a readable file: {dir}/missing"),
                 flags(
-                        "--input {input} --webhook-max-attempts 0",
-                        "--webhook-max-attempts must be 1 or more: 0"),
+                        "--deliver --output-dir {dir}",
+                        "--deliver needs an endpoint: --webhook-url or --webhook-endpoint"),
+                flags(
+                        "--input {input} --webhook-url http://h.example/a --deliver",
+                        "--deliver runs no job: drop --input"),
+                flags(
+                        "--input {input} --deliver-until-drained",
+                        "--deliver-until-drained needs --deliver"),
                 flags(
                         "--input {input} --webhook-max-backoff 0s",
                         "--webhook-max-backoff must be positive: PT0S"),
-                file("webhook: {max-in-flight: 0}", "webhook.max-in-flight must be 1 or more: 0"),
+                file(
+                        "webhook: {breaker-threshold: 0}",
+                        "webhook.breaker-threshold must be 1 or more: 0"),
                 file("webhook: {environment: ''}", "webhook.environment must not be blank"),
                 env(
-                        "CXQ_WEBHOOK_FAIL_JOB",
+                        "CXQ_WEBHOOK_ALLOW_INSECURE_HTTP",
                         "maybe",
-                        "CXQ_WEBHOOK_FAIL_JOB must be true or false: maybe"),
+                        "CXQ_WEBHOOK_ALLOW_INSECURE_HTTP must be true or false: maybe"),
                 // checkpoints and restarts
                 flags(
                         "--input {input} --checkpoint-interval 5ms",
@@ -319,9 +327,6 @@ public class ConfigurationErrorsTest {
                 flags(
                         "--input {input} --webhook-breaker-open 0s",
                         "--webhook-breaker-open must be positive: PT0S"),
-                file(
-                        "webhook: {retry-window: PT-1S}",
-                        "webhook.retry-window must not be negative: PT-1S"),
                 file(
                         "events: {future-tolerance: PT-1S}",
                         "events.future-tolerance must not be negative: PT-1S"),
@@ -398,7 +403,7 @@ public class ConfigurationErrorsTest {
                         dir.resolve("cxq.yaml"), "thresholds: {mos: 7.2}\nexecution: {mode: x}\n");
         Outcome outcome =
                 run(
-                        Map.of("CXQ_WEBHOOK_MAX_ATTEMPTS", "0"),
+                        Map.of("CXQ_WEBHOOK_BREAKER_THRESHOLD", "0"),
                         "--config",
                         config.toString(),
                         "--parallelism",
@@ -414,7 +419,7 @@ public class ConfigurationErrorsTest {
                         "--parallelism must be 1 or more: 0",
                         "thresholds.mos must be between 1 and 5: 7.2",
                         "--webhook-url not a URL: foo",
-                        "CXQ_WEBHOOK_MAX_ATTEMPTS must be 1 or more: 0")
+                        "CXQ_WEBHOOK_BREAKER_THRESHOLD must be 1 or more: 0")
                 .hasSize(6);
     }
 

@@ -113,7 +113,7 @@ class ConfigurationTest {
                             sasl.mechanism: SCRAM-SHA-512
                         webhook:
                           urls: [http://one.example/a]
-                          fail-job: true
+                          deliver-until-drained: true
                         """);
         Configured fromFile = configure(Map.of(), file);
         assertThat(fromFile.errors()).isEmpty();
@@ -123,13 +123,13 @@ class ConfigurationTest {
                         Map.entry("security.protocol", "SASL_SSL"),
                         Map.entry("sasl.mechanism", "SCRAM-SHA-512"));
         assertThat(fromFile.main().webhookOptions.urls).containsExactly("http://one.example/a");
-        assertThat(fromFile.main().webhookOptions.failJob).isTrue();
+        assertThat(fromFile.main().webhookOptions.deliverUntilDrained).isTrue();
 
         Configured overridden =
                 configure(
                         Map.of(
                                 "CXQ_WEBHOOK_URLS", "http://two.example/a, http://three.example/b",
-                                "CXQ_WEBHOOK_FAIL_JOB", "false",
+                                "CXQ_WEBHOOK_DELIVER_UNTIL_DRAINED", "false",
                                 "CXQ_KAFKA_PROPERTIES", "acks=all, linger.ms=5"),
                         file,
                         "--kafka-topics",
@@ -137,7 +137,7 @@ class ConfigurationTest {
         assertThat(overridden.main().kafkaOptions.kafkaTopics).containsExactly("c");
         assertThat(overridden.main().webhookOptions.urls)
                 .containsExactly("http://two.example/a", "http://three.example/b");
-        assertThat(overridden.main().webhookOptions.failJob).isFalse();
+        assertThat(overridden.main().webhookOptions.deliverUntilDrained).isFalse();
         assertThat(overridden.main().kafkaOptions.kafkaProperties)
                 .containsExactly(Map.entry("acks", "all"), Map.entry("linger.ms", "5"));
     }

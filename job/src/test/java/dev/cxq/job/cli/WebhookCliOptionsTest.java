@@ -1,9 +1,9 @@
 package dev.cxq.job.cli;
 
 import dev.cxq.job.secret.SecretRef;
+import dev.cxq.job.sink.webhook.WebhookDeliveryOptions;
 import dev.cxq.job.sink.webhook.WebhookEndpoint;
 import dev.cxq.job.sink.webhook.WebhookSettings;
-import dev.cxq.job.sink.webhook.WebhookSinkOptions;
 import dev.cxq.udf.internal.Hashing;
 
 import org.junit.jupiter.api.Test;
@@ -18,16 +18,16 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 class WebhookCliOptionsTest {
 
-    private static WebhookSinkOptions options(String... args) {
+    private static WebhookDeliveryOptions options(String... args) {
         CxqMain main = new CxqMain();
         new CommandLine(main).parseArgs(args);
         return main.webhookOptions.settings(Map.of()).options();
     }
 
     @Test
-    void breakerAndRetryWindowDefaultToThePolicyDefaults() {
-        WebhookSinkOptions options = options();
-        WebhookSinkOptions defaults = WebhookSinkOptions.defaults();
+    void breakerDefaultsToThePolicyDefaults() {
+        WebhookDeliveryOptions options = options();
+        WebhookDeliveryOptions defaults = WebhookDeliveryOptions.defaults();
 
         assertThat(options.breakerFailureThreshold())
                 .isEqualTo(defaults.breakerFailureThreshold())
@@ -35,22 +35,17 @@ class WebhookCliOptionsTest {
         assertThat(options.breakerOpenDuration())
                 .isEqualTo(defaults.breakerOpenDuration())
                 .isEqualTo(Duration.ofSeconds(15));
-        assertThat(options.retryWindow())
-                .isEqualTo(defaults.retryWindow())
-                .isEqualTo(Duration.ofMinutes(10));
     }
 
     @Test
-    void breakerAndRetryWindowFlagsReachTheSinkOptions() {
-        WebhookSinkOptions options =
+    void breakerFlagsReachTheDeliveryOptions() {
+        WebhookDeliveryOptions options =
                 options(
                         "--webhook-breaker-threshold", "3",
-                        "--webhook-breaker-open", "2m",
-                        "--webhook-retry-window", "30m");
+                        "--webhook-breaker-open", "2m");
 
         assertThat(options.breakerFailureThreshold()).isEqualTo(3);
         assertThat(options.breakerOpenDuration()).isEqualTo(Duration.ofMinutes(2));
-        assertThat(options.retryWindow()).isEqualTo(Duration.ofMinutes(30));
     }
 
     private static WebhookSettings settings(Map<String, String> env, String... args) {
@@ -140,10 +135,10 @@ class WebhookCliOptionsTest {
     @Test
     void anEndpointIsShownWithoutItsUrlPath() {
         assertThat(
-                        WebhookCliOptions.shownEndpoint(
+                        WebhookEndpointParser.shownEndpoint(
                                 "name=a,url=https://hooks.example/T0/s3cr3t,token-file=/run/t"))
                 .isEqualTo("name=a,url=https://hooks.example/…,token-file=/run/t");
-        assertThat(WebhookCliOptions.shownEndpoint("name=a,token=s3cr3t"))
+        assertThat(WebhookEndpointParser.shownEndpoint("name=a,token=s3cr3t"))
                 .isEqualTo("name=a,token=***");
     }
 }

@@ -173,7 +173,9 @@ public final class ContractOracle {
      * every call at once: one {@code webhook_deliveries} row per alert transition, a {@code firing}
      * row for every alert and a {@code resolved} row for each resolved one, one attempt, status
      * 200. The call carries the idempotency key {@code incident_key:state} ({@link
-     * #idempotencyKeys}). The row's {@code delivered_at} is wall-clock time and not modelled.
+     * #idempotencyKeys}). The row's {@code delivered_at} is wall-clock time and not modelled. And
+     * the outbox the calls came from: one {@code webhook_outbox} row per transition, at the time
+     * the alert fired or resolved (its {@code body} is not modelled).
      */
     public static void addDeliveries(TableDump dump, String endpoint) {
         for (SortedMap<String, String> alert : dump.rows("quality_alerts").values()) {
@@ -189,6 +191,14 @@ public final class ContractOracle {
                 row.put("attempts", 1);
                 row.put("last_status", 200);
                 dump.put("webhook_deliveries", row);
+                Map<String, Object> outbox = new LinkedHashMap<>();
+                outbox.put("idempotency_key", alert.get("incident_key") + ":" + state);
+                outbox.put("incident_key", alert.get("incident_key"));
+                outbox.put("state", state);
+                outbox.put(
+                        "event_time",
+                        alert.get(state.equals("resolved") ? "resolved_at" : "fired_at"));
+                dump.put("webhook_outbox", outbox);
             }
         }
     }

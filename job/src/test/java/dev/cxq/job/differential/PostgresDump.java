@@ -22,7 +22,8 @@ public final class PostgresDump {
      * Wall-clock columns: when a row was received or delivered, which no two runs share. The oracle
      * cannot compute them either.
      */
-    public static final Set<String> WALL_CLOCK_COLUMNS = Set.of("received_at", "delivered_at");
+    public static final Set<String> WALL_CLOCK_COLUMNS =
+            Set.of("received_at", "delivered_at", "refused_at");
 
     private PostgresDump() {}
 

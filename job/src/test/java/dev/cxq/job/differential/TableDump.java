@@ -246,6 +246,7 @@ public final class TableDump {
         keys.put("rejected_events", List.of("event_key"));
         keys.put("late_events", List.of("event_id"));
         keys.put("webhook_deliveries", List.of("incident_key", "state", "endpoint"));
+        keys.put("webhook_outbox", List.of("idempotency_key"));
         return Collections.unmodifiableMap(keys);
     }
 }

@@ -25,7 +25,6 @@ class OperatorUidsTest {
     static final Path DEPLOYMENT_DOC = Path.of("..", "docs", "deployment.md");
 
     private static final Pattern ROW = Pattern.compile("^\\| `([^`]+)` \\|[^|]*\\|([^|]*)\\|$");
-    private static final Pattern WEBHOOK_UID = Pattern.compile("sink-webhook-[0-9a-f]{12}");
     private static final String COMMITTER = "Sink Committer: ";
 
     @Test
@@ -77,14 +76,13 @@ class OperatorUidsTest {
                         "interactions",
                         "fcr",
                         "kpi-windows",
-                        "sink-webhook-<url>");
+                        "sink-webhook-outbox");
         assertThat(documented.get("session-quality")).startsWith("keyed");
     }
 
-    /** The uid as the table writes it: committers under their sink, webhooks by pattern. */
+    /** The uid as the table writes it: committers under their sink. */
     static String documentedForm(String uid) {
-        String sink = uid.startsWith(COMMITTER) ? uid.substring(COMMITTER.length()) : uid;
-        return WEBHOOK_UID.matcher(sink).matches() ? "sink-webhook-<url>" : sink;
+        return uid.startsWith(COMMITTER) ? uid.substring(COMMITTER.length()) : uid;
     }
 
     /** uid → state column of the table between the operator-uids markers. */

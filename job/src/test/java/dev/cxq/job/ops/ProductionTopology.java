@@ -6,9 +6,9 @@ import dev.cxq.job.db.PostgresConnection;
 import dev.cxq.job.kafka.KafkaInput;
 import dev.cxq.job.sink.JdbcSinks;
 import dev.cxq.job.sink.KafkaJsonSink;
+import dev.cxq.job.sink.webhook.WebhookDeliveryOptions;
 import dev.cxq.job.sink.webhook.WebhookEndpoint;
 import dev.cxq.job.sink.webhook.WebhookSettings;
-import dev.cxq.job.sink.webhook.WebhookSinkOptions;
 
 import org.apache.flink.api.common.RuntimeExecutionMode;
 import org.apache.flink.configuration.Configuration;
@@ -60,7 +60,7 @@ final class ProductionTopology {
         WebhookSettings webhooks =
                 new WebhookSettings(
                         List.of(WebhookEndpoint.of(URI.create(WEBHOOK_URL))),
-                        WebhookSinkOptions.defaults(),
+                        WebhookDeliveryOptions.defaults(),
                         "production");
         new CxqPipeline(
                         kafka.source(),

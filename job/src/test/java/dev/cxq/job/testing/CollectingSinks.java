@@ -5,7 +5,6 @@ import dev.cxq.job.sink.ColumnType;
 import dev.cxq.job.sink.CxqSinks;
 import dev.cxq.job.sink.CxqTables;
 import dev.cxq.job.sink.Table;
-import dev.cxq.job.sink.webhook.DeliveryLog;
 
 import org.apache.flink.api.connector.sink2.Sink;
 import org.apache.flink.api.connector.sink2.SinkWriter;
@@ -61,12 +60,6 @@ public final class CollectingSinks implements CxqSinks, AutoCloseable {
     @Override
     public <T> Sink<T> sink(Table<T> table) {
         return new CollectingSink<>(runId, table);
-    }
-
-    /** The topology tests deliver no webhooks (their delivery log is a sink-contract matter). */
-    @Override
-    public DeliveryLog webhookDeliveries() {
-        throw new UnsupportedOperationException("collecting sinks record no webhook deliveries");
     }
 
     private record CollectingSink<T>(String runId, Table<T> table) implements Sink<T> {

@@ -3,7 +3,6 @@ package dev.cxq.job.testing;
 import dev.cxq.job.sink.CxqSinks;
 import dev.cxq.job.sink.ForwardingSinkWriter;
 import dev.cxq.job.sink.Table;
-import dev.cxq.job.sink.webhook.DeliveryLog;
 
 import org.apache.flink.api.connector.sink2.Sink;
 import org.apache.flink.api.connector.sink2.SinkWriter;
@@ -54,11 +53,6 @@ public final class FailingSinks implements CxqSinks {
     @Override
     public <T> Sink<T> sink(Table<T> table) {
         return new FailingSink<>(delegate.sink(table));
-    }
-
-    @Override
-    public DeliveryLog webhookDeliveries() {
-        return delegate.webhookDeliveries();
     }
 
     private static final class FailingSink<T> implements Sink<T> {

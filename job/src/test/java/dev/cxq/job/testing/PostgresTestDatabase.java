@@ -144,7 +144,8 @@ public final class PostgresTestDatabase implements AutoCloseable {
                         "kpi_windows",
                         "rejected_events",
                         "late_events",
-                        "webhook_deliveries")) {
+                        "webhook_deliveries",
+                        "webhook_outbox")) {
             tables.put(table, rows(table, ignoredColumns));
         }
         return tables;

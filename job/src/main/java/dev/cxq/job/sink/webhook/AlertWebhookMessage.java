@@ -45,7 +45,7 @@ public final class AlertWebhookMessage implements MapFunction<QualityAlert, Webh
                         : alert.firedAtMillis();
         body.put("trigger_timestamp", Instant.ofEpochMilli(trigger).toString());
         body.put("environment", environment);
-        return new WebhookMessage(alert.incidentKey(), alert.state(), body.toString());
+        return new WebhookMessage(alert.incidentKey(), alert.state(), trigger, body.toString());
     }
 
     static String incidentType(String alertType) {

@@ -6,15 +6,15 @@ import java.util.List;
 /**
  * Where alert transitions are sent, and how.
  *
- * @param endpoints one sink each; empty for no webhooks
+ * @param endpoints one delivery worker each; empty for no webhooks (and no outbox)
  * @param options the delivery policy shared by all endpoints
  * @param environment the {@code environment} field of every body
  */
 public record WebhookSettings(
-        List<WebhookEndpoint> endpoints, WebhookSinkOptions options, String environment)
+        List<WebhookEndpoint> endpoints, WebhookDeliveryOptions options, String environment)
         implements Serializable {
 
     public static WebhookSettings none() {
-        return new WebhookSettings(List.of(), WebhookSinkOptions.defaults(), "production");
+        return new WebhookSettings(List.of(), WebhookDeliveryOptions.defaults(), "production");
     }
 }

@@ -1,0 +1,219 @@
+package dev.cxq.job.sink.webhook;
+
+import dev.cxq.job.db.PostgresConnection;
+import dev.cxq.job.sink.webhook.WebhookDelivery.Pass;
+
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.function.Function;
+import java.util.stream.Collectors;
+
+/**
+ * The delivery workers of all endpoints: one thread each, draining the webhook outbox. Outside any
+ * Flink operator, so an endpoint that is down costs the job nothing; the job only writes the
+ * outbox.
+ *
+ * <p>Runs either in the foreground ({@code --deliver}: {@link #run}) or beside a local job ({@link
+ * #start}, then {@link #finish} when the job has ended: one last pass that stops at an endpoint
+ * that is down, leaving its transitions queued).
+ */
+public final class WebhookDeliveries {
+
+    private static final Logger LOG = LoggerFactory.getLogger(WebhookDeliveries.class);
+
+    /** The outbox the job writes ({@code CxqTables.WEBHOOK_OUTBOX}). */
+    public static final String OUTBOX_TABLE = "webhook_outbox";
+
+    /** Where each endpoint's outcomes are recorded. */
+    public static final String DELIVERIES_TABLE = "webhook_deliveries";
+
+    /** What one endpoint's worker did, and what it left queued. */
+    public record EndpointReport(
+            String endpoint, long delivered, long refused, long failedCalls, long queued) {
+
+        @Override
+        public String toString() {
+            return String.format(
+                    "%s: %d delivered, %d refused, %d failed calls, %d queued",
+                    endpoint, delivered, refused, failedCalls, queued);
+        }
+    }
+
+    private final List<WebhookDelivery> workers = new ArrayList<>();
+    private final List<Thread> threads = new ArrayList<>();
+    private final WebhookDeliveryOptions options;
+    private final Object signal = new Object();
+    private volatile boolean finishing;
+    private final List<EndpointReport> reports = new ArrayList<>();
+
+    private WebhookDeliveries(WebhookSettings settings, Function<String, Outbox> outboxes) {
+        this.options = settings.options();
+        WebhookDelivery.Pause pause = new Control();
+        for (WebhookEndpoint endpoint : settings.endpoints()) {
+            workers.add(
+                    new WebhookDelivery(endpoint, options, outboxes.apply(endpoint.id()), pause));
+        }
+    }
+
+    /** Workers on the PostgreSQL outbox. */
+    public static WebhookDeliveries of(WebhookSettings settings, PostgresConnection database) {
+        return new WebhookDeliveries(settings, id -> new JdbcOutbox(database, id));
+    }
+
+    /** Workers on the outbox files under {@code outputDir}. */
+    public static WebhookDeliveries of(WebhookSettings settings, Path outputDir) {
+        return new WebhookDeliveries(
+                settings,
+                id -> {
+                    try {
+                        return new JsonLinesOutbox(outputDir, id);
+                    } catch (IOException e) {
+                        throw new UncheckedIOException(e);
+                    }
+                });
+    }
+
+    /** Starts the workers in the background; they deliver until {@link #finish}. */
+    public void start() {
+        start(false);
+    }
+
+    private void start(boolean untilDrained) {
+        for (WebhookDelivery worker : workers) {
+            Thread thread =
+                    new Thread(
+                            () -> loop(worker, untilDrained),
+                            "webhook-delivery-" + worker.endpoint().id());
+            threads.add(thread);
+            thread.start();
+        }
+    }
+
+    /**
+     * Delivers in the foreground: until every endpoint is drained ({@code untilDrained}), else
+     * forever (a long-running {@code --deliver}).
+     */
+    public List<EndpointReport> run(boolean untilDrained) throws InterruptedException {
+        start(untilDrained);
+        return join();
+    }
+
+    /**
+     * The job has ended: each worker makes a last pass over what is pending, which ends at once for
+     * an endpoint that is down, and stops.
+     */
+    public List<EndpointReport> finish() throws InterruptedException {
+        finishing = true;
+        synchronized (signal) {
+            signal.notifyAll();
+        }
+        return join();
+    }
+
+    private List<EndpointReport> join() throws InterruptedException {
+        for (Thread thread : threads) {
+            thread.join();
+        }
+        synchronized (reports) {
+            return List.copyOf(reports);
+        }
+    }
+
+    private void loop(WebhookDelivery worker, boolean untilDrained) {
+        try {
+            while (true) {
+                // A pass started after the job ended sees every transition it wrote.
+                boolean last = finishing;
+                try {
+                    Pass pass = worker.pass();
+                    if (last || (untilDrained && pass == Pass.DRAINED)) {
+                        return;
+                    }
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                    return;
+                } catch (Exception e) {
+                    // The outbox's database is unreachable: nothing is lost, try again later.
+                    LOG.warn(
+                            "Webhook delivery to {} paused: {}", worker.endpoint(), e.getMessage());
+                    worker.outbox().close();
+                    if (last) {
+                        return;
+                    }
+                }
+                waitForWork(options.pollInterval().toMillis());
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        } catch (Exception e) {
+            LOG.warn("Webhook delivery to {} stopped: {}", worker.endpoint(), e.getMessage());
+        } finally {
+            report(worker);
+        }
+    }
+
+    private void report(WebhookDelivery worker) {
+        long queued = -1;
+        try {
+            queued = worker.outbox().queued();
+            worker.outbox().close();
+        } catch (Exception e) {
+            LOG.warn(
+                    "Cannot count the queued webhooks of {}: {}",
+                    worker.endpoint(),
+                    e.getMessage());
+        }
+        EndpointReport report =
+                new EndpointReport(
+                        worker.endpoint().id(),
+                        worker.delivered(),
+                        worker.refused(),
+                        worker.failedCalls(),
+                        queued);
+        LOG.info("Webhook delivery {}", report);
+        synchronized (reports) {
+            reports.add(report);
+        }
+    }
+
+    /** Waits {@code millis}, or until {@link #finish} is called. */
+    private void waitForWork(long millis) throws InterruptedException {
+        long until = System.currentTimeMillis() + millis;
+        synchronized (signal) {
+            for (long left = millis; left > 0 && !finishing; ) {
+                signal.wait(left);
+                left = until - System.currentTimeMillis();
+            }
+        }
+    }
+
+    /** One line per endpoint. */
+    public static String describe(List<EndpointReport> reports) {
+        return reports.stream().map(EndpointReport::toString).collect(Collectors.joining("; "));
+    }
+
+    /** The total of transitions left queued, over all endpoints. */
+    public static long queued(List<EndpointReport> reports) {
+        return reports.stream().mapToLong(r -> Math.max(0, r.queued())).sum();
+    }
+
+    /** The workers' waits: a backoff or an open circuit, cut short when the job ends. */
+    private final class Control implements WebhookDelivery.Pause {
+
+        @Override
+        public void sleep(long millis) throws InterruptedException {
+            waitForWork(millis);
+        }
+
+        @Override
+        public boolean stopWhenDown() {
+            return finishing;
+        }
+    }
+}
