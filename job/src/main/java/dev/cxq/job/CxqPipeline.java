@@ -42,8 +42,8 @@ import java.util.List;
  * the tests run the same wiring with different ends.
  *
  * <pre>
- * source+watermarks ─▶ parse ─┬─▶ keyBy(event_id) ─▶ dedup ─┬─▶ keyBy(session_id) ─▶ session quality ─▶ session_quality
- *                  │                                           │        ├─(alerts)─▶ quality_alerts, webhook_outbox
+ * source+watermarks ─▶ parse ─┬─(media samples)────────────────┬─▶ keyBy(session_id) ─▶ session quality ─▶ session_quality
+ *                  ├─(others)─▶ keyBy(event_id) ─▶ dedup ─┤        ├─(alerts)─▶ quality_alerts, webhook_outbox
  *                  │                                           │        └─(media)──────────────────────────┐
  *                  │                                           └─▶ keyBy(session_id) ─▶ interactions ─┬─▶ keyBy(interaction_id) ─▶ computed_metrics
  *                  │                                                  keyBy(customer_id) ─▶ fcr ◀─────┤   │
@@ -116,23 +116,36 @@ public final class CxqPipeline {
                 .uid("sink-rejected-events")
                 .name("rejected_events");
 
-        // Before every per-session function, on its own key: a redelivery is dropped even after
-        // its session's state is gone. Every function below reads these deduplicated events.
+        // Interaction and recording events, before every per-session function, on their own key:
+        // a redelivery is dropped even after its session's state is gone. Media samples, most of
+        // the input, skip this shuffle: the session function recognises their copies by identity
+        // (session, media, timestamp) in its own state (docs/dedup.md).
         SingleOutputStreamOperator<CanonicalEvent> events =
-                parsed.keyBy(DedupFunction::identity)
+                parsed.filter(event -> event.kind != EventKind.MEDIA_SAMPLE)
+                        .uid("interaction-events")
+                        .name("Interaction and recording events")
+                        .keyBy(DedupFunction::identity)
+                        // The media-sample retention still declares the sample-id state of
+                        // earlier releases' savepoints, so that their ids expire.
                         .process(
                                 new DedupFunction(
                                         settings.dedupRetention(),
                                         settings.mediaSampleDedupRetention()))
                         .uid("dedup-events")
                         .name("Drop redelivered events");
+        DataStream<CanonicalEvent> samples =
+                parsed.filter(event -> event.kind == EventKind.MEDIA_SAMPLE)
+                        .uid("media-samples")
+                        .name("Media samples");
 
         SingleOutputStreamOperator<SessionQuality> sessionQuality =
-                events.keyBy(event -> event.sessionId)
+                samples.union(events)
+                        .keyBy(event -> event.sessionId)
                         .process(
                                 new SessionQualityFunction(
                                         settings.sessionInactivityTimeout(),
-                                        settings.qualityThresholds()))
+                                        settings.qualityThresholds(),
+                                        settings.mediaSampleDedupRetention()))
                         .uid("session-quality")
                         .name("Session quality");
 
@@ -200,14 +213,7 @@ public final class CxqPipeline {
             DataStream<CanonicalEvent> events, DataStream<SessionQuality> sessionQuality) {
         InteractionSettings rules = settings.interaction();
         SingleOutputStreamOperator<InteractionSummary> interactions =
-                events
-                        // Media samples are most of the input and the interaction state ignores
-                        // them: buffering them per key only cost state accesses
-                        // (docs/benchmarks.md).
-                        .filter(event -> event.kind != EventKind.MEDIA_SAMPLE)
-                        .uid("interaction-events")
-                        .name("Interaction and recording events")
-                        .keyBy(event -> event.sessionId)
+                events.keyBy(event -> event.sessionId)
                         .process(new InteractionFunction(rules))
                         .uid("interactions")
                         .name("Interaction lifecycle");

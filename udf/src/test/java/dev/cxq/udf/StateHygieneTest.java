@@ -147,6 +147,14 @@ class StateHygieneTest {
                         ? Long.MAX_VALUE
                         : lastTs + PAST_EVERY_DEADLINE.toMillis());
 
+        // Ended sessions keep their sample slots, to drop late copies, for the dedup retention in
+        // processing time (a timer each), then nothing.
+        assertThat(chain.session.numKeyedStateEntries())
+                .as("the tombstones of the ended sessions' samples")
+                .isPositive();
+        assertThat(chain.session.numProcessingTimeTimers()).isPositive();
+        chain.session.setProcessingTime(chain.wallClock + DEDUP_RETENTION.toMillis());
+
         for (var harness : chain.eventTimeHarnesses()) {
             assertThat(harness.numKeyedStateEntries()).isZero();
             assertThat(harness.numEventTimeTimers()).isZero();
@@ -178,8 +186,17 @@ class StateHygieneTest {
         assertThat(chain.lateEvents)
                 .extracting(LateEvent::eventId)
                 .as("the recording after the SLA and the sample behind the watermark")
-                .contains("recording-call-after-sla", "late-sample-call-40");
-        assertThat(chain.forwarded).as("redeliveries dropped").isEqualTo(chain.distinctIds);
+                .contains("recording-call-after-sla", "late-sample-call-42")
+                .as("late copies of applied samples are dropped, not late")
+                .doesNotContain("media_sample-call-25", "media_sample-call-30");
+        assertThat(chain.forwarded)
+                .as("redeliveries of interaction and recording events dropped")
+                .isEqualTo(chain.distinctIds);
+        assertThat(chain.sessions)
+                .filteredOn(row -> row.sessionId().equals("call"))
+                .extracting(SessionQuality::samples)
+                .as("the redelivered samples of the call, in time and late, applied once")
+                .containsExactly(57L);
     }
 
     @Test
@@ -357,9 +374,10 @@ class StateHygieneTest {
         CanonicalEvent conflicting = copy(events.get(6));
         conflicting.mos = 1.5;
         events.add(conflicting);
-        // A sample of the call behind the watermark: late, never buffered.
-        CanonicalEvent late = sample("call", 40, 4.3);
-        late.eventId = "late-sample-call-40";
+        // A sample of the call behind the watermark, off the grid of its in-time samples: late,
+        // never applied, not a copy of an applied one.
+        CanonicalEvent late = sample("call", 42, 4.3);
+        late.eventId = "late-sample-call-42";
         events.add(late);
         return events;
     }
@@ -412,9 +430,9 @@ class StateHygieneTest {
     // ---- the keyed functions, wired as CxqPipeline wires them ----
 
     /**
-     * dedup → session quality and (without samples) interactions → FCR (with a customer) and KPI
-     * windows (interaction and media summaries). Outputs reach the next harness before the
-     * watermark that produced them, as on a Flink edge.
+     * Samples → session quality; other events → dedup → session quality and interactions → FCR
+     * (with a customer) and KPI windows (interaction and media summaries). Outputs reach the next
+     * harness before the watermark that produced them, as on a Flink edge.
      */
     private static final class Chain implements AutoCloseable {
 
@@ -513,14 +531,27 @@ class StateHygieneTest {
 
         /** Sends the events in order, the watermark following them; returns the largest time. */
         long run(List<CanonicalEvent> events) throws Exception {
-            distinctIds = (int) events.stream().map(DedupFunction::identity).distinct().count();
+            distinctIds =
+                    (int)
+                            events.stream()
+                                    .filter(e -> e.kind != EventKind.MEDIA_SAMPLE)
+                                    .map(DedupFunction::identity)
+                                    .distinct()
+                                    .count();
             long maxTs = Long.MIN_VALUE;
             for (CanonicalEvent event : events) {
                 wallClock += 1000;
                 dedup.setStateTtlProcessingTime(wallClock);
                 dedup.setProcessingTime(wallClock);
-                dedup.processElement(new StreamRecord<>(event, event.ts));
-                drain(dedup, this::deduplicated);
+                session.setProcessingTime(wallClock);
+                if (event.kind == EventKind.MEDIA_SAMPLE) {
+                    // Straight to the session function, which deduplicates samples itself.
+                    session.processElement(new StreamRecord<>(event, event.ts));
+                    drainSessionsAndInteractions();
+                } else {
+                    dedup.processElement(new StreamRecord<>(event, event.ts));
+                    drain(dedup, this::deduplicated);
+                }
                 maxTs = Math.max(maxTs, event.ts);
                 watermark(maxTs - WATERMARK_BOUND_MS);
             }
@@ -543,9 +574,7 @@ class StateHygieneTest {
             forwarded++;
             try {
                 session.processElement(record);
-                if (record.getValue().kind != EventKind.MEDIA_SAMPLE) {
-                    interactions.processElement(record);
-                }
+                interactions.processElement(record);
                 drainSessionsAndInteractions();
             } catch (Exception e) {
                 throw new IllegalStateException(e);

@@ -65,9 +65,9 @@ final class EventTimeCliOptions {
             names = DEDUP_RETENTION_MEDIA_SAMPLES,
             converter = DurationConverter.class,
             description =
-                    "How long a media sample's event_id is remembered, if shorter: a sample"
-                            + " redelivered later changes no quality output, it goes to"
-                            + " late_events. Most of the dedup state (docs/dedup.md).")
+                    "How long an ended session's media samples are remembered, if shorter: a"
+                            + " sample redelivered later changes no quality output, it goes to"
+                            + " late_events (docs/dedup.md).")
     Duration mediaSampleDedupRetention;
 
     static final String FUTURE_TOLERANCE = "--future-tolerance";

@@ -8,7 +8,6 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.HashMap;
-import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -27,10 +26,13 @@ import java.util.TreeSet;
  * <p>Lateness is decided in arrival order per split ({@code docs/semantics.md}, "Lateness"): an
  * event is late when its {@code ts} is below the largest {@code ts} of the valid records read
  * earlier from the same split (redeliveries included) minus the 10 s bound. A replayed file is one
- * split, a Kafka partition another. An event id with a copy in time is applied with its first such
- * copy, whatever arrived before; an id whose every copy is late goes to {@code late_events} (its
- * first copy) and is applied nowhere. Each session's applied events are handled in event-time
- * order, ties by kind (samples, interactions, recordings) then event id.
+ * split, a Kafka partition another. Copies of one event share its identity ({@link #identity}: a
+ * media sample's session, media and timestamp, another event's id). An identity with a copy in time
+ * is applied with its first such copy (a sample: the in-time copy with the smallest event id),
+ * whatever arrived before; a late copy of it is dropped; an event id whose every copy is late, of
+ * an identity never applied, goes to {@code late_events} (its first copy) and is applied nowhere.
+ * Each session's applied events are handled in event-time order, ties by kind (samples,
+ * interactions, recordings) then event id.
  */
 public final class ContractOracle {
 
@@ -79,7 +81,7 @@ public final class ContractOracle {
         TableDump dump = new TableDump();
         Map<String, List<OracleEvent>> bySession = new LinkedHashMap<>();
         Map<String, OracleEvent> late = new TreeMap<>();
-        Set<String> applied = new HashSet<>();
+        Map<String, OracleEvent> applied = new HashMap<>();
         Map<String, OracleEvent> everyCopyLate = new HashMap<>();
         Map<String, Long> maxTsBySplit = new HashMap<>();
         for (Delivery delivery : deliveries) {
@@ -95,17 +97,27 @@ public final class ContractOracle {
             Long maxTs = maxTsBySplit.get(delivery.split());
             boolean behind = maxTs != null && event.ts < maxTs - BOUND_MS;
             maxTsBySplit.merge(delivery.split(), event.ts, Math::max);
-            if (applied.contains(event.eventId)) {
-                continue;
-            }
+            String identity = identity(event);
+            OracleEvent chosen = applied.get(identity);
             if (behind) {
-                everyCopyLate.putIfAbsent(event.eventId, event);
+                if (chosen == null) {
+                    everyCopyLate.putIfAbsent(event.eventId, event);
+                }
                 continue;
             }
-            everyCopyLate.remove(event.eventId);
-            applied.add(event.eventId);
-            bySession.computeIfAbsent(event.sessionId, k -> new ArrayList<>()).add(event);
+            if (chosen == null) {
+                applied.put(identity, event);
+                bySession.computeIfAbsent(event.sessionId, k -> new ArrayList<>()).add(event);
+            } else if (event.kind.equals("media_sample")
+                    && event.eventId.compareTo(chosen.eventId) < 0) {
+                // Of a sample's in-time copies, the smallest event id is applied.
+                applied.put(identity, event);
+                List<OracleEvent> session = bySession.get(event.sessionId);
+                session.set(session.indexOf(chosen), event);
+            }
         }
+        // A late copy of an identity applied in time, before or after it arrived, is dropped.
+        everyCopyLate.values().removeIf(e -> applied.containsKey(identity(e)));
         late.putAll(everyCopyLate);
 
         Map<String, Map<String, Object>> alerts = new TreeMap<>();
@@ -210,6 +222,16 @@ public final class ContractOracle {
             keys.add(row.get("incident_key") + ":" + row.get("state"));
         }
         return keys;
+    }
+
+    /**
+     * What makes two deliveries copies of one event ({@code docs/dedup.md}): for a media sample its
+     * session, media and timestamp; for other events the event id.
+     */
+    static String identity(OracleEvent e) {
+        return e.kind.equals("media_sample")
+                ? "sample\n" + e.sessionId + "\n" + e.media + "\n" + e.ts
+                : "event\n" + e.eventId;
     }
 
     private static int kindOrder(OracleEvent e) {

@@ -361,6 +361,43 @@ class ContractOracleTest {
     }
 
     @Test
+    void aSampleIsIdentifiedBySessionMediaAndTimestampNotByItsEventId() {
+        interaction("s1", 0, "connected", "");
+        // Two deliveries of the slot at 5 s under other ids: the smallest id (e1) is applied.
+        lines.add(
+                "{\"event_id\":\"z\",\"kind\":\"media_sample\",\"session_id\":\"s1\","
+                        + "\"ts\":\""
+                        + T.plusSeconds(5)
+                        + "\",\"mos\":1.0}");
+        samples(5, 20, HEALTHY);
+        interaction("s1", 21, "completed", "");
+        // Far behind every split's watermark: a copy of the slot at 10 s under a new id (dropped,
+        // not late) and a slot never delivered in time (late).
+        samples(200, 200, HEALTHY);
+        lines.add(
+                "{\"event_id\":\"copy\",\"kind\":\"media_sample\",\"session_id\":\"s1\","
+                        + "\"ts\":\""
+                        + T.plusSeconds(10)
+                        + "\","
+                        + HEALTHY
+                        + "}");
+        lines.add(
+                "{\"event_id\":\"new\",\"kind\":\"media_sample\",\"session_id\":\"s1\","
+                        + "\"ts\":\""
+                        + T.plusSeconds(12)
+                        + "\","
+                        + HEALTHY
+                        + "}");
+
+        TableDump dump = ContractOracle.compute(lines, 1);
+
+        assertThat(session(dump)).containsEntry("samples", "4").containsEntry("min_mos", "4.3");
+        assertThat(dump.rows("late_events").values())
+                .extracting(row -> row.get("event_id"))
+                .containsExactly("new");
+    }
+
+    @Test
     void theCorpusIsDeterministicPlausibleAndCoversItsFeatures() {
         List<String> corpus = CorpusGenerator.generate(7, 20_000);
         assertThat(CorpusGenerator.generate(7, 20_000)).isEqualTo(corpus);

@@ -8,12 +8,14 @@ import dev.cxq.udf.session.SessionQualityFunction;
 
 import org.apache.flink.api.common.functions.Function;
 import org.apache.flink.api.common.functions.WrappingFunction;
+import org.apache.flink.streaming.api.graph.StreamGraph;
 import org.apache.flink.streaming.api.graph.StreamNode;
 import org.apache.flink.streaming.api.operators.SimpleUdfStreamOperatorFactory;
 import org.apache.flink.streaming.api.operators.StreamOperatorFactory;
 
 import org.junit.jupiter.api.Test;
 
+import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
 
@@ -51,6 +53,28 @@ class KeyedOperatorsTest {
                                 "kpi-windows", KpiWindowFunction.class.getName(),
                                 // Routed by interaction id for ordering; the writer keeps none.
                                 "sink-computed-metrics", NO_FUNCTION));
+    }
+
+    /**
+     * Issue 17: media samples go from the parser to the session function without the shuffle by
+     * event id; only the interaction and recording events pass the dedup.
+     */
+    @Test
+    void mediaSamplesReachTheSessionFunctionWithoutTheEventIdDedup() {
+        StreamGraph graph = ProductionTopology.streamGraph();
+        Map<String, StreamNode> byUid = new TreeMap<>();
+        graph.getStreamNodes().forEach(node -> byUid.put(node.getTransformationUID(), node));
+        assertThat(upstreamUids(graph, byUid.get("dedup-events")))
+                .containsExactly("interaction-events");
+        assertThat(upstreamUids(graph, byUid.get("session-quality")))
+                .containsExactlyInAnyOrder("media-samples", "dedup-events");
+        assertThat(upstreamUids(graph, byUid.get("media-samples"))).containsExactly("parse-events");
+    }
+
+    private static List<String> upstreamUids(StreamGraph graph, StreamNode node) {
+        return node.getInEdges().stream()
+                .map(edge -> graph.getStreamNode(edge.getSourceId()).getTransformationUID())
+                .toList();
     }
 
     /** The user function of an operator, unwrapped from Flink's window function adapters. */

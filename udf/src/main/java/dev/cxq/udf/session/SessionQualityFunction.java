@@ -2,6 +2,7 @@ package dev.cxq.udf.session;
 
 import dev.cxq.udf.model.CanonicalEvent;
 import dev.cxq.udf.model.EventKind;
+import dev.cxq.udf.model.MediaType;
 import dev.cxq.udf.quality.MediaQualityDetector;
 import dev.cxq.udf.quality.QualityThresholds;
 import dev.cxq.udf.quality.SampleAssessment;
@@ -10,6 +11,7 @@ import dev.cxq.udf.rows.QualityAlert;
 import dev.cxq.udf.rows.SessionQuality;
 import dev.cxq.udf.time.EventTimeOrderedFunction;
 
+import org.apache.flink.annotation.VisibleForTesting;
 import org.apache.flink.api.common.functions.OpenContext;
 import org.apache.flink.api.common.state.ValueState;
 import org.apache.flink.api.common.state.ValueStateDescriptor;
@@ -22,6 +24,7 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 
 /**
  * Per-session media quality: evaluates samples in event-time order with a {@link
@@ -29,18 +32,32 @@ import java.util.Map;
  * {@link OutputTags#QUALITY_ALERTS}) and emits one {@link SessionQuality} row when the session
  * ends: at its terminal interaction event, or after {@code inactivityTimeout} of event time without
  * any event for it. Its state is cleared then; a small end marker stays for one more timeout and is
- * cleared too, so no state outlives the session by more than that.
+ * cleared too.
+ *
+ * <p>It deduplicates media samples itself, which reach it straight from the parser (no shuffle by
+ * event id, {@code docs/dedup.md}): a sample's identity is its session, media and timestamp. Of the
+ * in-time copies of one identity the first in hand-over order (smallest event id, then arrival) is
+ * applied; the others are dropped ({@code cxq.duplicatesDropped}; with other values also {@code
+ * cxq.redeliveryConflicts}). The session records the slots it handed over ({@link SampleSlots}),
+ * and when it ends they stay as a tombstone for {@code sampleRetention} of processing time, so a
+ * late copy of a handed-over sample, even after the session ended, is dropped and counted; a late
+ * sample with no in-time copy goes to {@code late_events}.
  *
  * <p>Metrics (group {@code cxq}): {@code samplesEvaluated}, {@code estimatedMosSamples}, {@code
  * alertsFired} and {@code alertsResolved} per {@code alert_type}, {@code activeSessions} (sessions
- * with open state on this subtask since it started), {@code samplesAfterSessionEnd}.
+ * with open state on this subtask since it started), {@code samplesAfterSessionEnd}, {@code
+ * duplicatesDropped}, {@code redeliveryConflicts}.
  */
 public class SessionQualityFunction extends EventTimeOrderedFunction<SessionQuality> {
 
     private static final long serialVersionUID = 1L;
 
+    /** How long the sample slots of an ended session are kept by default: the contract's 48 h. */
+    public static final Duration DEFAULT_SAMPLE_RETENTION = Duration.ofHours(48);
+
     private final long inactivityTimeoutMs;
     private final QualityThresholds thresholds;
+    private final long sampleRetentionMs;
 
     /**
      * Running statistics and media-quality state of the open session; null before its first event.
@@ -54,7 +71,12 @@ public class SessionQualityFunction extends EventTimeOrderedFunction<SessionQual
      */
     private transient ValueState<Long> endedAt;
 
+    /** The sample slots of the session's ended runs, until {@link EndedSamples#forgetAt}. */
+    private transient ValueState<EndedSamples> endedSamples;
+
     private transient Counter samplesAfterEnd;
+    private transient Counter duplicatesDropped;
+    private transient Counter redeliveryConflicts;
     private transient Counter samplesEvaluated;
     private transient Counter estimatedMosSamples;
     private transient Map<String, Counter> alertCounters;
@@ -63,8 +85,22 @@ public class SessionQualityFunction extends EventTimeOrderedFunction<SessionQual
     private transient long activeSessions;
 
     public SessionQualityFunction(Duration inactivityTimeout, QualityThresholds thresholds) {
+        this(inactivityTimeout, thresholds, DEFAULT_SAMPLE_RETENTION);
+    }
+
+    /**
+     * @param sampleRetention how long, in processing time, an ended session's sample slots are kept
+     *     to recognise late copies of its samples
+     */
+    public SessionQualityFunction(
+            Duration inactivityTimeout, QualityThresholds thresholds, Duration sampleRetention) {
+        if (sampleRetention.isNegative() || sampleRetention.isZero()) {
+            throw new IllegalArgumentException(
+                    "sample retention must be positive: " + sampleRetention);
+        }
         this.inactivityTimeoutMs = inactivityTimeout.toMillis();
         this.thresholds = thresholds;
+        this.sampleRetentionMs = sampleRetention.toMillis();
     }
 
     @Override
@@ -74,8 +110,15 @@ public class SessionQualityFunction extends EventTimeOrderedFunction<SessionQual
                 getRuntimeContext()
                         .getState(new ValueStateDescriptor<>("stats", SessionStats.class));
         endedAt = getRuntimeContext().getState(new ValueStateDescriptor<>("ended-at", Long.class));
+        endedSamples =
+                getRuntimeContext()
+                        .getState(
+                                new ValueStateDescriptor<>(
+                                        "ended-session-samples", EndedSamples.class));
         MetricGroup metrics = getRuntimeContext().getMetricGroup().addGroup("cxq");
         samplesAfterEnd = metrics.counter("samplesAfterSessionEnd");
+        duplicatesDropped = metrics.counter("duplicatesDropped");
+        redeliveryConflicts = metrics.counter("redeliveryConflicts");
         samplesEvaluated = metrics.counter("samplesEvaluated");
         estimatedMosSamples = metrics.counter("estimatedMosSamples");
         // Sessions opened before a restore end after it: never report those as a negative count.
@@ -100,19 +143,19 @@ public class SessionQualityFunction extends EventTimeOrderedFunction<SessionQual
             Collector<SessionQuality> out)
             throws Exception {
         List<CanonicalEvent> events = withoutRedeliveries(delivered);
+        List<CanonicalEvent> samples =
+                events.stream().filter(e -> e.kind == EventKind.MEDIA_SAMPLE).toList();
         SessionStats current = stats.value();
         // An ended session has no stats (end() clears them), so an open one skips this read.
         Long ended = current == null ? endedAt.value() : null;
         if (ended != null) {
             if (time < ended + inactivityTimeoutMs) {
-                samplesAfterEnd.inc(
-                        events.stream().filter(e -> e.kind == EventKind.MEDIA_SAMPLE).count());
+                samplesAfterEnd.inc(samples.size());
+                rememberAfterEnd(samples, ctx);
                 return ended + inactivityTimeoutMs;
             }
             endedAt.clear();
         }
-        List<CanonicalEvent> samples =
-                events.stream().filter(e -> e.kind == EventKind.MEDIA_SAMPLE).toList();
         if (current != null) {
             long deadline = current.lastEventTs + inactivityTimeoutMs;
             // Nothing of the session happens after its end; samples at the end are after it.
@@ -120,6 +163,7 @@ public class SessionQualityFunction extends EventTimeOrderedFunction<SessionQual
             if (time >= deadline) {
                 end(current, current.lastEventTs, deadline, "inactivity", deadline, ctx, out);
                 if (time < deadline + inactivityTimeoutMs) {
+                    rememberAfterEnd(samples, ctx);
                     return deadline + inactivityTimeoutMs;
                 }
                 endedAt.clear();
@@ -140,6 +184,7 @@ public class SessionQualityFunction extends EventTimeOrderedFunction<SessionQual
                 SampleAssessment assessment = SampleAssessment.of(sample, thresholds);
                 assessments.add(assessment);
                 current.add(sample, assessment);
+                current.slots.add(sample.media, sample.ts);
                 samplesEvaluated.inc();
                 if (assessment.mosEstimated()) {
                     estimatedMosSamples.inc();
@@ -169,18 +214,125 @@ public class SessionQualityFunction extends EventTimeOrderedFunction<SessionQual
     }
 
     /**
-     * Drops same-instant repeats of an event id: a redelivered event never changes the output. The
-     * base class hands over same-instant events sorted by kind and id, so repeats are neighbours.
+     * Drops same-instant repeats: of a sample identity (session, media, timestamp) and of an event
+     * id. The base class hands over same-instant events sorted by kind and id, so the first of an
+     * identity is the one with the smallest event id (then the first arrival) and repeats of an id
+     * are neighbours.
      */
-    private static List<CanonicalEvent> withoutRedeliveries(List<CanonicalEvent> events) {
+    private List<CanonicalEvent> withoutRedeliveries(List<CanonicalEvent> events) {
         List<CanonicalEvent> distinct = new ArrayList<>(events.size());
+        CanonicalEvent audio = null;
+        CanonicalEvent video = null;
         for (CanonicalEvent event : events) {
-            if (distinct.isEmpty()
-                    || !distinct.get(distinct.size() - 1).eventId.equals(event.eventId)) {
+            CanonicalEvent kept;
+            if (event.kind == EventKind.MEDIA_SAMPLE) {
+                kept = event.media == MediaType.VIDEO ? video : audio;
+                if (kept == null) {
+                    if (event.media == MediaType.VIDEO) {
+                        video = event;
+                    } else {
+                        audio = event;
+                    }
+                }
+            } else {
+                CanonicalEvent previous =
+                        distinct.isEmpty() ? null : distinct.get(distinct.size() - 1);
+                kept = previous != null && previous.eventId.equals(event.eventId) ? previous : null;
+            }
+            if (kept == null) {
                 distinct.add(event);
+            } else {
+                duplicatesDropped.inc();
+                if (!sameValues(kept, event)) {
+                    redeliveryConflicts.inc();
+                }
             }
         }
         return distinct;
+    }
+
+    /** Whether two copies of a sample (or of an event id) say the same. */
+    private static boolean sameValues(CanonicalEvent a, CanonicalEvent b) {
+        return a.kind != EventKind.MEDIA_SAMPLE
+                || (Objects.equals(a.mos, b.mos)
+                        && Objects.equals(a.jitterMs, b.jitterMs)
+                        && Objects.equals(a.rttMs, b.rttMs)
+                        && Objects.equals(a.packetLossPct, b.packetLossPct)
+                        && Objects.equals(a.bitrateKbps, b.bitrateKbps)
+                        && a.peerState == b.peerState
+                        && Objects.equals(a.agentId, b.agentId));
+    }
+
+    @Override
+    protected boolean holdsLateCopies(CanonicalEvent event) {
+        return event.kind == EventKind.MEDIA_SAMPLE;
+    }
+
+    /**
+     * A late sample is applied nowhere: a copy of a handed-over sample (the open session's slots or
+     * an ended one's tombstone) is dropped, any other goes to {@code late_events}.
+     */
+    @Override
+    protected void onLateCopies(List<CanonicalEvent> late, OnTimerContext ctx) throws Exception {
+        SessionStats current = stats.value();
+        EndedSamples ended = endedSamples.value();
+        for (CanonicalEvent sample : late) {
+            if ((current != null && current.slots.contains(sample.media, sample.ts))
+                    || (ended != null && ended.slots.contains(sample.media, sample.ts))) {
+                duplicatesDropped.inc();
+            } else {
+                writeLate(sample, ctx);
+            }
+        }
+    }
+
+    /** Samples handed over after the session ended: their late copies are redeliveries too. */
+    private void rememberAfterEnd(List<CanonicalEvent> samples, OnTimerContext ctx)
+            throws Exception {
+        if (samples.isEmpty()) {
+            return;
+        }
+        SampleSlots slots = new SampleSlots();
+        for (CanonicalEvent sample : samples) {
+            slots.add(sample.media, sample.ts);
+        }
+        remember(slots, false, ctx);
+    }
+
+    /**
+     * Adds {@code slots} to the tombstone; a session's end ({@code restart}) or a new tombstone
+     * keeps it {@code sampleRetention} from now.
+     */
+    private void remember(SampleSlots slots, boolean restart, OnTimerContext ctx) throws Exception {
+        EndedSamples tombstone = endedSamples.value();
+        if (tombstone == null) {
+            tombstone = new EndedSamples();
+            restart = true;
+        }
+        tombstone.slots.addAll(slots);
+        if (restart) {
+            tombstone.forgetAt = ctx.timerService().currentProcessingTime() + sampleRetentionMs;
+            ctx.timerService().registerProcessingTimeTimer(tombstone.forgetAt);
+        }
+        endedSamples.update(tombstone);
+    }
+
+    @VisibleForTesting
+    long duplicatesDropped() {
+        return duplicatesDropped.getCount();
+    }
+
+    @VisibleForTesting
+    long redeliveryConflicts() {
+        return redeliveryConflicts.getCount();
+    }
+
+    @Override
+    protected void onProcessingTime(long timestamp, OnTimerContext ctx) throws Exception {
+        EndedSamples tombstone = endedSamples.value();
+        if (tombstone != null && tombstone.forgetAt <= timestamp) {
+            endedSamples.clear();
+        }
     }
 
     private MediaQualityDetector.Scope scope(SessionStats current, OnTimerContext ctx) {
@@ -212,9 +364,23 @@ public class SessionQualityFunction extends EventTimeOrderedFunction<SessionQual
         if (current.samples > 0) {
             out.collect(current.toRow(ctx.getCurrentKey(), endTime, reason));
         }
+        if (!current.slots.isEmpty()) {
+            remember(current.slots, true, ctx);
+        }
         stats.clear();
         endedAt.update(forgetFrom);
         activeSessions--;
+    }
+
+    /**
+     * The tombstone of a session's ended runs: their sample slots, until {@code forgetAt}
+     * (processing time). A Flink POJO.
+     */
+    public static class EndedSamples {
+        public SampleSlots slots = new SampleSlots();
+        public long forgetAt;
+
+        public EndedSamples() {}
     }
 
     /** Running statistics of one session (a Flink POJO, kept in keyed state). */
@@ -228,6 +394,9 @@ public class SessionQualityFunction extends EventTimeOrderedFunction<SessionQual
         public String queueId;
         public long lastEventTs = Long.MIN_VALUE;
         public MediaQualityDetector media = new MediaQualityDetector();
+
+        /** The samples handed over, so that their late copies are recognised. */
+        public SampleSlots slots = new SampleSlots();
 
         public SessionStats() {}
 

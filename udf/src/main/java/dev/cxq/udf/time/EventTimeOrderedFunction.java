@@ -3,6 +3,7 @@ package dev.cxq.udf.time;
 import dev.cxq.udf.json.CanonicalJson;
 import dev.cxq.udf.metrics.EventTimeLag;
 import dev.cxq.udf.model.CanonicalEvent;
+import dev.cxq.udf.model.CanonicalEventSerializer;
 import dev.cxq.udf.rows.OutputTags;
 
 import org.apache.flink.api.common.functions.OpenContext;
@@ -13,6 +14,7 @@ import org.apache.flink.api.common.state.ValueStateDescriptor;
 import org.apache.flink.api.common.typeinfo.TypeInformation;
 import org.apache.flink.api.common.typeinfo.Types;
 import org.apache.flink.metrics.Counter;
+import org.apache.flink.streaming.api.TimeDomain;
 import org.apache.flink.streaming.api.functions.KeyedProcessFunction;
 import org.apache.flink.util.Collector;
 
@@ -37,8 +39,12 @@ import java.util.List;
  * STREAMING execution simply fires the registered timers.
  *
  * <p>Events already behind the watermark when they arrive cannot be placed in order any more; they
- * go to {@link OutputTags#LATE_EVENTS} and are counted in {@code cxq.lateEvents}. How far event
- * time is behind the wall clock is the gauge {@code cxq.eventTimeLag} ({@link EventTimeLag}).
+ * go to {@link OutputTags#LATE_EVENTS} and are counted in {@code cxq.lateEvents}. A subclass that
+ * recognises redeliveries itself ({@link #holdsLateCopies}) gets such events, and those its split
+ * found late ({@link CanonicalEvent#lateOnArrival}), in {@link #onLateCopies} once the watermark
+ * has passed them: by then every copy of the same event that was in time has been handed over, in
+ * either execution mode. How far event time is behind the wall clock is the gauge {@code
+ * cxq.eventTimeLag} ({@link EventTimeLag}).
  */
 public abstract class EventTimeOrderedFunction<OUT>
         extends KeyedProcessFunction<String, CanonicalEvent, OUT> {
@@ -85,9 +91,20 @@ public abstract class EventTimeOrderedFunction<OUT>
             throws Exception {
         eventTimeLag.observe(
                 ctx.timerService().currentProcessingTime(), ctx.timerService().currentWatermark());
-        if (event.ts <= ctx.timerService().currentWatermark()) {
-            lateEvents.inc();
-            ctx.output(OutputTags.LATE_EVENTS, CanonicalJson.lateEvent(event));
+        boolean behind = event.ts <= ctx.timerService().currentWatermark();
+        if (holdsLateCopies(event) && (behind || event.lateOnArrival)) {
+            // Held beside the in-time events, marked, until the watermark has passed it.
+            CanonicalEvent late = event;
+            if (!late.lateOnArrival) {
+                late = CanonicalEventSerializer.INSTANCE.copy(event);
+                late.lateOnArrival = true;
+            }
+            pending.add(late);
+            ctx.timerService().registerEventTimeTimer(event.ts);
+            return;
+        }
+        if (behind) {
+            writeLate(event, ctx);
             return;
         }
         pending.add(event);
@@ -98,17 +115,26 @@ public abstract class EventTimeOrderedFunction<OUT>
     @Override
     public final void onTimer(long timestamp, OnTimerContext ctx, Collector<OUT> out)
             throws Exception {
+        if (ctx.timeDomain() == TimeDomain.PROCESSING_TIME) {
+            onProcessingTime(timestamp, ctx);
+            return;
+        }
         eventTimeLag.observe(
                 ctx.timerService().currentProcessingTime(), ctx.timerService().currentWatermark());
         List<CanonicalEvent> due = new ArrayList<>();
+        List<CanonicalEvent> lateDue = new ArrayList<>();
         List<CanonicalEvent> waiting = new ArrayList<>();
         Iterable<CanonicalEvent> buffered = pending.get();
         if (buffered != null) {
             for (CanonicalEvent event : buffered) {
-                (event.ts <= timestamp ? due : waiting).add(event);
+                if (event.ts > timestamp) {
+                    waiting.add(event);
+                } else {
+                    (event.lateOnArrival ? lateDue : due).add(event);
+                }
             }
         }
-        if (!due.isEmpty()) {
+        if (!due.isEmpty() || !lateDue.isEmpty()) {
             pending.update(waiting);
         }
 
@@ -132,6 +158,11 @@ public abstract class EventTimeOrderedFunction<OUT>
         }
         while (next != null && next <= timestamp) {
             next = call(next, List.of(), ctx, out);
+        }
+        if (!lateDue.isEmpty()) {
+            // After the in-time events of their instants, so a copy among those is recognised.
+            lateDue.sort(BUFFER_ORDER);
+            onLateCopies(lateDue, ctx);
         }
         boolean endOfInput = ctx.timerService().currentWatermark() == Long.MAX_VALUE;
         if (endOfInput && waiting.isEmpty()) {
@@ -174,6 +205,35 @@ public abstract class EventTimeOrderedFunction<OUT>
             ctx.timerService().registerEventTimeTimer(next);
         }
     }
+
+    /** Writes {@code event} to {@code late_events}: it was applied nowhere. */
+    protected final void writeLate(CanonicalEvent event, Context ctx) {
+        lateEvents.inc();
+        ctx.output(OutputTags.LATE_EVENTS, CanonicalJson.lateEvent(event));
+    }
+
+    /**
+     * Whether this function decides itself what a late {@code event} is (a redelivery to drop or an
+     * event to write to {@code late_events}), in {@link #onLateCopies}; otherwise it goes to {@code
+     * late_events} as it arrives. Events found late by their split reach such a function only when
+     * it holds them.
+     */
+    protected boolean holdsLateCopies(CanonicalEvent event) {
+        return false;
+    }
+
+    /**
+     * Late events ({@link #holdsLateCopies}) whose timestamps the watermark has passed, after the
+     * in-time events up to the current timer, in hand-over order; none of them is applied.
+     */
+    protected void onLateCopies(List<CanonicalEvent> late, OnTimerContext ctx) throws Exception {
+        for (CanonicalEvent event : late) {
+            writeLate(event, ctx);
+        }
+    }
+
+    /** A processing-time timer of the subclass fired; the base registers none. */
+    protected void onProcessingTime(long timestamp, OnTimerContext ctx) throws Exception {}
 
     private static boolean hasEventAt(List<CanonicalEvent> events, long ts) {
         for (CanonicalEvent event : events) {

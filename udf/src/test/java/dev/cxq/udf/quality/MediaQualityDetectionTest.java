@@ -7,6 +7,7 @@ import dev.cxq.udf.model.PeerState;
 import dev.cxq.udf.rows.OutputTags;
 import dev.cxq.udf.rows.QualityAlert;
 import dev.cxq.udf.rows.SessionQuality;
+import dev.cxq.udf.session.SessionQualityFunction;
 import dev.cxq.udf.testing.SessionHarness;
 
 import org.apache.flink.streaming.api.watermark.Watermark;
@@ -474,8 +475,10 @@ class MediaQualityDetectionTest {
                 .containsOnly(at(10) + TIMEOUT.toMillis());
 
         harness.processWatermark(new Watermark(at(10) + 2 * TIMEOUT.toMillis()));
-        assertThat(harness.numKeyedStateEntries()).isZero();
         assertThat(harness.numEventTimeTimers()).isZero();
+        // The tombstone of the sample slots goes after the dedup retention, in processing time.
+        harness.setProcessingTime(SessionQualityFunction.DEFAULT_SAMPLE_RETENTION.toMillis());
+        assertThat(harness.numKeyedStateEntries()).isZero();
     }
 
     @Test

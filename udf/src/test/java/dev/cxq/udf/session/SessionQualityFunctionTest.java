@@ -142,6 +142,9 @@ class SessionQualityFunctionTest {
         assertThat(harness.extractOutputValues())
                 .extracting(SessionQuality::samples, SessionQuality::endedAtMillis)
                 .containsExactly(tuple(1L, at(0)), tuple(1L, at(3600)));
+        assertThat(harness.numEventTimeTimers()).isZero();
+        // Only the tombstone of its sample slots, which processing time clears.
+        harness.setProcessingTime(SessionQualityFunction.DEFAULT_SAMPLE_RETENTION.toMillis());
         assertThat(harness.numKeyedStateEntries()).isZero();
     }
 
@@ -165,8 +168,12 @@ class SessionQualityFunctionTest {
         assertThat(harness.numEventTimeTimers()).isEqualTo(1);
 
         harness.processWatermark(at(61 + TIMEOUT.toSeconds()));
-        assertThat(harness.numKeyedStateEntries()).isZero();
         assertThat(harness.numEventTimeTimers()).isZero();
+        // The tombstone of its sample slots stays for the dedup retention, in processing time.
+        assertThat(harness.numKeyedStateEntries()).isEqualTo(1);
+        harness.setProcessingTime(SessionQualityFunction.DEFAULT_SAMPLE_RETENTION.toMillis());
+        assertThat(harness.numKeyedStateEntries()).isZero();
+        assertThat(harness.numProcessingTimeTimers()).isZero();
     }
 
     @Test
@@ -264,6 +271,15 @@ class SessionQualityFunctionTest {
                 (PojoTypeInfo<?>) TypeInformation.of(SessionQualityFunction.SessionStats.class);
         for (int i = 0; i < stats.getArity(); i++) {
             assertThat(stats.getTypeAt(i)).isNotInstanceOf(GenericTypeInfo.class);
+        }
+        for (Class<?> type :
+                List.of(
+                        SampleSlots.class,
+                        SampleSlots.Sequence.class,
+                        SessionQualityFunction.EndedSamples.class)) {
+            assertThat(TypeInformation.of(type))
+                    .as(type.getName())
+                    .isInstanceOf(PojoTypeInfo.class);
         }
         PojoTypeInfo<?> media = (PojoTypeInfo<?>) TypeInformation.of(MediaQualityDetector.class);
         for (int i = 0; i < media.getArity(); i++) {
