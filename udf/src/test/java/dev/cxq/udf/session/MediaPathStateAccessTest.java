@@ -3,7 +3,7 @@ package dev.cxq.udf.session;
 import dev.cxq.udf.dedup.DedupFunction;
 import dev.cxq.udf.model.CanonicalEvent;
 import dev.cxq.udf.model.InteractionState;
-import dev.cxq.udf.quality.QualityThresholds;
+import dev.cxq.udf.testing.ContractRules;
 import dev.cxq.udf.testing.SessionHarness;
 import dev.cxq.udf.testing.StateAccessCounter;
 
@@ -41,7 +41,7 @@ class MediaPathStateAccessTest {
         Counts counts =
                 steadyState(
                         new SessionQualityFunction(
-                                SessionHarness.TIMEOUT, QualityThresholds.defaults()),
+                                SessionHarness.TIMEOUT, ContractRules.THRESHOLDS),
                         e -> e.sessionId);
         // Buffer: append on arrival, read and rewrite at the timer; the deadline and the
         // statistics: read and write each. The budget of issue 17 is 1 + 1.

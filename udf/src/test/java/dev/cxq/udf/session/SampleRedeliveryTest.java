@@ -4,10 +4,10 @@ import dev.cxq.udf.model.CanonicalEvent;
 import dev.cxq.udf.model.CanonicalEventSerializer;
 import dev.cxq.udf.model.InteractionState;
 import dev.cxq.udf.model.MediaType;
-import dev.cxq.udf.quality.QualityThresholds;
 import dev.cxq.udf.rows.LateEvent;
 import dev.cxq.udf.rows.OutputTags;
 import dev.cxq.udf.rows.SessionQuality;
+import dev.cxq.udf.testing.ContractRules;
 import dev.cxq.udf.testing.SessionHarness;
 
 import org.apache.flink.api.common.typeinfo.Types;
@@ -43,7 +43,7 @@ class SampleRedeliveryTest {
     void setUp() throws Exception {
         function =
                 new SessionQualityFunction(
-                        SessionHarness.TIMEOUT, QualityThresholds.defaults(), RETENTION);
+                        SessionHarness.TIMEOUT, ContractRules.THRESHOLDS, RETENTION);
         harness =
                 new KeyedOneInputStreamOperatorTestHarness<>(
                         new KeyedProcessOperator<>(function), e -> e.sessionId, Types.STRING);
