@@ -94,8 +94,9 @@ class MetricSyncITCase {
                         path,
                         TENANT_LIMIT.requests(),
                         TENANT_LIMIT.window(),
-                        // Tokens are revoked after 3 calls, before their announced 2 s lifetime.
-                        Duration.ofSeconds(2),
+                        // Tokens are revoked after 3 calls, long before their announced lifetime
+                        // (a short one would let a slow run refresh before the revocation).
+                        Duration.ofMinutes(1),
                         3,
                         System::currentTimeMillis)) {
             // A 5xx burst long enough to open the circuit, then a 429 for the probe's retry.
