@@ -155,7 +155,8 @@ class DashboardMetricsITCase {
 
     /**
      * Scrapes until the series that appear only once the job has worked are there: a parsed and a
-     * rejected event, a delivered webhook, a completed checkpoint, the Kafka reader's lag.
+     * rejected event, a delivered webhook, a completed checkpoint, the Kafka reader's lag, the
+     * input's status.
      */
     private static Set<String> scrapeUntilComplete(String url) throws Exception {
         HttpClient http = HttpClient.newHttpClient();
@@ -179,6 +180,7 @@ class DashboardMetricsITCase {
                         && names.contains(
                                 "flink_taskmanager_job_task_operator_cxq_webhookDelivered")
                         && names.contains("flink_taskmanager_job_task_operator_pendingRecords")
+                        && names.contains("flink_taskmanager_job_task_operator_cxq_input_status")
                         && completedCheckpoint(body)) {
                     return names;
                 }

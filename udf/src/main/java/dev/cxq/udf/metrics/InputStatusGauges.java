@@ -10,12 +10,18 @@ import java.util.Map;
  * Per-input gauges of the pipeline status operator, in group {@code cxq.input.<input>} (label
  * {@code input} in Prometheus): {@code eventTimeLag} (ms, {@value #UNDEFINED} before the input's
  * first event), {@code status} (0 live, 1 syncing, 2 stalled) and {@code eventsPerMinute}, each the
- * value of the input's last {@code pipeline_status} row. An input's gauges are registered at its
- * first row on the subtask that owns it and keep their last values until the task restarts.
+ * value of the input's last {@code pipeline_status} row (status 0 and lag {@value #UNDEFINED} from
+ * its first records until its first row). An input's gauges are registered when the subtask that
+ * owns it first sees it. Flink cannot unregister them: once the input is forgotten its {@code
+ * status} is {@value #FORGOTTEN} (no alert rule matches it), its other gauges {@value #UNDEFINED}
+ * and 0.
  */
 public final class InputStatusGauges {
 
     public static final long UNDEFINED = -1L;
+
+    /** The {@code status} of an input that gets no more rows. */
+    public static final int FORGOTTEN = -1;
 
     private final MetricGroup group;
     private final Map<String, Values> byInput = new HashMap<>();
@@ -30,6 +36,16 @@ public final class InputStatusGauges {
         values.eventTimeLag = eventTimeLag == null ? UNDEFINED : eventTimeLag;
         values.status = status;
         values.eventsPerMinute = eventsPerMinute;
+    }
+
+    /** Registers the gauges of {@code input} unless they are. */
+    public void seen(String input) {
+        byInput.computeIfAbsent(input, this::register);
+    }
+
+    /** The input gets no more rows. */
+    public void forget(String input) {
+        update(input, null, FORGOTTEN, 0);
     }
 
     private Values register(String input) {

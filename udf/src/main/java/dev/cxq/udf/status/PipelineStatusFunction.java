@@ -73,6 +73,7 @@ public class PipelineStatusFunction
         recordsByMinute.put(minute, (sum == null ? 0 : sum) + activity.records);
         state.observe(activity.maxEventTime);
         tracker.update(state);
+        gauges.seen(activity.input);
     }
 
     @Override
@@ -95,6 +96,7 @@ public class PipelineStatusFunction
         out.collect(row);
         if (recordsByMinute.isEmpty() && state.forgotten(now, settings)) {
             tracker.clear();
+            gauges.forget(row.input());
             return;
         }
         // After downtime (a restore) the minutes missed are skipped, not written as stalled.
