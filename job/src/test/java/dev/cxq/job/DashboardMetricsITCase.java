@@ -116,15 +116,8 @@ class DashboardMetricsITCase {
             StreamExecutionEnvironment env =
                     StreamExecutionEnvironment.getExecutionEnvironment(conf);
             KafkaInput input =
-                    new KafkaInput(
-                            kafka.bootstrapServers(),
-                            List.of("cxq-events"),
-                            "cxq-dashboard",
-                            "earliest",
-                            false,
-                            Map.of(),
-                            null,
-                            "X-Cxq-Signature");
+                    KafkaBroker.unsignedInput(
+                            kafka.bootstrapServers(), "cxq-events", "cxq-dashboard");
             new CxqPipeline(
                             input.source(),
                             new JsonLinesSinks(dir.resolve("output"), 1),

@@ -136,16 +136,7 @@ class PipelineStatusITCase {
         conf.set(CheckpointingOptions.CHECKPOINTING_INTERVAL, Duration.ofMillis(500));
         StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment(conf);
         env.setParallelism(SharedMiniCluster.PARALLELISM);
-        KafkaInput input =
-                new KafkaInput(
-                        bootstrapServers,
-                        List.of(TOPIC),
-                        "cxq-status",
-                        "earliest",
-                        false,
-                        Map.of(),
-                        null,
-                        "X-Cxq-Signature");
+        KafkaInput input = KafkaBroker.unsignedInput(bootstrapServers, TOPIC, "cxq-status");
         new CxqPipeline(
                         input.source(),
                         new JdbcSinks(
