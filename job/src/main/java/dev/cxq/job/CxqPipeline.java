@@ -27,9 +27,16 @@ import dev.cxq.udf.rows.OutputTags;
 import dev.cxq.udf.rows.QualityAlert;
 import dev.cxq.udf.rows.SessionQuality;
 import dev.cxq.udf.session.SessionQualityFunction;
+import dev.cxq.udf.status.InputActivity;
+import dev.cxq.udf.status.InputActivityCounter;
+import dev.cxq.udf.status.PipelineStatusFunction;
+import dev.cxq.udf.status.PipelineStatusSettings;
 
+import org.apache.flink.api.common.RuntimeExecutionMode;
+import org.apache.flink.api.common.typeinfo.TypeInformation;
 import org.apache.flink.api.connector.sink2.Sink;
 import org.apache.flink.api.connector.source.Source;
+import org.apache.flink.configuration.ExecutionOptions;
 import org.apache.flink.streaming.api.datastream.DataStream;
 import org.apache.flink.streaming.api.datastream.SingleOutputStreamOperator;
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
@@ -48,6 +55,7 @@ import java.util.List;
  *                  │                                           └─▶ keyBy(session_id) ─▶ interactions ─┬─▶ keyBy(interaction_id) ─▶ computed_metrics
  *                  │                                                  keyBy(customer_id) ─▶ fcr ◀─────┤   │
  *                  │                                                  keyBy(agent|queue) ─▶ kpi windows ◀─┴───┘
+ *                  ├─▶ input activity ─▶ keyBy(input) ─▶ pipeline status ─▶ pipeline_status (streaming only)
  *                  ├─(rejected)─────────────────────────────────────────────────────────────▶ rejected_events
  *                  └─ late events of every keyed operator ──────────────────────────────────▶ late_events
  * </pre>
@@ -103,6 +111,11 @@ public final class CxqPipeline {
                                         settings.eventTimeLimits()),
                                 "Input records")
                         .uid("input-records");
+
+        if (env.getConfiguration().get(ExecutionOptions.RUNTIME_MODE)
+                == RuntimeExecutionMode.STREAMING) {
+            buildPipelineStatus(raw);
+        }
 
         SingleOutputStreamOperator<CanonicalEvent> parsed =
                 raw.process(
@@ -189,6 +202,27 @@ public final class CxqPipeline {
                     .uid("sink-dead-letters")
                     .name("Dead-letter topic");
         }
+    }
+
+    /**
+     * The data-syncing signal, {@code pipeline_status}: per input and wall-clock minute. Streaming
+     * runs only: a BATCH run has no wall clock that its event time could be behind, and its
+     * processing-time timers would all fire at the end of input.
+     */
+    private void buildPipelineStatus(DataStream<RawRecord> raw) {
+        PipelineStatusSettings rules = settings.pipelineStatus();
+        raw.transform(
+                        "Input activity per minute",
+                        TypeInformation.of(InputActivity.class),
+                        new InputActivityCounter(rules.interval()))
+                .uid("input-activity")
+                .keyBy(activity -> activity.input)
+                .process(new PipelineStatusFunction(rules))
+                .uid("pipeline-status")
+                .name("Pipeline status")
+                .sinkTo(sinks.sink(CxqTables.PIPELINE_STATUS))
+                .uid("sink-pipeline-status")
+                .name("pipeline_status");
     }
 
     /**

@@ -3,6 +3,7 @@ package dev.cxq.job;
 import dev.cxq.udf.ingest.EventTimeLimits;
 import dev.cxq.udf.interaction.InteractionSettings;
 import dev.cxq.udf.quality.QualityThresholds;
+import dev.cxq.udf.status.PipelineStatusSettings;
 
 import java.io.Serializable;
 import java.time.Duration;
@@ -22,6 +23,7 @@ import java.time.Duration;
  * @param sourceIdleness after how long without records a source split (Kafka partition, file) stops
  *     holding the watermark back
  * @param eventTimeLimits the latest event time accepted; a later event is rejected at the source
+ * @param pipelineStatus the rules of {@code pipeline_status} (streaming runs only)
  */
 public record PipelineSettings(
         Duration maxOutOfOrderness,
@@ -31,5 +33,21 @@ public record PipelineSettings(
         Duration dedupRetention,
         Duration mediaSampleDedupRetention,
         Duration sourceIdleness,
-        EventTimeLimits eventTimeLimits)
-        implements Serializable {}
+        EventTimeLimits eventTimeLimits,
+        PipelineStatusSettings pipelineStatus)
+        implements Serializable {
+
+    /** These settings with other {@code pipeline_status} rules. */
+    public PipelineSettings withPipelineStatus(PipelineStatusSettings rules) {
+        return new PipelineSettings(
+                maxOutOfOrderness,
+                sessionInactivityTimeout,
+                qualityThresholds,
+                interaction,
+                dedupRetention,
+                mediaSampleDedupRetention,
+                sourceIdleness,
+                eventTimeLimits,
+                rules);
+    }
+}

@@ -117,15 +117,8 @@ class DashboardMetricsITCase {
             StreamExecutionEnvironment env =
                     StreamExecutionEnvironment.getExecutionEnvironment(conf);
             KafkaInput input =
-                    new KafkaInput(
-                            kafka.bootstrapServers(),
-                            List.of("cxq-events"),
-                            "cxq-dashboard",
-                            "earliest",
-                            false,
-                            Map.of(),
-                            null,
-                            "X-Cxq-Signature");
+                    KafkaBroker.unsignedInput(
+                            kafka.bootstrapServers(), "cxq-events", "cxq-dashboard");
             new CxqPipeline(
                             input.source(),
                             new JsonLinesSinks(dir.resolve("output"), 1),
@@ -156,7 +149,7 @@ class DashboardMetricsITCase {
 
     /**
      * Scrapes until the series that appear only once the job has worked are there: a parsed and a
-     * rejected event, a completed checkpoint, the Kafka reader's lag.
+     * rejected event, a completed checkpoint, the Kafka reader's lag, the input's status.
      */
     private static Set<String> scrapeUntilComplete(String url) throws Exception {
         HttpClient http = HttpClient.newHttpClient();
@@ -178,6 +171,7 @@ class DashboardMetricsITCase {
                 }
                 if (names.contains("flink_taskmanager_job_task_operator_cxq_reason_eventsRejected")
                         && names.contains("flink_taskmanager_job_task_operator_pendingRecords")
+                        && names.contains("flink_taskmanager_job_task_operator_cxq_input_status")
                         && completedCheckpoint(body)) {
                     return names;
                 }

@@ -33,7 +33,7 @@ class PackageLayersTest {
                     Set.of("model"),
                     Set.of("rows", "signing", "metrics"),
                     Set.of("json"),
-                    Set.of("parse", "adapter", "dedup", "quality", "time"),
+                    Set.of("parse", "adapter", "dedup", "quality", "time", "status"),
                     Set.of("ingest", "session", "interaction"));
 
     private static final Path SOURCES = Path.of("src/main/java/dev/cxq/udf");

@@ -21,6 +21,9 @@ import dev.cxq.udf.rows.LateEvent;
 import dev.cxq.udf.rows.OutputTags;
 import dev.cxq.udf.rows.SessionQuality;
 import dev.cxq.udf.session.SessionQualityFunction;
+import dev.cxq.udf.status.InputActivity;
+import dev.cxq.udf.status.PipelineStatusFunction;
+import dev.cxq.udf.status.PipelineStatusSettings;
 import dev.cxq.udf.testing.ContractRules;
 import dev.cxq.udf.testing.Events;
 
@@ -110,7 +113,9 @@ class StateHygieneTest {
                     KpiWindowFunction.class,
                     "everyEventTimeFunctionIsEmptyOncePastEveryDeadline",
                     InteractionEndWindows.class,
-                    "everyEventTimeFunctionIsEmptyOncePastEveryDeadline");
+                    "everyEventTimeFunctionIsEmptyOncePastEveryDeadline",
+                    PipelineStatusFunction.class,
+                    "pipelineStatusForgetsAnInputSilentForTheForgetTime");
 
     /** Types whose subclasses hold keyed state when the job uses them. */
     private static final List<Class<?>> KEYED_TYPES =
@@ -218,6 +223,37 @@ class StateHygieneTest {
         CanonicalEvent again = corpus().get(0);
         chain.dedup.processElement(new StreamRecord<>(again, again.ts));
         assertThat(chain.dedup.extractOutputValues()).containsExactly(again);
+    }
+
+    /**
+     * Processing-time state: an input's entry lives while it sends records and for {@code
+     * forgetAfter} after its last one (a finished file, a partition reassigned), then is cleared.
+     */
+    @Test
+    void pipelineStatusForgetsAnInputSilentForTheForgetTime() throws Exception {
+        PipelineStatusSettings settings = PipelineStatusSettings.defaults(Duration.ofSeconds(10));
+        try (var status =
+                new KeyedOneInputStreamOperatorTestHarness<>(
+                        new KeyedProcessOperator<>(new PipelineStatusFunction(settings)),
+                        (InputActivity activity) -> activity.input,
+                        Types.STRING)) {
+            status.open();
+            status.setProcessingTime(0);
+            status.processElement(new InputActivity("cxq-events/0", 0, 5, 1_000), 0);
+            status.processElement(new InputActivity("/data/a.jsonl", 0, 3, 2_000), 0);
+            assertThat(status.numKeyedStateEntries()).isPositive();
+
+            // Minute by minute, as the processing-time service fires timers.
+            long minute = settings.interval().toMillis();
+            long end = settings.forgetAfter().toMillis() + 2 * minute;
+            for (long now = minute; now <= end; now += minute) {
+                status.setProcessingTime(now + settings.grace().toMillis());
+            }
+
+            assertThat(status.numKeyedStateEntries()).isZero();
+            assertThat(status.numProcessingTimeTimers()).isZero();
+            assertThat(status.numEventTimeTimers()).isZero();
+        }
     }
 
     /** How many keyed state entries a harness restored from a snapshot of {@code dedup} has. */

@@ -183,6 +183,7 @@ final class ConfigReference {
         EXECUTION("Execution", "execution"),
         QUALITY_THRESHOLDS("Quality thresholds", "thresholds"),
         ALERTS("Alerts", "alerts"),
+        PIPELINE_STATUS("Pipeline status", "pipeline-status"),
         WEBHOOKS("Webhooks", "webhook"),
         CHECKPOINTS("Checkpoints", "checkpoints"),
         RESTARTS("Restarts", "restarts"),

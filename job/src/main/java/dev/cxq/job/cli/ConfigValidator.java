@@ -26,6 +26,7 @@ final class ConfigValidator {
         main.executionOptions.validate(problems);
         main.eventTimeOptions.validate(problems);
         main.thresholdOptions.validate(problems);
+        main.pipelineStatusOptions.validate(problems);
         main.webhookOptions.validate(problems);
         main.checkpointOptions.validate(problems);
         main.metricsOptions.validate(problems);

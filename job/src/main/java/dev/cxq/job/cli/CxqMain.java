@@ -107,6 +107,8 @@ public final class CxqMain implements Callable<Integer> {
 
     @Mixin ThresholdCliOptions thresholdOptions = new ThresholdCliOptions();
 
+    @Mixin PipelineStatusCliOptions pipelineStatusOptions = new PipelineStatusCliOptions();
+
     @Mixin WebhookCliOptions webhookOptions = new WebhookCliOptions();
 
     @Mixin CheckpointCliOptions checkpointOptions = new CheckpointCliOptions();

@@ -80,7 +80,8 @@ final class JobAssembly {
                         ? events.mediaSampleDedupRetention
                         : events.dedupRetention,
                 events.sourceIdleness,
-                events.limits());
+                events.limits(),
+                options.pipelineStatusOptions.settings(events.maxOutOfOrderness));
     }
 
     /**

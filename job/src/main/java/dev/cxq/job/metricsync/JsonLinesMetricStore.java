@@ -54,8 +54,20 @@ public final class JsonLinesMetricStore implements MetricStore {
         this.metricTypes = Set.copyOf(settings.metricTypes());
     }
 
+    /** The files carry no syncing signal: the demo's inputs are always live. */
     @Override
-    public List<MetricRow> pending(int limit) {
+    public SyncHorizon horizon() {
+        return null;
+    }
+
+    @Override
+    public long heldBack(SyncHorizon horizon) {
+        return 0;
+    }
+
+    /** Without a horizon ({@link #horizon()} is always null), every pending row. */
+    @Override
+    public List<MetricRow> pending(int limit, SyncHorizon horizon) {
         readNewFiles();
         return newest.values().stream()
                 .filter(row -> synced.getOrDefault(row.key(), -1L) < row.rowVersion())

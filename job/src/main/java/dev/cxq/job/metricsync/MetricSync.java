@@ -6,6 +6,7 @@ import dev.cxq.job.http.CircuitBreaker;
 import dev.cxq.job.http.ClientCredentialsToken;
 import dev.cxq.job.http.RequestBudget;
 import dev.cxq.job.metricsync.MetricStore.SyncCall;
+import dev.cxq.job.metricsync.MetricStore.SyncHorizon;
 
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -25,7 +26,9 @@ import java.util.UUID;
 /**
  * The metric delivery worker ({@code --metric-sync}): a process of its own, apart from the Flink
  * job, that reads the metric store and pushes to one platform endpoint every selected row it lacks
- * in its current version, batch by batch, oldest first, until none is left; then it returns.
+ * in its current version, batch by batch, oldest first, until none is left; then it returns. While
+ * an input of the job is {@code syncing} ({@code pipeline_status}), it sends only the backlog, the
+ * rows before the syncing inputs' lowest watermark, and leaves the newer rows to a later run.
  *
  * <p>Guarantee: at least once per row version. A batch is marked synced only after the platform
  * accepted it, so a crash re-sends it; both platforms upsert by the row's key, so a re-sent or
@@ -56,6 +59,9 @@ public final class MetricSync {
     private volatile long rows;
     private volatile long throttled;
     private volatile long tokensObtained;
+
+    /** Rows the last run left for a later one because inputs were syncing. */
+    private volatile long heldBack;
 
     public MetricSync(MetricSyncSettings settings) {
         this.settings = settings;
@@ -91,9 +97,23 @@ public final class MetricSync {
      */
     public MetricSyncReport run(MetricStore store) throws SQLException, InterruptedException {
         long rowsBefore = rows;
-        for (List<MetricRow> batch = store.pending(settings.batchSize());
-                !batch.isEmpty();
-                batch = store.pending(settings.batchSize())) {
+        heldBack = 0;
+        while (true) {
+            // Read again before each batch: the horizon moves as the syncing inputs catch up.
+            SyncHorizon horizon = store.horizon();
+            List<MetricRow> batch = store.pending(settings.batchSize(), horizon);
+            if (batch.isEmpty()) {
+                if (horizon != null) {
+                    heldBack = store.heldBack(horizon);
+                    LOG.info(
+                            "Inputs {} are syncing: {} rows from {} on held back until they are"
+                                    + " live",
+                            horizon.inputs(),
+                            heldBack,
+                            horizon.watermark());
+                }
+                break;
+            }
             deliver(batch, store);
             store.markSynced(batch);
             batches++;
@@ -111,7 +131,7 @@ public final class MetricSync {
 
     /** What this sync has taken so far; callable from any thread. */
     public MetricSyncReport report() {
-        return new MetricSyncReport(requests, batches, rows, throttled, tokensObtained);
+        return new MetricSyncReport(requests, batches, rows, throttled, tokensObtained, heldBack);
     }
 
     private void deliver(List<MetricRow> batch, MetricStore store)

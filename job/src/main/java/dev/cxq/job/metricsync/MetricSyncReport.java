@@ -8,6 +8,13 @@ package dev.cxq.job.metricsync;
  * @param rows rows in those batches
  * @param throttled 429 answers received
  * @param tokensObtained OAuth tokens obtained
+ * @param heldBack pending rows left for a later run because inputs were syncing (at or after the
+ *     sync horizon)
  */
 public record MetricSyncReport(
-        long requests, long batches, long rows, long throttled, long tokensObtained) {}
+        long requests,
+        long batches,
+        long rows,
+        long throttled,
+        long tokensObtained,
+        long heldBack) {}

@@ -11,6 +11,7 @@ import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Timestamp;
 import java.sql.Types;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -25,7 +26,8 @@ final class PostgresMetricStore implements MetricStore {
 
     /**
      * Oldest first, so a backlog reaches the platform in event-time order; a row is pending while
-     * the endpoint has no version of it or an older one.
+     * the endpoint has no version of it or an older one. With a sync horizon, only the rows before
+     * it.
      */
     private static final String PENDING =
             "SELECT m.interaction_id, m.metric_type, m.metric_version, m.timestamp_utc,"
@@ -36,8 +38,35 @@ final class PostgresMetricStore implements MetricStore {
                     + " WHERE m.metric_version = ?"
                     + " AND (cardinality(?::text[]) = 0 OR m.metric_type = ANY(?::text[]))"
                     + " AND (s.synced_row_version IS NULL OR s.synced_row_version < m.row_version)"
+                    + " AND (?::timestamptz IS NULL OR m.timestamp_utc < ?::timestamptz)"
                     + " ORDER BY m.timestamp_utc, m.interaction_id, m.metric_type"
                     + " LIMIT ?";
+
+    /**
+     * How long a {@code pipeline_status} row counts: a job that stopped writing them (cancelled,
+     * failed) must not hold the sync back for good.
+     */
+    static final Duration STATUS_FRESHNESS = Duration.ofMinutes(5);
+
+    /**
+     * The sync horizon: the lowest watermark of the inputs whose latest {@code pipeline_status}
+     * row, written within {@link #STATUS_FRESHNESS}, says {@code syncing}; null when none is.
+     */
+    private static final String HORIZON =
+            "SELECT min(watermark), string_agg(input, ', ' ORDER BY input)"
+                    + " FROM dashboard_pipeline_status"
+                    + " WHERE status = 'syncing' AND watermark IS NOT NULL"
+                    + " AND minute_start > now() - make_interval(secs => ?)";
+
+    /** The selected rows pending at or after a horizon: held back while inputs sync. */
+    private static final String HELD_BACK =
+            "SELECT count(*) FROM computed_metrics m LEFT JOIN metric_sync_state s"
+                    + " ON s.endpoint = ? AND s.interaction_id = m.interaction_id"
+                    + " AND s.metric_type = m.metric_type AND s.metric_version = m.metric_version"
+                    + " WHERE m.metric_version = ?"
+                    + " AND (cardinality(?::text[]) = 0 OR m.metric_type = ANY(?::text[]))"
+                    + " AND (s.synced_row_version IS NULL OR s.synced_row_version < m.row_version)"
+                    + " AND m.timestamp_utc >= ?::timestamptz";
 
     private static final String SYNCED =
             "INSERT INTO metric_sync_state (endpoint, interaction_id, metric_type, metric_version,"
@@ -67,13 +96,47 @@ final class PostgresMetricStore implements MetricStore {
     }
 
     @Override
-    public List<MetricRow> pending(int limit) throws SQLException {
+    public SyncHorizon horizon() throws SQLException {
+        try (PreparedStatement select = connection.prepareStatement(HORIZON)) {
+            select.setLong(1, STATUS_FRESHNESS.toSeconds());
+            try (ResultSet rs = select.executeQuery()) {
+                rs.next();
+                Timestamp watermark = rs.getTimestamp(1);
+                return watermark == null
+                        ? null
+                        : new SyncHorizon(watermark.toInstant(), rs.getString(2));
+            }
+        }
+    }
+
+    @Override
+    public long heldBack(SyncHorizon horizon) throws SQLException {
+        try (PreparedStatement select = connection.prepareStatement(HELD_BACK)) {
+            bindSelection(select);
+            select.setTimestamp(5, Timestamp.from(horizon.watermark()));
+            try (ResultSet rs = select.executeQuery()) {
+                rs.next();
+                return rs.getLong(1);
+            }
+        }
+    }
+
+    /** The endpoint, metric version and metric types: parameters 1 to 4 of a selection. */
+    private void bindSelection(PreparedStatement select) throws SQLException {
+        select.setString(1, endpoint);
+        select.setInt(2, metricVersion);
+        select.setArray(3, metricTypes);
+        select.setArray(4, metricTypes);
+    }
+
+    @Override
+    public List<MetricRow> pending(int limit, SyncHorizon horizon) throws SQLException {
         try (PreparedStatement select = connection.prepareStatement(PENDING)) {
-            select.setString(1, endpoint);
-            select.setInt(2, metricVersion);
-            select.setArray(3, metricTypes);
-            select.setArray(4, metricTypes);
-            select.setInt(5, limit);
+            bindSelection(select);
+            Timestamp before = horizon == null ? null : Timestamp.from(horizon.watermark());
+            select.setTimestamp(5, before);
+            select.setTimestamp(6, before);
+            select.setInt(7, limit);
             List<MetricRow> rows = new ArrayList<>();
             try (ResultSet rs = select.executeQuery()) {
                 while (rs.next()) {

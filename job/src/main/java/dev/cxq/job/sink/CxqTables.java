@@ -5,6 +5,7 @@ import dev.cxq.job.sink.webhook.WebhookMessage;
 import dev.cxq.udf.rows.ComputedMetric;
 import dev.cxq.udf.rows.KpiWindow;
 import dev.cxq.udf.rows.LateEvent;
+import dev.cxq.udf.rows.PipelineStatus;
 import dev.cxq.udf.rows.QualityAlert;
 import dev.cxq.udf.rows.RejectedEvent;
 import dev.cxq.udf.rows.SessionQuality;
@@ -183,6 +184,34 @@ public final class CxqTables {
                     false,
                     true);
 
+    /**
+     * Wall-clock status of each input per minute (docs/design.md, "pipeline_status"): not a
+     * deterministic output. A row rewritten (after a restore) is the latest observation of its
+     * minute, so every write replaces it.
+     */
+    public static final Table<PipelineStatus> PIPELINE_STATUS =
+            new Table<>(
+                    "pipeline_status",
+                    List.of(
+                            Column.of("input", TEXT, PipelineStatus::input),
+                            Column.of(
+                                    "minute_start", TIMESTAMPTZ, PipelineStatus::minuteStartMillis),
+                            Column.of("watermark", TIMESTAMPTZ, PipelineStatus::watermarkMillis),
+                            Column.of(
+                                    "event_time_lag_ms",
+                                    BIGINT,
+                                    PipelineStatus::eventTimeLagMillis),
+                            Column.of("events", BIGINT, PipelineStatus::events),
+                            Column.of("status", TEXT, PipelineStatus::status),
+                            Column.of("reason", TEXT, PipelineStatus::reason),
+                            Column.of(
+                                    "status_since",
+                                    TIMESTAMPTZ,
+                                    PipelineStatus::statusSinceMillis)),
+                    List.of("input", "minute_start"),
+                    false,
+                    false);
+
     /** Every table the job writes, for the file output's clean-up. */
     public static final List<Table<?>> ALL =
             List.of(
@@ -191,5 +220,6 @@ public final class CxqTables {
                     LATE_EVENTS,
                     QUALITY_ALERTS,
                     COMPUTED_METRICS,
-                    KPI_WINDOWS);
+                    KPI_WINDOWS,
+                    PIPELINE_STATUS);
 }

@@ -192,6 +192,17 @@ public class ConfigurationErrorsTest {
                 flags(
                         "--input {input} --media-gap-after 0s",
                         "--media-gap-after must be positive: PT0S"),
+                // pipeline status
+                flags(
+                        "--input {input} --pipeline-status-burst-factor 1",
+                        "--pipeline-status-burst-factor must be above 1: 1.0"),
+                file(
+                        "pipeline-status: {lag-threshold: 0s}",
+                        "pipeline-status.lag-threshold must be positive: PT0S"),
+                env(
+                        "CXQ_PIPELINE_STATUS_FORGET_AFTER",
+                        "PT-1M",
+                        "CXQ_PIPELINE_STATUS_FORGET_AFTER must be positive: PT-1M"),
                 // webhooks
                 flags("--input {input} --webhook-url foo", "--webhook-url not a URL: foo"),
                 flags(

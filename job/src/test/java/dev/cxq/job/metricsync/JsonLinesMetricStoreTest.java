@@ -67,7 +67,7 @@ class JsonLinesMetricStoreTest {
         write(".part-c-0.jsonl.inprogress.1", row("c-3", "handle_time_s", 1, 1));
         JsonLinesMetricStore store = new JsonLinesMetricStore(dir, settings());
 
-        List<MetricRow> pending = store.pending(10);
+        List<MetricRow> pending = store.pending(10, null);
         assertThat(pending)
                 .as(
                         "version 2 of c-1 (not the older one in another file); c-2 of metric version"
@@ -75,13 +75,13 @@ class JsonLinesMetricStoreTest {
                 .extracting(MetricRow::interactionId, MetricRow::rowVersion)
                 .containsExactly(tuple("c-2", 1L), tuple("c-1", 2L));
         assertThat(pending.get(1).metadata().path("status").asText()).isEqualTo("v2");
-        assertThat(store.pending(1)).hasSize(1);
+        assertThat(store.pending(1, null)).hasSize(1);
 
         store.markSynced(pending);
-        assertThat(store.pending(10)).isEmpty();
+        assertThat(store.pending(10, null)).isEmpty();
 
         write("part-d-0.jsonl", row("c-1", "handle_time_s", 1, 3));
-        assertThat(store.pending(10))
+        assertThat(store.pending(10, null))
                 .as("a newer version committed later is sent again")
                 .extracting(MetricRow::interactionId, MetricRow::rowVersion)
                 .containsExactly(tuple("c-1", 3L));

@@ -14,6 +14,7 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
+import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.Connection;
@@ -88,38 +89,15 @@ class MetricSyncITCase {
         Path secret =
                 Files.writeString(secrets.resolve(label), MetricPlatformEmulator.CLIENT_SECRET);
         String path = "/tenant/" + platform.wireName() + "/metrics";
-        try (MetricPlatformEmulator emulator =
-                new MetricPlatformEmulator(
-                        platform,
-                        path,
-                        TENANT_LIMIT.requests(),
-                        TENANT_LIMIT.window(),
-                        // Tokens are revoked after 3 calls, long before their announced lifetime
-                        // (a short one would let a slow run refresh before the revocation).
-                        Duration.ofMinutes(1),
-                        3,
-                        System::currentTimeMillis)) {
+        // Tokens are revoked after 3 calls, long before their announced lifetime (a short one would
+        // let a slow run refresh before the revocation).
+        try (MetricPlatformEmulator emulator = emulator(platform, path, Duration.ofMinutes(1), 3)) {
             // A 5xx burst long enough to open the circuit, then a 429 for the probe's retry.
             emulator.script(2, 503);
             emulator.script(3, 502);
             emulator.script(4, 500);
             emulator.script(5, 429);
-            MetricSyncSettings settings =
-                    new MetricSyncSettings(
-                            platform,
-                            emulator.baseUrl(),
-                            path,
-                            emulator.tokenUrl(),
-                            MetricPlatformEmulator.CLIENT_ID,
-                            SecretRef.file(secret),
-                            batchSize,
-                            TENANT_LIMIT,
-                            SYNCED_TYPES,
-                            1,
-                            6,
-                            Duration.ofMillis(100),
-                            3,
-                            Duration.ofMillis(300));
+            MetricSyncSettings settings = settings(platform, emulator, path, secret, batchSize);
             PostgresConnection database =
                     PostgresConnection.of(db.url(), PostgresTestDatabase.USER, null);
 
@@ -179,6 +157,110 @@ class MetricSyncITCase {
         }
     }
 
+    /**
+     * While an input of the job is syncing (its latest fresh {@code pipeline_status} row), a run
+     * sends the backlog, the rows before the lowest watermark of the syncing inputs, oldest first,
+     * and holds the newer rows back; once the input is live, the next run sends those. A syncing
+     * row older than the freshness bound (a job that stopped writing) holds nothing back.
+     */
+    @Test
+    void whileAnInputIsSyncingTheBacklogIsSentAndNewerRowsWait() throws Exception {
+        MetricSyncPlatform platform = MetricSyncPlatform.GENESYS;
+        Path secret =
+                Files.writeString(secrets.resolve("syncing"), MetricPlatformEmulator.CLIENT_SECRET);
+        String path = "/tenant/syncing/metrics";
+        String horizon = "2026-03-01 09:00:00Z";
+        try (MetricPlatformEmulator emulator =
+                        emulator(platform, path, Duration.ofMinutes(5), 1_000);
+                Connection c = db.connect();
+                Statement st = c.createStatement()) {
+            st.executeUpdate(
+                    "INSERT INTO pipeline_status (input, minute_start, watermark,"
+                            + " event_time_lag_ms, events, status, reason, status_since) VALUES"
+                            + " ('genesys/0', date_trunc('minute', now()), timestamptz '"
+                            + horizon
+                            + "', 600000, 900, 'syncing', 'lag_over_threshold',"
+                            + " date_trunc('minute', now())),"
+                            + " ('nice/0', date_trunc('minute', now()), timestamptz"
+                            + " '2026-03-01 10:30Z', 20000, 60, 'live', null,"
+                            + " date_trunc('minute', now())),"
+                            + " ('stale/0', date_trunc('minute', now()) - interval '1 hour',"
+                            + " timestamptz '2026-03-01 08:10Z', 600000, 60, 'syncing',"
+                            + " 'lag_over_threshold', now() - interval '1 hour')");
+            try {
+                MetricSyncSettings settings = settings(platform, emulator, path, secret, 100);
+                PostgresConnection database =
+                        PostgresConnection.of(db.url(), PostgresTestDatabase.USER, null);
+                String before = SELECTED + " AND timestamp_utc < timestamptz '" + horizon + "'";
+                long backlog =
+                        db.queryLong("SELECT count(*) FROM computed_metrics WHERE " + before);
+                long newer =
+                        db.queryLong("SELECT count(*) FROM computed_metrics WHERE " + SELECTED)
+                                - backlog;
+                assertThat(backlog).isPositive();
+                assertThat(newer).isPositive();
+
+                MetricSyncReport syncing = new MetricSync(settings).run(database);
+
+                assertThat(syncing.rows()).isEqualTo(backlog);
+                assertThat(syncing.heldBack()).isEqualTo(newer);
+                assertThat(normalised(emulator.store, platform)).isEqualTo(rows(before));
+
+                // The input caught up: its newest row is live.
+                st.executeUpdate(
+                        "INSERT INTO pipeline_status (input, minute_start, watermark,"
+                                + " event_time_lag_ms, events, status, reason, status_since)"
+                                + " VALUES ('genesys/0', date_trunc('minute', now())"
+                                + " + interval '1 minute', timestamptz '2026-03-01 10:30Z',"
+                                + " 20000, 60, 'live', null, now())");
+                MetricSyncReport live = new MetricSync(settings).run(database);
+
+                assertThat(live.rows()).isEqualTo(newer);
+                assertThat(live.heldBack()).isZero();
+                assertThat(normalised(emulator.store, platform)).isEqualTo(selectedRows());
+            } finally {
+                st.executeUpdate("DELETE FROM pipeline_status");
+            }
+        }
+    }
+
+    /** An emulator with the tenant limit, whose tokens last {@code lifetime} or {@code uses}. */
+    private static MetricPlatformEmulator emulator(
+            MetricSyncPlatform platform, String path, Duration lifetime, int uses)
+            throws IOException {
+        return new MetricPlatformEmulator(
+                platform,
+                path,
+                TENANT_LIMIT.requests(),
+                TENANT_LIMIT.window(),
+                lifetime,
+                uses,
+                System::currentTimeMillis);
+    }
+
+    private static MetricSyncSettings settings(
+            MetricSyncPlatform platform,
+            MetricPlatformEmulator emulator,
+            String path,
+            Path secret,
+            int batchSize) {
+        return new MetricSyncSettings(
+                platform,
+                emulator.baseUrl(),
+                path,
+                emulator.tokenUrl(),
+                MetricPlatformEmulator.CLIENT_ID,
+                SecretRef.file(secret),
+                batchSize,
+                TENANT_LIMIT,
+                SYNCED_TYPES,
+                1,
+                6,
+                Duration.ofMillis(100),
+                3,
+                Duration.ofMillis(300));
+    }
+
     /** One log row per call, with the status the emulator answered, and one success per batch. */
     private static void assertCallsLogged(
             String endpoint, MetricPlatformEmulator emulator, long batches) throws Exception {
@@ -220,6 +302,11 @@ class MetricSyncITCase {
 
     /** The selected rows of {@code computed_metrics}, by key, in the platforms' field names. */
     private static Map<String, String> selectedRows() throws Exception {
+        return rows(SELECTED);
+    }
+
+    /** The rows of {@code computed_metrics} matching {@code where}, as the platform holds them. */
+    private static Map<String, String> rows(String where) throws Exception {
         Map<String, String> rows = new HashMap<>();
         try (Connection c = db.connect();
                 Statement st = c.createStatement();
@@ -228,7 +315,7 @@ class MetricSyncITCase {
                                 "SELECT interaction_id, metric_type, metric_version, agent_id,"
                                         + " timestamp_utc, metric_value, row_version,"
                                         + " metadata::text FROM computed_metrics WHERE "
-                                        + SELECTED)) {
+                                        + where)) {
             while (rs.next()) {
                 ObjectNode row = JSON.createObjectNode();
                 row.put("interactionId", rs.getString(1));

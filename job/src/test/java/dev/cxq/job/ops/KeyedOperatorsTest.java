@@ -5,6 +5,7 @@ import dev.cxq.udf.interaction.FcrFunction;
 import dev.cxq.udf.interaction.InteractionFunction;
 import dev.cxq.udf.interaction.KpiWindowFunction;
 import dev.cxq.udf.session.SessionQualityFunction;
+import dev.cxq.udf.status.PipelineStatusFunction;
 
 import org.apache.flink.api.common.functions.Function;
 import org.apache.flink.api.common.functions.WrappingFunction;
@@ -51,6 +52,7 @@ class KeyedOperatorsTest {
                                 "interactions", InteractionFunction.class.getName(),
                                 "fcr", FcrFunction.class.getName(),
                                 "kpi-windows", KpiWindowFunction.class.getName(),
+                                "pipeline-status", PipelineStatusFunction.class.getName(),
                                 // Routed by interaction id for ordering; the writer keeps none.
                                 "sink-computed-metrics", NO_FUNCTION));
     }

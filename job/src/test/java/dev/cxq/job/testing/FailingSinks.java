@@ -1,6 +1,7 @@
 package dev.cxq.job.testing;
 
 import dev.cxq.job.sink.CxqSinks;
+import dev.cxq.job.sink.CxqTables;
 import dev.cxq.job.sink.ForwardingSinkWriter;
 import dev.cxq.job.sink.Table;
 
@@ -52,6 +53,11 @@ public final class FailingSinks implements CxqSinks {
 
     @Override
     public <T> Sink<T> sink(Table<T> table) {
+        // pipeline_status is written on the wall clock: counting its writes would move the
+        // injected failures to other rows from run to run.
+        if (table == CxqTables.PIPELINE_STATUS) {
+            return delegate.sink(table);
+        }
         return new FailingSink<>(delegate.sink(table));
     }
 

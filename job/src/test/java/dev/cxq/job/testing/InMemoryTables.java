@@ -104,6 +104,8 @@ public final class InMemoryTables {
             case "quality_alerts" ->
                     !"resolved".equals(existing.get("state"))
                             || "resolved".equals(incoming.get("state"));
+            // Wall-clock rows: the latest observation of an (input, minute) is the row.
+            case "pipeline_status" -> true;
             default -> throw new IllegalArgumentException("no upsert rule for " + table);
         };
     }

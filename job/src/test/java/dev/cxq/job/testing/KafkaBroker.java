@@ -1,5 +1,7 @@
 package dev.cxq.job.testing;
 
+import dev.cxq.job.kafka.KafkaInput;
+
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.NewTopic;
 import org.apache.kafka.clients.producer.KafkaProducer;
@@ -53,5 +55,18 @@ public final class KafkaBroker {
         props.put(
                 ProducerConfig.VALUE_SERIALIZER_CLASS_CONFIG, ByteArraySerializer.class.getName());
         return new KafkaProducer<>(props);
+    }
+
+    /** Unsigned input from {@code topic}, from its earliest offsets, never ending by itself. */
+    public static KafkaInput unsignedInput(String bootstrapServers, String topic, String groupId) {
+        return new KafkaInput(
+                bootstrapServers,
+                List.of(topic),
+                groupId,
+                "earliest",
+                false,
+                Map.of(),
+                null,
+                "X-Cxq-Signature");
     }
 }
