@@ -134,6 +134,20 @@ final class AbCommand implements Callable<Integer> {
     boolean profile;
 
     @Option(
+            names = "--profile-sessions",
+            defaultValue = "10000",
+            description = "Sessions of the profiled run (default: ${DEFAULT-VALUE}).")
+    int profileSessions;
+
+    @Option(
+            names = "--profile-steps",
+            defaultValue = "60",
+            description =
+                    "Its steps (default: ${DEFAULT-VALUE}); larger than a quick A/B run's, so"
+                            + " that the cluster's start does not dominate the samples.")
+    int profileSteps;
+
+    @Option(
             names = "--max-load",
             description =
                     "Highest 1-minute load average before the first run (default: a quarter per"
@@ -316,8 +330,8 @@ final class AbCommand implements Callable<Integer> {
     }
 
     /**
-     * One more full-topology run of B on RocksDB, recorded by JFR ({@code settings=profile}); its
-     * figures are not used (the recorder costs a few per cent).
+     * One more full-topology run of B on RocksDB, recorded by JFR ({@code settings=profile}), on
+     * its own input size; its figures are not used (the recorder costs a few per cent).
      */
     private ProfileRun profile(ChildJvm children) throws Exception {
         Path recording = children.logDir().resolve("profile-cxq-rocksdb-b.jfr");
@@ -332,9 +346,9 @@ final class AbCommand implements Callable<Integer> {
                         "--backend",
                         "rocksdb",
                         "--sessions",
-                        Integer.toString(input.sessions),
+                        Integer.toString(profileSessions),
                         "--steps",
-                        Integer.toString(input.steps));
+                        Integer.toString(profileSteps));
         String command =
                 String.format(
                         "java -XX:StartFlightRecording=filename=/tmp/cxq.jfr,settings=profile -cp"

@@ -294,7 +294,7 @@ final class AbReport {
                                 + " **dedup state = bytes kept per event × %,d events per session"
                                 + " in 48 h (one per 5 s) × %,d sessions**; state per active"
                                 + " session = the other operators' state at the last load plus"
-                                + " the dedup operators' part that does not grow, over the"
+                                + " what the dedup operators hold beyond their growth per event, over the"
                                 + " sessions. Both err on the large side (`StateSize`).%n%n",
                         any.sessions(),
                         "uuid".equals(any.eventIds()) ? "UUID" : "short",
@@ -399,7 +399,8 @@ final class AbReport {
             return;
         }
         md.append("## Where the CPU goes (B, full topology, RocksDB)\n\n");
-        md.append("One more run of B's full topology on RocksDB on the same input, recorded by ");
+        md.append("One more run of B's full topology on RocksDB (input in the command below), ");
+        md.append("recorded by ");
         md.append("Java Flight Recorder (`settings=profile`): execution samples (Java code) and ");
         md.append("native-method samples (JNI: RocksDB's reads and writes), each weighted by ");
         md.append("its period, of Flink's task threads; a thread waiting for input is not ");

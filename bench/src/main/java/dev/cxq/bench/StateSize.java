@@ -24,9 +24,9 @@ import java.util.TreeSet;
  * {@code bytes kept per event × events per session in the retention × sessions}, with one event per
  * session every {@link SampleStream#STEP_MILLIS} ms, as the generated input has. The state per
  * active session is everything else at the last load (the other operators whole: what they gain
- * while sessions start is counted, not extrapolated) plus the part of the dedup operators that does
- * not grow, over the sessions. Both err on the large side: any growth of the session function
- * between the loads counts as dedup state kept for 48 h.
+ * while sessions start is counted, not extrapolated) plus what the dedup operators hold at the last
+ * load beyond their growth per event, over the sessions. Both err on the large side: any growth of
+ * the session function between the loads counts as dedup state kept for 48 h.
  */
 record StateSize(
         int sessions,
@@ -85,14 +85,15 @@ record StateSize(
 
     /** Bytes of state per open session: see the class comment. */
     double bytesPerActiveSession() {
+        long events = loads.get(loads.size() - 1).events();
         double bytes = 0;
         for (Operator op : operators()) {
             bytes +=
                     isDedup(op)
-                            ? Math.max(0, op.bytesPerSession())
-                            : (double) op.lastBytes() / sessions;
+                            ? op.lastBytes() - Math.max(0, op.bytesPerEvent()) * events
+                            : op.lastBytes();
         }
-        return bytes;
+        return bytes / sessions;
     }
 
     /** State retained for 48 h at {@link #DEPLOYMENT_SESSIONS} sessions, bytes. */
