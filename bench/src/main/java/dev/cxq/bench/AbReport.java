@@ -513,7 +513,9 @@ final class AbReport {
                             Locale.ROOT,
                             "| state per active session ≤ 400 B | %,.0f B | %s |%n",
                             b.bytesPerActiveSession(),
-                            verdict(b.bytesPerActiveSession() <= 400, false)));
+                            b.bytesPerActiveSession() < 0
+                                    ? "not judged (state still filling: an early first load)"
+                                    : verdict(b.bytesPerActiveSession() <= 400, false)));
         }
         md.append("\nAlert latency p99 unchanged or better: see B/A in the full-topology table. ");
         md.append("The state targets are judged whatever the load: a size does not depend on ");
