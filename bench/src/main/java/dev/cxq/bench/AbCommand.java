@@ -52,6 +52,12 @@ final class AbCommand implements Callable<Integer> {
             DedupHashCommand.HashCost cost,
             String failure) {}
 
+    /** One state measurement ({@link StateCommand}) of one side in a child JVM. */
+    record StateRun(Side side, StateSize size, String failure) {}
+
+    /** The JFR profile of one full-topology run of this build on RocksDB. */
+    record ProfileRun(CpuProfile profile, String command, String failure) {}
+
     @Option(
             names = "--baseline-jar",
             required = true,
@@ -92,6 +98,54 @@ final class AbCommand implements Callable<Integer> {
             defaultValue = "5",
             description = "JMH iterations of the dedup hash per run; 0 leaves it out.")
     int hashIterations;
+
+    @Option(
+            names = "--async-backends",
+            split = ",",
+            defaultValue = "forst,rocksdb,hashmap",
+            description =
+                    "Backends of the quality path on the asynchronous state API, B only; on forst"
+                            + " the synchronous path runs too (default: ${DEFAULT-VALUE}; none to"
+                            + " leave it out).")
+    List<String> asyncBackends;
+
+    @Option(
+            names = "--state-sessions",
+            defaultValue = "100000",
+            description =
+                    "Sessions of the state measurement of A and B (default: ${DEFAULT-VALUE}; 0"
+                            + " leaves it out).")
+    int stateSessions;
+
+    @Option(
+            names = "--state-steps",
+            defaultValue = "6,12",
+            description = "Its loads, in steps (default: ${DEFAULT-VALUE}).")
+    String stateSteps;
+
+    @Option(
+            names = "--profile",
+            negatable = true,
+            defaultValue = "true",
+            fallbackValue = "true",
+            description =
+                    "Profiles one more full-topology run of B on RocksDB with JFR (default:"
+                            + " ${DEFAULT-VALUE}).")
+    boolean profile;
+
+    @Option(
+            names = "--profile-sessions",
+            defaultValue = "10000",
+            description = "Sessions of the profiled run (default: ${DEFAULT-VALUE}).")
+    int profileSessions;
+
+    @Option(
+            names = "--profile-steps",
+            defaultValue = "60",
+            description =
+                    "Its steps (default: ${DEFAULT-VALUE}); larger than a quick A/B run's, so"
+                            + " that the cluster's start does not dominate the samples.")
+    int profileSteps;
 
     @Option(
             names = "--max-load",
@@ -158,11 +212,26 @@ final class AbCommand implements Callable<Integer> {
                 // CEP is no part of a release: it runs on this build's parser, as the path does.
                 jobRuns.add(run(children, round, BenchJob.CEP, backend, Side.B));
             }
+            for (String backend : asyncBackends) {
+                if ("none".equals(backend)) {
+                    continue;
+                }
+                if (!backends.names.contains(backend)) {
+                    jobRuns.add(run(children, round, BenchJob.QUALITY_PATH, backend, Side.B));
+                }
+                jobRuns.add(run(children, round, BenchJob.ASYNC_QUALITY_PATH, backend, Side.B));
+            }
             if (hashIterations > 0) {
                 hashRuns.add(hash(children, round, Side.A));
                 hashRuns.add(hash(children, round, Side.B));
             }
         }
+        List<StateRun> stateRuns = new ArrayList<>();
+        if (stateSessions > 0) {
+            stateRuns.add(state(children, Side.A));
+            stateRuns.add(state(children, Side.B));
+        }
+        ProfileRun profileRun = profile ? profile(children) : null;
         LoadAverage after = LoadAverage.now();
 
         AbReport report =
@@ -175,7 +244,9 @@ final class AbCommand implements Callable<Integer> {
                         before,
                         after,
                         jobRuns,
-                        hashRuns);
+                        hashRuns,
+                        stateRuns,
+                        profileRun);
         String markdown = report.markdown();
         System.out.println(markdown);
         Path page = out.toAbsolutePath();
@@ -235,6 +306,61 @@ final class AbCommand implements Callable<Integer> {
             System.err.println(e.getMessage());
             return new JobRun(
                     round, job, backend, side, loadBefore, LoadAverage.now(), null, e.getMessage());
+        }
+    }
+
+    private StateRun state(ChildJvm children, Side side) throws Exception {
+        List<String> args =
+                List.of(
+                        "state",
+                        "--sessions",
+                        Integer.toString(stateSessions),
+                        "--steps",
+                        stateSteps);
+        try {
+            return new StateRun(
+                    side,
+                    StateSize.read(
+                            children.run(jar(side), "state-" + side.name().toLowerCase(), args)),
+                    null);
+        } catch (ChildJvm.Failed e) {
+            System.err.println(e.getMessage());
+            return new StateRun(side, null, e.getMessage());
+        }
+    }
+
+    /**
+     * One more full-topology run of B on RocksDB, recorded by JFR ({@code settings=profile}), on
+     * its own input size; its figures are not used (the recorder costs a few per cent).
+     */
+    private ProfileRun profile(ChildJvm children) throws Exception {
+        Path recording = children.logDir().resolve("profile-cxq-rocksdb-b.jfr");
+        List<String> options = new ArrayList<>(children.jvmOptions());
+        options.add("-XX:StartFlightRecording=filename=" + recording + ",settings=profile");
+        ChildJvm recorded = new ChildJvm(children.harnessJar(), options, children.logDir());
+        List<String> args =
+                List.of(
+                        "run",
+                        "--job",
+                        BenchJob.CXQ.name(),
+                        "--backend",
+                        "rocksdb",
+                        "--sessions",
+                        Integer.toString(profileSessions),
+                        "--steps",
+                        Integer.toString(profileSteps));
+        String command =
+                String.format(
+                        "java -XX:StartFlightRecording=filename=/tmp/cxq.jfr,settings=profile -cp"
+                                + " job/target/cxq-job.jar:bench/target/cxq-bench-harness.jar %s"
+                                + " %s",
+                        BenchMain.class.getName(), String.join(" ", args));
+        try {
+            recorded.run(currentJar, "profile-cxq-rocksdb-b", args);
+            return new ProfileRun(CpuProfile.read(recording), command, null);
+        } catch (ChildJvm.Failed e) {
+            System.err.println(e.getMessage());
+            return new ProfileRun(null, command, e.getMessage());
         }
     }
 

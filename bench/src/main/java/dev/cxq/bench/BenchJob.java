@@ -7,7 +7,9 @@ enum BenchJob {
     /** Only cxq's media-quality detection ({@link QualityPath}), the CEP baseline's counterpart. */
     QUALITY_PATH("cxq media-quality path"),
     /** The same detection as a CEP pattern ({@link CepBaseline}). */
-    CEP("CEP baseline");
+    CEP("CEP baseline"),
+    /** The quality path on the asynchronous state API ({@link AsyncQualityPath}), for ForSt. */
+    ASYNC_QUALITY_PATH("cxq media-quality path, async state");
 
     final String title;
 

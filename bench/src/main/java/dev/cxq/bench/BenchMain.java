@@ -18,7 +18,8 @@ import picocli.CommandLine.Command;
             TopologyCommand.class,
             StateCommand.class,
             StateAccessCommand.class,
-            DedupHashCommand.class
+            DedupHashCommand.class,
+            ProfileCommand.class
         })
 public final class BenchMain implements Runnable {
 

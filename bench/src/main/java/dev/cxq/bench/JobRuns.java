@@ -36,9 +36,11 @@ record JobRuns(LocalFlink flink) {
             case CXQ ->
                     ReleaseTopology.build(
                             env, source, bound -> new LatencyProbeSink(stream, bound, lastInputTs));
-            case QUALITY_PATH -> {
+            case QUALITY_PATH, ASYNC_QUALITY_PATH -> {
                 PipelineSettings settings = Defaults.pipelineSettings();
-                QualityPath.build(
+                QualityPath.Builder path =
+                        job == BenchJob.QUALITY_PATH ? QualityPath::build : AsyncQualityPath::build;
+                path.build(
                         env,
                         source,
                         settings.maxOutOfOrderness(),

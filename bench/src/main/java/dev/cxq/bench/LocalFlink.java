@@ -28,6 +28,8 @@ record LocalFlink(Map<String, String> overrides) {
         conf.put("state.backend.type", backend);
         conf.put("state.backend.rocksdb.localdir", "/tmp/cxq-bench-rocksdb");
         conf.put("state.backend.rocksdb.timer-service.factory", "HEAP");
+        conf.put("state.backend.forst.local-dir", "/tmp/cxq-bench-forst");
+        conf.put("state.backend.forst.timer-service.factory", "HEAP");
         conf.putAll(overrides);
         conf.putAll(extra);
         return Configuration.fromMap(conf);

@@ -23,6 +23,18 @@ final class QualityPath {
 
     private QualityPath() {}
 
+    /** Adds a media-quality path to a job: {@link #build} or {@link AsyncQualityPath#build}. */
+    @FunctionalInterface
+    interface Builder {
+        void build(
+                StreamExecutionEnvironment env,
+                Source<RawRecord, ?, ?> source,
+                Duration watermarkBound,
+                Duration inactivityTimeout,
+                QualityThresholds thresholds,
+                Sink<QualityAlert> alerts);
+    }
+
     static void build(
             StreamExecutionEnvironment env,
             Source<RawRecord, ?, ?> source,

@@ -20,7 +20,10 @@ final class RunCommand implements Callable<Integer> {
     @Option(names = "--job", required = true, description = "One of: ${COMPLETION-CANDIDATES}.")
     BenchJob job;
 
-    @Option(names = "--backend", defaultValue = "rocksdb", description = "rocksdb or hashmap.")
+    @Option(
+            names = "--backend",
+            defaultValue = "rocksdb",
+            description = "rocksdb, hashmap or forst.")
     String backend;
 
     @Option(names = "--result", description = "Properties file the figures are written to.")

@@ -6,6 +6,7 @@ import org.apache.flink.connector.datagen.source.GeneratorFunction;
 
 import java.time.Instant;
 import java.util.SplittableRandom;
+import java.util.UUID;
 
 /**
  * A deterministic stream of canonical events for {@code sessions} concurrent sessions: one media
@@ -40,10 +41,21 @@ public final class SampleStream implements GeneratorFunction<Long, RawRecord> {
 
     private final int sessions;
     private final long seed;
+    private final boolean uuidEventIds;
 
     public SampleStream(int sessions, long seed) {
+        this(sessions, seed, false);
+    }
+
+    /**
+     * With {@code uuidEventIds}, event ids are UUIDs (derived from the seed and the index), as
+     * producers send them, instead of the short {@code e-<index>}: the state measurement needs
+     * their size.
+     */
+    public SampleStream(int sessions, long seed, boolean uuidEventIds) {
         this.sessions = sessions;
         this.seed = seed;
+        this.uuidEventIds = uuidEventIds;
     }
 
     public int sessions() {
@@ -91,7 +103,13 @@ public final class SampleStream implements GeneratorFunction<Long, RawRecord> {
         SplittableRandom random = new SplittableRandom(mix(seed, index));
 
         StringBuilder json = new StringBuilder(320);
-        json.append("{\"event_id\":\"e-").append(index).append('"');
+        json.append("{\"event_id\":\"");
+        if (uuidEventIds) {
+            json.append(new UUID(mix(seed, ~index), mix(~seed, index)));
+        } else {
+            json.append("e-").append(index);
+        }
+        json.append('"');
         if (phase == 0 || phase == HOLD_AT || phase == UNHOLD_AT || phase == LIFE_STEPS - 1) {
             json.append(",\"kind\":\"interaction\"");
             common(json, sessionId, ts, slot);

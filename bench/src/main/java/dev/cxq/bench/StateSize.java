@@ -1,0 +1,165 @@
+package dev.cxq.bench;
+
+import java.io.IOException;
+import java.io.Reader;
+import java.io.Writer;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Properties;
+import java.util.TreeSet;
+
+/**
+ * The checkpointed state of one topology with {@code sessions} concurrent sessions, taken at two or
+ * more loads of the same stream ({@link Load}), per operator (its uid). Between two loads an
+ * operator's state grows by what it keeps per event (the dedup's ids, kept for the retention) and
+ * keeps what it holds per open session: the two are told apart by the slope over the loads.
+ *
+ * <p>The dedup state is what the dedup operators ({@code dedupOperators}: the event-id dedup, and
+ * the session function, where a design may deduplicate samples inside the session's state) keep per
+ * event: their growth between the first and the last load. It extrapolates to a deployment as
+ * {@code bytes kept per event × events per session in the retention × sessions}, with one event per
+ * session every {@link SampleStream#STEP_MILLIS} ms, as the generated input has. The state per
+ * active session is everything else at the last load (the other operators whole: what they gain
+ * while sessions start is counted, not extrapolated) plus what the dedup operators hold at the last
+ * load beyond their growth per event, over the sessions. Both err on the large side: any growth of
+ * the session function between the loads counts as dedup state kept for 48 h.
+ */
+record StateSize(
+        int sessions,
+        String checkpointType,
+        String eventIds,
+        List<String> dedupOperators,
+        List<Load> loads) {
+
+    /** 48 h, the contract's dedup retention. */
+    static final long RETENTION_SECONDS = 48 * 3600;
+
+    /** Events one session sends in the retention: one every 5 s, 34,560. */
+    static final long EVENTS_PER_SESSION_IN_RETENTION =
+            RETENTION_SECONDS * 1000 / SampleStream.STEP_MILLIS;
+
+    /** The deployment the targets are stated for. */
+    static final long DEPLOYMENT_SESSIONS = 1_000_000;
+
+    /** One checkpoint after {@code events} events: its size in total and per operator uid. */
+    record Load(
+            int steps, long events, long bytes, long durationMillis, Map<String, Long> operators) {}
+
+    /** One operator's slope over the first and last load. */
+    record Operator(
+            String uid,
+            long firstBytes,
+            long lastBytes,
+            double bytesPerEvent,
+            double bytesPerSession) {}
+
+    List<Operator> operators() {
+        Load first = loads.get(0);
+        Load last = loads.get(loads.size() - 1);
+        List<Operator> operators = new ArrayList<>();
+        for (String uid : new TreeSet<>(last.operators().keySet())) {
+            long a = first.operators().getOrDefault(uid, 0L);
+            long b = last.operators().getOrDefault(uid, 0L);
+            double perEvent = (double) (b - a) / (last.events() - first.events());
+            double fixed = a - perEvent * first.events();
+            operators.add(new Operator(uid, a, b, perEvent, fixed / sessions));
+        }
+        return operators;
+    }
+
+    boolean isDedup(Operator operator) {
+        return dedupOperators.contains(operator.uid());
+    }
+
+    /** Bytes every event leaves in the dedup operators' state for the retention. */
+    double retainedBytesPerEvent() {
+        return operators().stream()
+                .filter(this::isDedup)
+                .mapToDouble(op -> Math.max(0, op.bytesPerEvent()))
+                .sum();
+    }
+
+    /** Bytes of state per open session: see the class comment. */
+    double bytesPerActiveSession() {
+        long events = loads.get(loads.size() - 1).events();
+        double bytes = 0;
+        for (Operator op : operators()) {
+            bytes +=
+                    isDedup(op)
+                            ? op.lastBytes() - Math.max(0, op.bytesPerEvent()) * events
+                            : op.lastBytes();
+        }
+        return bytes / sessions;
+    }
+
+    /** State retained for 48 h at {@link #DEPLOYMENT_SESSIONS} sessions, bytes. */
+    double retainedAtDeployment() {
+        return retainedBytesPerEvent() * EVENTS_PER_SESSION_IN_RETENTION * DEPLOYMENT_SESSIONS;
+    }
+
+    /** Session state at {@link #DEPLOYMENT_SESSIONS} sessions, bytes. */
+    double activeAtDeployment() {
+        return bytesPerActiveSession() * DEPLOYMENT_SESSIONS;
+    }
+
+    void write(Path file) throws IOException {
+        Properties p = new Properties();
+        p.setProperty("sessions", Integer.toString(sessions));
+        p.setProperty("checkpointType", checkpointType);
+        p.setProperty("eventIds", eventIds);
+        p.setProperty("dedupOperators", String.join(",", dedupOperators));
+        p.setProperty("loads", Integer.toString(loads.size()));
+        for (int i = 0; i < loads.size(); i++) {
+            Load load = loads.get(i);
+            String prefix = "load." + i + ".";
+            p.setProperty(prefix + "steps", Integer.toString(load.steps()));
+            p.setProperty(prefix + "events", Long.toString(load.events()));
+            p.setProperty(prefix + "bytes", Long.toString(load.bytes()));
+            p.setProperty(prefix + "durationMillis", Long.toString(load.durationMillis()));
+            load.operators()
+                    .forEach(
+                            (uid, bytes) ->
+                                    p.setProperty(prefix + "op." + uid, Long.toString(bytes)));
+        }
+        try (Writer out = Files.newBufferedWriter(file)) {
+            p.store(out, null);
+        }
+    }
+
+    static StateSize read(Path file) throws IOException {
+        Properties p = new Properties();
+        try (Reader in = Files.newBufferedReader(file)) {
+            p.load(in);
+        }
+        List<Load> loads = new ArrayList<>();
+        int count = Integer.parseInt(p.getProperty("loads"));
+        for (int i = 0; i < count; i++) {
+            String prefix = "load." + i + ".";
+            Map<String, Long> operators = new LinkedHashMap<>();
+            for (String key : new TreeSet<>(p.stringPropertyNames())) {
+                if (key.startsWith(prefix + "op.")) {
+                    operators.put(
+                            key.substring((prefix + "op.").length()),
+                            Long.parseLong(p.getProperty(key)));
+                }
+            }
+            loads.add(
+                    new Load(
+                            Integer.parseInt(p.getProperty(prefix + "steps")),
+                            Long.parseLong(p.getProperty(prefix + "events")),
+                            Long.parseLong(p.getProperty(prefix + "bytes")),
+                            Long.parseLong(p.getProperty(prefix + "durationMillis")),
+                            operators));
+        }
+        return new StateSize(
+                Integer.parseInt(p.getProperty("sessions")),
+                p.getProperty("checkpointType"),
+                p.getProperty("eventIds"),
+                List.of(p.getProperty("dedupOperators").split(",")),
+                loads);
+    }
+}

@@ -1,0 +1,68 @@
+package dev.cxq.bench;
+
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+
+/** The split of checkpointed state into bytes kept per event and per session, and its formula. */
+class StateSizeTest {
+
+    /**
+     * 1,000 sessions: the dedup keeps 40 B per event, the session function 300 B per session and
+     * nothing per event, the interactions grow while sessions start (counted whole, per session).
+     */
+    private static final StateSize MEASURED =
+            new StateSize(
+                    1_000,
+                    "full",
+                    "uuid",
+                    List.of("dedup-events", "session-quality"),
+                    List.of(
+                            new StateSize.Load(
+                                    6,
+                                    6_000,
+                                    0,
+                                    10,
+                                    Map.of(
+                                            "dedup-events", 240_000L,
+                                            "session-quality", 300_000L,
+                                            "interactions", 20_000L)),
+                            new StateSize.Load(
+                                    12,
+                                    12_000,
+                                    0,
+                                    20,
+                                    Map.of(
+                                            "dedup-events", 480_000L,
+                                            "session-quality", 300_000L,
+                                            "interactions", 50_000L))));
+
+    @Test
+    void theDedupKeepsItsGrowthPerEventAndSessionsTheRest() {
+        assertEquals(40, MEASURED.retainedBytesPerEvent(), 1e-9);
+        // 300 B of session quality, 50 B of interactions at the last load, no fixed dedup part.
+        assertEquals(350, MEASURED.bytesPerActiveSession(), 1e-9);
+    }
+
+    @Test
+    void extrapolatesToAMillionSessionsOver48Hours() {
+        // 40 B × 34,560 events per session in 48 h × 1,000,000 sessions.
+        assertEquals(34_560, StateSize.EVENTS_PER_SESSION_IN_RETENTION);
+        assertEquals(40.0 * 34_560 * 1_000_000, MEASURED.retainedAtDeployment(), 1);
+    }
+
+    @Test
+    void roundTripsThroughItsFile(@TempDir Path dir) throws Exception {
+        Path file = dir.resolve("state.properties");
+        MEASURED.write(file);
+        StateSize read = StateSize.read(file);
+        assertEquals(MEASURED.operators(), read.operators());
+        assertEquals(MEASURED.dedupOperators(), read.dedupOperators());
+        assertEquals(MEASURED.retainedAtDeployment(), read.retainedAtDeployment(), 1e-6);
+    }
+}
