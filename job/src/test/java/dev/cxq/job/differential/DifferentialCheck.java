@@ -4,6 +4,7 @@ import java.lang.management.ManagementFactory;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.EnumMap;
@@ -24,7 +25,10 @@ public final class DifferentialCheck {
     /** Differences listed per table and configuration in a failure message. */
     private static final int SHOWN = 5;
 
-    /** Where every difference of a run is listed (the module's target directory). */
+    /**
+     * Where every difference of a run is listed (the module's target directory), and each seed's
+     * runs with their times and number of differences ({@code seed-<seed>.txt}).
+     */
     private static final Path REPORTS = Path.of("target", "differential");
 
     private DifferentialCheck() {}
@@ -112,6 +116,14 @@ public final class DifferentialCheck {
         TableDump reference = DifferentialCorpus.oracle(lines, corpus, RunConfiguration.BATCH_P1);
         String referenceName = "oracle";
         long writes = DifferentialRunner.writesAtLeast(reference);
+        Path summary = REPORTS.resolve("seed-" + seed + ".txt");
+        Files.createDirectories(REPORTS);
+        Files.writeString(
+                summary,
+                String.format(
+                        "%,d events, reference %s %s%n",
+                        lines.size(), referenceName, reference.rowCounts()),
+                StandardCharsets.UTF_8);
         for (RunConfiguration config : RunConfiguration.values()) {
             if (millis.containsKey(config) || !configurations.contains(config)) {
                 continue;
@@ -135,13 +147,20 @@ public final class DifferentialCheck {
             differences.put(config, perTable(all));
             if (!all.isEmpty()) {
                 Path file = REPORTS.resolve("seed-" + seed + "-" + config + ".txt");
-                Files.createDirectories(REPORTS);
                 Files.write(file, all, StandardCharsets.UTF_8);
                 System.out.printf("%d differences of %s listed in %s%n", all.size(), config, file);
             }
-            System.out.printf(
-                    "differential seed %d: %s in %.1f s, %d differences%n",
-                    seed, config, millis.get(config) / 1000.0, all.size());
+            String line =
+                    String.format(
+                            "differential seed %d: %s in %.1f s (%.1f s CPU), %d differences%n",
+                            seed,
+                            config,
+                            millis.get(config) / 1000.0,
+                            cpuMillis.get(config) / 1000.0,
+                            all.size());
+            System.out.print(line);
+            // Kept as each run ends: a test JVM that dies later still leaves the finished runs.
+            Files.writeString(summary, line, StandardCharsets.UTF_8, StandardOpenOption.APPEND);
         }
         return new Outcome(
                 lines.size(), referenceName, reference.rowCounts(), millis, cpuMillis, differences);
