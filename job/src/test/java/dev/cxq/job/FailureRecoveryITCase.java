@@ -162,8 +162,11 @@ class FailureRecoveryITCase {
 
         try (PostgresTestDatabase db = new PostgresTestDatabase()) {
             // No restarts: the job fails for good, leaving its retained checkpoints behind.
-            FailingSinks.reset(Set.of(referenceWrites * 2 / 3));
             Path checkpoints = dir.resolve("failed-run-checkpoints");
+            // The failure waits for a completed checkpoint, which the restart below needs.
+            FailingSinks.reset(
+                    Set.of(referenceWrites * 2 / 3),
+                    () -> FaultInjectedReplay.newestCheckpointId(checkpoints));
             assertThatThrownBy(
                             () ->
                                     run(

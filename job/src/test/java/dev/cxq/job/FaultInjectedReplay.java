@@ -17,6 +17,7 @@ import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
 
 import picocli.CommandLine;
 
+import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -71,8 +72,34 @@ public final class FaultInjectedReplay {
      * {@code root}. Only those two levels are listed: Flink may still be discarding files under
      * {@code shared/} after the job failed, and a walk through them can meet a file that is gone.
      */
-    public static Path latestCheckpoint(Path root) throws Exception {
+    public static Path latestCheckpoint(Path root) throws IOException {
+        return completedCheckpoints(root).stream()
+                .max(Comparator.comparingLong(FaultInjectedReplay::checkpointId))
+                .orElseThrow(() -> new AssertionError("no retained checkpoint under " + root));
+    }
+
+    /** The id of the newest completed checkpoint under {@code root}, 0 when there is none. */
+    public static long newestCheckpointId(Path root) {
+        try {
+            return completedCheckpoints(root).stream()
+                    .mapToLong(FaultInjectedReplay::checkpointId)
+                    .max()
+                    .orElse(0);
+        } catch (IOException e) {
+            // Not created yet, or a checkpoint discarded while listed: none to count now.
+            return 0;
+        }
+    }
+
+    private static long checkpointId(Path checkpoint) {
+        return Long.parseLong(checkpoint.getFileName().toString().substring(4));
+    }
+
+    private static List<Path> completedCheckpoints(Path root) throws IOException {
         List<Path> completed = new ArrayList<>();
+        if (!Files.isDirectory(root)) {
+            return completed;
+        }
         try (var jobs = Files.list(root)) {
             for (Path job : jobs.filter(Files::isDirectory).toList()) {
                 try (var checkpoints = Files.list(job)) {
@@ -83,10 +110,6 @@ public final class FaultInjectedReplay {
                 }
             }
         }
-        return completed.stream()
-                .max(
-                        Comparator.comparingInt(
-                                p -> Integer.parseInt(p.getFileName().toString().substring(4))))
-                .orElseThrow(() -> new AssertionError("no retained checkpoint under " + root));
+        return completed;
     }
 }

@@ -143,7 +143,9 @@ public final class DifferentialRunner implements AutoCloseable {
                         "--webhook-endpoint", webhookEndpoint());
         Set<Long> failAt =
                 Set.of(referenceWrites / 5, referenceWrites / 2, referenceWrites * 4 / 5);
-        FailingSinks.reset(failAt);
+        // Each failure waits for a newer completed checkpoint: on a fast machine the writes come
+        // sooner than the first checkpoint, and the restore below needs a retained one.
+        FailingSinks.reset(failAt, () -> FaultInjectedReplay.newestCheckpointId(checkpoints));
         Exception failure = null;
         try {
             FaultInjectedReplay.run(corpus, db.url(), flags);

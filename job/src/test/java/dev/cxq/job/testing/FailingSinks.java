@@ -14,6 +14,7 @@ import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.LongSupplier;
 
 /**
  * Wraps the real sinks of every table and fails the task on chosen writes. Writes are counted
@@ -27,6 +28,14 @@ public final class FailingSinks implements CxqSinks {
     private static final Set<Long> FAIL_AT = ConcurrentHashMap.newKeySet();
     private static final AtomicInteger INJECTED = new AtomicInteger();
 
+    /** Chosen writes reached but not failed yet: they wait for a checkpoint (see the gate). */
+    private static final AtomicInteger DUE = new AtomicInteger();
+
+    /** The newest completed checkpoint's id, or null to fail at the chosen write itself. */
+    private static volatile LongSupplier newestCheckpoint;
+
+    private static final AtomicLong CHECKPOINT_AT_LAST_FAILURE = new AtomicLong();
+
     private final CxqSinks delegate;
 
     public FailingSinks(CxqSinks delegate) {
@@ -35,10 +44,42 @@ public final class FailingSinks implements CxqSinks {
 
     /** Starts counting writes from zero; the task fails on each of the given write numbers. */
     public static void reset(Set<Long> failAtWrites) {
+        reset(failAtWrites, null);
+    }
+
+    /**
+     * As {@link #reset(Set)}, but a failure due at a chosen write waits until a checkpoint newer
+     * than the one before the previous failure has completed ({@code newestCheckpoint}): a test
+     * that restores from a retained checkpoint needs one, however fast the machine reaches the
+     * writes.
+     */
+    public static void reset(Set<Long> failAtWrites, LongSupplier newestCheckpoint) {
         WRITES.set(0);
         INJECTED.set(0);
+        DUE.set(0);
+        CHECKPOINT_AT_LAST_FAILURE.set(0);
         FAIL_AT.clear();
         FAIL_AT.addAll(failAtWrites);
+        FailingSinks.newestCheckpoint = newestCheckpoint;
+    }
+
+    /** Takes one due failure if the gate is open. */
+    private static boolean failNow() {
+        if (DUE.get() == 0) {
+            return false;
+        }
+        LongSupplier gate = newestCheckpoint;
+        long checkpoint = gate == null ? 0 : gate.getAsLong();
+        if (gate != null && checkpoint <= CHECKPOINT_AT_LAST_FAILURE.get()) {
+            return false;
+        }
+        for (int due = DUE.get(); due > 0; due = DUE.get()) {
+            if (DUE.compareAndSet(due, due - 1)) {
+                CHECKPOINT_AT_LAST_FAILURE.set(checkpoint);
+                return true;
+            }
+        }
+        return false;
     }
 
     /** Writes seen since {@link #reset}, replays included. */
@@ -87,6 +128,9 @@ public final class FailingSinks implements CxqSinks {
         public void write(T element, Context context) throws IOException, InterruptedException {
             long n = WRITES.incrementAndGet();
             if (FAIL_AT.remove(n)) {
+                DUE.incrementAndGet();
+            }
+            if (failNow()) {
                 INJECTED.incrementAndGet();
                 throw new IllegalStateException("injected failure at write " + n);
             }
