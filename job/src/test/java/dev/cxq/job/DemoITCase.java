@@ -205,9 +205,26 @@ class DemoITCase {
                                             .get(0)))
                     .as("5-minute KPI windows closed during the run")
                     .isPositive();
+            // The demo's event time starts behind the wall clock, so its input may still be
+            // syncing (pipeline_status) at the last round; the sync then sends the backlog before
+            // the syncing input's watermark and holds the rest back (docs/metric-sync.md).
             assertThat(query(db, "SELECT count(*) FROM metric_sync_state"))
-                    .as("the demo's metric sync sent every computed_metrics row")
-                    .isEqualTo(query(db, "SELECT count(*) FROM computed_metrics"));
+                    .as("the demo's metric sync sent rows")
+                    .isNotEqualTo(List.of("0"));
+            assertThat(
+                            query(
+                                    db,
+                                    "SELECT count(*) FROM computed_metrics m WHERE NOT EXISTS"
+                                            + " (SELECT 1 FROM metric_sync_state s"
+                                            + " WHERE s.interaction_id = m.interaction_id"
+                                            + " AND s.metric_type = m.metric_type"
+                                            + " AND s.metric_version = m.metric_version"
+                                            + " AND s.synced_row_version >= m.row_version)"
+                                            + " AND m.timestamp_utc < coalesce((SELECT"
+                                            + " min(watermark) FROM dashboard_pipeline_status"
+                                            + " WHERE status = 'syncing'), 'infinity')"))
+                    .as("every computed_metrics row before the syncing horizon was synced")
+                    .containsExactly("0");
             assertThat(query(db, "SELECT count(*) FROM metric_sync_log WHERE http_status = 429"))
                     .containsExactly("1");
         }
