@@ -25,6 +25,18 @@ final class PostgresMetricStore implements MetricStore {
     private static final ObjectMapper JSON = new ObjectMapper();
 
     /**
+     * The selected rows (metric version, metric types) the endpoint lacks in their current version:
+     * parameters 1 to 4 ({@code bindSelection}).
+     */
+    private static final String SELECTED_PENDING =
+            " FROM computed_metrics m LEFT JOIN metric_sync_state s"
+                    + " ON s.endpoint = ? AND s.interaction_id = m.interaction_id"
+                    + " AND s.metric_type = m.metric_type AND s.metric_version = m.metric_version"
+                    + " WHERE m.metric_version = ?"
+                    + " AND (cardinality(?::text[]) = 0 OR m.metric_type = ANY(?::text[]))"
+                    + " AND (s.synced_row_version IS NULL OR s.synced_row_version < m.row_version)";
+
+    /**
      * Oldest first, so a backlog reaches the platform in event-time order; a row is pending while
      * the endpoint has no version of it or an older one. With a sync horizon, only the rows before
      * it.
@@ -32,12 +44,7 @@ final class PostgresMetricStore implements MetricStore {
     private static final String PENDING =
             "SELECT m.interaction_id, m.metric_type, m.metric_version, m.timestamp_utc,"
                     + " m.agent_id, m.metric_value, m.metadata::text, m.row_version"
-                    + " FROM computed_metrics m LEFT JOIN metric_sync_state s"
-                    + " ON s.endpoint = ? AND s.interaction_id = m.interaction_id"
-                    + " AND s.metric_type = m.metric_type AND s.metric_version = m.metric_version"
-                    + " WHERE m.metric_version = ?"
-                    + " AND (cardinality(?::text[]) = 0 OR m.metric_type = ANY(?::text[]))"
-                    + " AND (s.synced_row_version IS NULL OR s.synced_row_version < m.row_version)"
+                    + SELECTED_PENDING
                     + " AND (?::timestamptz IS NULL OR m.timestamp_utc < ?::timestamptz)"
                     + " ORDER BY m.timestamp_utc, m.interaction_id, m.metric_type"
                     + " LIMIT ?";
@@ -60,13 +67,7 @@ final class PostgresMetricStore implements MetricStore {
 
     /** The selected rows pending at or after a horizon: held back while inputs sync. */
     private static final String HELD_BACK =
-            "SELECT count(*) FROM computed_metrics m LEFT JOIN metric_sync_state s"
-                    + " ON s.endpoint = ? AND s.interaction_id = m.interaction_id"
-                    + " AND s.metric_type = m.metric_type AND s.metric_version = m.metric_version"
-                    + " WHERE m.metric_version = ?"
-                    + " AND (cardinality(?::text[]) = 0 OR m.metric_type = ANY(?::text[]))"
-                    + " AND (s.synced_row_version IS NULL OR s.synced_row_version < m.row_version)"
-                    + " AND m.timestamp_utc >= ?::timestamptz";
+            "SELECT count(*)" + SELECTED_PENDING + " AND m.timestamp_utc >= ?::timestamptz";
 
     private static final String SYNCED =
             "INSERT INTO metric_sync_state (endpoint, interaction_id, metric_type, metric_version,"
