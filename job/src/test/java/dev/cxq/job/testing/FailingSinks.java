@@ -63,14 +63,18 @@ public final class FailingSinks implements CxqSinks {
         FailingSinks.newestCheckpoint = newestCheckpoint;
     }
 
-    /** Takes one due failure if the gate is open. */
-    private static boolean failNow() {
+    /**
+     * Takes one due failure if the gate is open. At the end of input the gate is ignored: a job
+     * that finished with a failure still due (its writes outran the checkpoints) would not have
+     * been failed at all; failing then restarts from the newest checkpoint, whichever it is.
+     */
+    private static boolean failNow(boolean endOfInput) {
         if (DUE.get() == 0) {
             return false;
         }
         LongSupplier gate = newestCheckpoint;
         long checkpoint = gate == null ? 0 : gate.getAsLong();
-        if (gate != null && checkpoint <= CHECKPOINT_AT_LAST_FAILURE.get()) {
+        if (!endOfInput && gate != null && checkpoint <= CHECKPOINT_AT_LAST_FAILURE.get()) {
             return false;
         }
         for (int due = DUE.get(); due > 0; due = DUE.get()) {
@@ -130,11 +134,20 @@ public final class FailingSinks implements CxqSinks {
             if (FAIL_AT.remove(n)) {
                 DUE.incrementAndGet();
             }
-            if (failNow()) {
+            if (failNow(false)) {
                 INJECTED.incrementAndGet();
                 throw new IllegalStateException("injected failure at write " + n);
             }
             super.write(element, context);
+        }
+
+        @Override
+        public void flush(boolean endOfInput) throws IOException, InterruptedException {
+            if (endOfInput && failNow(true)) {
+                INJECTED.incrementAndGet();
+                throw new IllegalStateException("injected failure at the end of input");
+            }
+            super.flush(endOfInput);
         }
     }
 }
