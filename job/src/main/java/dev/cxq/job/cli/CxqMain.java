@@ -296,8 +296,13 @@ public final class CxqMain implements Callable<Integer> {
             return new DemoRun(demoOptions.settings(), System.out)
                     .run(
                             job.flinkConfiguration(RuntimeExecutionMode.STREAMING),
-                            (source, env) ->
-                                    job.pipeline(source, sinks, settings, webhooks).build(env),
+                            (source, demoReceiver, env) ->
+                                    job.pipeline(
+                                                    source,
+                                                    sinks,
+                                                    settings,
+                                                    webhooks.plus(demoReceiver))
+                                            .build(env),
                             job.outputLocation(),
                             new DemoMetricSync.Source(
                                     database,

@@ -1,6 +1,7 @@
 package dev.cxq.job.sink.webhook;
 
 import dev.cxq.job.db.PostgresConnection;
+import dev.cxq.job.sink.webhook.Outbox.Backlog;
 import dev.cxq.job.sink.webhook.WebhookDelivery.Pass;
 
 import org.slf4j.Logger;
@@ -21,7 +22,8 @@ import java.util.stream.Collectors;
  *
  * <p>Runs either in the foreground ({@code --deliver}: {@link #run}) or beside a local job ({@link
  * #start}, then {@link #finish} when the job has ended: one last pass that stops at an endpoint
- * that is down, leaving its transitions queued).
+ * that is down, leaving its transitions queued; or {@link #drain}, which waits for every endpoint,
+ * as the demo does for its own receiver, whose outage is scripted to end).
  */
 public final class WebhookDeliveries {
 
@@ -48,12 +50,15 @@ public final class WebhookDeliveries {
     private final List<WebhookDelivery> workers = new ArrayList<>();
     private final List<Thread> threads = new ArrayList<>();
     private final WebhookDeliveryOptions options;
+    private final Function<String, Outbox> outboxes;
     private final Object signal = new Object();
     private volatile boolean finishing;
+    private volatile boolean draining;
     private final List<EndpointReport> reports = new ArrayList<>();
 
     private WebhookDeliveries(WebhookSettings settings, Function<String, Outbox> outboxes) {
         this.options = settings.options();
+        this.outboxes = outboxes;
         WebhookDelivery.Pause pause = new Control();
         for (WebhookEndpoint endpoint : settings.endpoints()) {
             workers.add(
@@ -116,6 +121,32 @@ public final class WebhookDeliveries {
         return join();
     }
 
+    /**
+     * The job has ended and its endpoints are expected back: each worker delivers until nothing is
+     * pending, waiting out an open circuit however long the endpoint stays down, and stops.
+     */
+    public List<EndpointReport> drain() throws InterruptedException {
+        draining = true;
+        synchronized (signal) {
+            signal.notifyAll();
+        }
+        return join();
+    }
+
+    /**
+     * How many transitions the outbox holds for endpoint {@code endpointId} now, read on a
+     * connection (or file view) of its own, apart from the endpoint's worker.
+     */
+    public long queued(String endpointId) throws Exception {
+        return backlog(endpointId).queued();
+    }
+
+    private Backlog backlog(String endpointId) throws Exception {
+        try (Outbox outbox = outboxes.apply(endpointId)) {
+            return outbox.backlog();
+        }
+    }
+
     private List<EndpointReport> join() throws InterruptedException {
         for (Thread thread : threads) {
             thread.join();
@@ -130,9 +161,10 @@ public final class WebhookDeliveries {
             while (true) {
                 // A pass started after the job ended sees every transition it wrote.
                 boolean last = finishing;
+                boolean drainedEnds = untilDrained || draining;
                 try {
                     Pass pass = worker.pass();
-                    if (last || (untilDrained && pass == Pass.DRAINED)) {
+                    if (last || (drainedEnds && pass == Pass.DRAINED)) {
                         return;
                     }
                 } catch (InterruptedException e) {
@@ -147,7 +179,7 @@ public final class WebhookDeliveries {
                         return;
                     }
                 }
-                waitForWork(options.pollInterval().toMillis());
+                waitForWork(options.pollInterval().toMillis(), true);
             }
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
@@ -161,7 +193,7 @@ public final class WebhookDeliveries {
     private void report(WebhookDelivery worker) {
         long queued = -1;
         try {
-            queued = worker.outbox().queued();
+            queued = worker.outbox().backlog().queued();
             worker.outbox().close();
         } catch (Exception e) {
             LOG.warn(
@@ -182,11 +214,14 @@ public final class WebhookDeliveries {
         }
     }
 
-    /** Waits {@code millis}, or until {@link #finish} is called. */
-    private void waitForWork(long millis) throws InterruptedException {
+    /**
+     * Waits {@code millis}, or until {@link #finish} is called, or (for an idle worker, {@code
+     * idle}) {@link #drain}: a backoff is not cut short by a drain, which waits the endpoint out.
+     */
+    private void waitForWork(long millis, boolean idle) throws InterruptedException {
         long until = System.currentTimeMillis() + millis;
         synchronized (signal) {
-            for (long left = millis; left > 0 && !finishing; ) {
+            for (long left = millis; left > 0 && !finishing && !(idle && draining); ) {
                 signal.wait(left);
                 left = until - System.currentTimeMillis();
             }
@@ -208,7 +243,7 @@ public final class WebhookDeliveries {
 
         @Override
         public void sleep(long millis) throws InterruptedException {
-            waitForWork(millis);
+            waitForWork(millis, false);
         }
 
         @Override
