@@ -1,6 +1,7 @@
 package dev.cxq.job.sink.webhook;
 
 import dev.cxq.job.db.PostgresConnection;
+import dev.cxq.job.http.PrometheusEndpoint;
 import dev.cxq.job.sink.webhook.Outbox.Backlog;
 import dev.cxq.job.sink.webhook.WebhookDelivery.Pass;
 
@@ -11,8 +12,11 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.function.Function;
+import java.util.function.ToLongFunction;
 import java.util.stream.Collectors;
 
 /**
@@ -145,6 +149,83 @@ public final class WebhookDeliveries {
         try (Outbox outbox = outboxes.apply(endpointId)) {
             return outbox.backlog();
         }
+    }
+
+    /**
+     * Writes each endpoint's figures for Prometheus ({@code --deliver-metrics-port},
+     * docs/metrics.md): the counters since this process started and the backlog read now. An
+     * endpoint whose backlog cannot be read (the database is down) has no backlog samples.
+     */
+    public void writeMetrics(PrometheusEndpoint.Exposition out) {
+        long now = System.currentTimeMillis();
+        Map<WebhookDelivery, Backlog> backlogs = new LinkedHashMap<>();
+        for (WebhookDelivery worker : workers) {
+            try {
+                backlogs.put(worker, backlog(worker.endpoint().id()));
+            } catch (Exception e) {
+                LOG.warn(
+                        "Cannot read the webhook backlog of {}: {}",
+                        worker.endpoint(),
+                        e.getMessage());
+            }
+        }
+        out.family(
+                "cxq_webhook_queued",
+                "gauge",
+                "Alert transitions in the outbox that the endpoint has not settled.");
+        backlogs.forEach((w, b) -> sample(out, "cxq_webhook_queued", w, b.queued()));
+        out.family(
+                "cxq_webhook_oldest_queued_age_seconds",
+                "gauge",
+                "Wall clock minus the event time of the oldest queued transition; 0 when none.");
+        backlogs.forEach(
+                (w, b) ->
+                        sample(
+                                out,
+                                "cxq_webhook_oldest_queued_age_seconds",
+                                w,
+                                b.oldestEventTimeMillis() == null
+                                        ? 0
+                                        : Math.max(0, now - b.oldestEventTimeMillis()) / 1000.0));
+        counter(
+                out,
+                "cxq_webhook_delivered_total",
+                "Transitions delivered (2xx).",
+                WebhookDelivery::delivered);
+        counter(
+                out,
+                "cxq_webhook_refused_total",
+                "Transitions refused for good (a status that is not retried).",
+                WebhookDelivery::refused);
+        counter(
+                out,
+                "cxq_webhook_failed_calls_total",
+                "Calls that failed and are retried (429, 502, 503, 504, I/O error, timeout).",
+                WebhookDelivery::failedCalls);
+        counter(
+                out,
+                "cxq_webhook_calls_total",
+                "Calls made to the endpoint, whatever their outcome.",
+                WebhookDelivery::calls);
+        out.family(
+                "cxq_webhook_breaker_open",
+                "gauge",
+                "1 while the endpoint's circuit breaker is open (calls held back), else 0.");
+        workers.forEach(w -> sample(out, "cxq_webhook_breaker_open", w, w.breakerOpen() ? 1 : 0));
+    }
+
+    private void counter(
+            PrometheusEndpoint.Exposition out,
+            String name,
+            String help,
+            ToLongFunction<WebhookDelivery> value) {
+        out.family(name, "counter", help);
+        workers.forEach(w -> sample(out, name, w, value.applyAsLong(w)));
+    }
+
+    private static void sample(
+            PrometheusEndpoint.Exposition out, String name, WebhookDelivery worker, double value) {
+        out.sample(name, "endpoint", worker.endpoint().id(), value);
     }
 
     private List<EndpointReport> join() throws InterruptedException {
