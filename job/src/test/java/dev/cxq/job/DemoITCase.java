@@ -41,7 +41,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 /**
  * The demo as a user runs it ({@code --demo --duration ...}), in-process on a free port: its web
  * UI's REST API answers while it runs, it stops by itself with exit code 0, and the scripted
- * incidents are in its committed output, as files and in PostgreSQL.
+ * incidents are in its committed output, as files and in PostgreSQL; its webhook receiver refuses
+ * calls for a while, and every alert transition is delivered once after it recovers.
  */
 class DemoITCase {
 
@@ -54,6 +55,11 @@ class DemoITCase {
             Pattern.compile(
                     "cxq demo: metric sync (\\d+) rows \\((\\d+) requests, (\\d+) × 429,"
                             + " (\\d+) tokens\\); the emulated platform holds (\\d+) records");
+    private static final Pattern WEBHOOK =
+            Pattern.compile(
+                    "cxq demo: webhook endpoint down \\d+:\\d\\d–\\d+:\\d\\d \\((\\d+) calls refused\\),"
+                            + " (\\d+) transitions queued, (\\d+) delivered after recovery,"
+                            + " (\\d+) left queued, (\\d+) duplicates");
 
     @TempDir Path dir;
 
@@ -150,6 +156,42 @@ class DemoITCase {
         assertThat(Long.parseLong(synced.group(3))).as("the scripted 429").isEqualTo(1);
         assertThat(Long.parseLong(synced.group(4))).as("tokens").isPositive();
 
+        Matcher webhook = WEBHOOK.matcher(console);
+        assertThat(webhook.find()).as("the webhook act's final line").isTrue();
+        Set<String> transitions = new HashSet<>();
+        for (JsonNode t : rows(out, "webhook_outbox")) {
+            transitions.add(t.path("incident_key").asText() + ":" + t.path("state").asText());
+        }
+        assertThat(transitions).as("the outbox holds the alert transitions").isNotEmpty();
+        assertThat(Integer.parseInt(webhook.group(1)))
+                .as("calls refused in the outage")
+                .isPositive();
+        assertThat(Integer.parseInt(webhook.group(2)))
+                .as("transitions queued in the outbox when the endpoint came back")
+                .isPositive();
+        assertThat(Integer.parseInt(webhook.group(3)))
+                .as("every transition delivered after the recovery")
+                .isEqualTo(transitions.size());
+        assertThat(Integer.parseInt(webhook.group(4))).as("left queued").isZero();
+        assertThat(Integer.parseInt(webhook.group(5))).as("duplicates").isZero();
+        List<JsonNode> calls = rows(out, "webhook_deliveries");
+        assertThat(calls)
+                .as("the worker recorded a call the endpoint refused with 503")
+                .anySatisfy(
+                        c -> {
+                            assertThat(c.path("last_status").asInt()).isEqualTo(503);
+                            assertThat(c.path("delivered_at").isNull()).isTrue();
+                        });
+        Set<String> delivered = new HashSet<>();
+        for (JsonNode c : calls) {
+            if (!c.path("delivered_at").isNull()) {
+                delivered.add(c.path("incident_key").asText() + ":" + c.path("state").asText());
+            }
+        }
+        assertThat(delivered)
+                .as("webhook_deliveries: every transition delivered")
+                .isEqualTo(transitions);
+
         List<Matcher> summaries = new ArrayList<>();
         for (String line : console.split("\n")) {
             Matcher m = SUMMARY.matcher(line);
@@ -227,6 +269,26 @@ class DemoITCase {
                     .containsExactly("0");
             assertThat(query(db, "SELECT count(*) FROM metric_sync_log WHERE http_status = 429"))
                     .containsExactly("1");
+            assertThat(query(db, "SELECT count(*) FROM webhook_outbox"))
+                    .as("alert transitions in the outbox")
+                    .isNotEqualTo(List.of("0"));
+            assertThat(
+                            query(
+                                    db,
+                                    "SELECT count(*) FROM webhook_outbox o WHERE NOT EXISTS"
+                                            + " (SELECT 1 FROM webhook_deliveries d"
+                                            + " WHERE d.incident_key = o.incident_key"
+                                            + " AND d.state = o.state AND d.endpoint = 'demo-receiver'"
+                                            + " AND d.delivered_at IS NOT NULL)"))
+                    .as("every transition delivered to the demo's receiver after its outage")
+                    .containsExactly("0");
+            assertThat(
+                            query(
+                                    db,
+                                    "SELECT sum(attempts) > count(*) FROM webhook_deliveries"
+                                            + " WHERE endpoint = 'demo-receiver'"))
+                    .as("calls refused during the outage are counted as attempts")
+                    .containsExactly("t");
         }
     }
 

@@ -6,6 +6,7 @@ import dev.cxq.job.db.PostgresConnection;
 import dev.cxq.job.db.SchemaMigrations;
 import dev.cxq.job.demo.DemoMetricSync;
 import dev.cxq.job.demo.DemoRun;
+import dev.cxq.job.http.PrometheusEndpoint;
 import dev.cxq.job.metricsync.MetricSyncException;
 import dev.cxq.job.sink.CxqSinks;
 import dev.cxq.job.sink.CxqTables;
@@ -250,9 +251,17 @@ public final class CxqMain implements Callable<Integer> {
             }
         }
         if (webhookOptions.deliver) {
-            List<EndpointReport> delivered =
-                    deliveries(webhooks, database).run(webhookOptions.deliverUntilDrained);
-            System.out.println("cxq: webhook delivery: " + WebhookDeliveries.describe(delivered));
+            WebhookDeliveries deliveries = deliveries(webhooks, database);
+            Integer metricsPort = webhookOptions.deliverMetricsPort;
+            // A null resource is allowed: no endpoint without the option.
+            try (PrometheusEndpoint metrics =
+                    metricsPort == null
+                            ? null
+                            : PrometheusEndpoint.start(metricsPort, deliveries::writeMetrics)) {
+                List<EndpointReport> delivered = deliveries.run(webhookOptions.deliverUntilDrained);
+                System.out.println(
+                        "cxq: webhook delivery: " + WebhookDeliveries.describe(delivered));
+            }
             return 0;
         }
         CxqSinks sinks = job.sinks(database);
@@ -296,8 +305,13 @@ public final class CxqMain implements Callable<Integer> {
             return new DemoRun(demoOptions.settings(), System.out)
                     .run(
                             job.flinkConfiguration(RuntimeExecutionMode.STREAMING),
-                            (source, env) ->
-                                    job.pipeline(source, sinks, settings, webhooks).build(env),
+                            (source, demoReceiver, env) ->
+                                    job.pipeline(
+                                                    source,
+                                                    sinks,
+                                                    settings,
+                                                    webhooks.plus(demoReceiver))
+                                            .build(env),
                             job.outputLocation(),
                             new DemoMetricSync.Source(
                                     database,

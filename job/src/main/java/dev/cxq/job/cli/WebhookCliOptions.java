@@ -143,6 +143,17 @@ final class WebhookCliOptions {
                             + " transitions).")
     boolean deliverUntilDrained;
 
+    static final String DELIVER_METRICS_PORT = "--deliver-metrics-port";
+
+    @Config(key = "webhook.deliver-metrics-port", rule = "1 to 65535; needs --deliver")
+    @Option(
+            names = DELIVER_METRICS_PORT,
+            paramLabel = "PORT",
+            description =
+                    "With --deliver: serve the delivery worker's metrics for Prometheus at"
+                            + " http://<host>:PORT/metrics (docs/metrics.md); off by default.")
+    Integer deliverMetricsPort;
+
     static final String ENVIRONMENT = "--environment";
 
     @Config(key = "webhook.environment", rule = "not blank")
@@ -227,6 +238,13 @@ final class WebhookCliOptions {
         }
         if (deliverUntilDrained && !deliver) {
             problems.add(problems.name(DELIVER_UNTIL_DRAINED) + " needs " + problems.name(DELIVER));
+        }
+        if (deliverMetricsPort != null) {
+            problems.between(DELIVER_METRICS_PORT, deliverMetricsPort, 1, 65535);
+            if (!deliver) {
+                problems.add(
+                        problems.name(DELIVER_METRICS_PORT) + " needs " + problems.name(DELIVER));
+            }
         }
     }
 }

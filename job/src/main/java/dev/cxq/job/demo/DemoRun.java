@@ -1,6 +1,9 @@
 package dev.cxq.job.demo;
 
 import dev.cxq.job.metricsync.MetricSyncReport;
+import dev.cxq.job.sink.webhook.WebhookDeliveries;
+import dev.cxq.job.sink.webhook.WebhookDeliveries.EndpointReport;
+import dev.cxq.job.sink.webhook.WebhookEndpoint;
 import dev.cxq.udf.model.RawRecord;
 import dev.cxq.udf.rows.QualityAlert;
 
@@ -28,17 +31,17 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
-import java.util.function.BiConsumer;
 import java.util.stream.Stream;
 
 /**
  * Runs the demo: the cxq topology on a local Flink cluster with its web UI, fed by the {@link
- * DemoSource} at the {@link DemoClock}'s speed, and the {@link DemoMetricSync} beside it. The
- * client thread prints a one-line summary every interval, read from the running job's metrics
- * through the REST API, and what the metric sync has pushed. After {@code duration} (if given) the
- * job is stopped with a savepoint, without draining: the sinks flush and commit at that savepoint,
- * and the pending event-time timers do not fire as if time had ended (no session is closed by the
- * stop).
+ * DemoSource} at the {@link DemoClock}'s speed, the {@link DemoMetricSync} beside it, and a webhook
+ * delivery worker that drains the job's outbox to the {@link DemoWebhookReceiver}, through its
+ * scripted outage. The client thread prints a one-line summary every interval, read from the
+ * running job's metrics through the REST API, and what the metric sync and the webhook delivery
+ * have done. After {@code duration} (if given) the job is stopped with a savepoint, without
+ * draining: the sinks flush and commit at that savepoint, and the pending event-time timers do not
+ * fire as if time had ended (no session is closed by the stop).
  */
 public final class DemoRun {
 
@@ -58,6 +61,19 @@ public final class DemoRun {
             int webUiPort,
             Duration summaryInterval) {}
 
+    /** Builds the demo's topology on an environment. */
+    public interface Topology {
+
+        /**
+         * @param source the demo's generated input
+         * @param demoReceiver the demo's webhook endpoint, to which the job's outbox is delivered
+         */
+        void build(
+                Source<RawRecord, ?, ?> source,
+                WebhookEndpoint demoReceiver,
+                StreamExecutionEnvironment env);
+    }
+
     private final Settings settings;
     private final PrintStream out;
 
@@ -71,26 +87,33 @@ public final class DemoRun {
      * code: 0 when the job was stopped cleanly, 1 when it failed.
      *
      * @param conf the streaming configuration (parallelism, checkpoints, restarts)
-     * @param topology adds the topology, reading the given source, to an environment
+     * @param topology adds the topology to an environment
      * @param results where the rows go, for the messages
-     * @param metrics where the job's {@code computed_metrics} are, for the demo's metric sync
+     * @param output where the job's {@code computed_metrics} and webhook outbox are, for the demo's
+     *     metric sync and webhook delivery
      */
     public int run(
-            Configuration conf,
-            BiConsumer<Source<RawRecord, ?, ?>, StreamExecutionEnvironment> topology,
-            String results,
-            DemoMetricSync.Source metrics)
+            Configuration conf, Topology topology, String results, DemoMetricSync.Source output)
             throws Exception {
-        try (DemoMetricSync metricSync = new DemoMetricSync(metrics)) {
-            return run(conf, topology, results, metricSync);
+        try (DemoMetricSync metricSync = new DemoMetricSync(output);
+                DemoWebhookReceiver receiver = new DemoWebhookReceiver()) {
+            WebhookDeliveries deliveries = receiver.deliveries(output);
+            try {
+                return run(conf, topology, results, metricSync, receiver, deliveries);
+            } finally {
+                // Stops the worker if the run ended before draining it (a failure).
+                deliveries.finish();
+            }
         }
     }
 
     private int run(
             Configuration conf,
-            BiConsumer<Source<RawRecord, ?, ?>, StreamExecutionEnvironment> topology,
+            Topology topology,
             String results,
-            DemoMetricSync metricSync)
+            DemoMetricSync metricSync,
+            DemoWebhookReceiver receiver,
+            WebhookDeliveries deliveries)
             throws Exception {
         Configuration demoConf = new Configuration(conf);
         demoConf.set(RestOptions.PORT, settings.webUiPort());
@@ -107,25 +130,34 @@ public final class DemoRun {
                                 : settings.duration());
         DemoScript script =
                 new DemoScript(settings.seed(), settings.sessions(), clock.scriptOriginMs());
-        topology.accept(new DemoSource(script, clock), env);
+        topology.build(new DemoSource(script, clock), receiver.endpoint(), env);
 
         JobClient client = env.executeAsync("cxq demo");
         URI rest = URI.create("http://localhost:" + settings.webUiPort());
         out.printf(
                 "cxq demo: %d sessions (seed %d), event time %d× the wall clock, job %s; Flink web"
                         + " UI on %s; results in %s; metrics synced to a Genesys Cloud emulator on"
-                        + " %s%n",
+                        + " %s; alert webhooks to a receiver on %s, down for %ds from the first"
+                        + " call%n",
                 settings.sessions(),
                 settings.seed(),
                 settings.speed(),
                 client.getJobID(),
                 rest,
                 results,
-                metricSync.endpoint());
+                metricSync.endpoint(),
+                receiver.endpoint().shownUrl(),
+                DemoWebhookReceiver.OUTAGE.toSeconds());
         metricSync.start();
-        Summary summary = new Summary(new JobMetrics(rest, client.getJobID()), clock, metricSync);
-        CompletableFuture<?> result = client.getJobExecutionResult();
+        deliveries.start();
         long start = System.nanoTime();
+        Summary summary =
+                new Summary(
+                        new JobMetrics(rest, client.getJobID()),
+                        clock,
+                        metricSync,
+                        new WebhookSummary(receiver, start));
+        CompletableFuture<?> result = client.getJobExecutionResult();
         Long stopAt = settings.duration() == null ? null : start + settings.duration().toNanos();
         long interval = settings.summaryInterval().toNanos();
         long nextSummary = start + interval;
@@ -168,6 +200,9 @@ public final class DemoRun {
                 "cxq demo: metric sync %s; the emulated platform holds %d records%n",
                 metricSync.summary(), metricSync.recordsOnPlatform());
         LOG.info("Demo metric sync: {}", synced);
+        // The outage ends by itself, so the worker can deliver everything the job committed.
+        List<EndpointReport> delivered = deliveries.drain();
+        out.println("cxq demo: " + new WebhookSummary(receiver, start).result(delivered));
         return 0;
     }
 
@@ -208,6 +243,55 @@ public final class DemoRun {
         }
     }
 
+    /** {@code m:ss} of an elapsed time. */
+    private static String minutesSeconds(long nanos) {
+        long seconds = Duration.ofNanos(Math.max(0, nanos)).toSeconds();
+        return String.format("%d:%02d", seconds / 60, seconds % 60);
+    }
+
+    /**
+     * The webhook act in words: the receiver's outage (demo time), the backlog the outbox held when
+     * it came back, what it received, and any transition it received twice.
+     */
+    private record WebhookSummary(DemoWebhookReceiver receiver, long startNanos) {
+
+        private String outage() {
+            return String.format(
+                    "endpoint down %s–%s (%d calls refused)",
+                    minutesSeconds(receiver.downSince() - startNanos),
+                    receiver.recoveredAt() == 0
+                            ? ""
+                            : minutesSeconds(receiver.recoveredAt() - startNanos),
+                    receiver.refusedCalls());
+        }
+
+        /** For the summary line. */
+        String progress() {
+            if (receiver.downSince() == 0) {
+                return "no transition yet";
+            }
+            if (receiver.recoveredAt() == 0) {
+                return outage();
+            }
+            return receiver.delivered() + " delivered, " + outage();
+        }
+
+        /** For the last line, once the worker has drained the outbox. */
+        String result(List<EndpointReport> reports) {
+            if (receiver.downSince() == 0) {
+                return "webhook: no alert transition reached the endpoint";
+            }
+            return String.format(
+                    "webhook %s, %d transitions queued, %d delivered after recovery, %d left"
+                            + " queued, %d duplicates",
+                    outage(),
+                    receiver.queuedAtRecovery(),
+                    receiver.delivered(),
+                    WebhookDeliveries.queued(reports),
+                    receiver.duplicates());
+        }
+    }
+
     /** Formats the summary line from two consecutive metric snapshots. */
     private static final class Summary {
 
@@ -223,14 +307,20 @@ public final class DemoRun {
         private final JobMetrics metrics;
         private final DemoClock clock;
         private final DemoMetricSync metricSync;
+        private final WebhookSummary webhook;
 
         /** Recent (elapsed nanos, events parsed) readings, oldest first. */
         private final ArrayDeque<long[]> readings = new ArrayDeque<>();
 
-        Summary(JobMetrics metrics, DemoClock clock, DemoMetricSync metricSync) {
+        Summary(
+                JobMetrics metrics,
+                DemoClock clock,
+                DemoMetricSync metricSync,
+                WebhookSummary webhook) {
             this.metrics = metrics;
             this.clock = clock;
             this.metricSync = metricSync;
+            this.webhook = webhook;
         }
 
         /**
@@ -261,8 +351,7 @@ public final class DemoRun {
         }
 
         String line(long elapsedNanos) {
-            long seconds = Duration.ofNanos(elapsedNanos).toSeconds();
-            String elapsed = String.format("%d:%02d", seconds / 60, seconds % 60);
+            String elapsed = minutesSeconds(elapsedNanos);
             JobMetrics.Snapshot now;
             try {
                 now = metrics.poll();
@@ -298,7 +387,7 @@ public final class DemoRun {
             return String.format(
                     "cxq demo %s  event time %s (%d×)  events/s %s  events %d  active sessions %d"
                             + "  alerts firing %d (%s)  fired %d  resolved %d  kpi_windows rows %d"
-                            + "  metric sync %s",
+                            + "  metric sync %s  webhook %s",
                     elapsed,
                     eventTime(now.watermark()),
                     speed(now.watermark()),
@@ -310,7 +399,8 @@ public final class DemoRun {
                     fired,
                     resolved,
                     now.kpiRows(),
-                    metricSync.summary());
+                    metricSync.summary(),
+                    webhook.progress());
         }
     }
 }

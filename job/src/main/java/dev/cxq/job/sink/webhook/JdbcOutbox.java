@@ -26,8 +26,8 @@ final class JdbcOutbox implements Outbox {
                     + " AND (d.delivered_at IS NOT NULL OR d.refused_at IS NOT NULL))"
                     + " ORDER BY o.event_time, o.idempotency_key LIMIT ?";
 
-    private static final String QUEUED =
-            "SELECT count(*) FROM webhook_outbox o"
+    private static final String BACKLOG =
+            "SELECT count(*), min(o.event_time) FROM webhook_outbox o"
                     + " WHERE NOT EXISTS (SELECT 1 FROM webhook_deliveries d"
                     + " WHERE d.incident_key = o.incident_key AND d.state = o.state"
                     + " AND d.endpoint = ?"
@@ -110,12 +110,13 @@ final class JdbcOutbox implements Outbox {
     }
 
     @Override
-    public long queued() throws SQLException {
-        try (PreparedStatement st = connection().prepareStatement(QUEUED)) {
+    public Backlog backlog() throws SQLException {
+        try (PreparedStatement st = connection().prepareStatement(BACKLOG)) {
             st.setString(1, endpoint);
             try (ResultSet rs = st.executeQuery()) {
                 rs.next();
-                return rs.getLong(1);
+                Timestamp oldest = rs.getTimestamp(2);
+                return new Backlog(rs.getLong(1), oldest == null ? null : oldest.getTime());
             }
         } catch (SQLException e) {
             close();

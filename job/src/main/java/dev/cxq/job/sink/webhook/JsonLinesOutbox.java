@@ -124,8 +124,10 @@ final class JsonLinesOutbox implements Outbox {
     }
 
     @Override
-    public long queued() throws IOException {
-        return pending(Integer.MAX_VALUE).size();
+    public Backlog backlog() throws IOException {
+        List<WebhookMessage> pending = pending(Integer.MAX_VALUE);
+        return new Backlog(
+                pending.size(), pending.isEmpty() ? null : pending.get(0).eventTimeMillis());
     }
 
     @Override

@@ -18,8 +18,8 @@ interface Outbox extends AutoCloseable {
     /** Up to {@code limit} unsettled transitions, by event time, then idempotency key. */
     List<WebhookMessage> pending(int limit) throws Exception;
 
-    /** How many transitions are not settled. */
-    long queued() throws Exception;
+    /** The transitions not settled: how many, and the oldest one's event time. */
+    Backlog backlog() throws Exception;
 
     /**
      * Records one call's outcome; the first settling outcome is final.
@@ -28,6 +28,12 @@ interface Outbox extends AutoCloseable {
      * @param outcome what the call settled
      */
     void record(WebhookMessage message, int status, Outcome outcome) throws Exception;
+
+    /**
+     * @param queued transitions not settled
+     * @param oldestEventTimeMillis the event time of the oldest of them, or null when none
+     */
+    record Backlog(long queued, Long oldestEventTimeMillis) {}
 
     /** What a call settled. */
     enum Outcome {

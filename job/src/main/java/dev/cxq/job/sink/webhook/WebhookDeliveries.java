@@ -1,6 +1,8 @@
 package dev.cxq.job.sink.webhook;
 
 import dev.cxq.job.db.PostgresConnection;
+import dev.cxq.job.http.PrometheusEndpoint;
+import dev.cxq.job.sink.webhook.Outbox.Backlog;
 import dev.cxq.job.sink.webhook.WebhookDelivery.Pass;
 
 import org.slf4j.Logger;
@@ -10,8 +12,11 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.function.Function;
+import java.util.function.ToLongFunction;
 import java.util.stream.Collectors;
 
 /**
@@ -21,7 +26,8 @@ import java.util.stream.Collectors;
  *
  * <p>Runs either in the foreground ({@code --deliver}: {@link #run}) or beside a local job ({@link
  * #start}, then {@link #finish} when the job has ended: one last pass that stops at an endpoint
- * that is down, leaving its transitions queued).
+ * that is down, leaving its transitions queued; or {@link #drain}, which waits for every endpoint,
+ * as the demo does for its own receiver, whose outage is scripted to end).
  */
 public final class WebhookDeliveries {
 
@@ -48,12 +54,15 @@ public final class WebhookDeliveries {
     private final List<WebhookDelivery> workers = new ArrayList<>();
     private final List<Thread> threads = new ArrayList<>();
     private final WebhookDeliveryOptions options;
+    private final Function<String, Outbox> outboxes;
     private final Object signal = new Object();
     private volatile boolean finishing;
+    private volatile boolean draining;
     private final List<EndpointReport> reports = new ArrayList<>();
 
     private WebhookDeliveries(WebhookSettings settings, Function<String, Outbox> outboxes) {
         this.options = settings.options();
+        this.outboxes = outboxes;
         WebhookDelivery.Pause pause = new Control();
         for (WebhookEndpoint endpoint : settings.endpoints()) {
             workers.add(
@@ -116,6 +125,109 @@ public final class WebhookDeliveries {
         return join();
     }
 
+    /**
+     * The job has ended and its endpoints are expected back: each worker delivers until nothing is
+     * pending, waiting out an open circuit however long the endpoint stays down, and stops.
+     */
+    public List<EndpointReport> drain() throws InterruptedException {
+        draining = true;
+        synchronized (signal) {
+            signal.notifyAll();
+        }
+        return join();
+    }
+
+    /**
+     * How many transitions the outbox holds for endpoint {@code endpointId} now, read on a
+     * connection (or file view) of its own, apart from the endpoint's worker.
+     */
+    public long queued(String endpointId) throws Exception {
+        return backlog(endpointId).queued();
+    }
+
+    private Backlog backlog(String endpointId) throws Exception {
+        try (Outbox outbox = outboxes.apply(endpointId)) {
+            return outbox.backlog();
+        }
+    }
+
+    /**
+     * Writes each endpoint's figures for Prometheus ({@code --deliver-metrics-port},
+     * docs/metrics.md): the counters since this process started and the backlog read now. An
+     * endpoint whose backlog cannot be read (the database is down) has no backlog samples.
+     */
+    public void writeMetrics(PrometheusEndpoint.Exposition out) {
+        long now = System.currentTimeMillis();
+        Map<WebhookDelivery, Backlog> backlogs = new LinkedHashMap<>();
+        for (WebhookDelivery worker : workers) {
+            try {
+                backlogs.put(worker, backlog(worker.endpoint().id()));
+            } catch (Exception e) {
+                LOG.warn(
+                        "Cannot read the webhook backlog of {}: {}",
+                        worker.endpoint(),
+                        e.getMessage());
+            }
+        }
+        out.family(
+                "cxq_webhook_queued",
+                "gauge",
+                "Alert transitions in the outbox that the endpoint has not settled.");
+        backlogs.forEach((w, b) -> sample(out, "cxq_webhook_queued", w, b.queued()));
+        out.family(
+                "cxq_webhook_oldest_queued_age_seconds",
+                "gauge",
+                "Wall clock minus the event time of the oldest queued transition; 0 when none.");
+        backlogs.forEach(
+                (w, b) ->
+                        sample(
+                                out,
+                                "cxq_webhook_oldest_queued_age_seconds",
+                                w,
+                                b.oldestEventTimeMillis() == null
+                                        ? 0
+                                        : Math.max(0, now - b.oldestEventTimeMillis()) / 1000.0));
+        counter(
+                out,
+                "cxq_webhook_delivered_total",
+                "Transitions delivered (2xx).",
+                WebhookDelivery::delivered);
+        counter(
+                out,
+                "cxq_webhook_refused_total",
+                "Transitions refused for good (a status that is not retried).",
+                WebhookDelivery::refused);
+        counter(
+                out,
+                "cxq_webhook_failed_calls_total",
+                "Calls that failed and are retried (429, 502, 503, 504, I/O error, timeout).",
+                WebhookDelivery::failedCalls);
+        counter(
+                out,
+                "cxq_webhook_calls_total",
+                "Calls made to the endpoint, whatever their outcome.",
+                WebhookDelivery::calls);
+        out.family(
+                "cxq_webhook_breaker_open",
+                "gauge",
+                "1 while the endpoint's circuit breaker is open (calls held back), else 0.");
+        workers.forEach(w -> sample(out, "cxq_webhook_breaker_open", w, w.breakerOpen() ? 1 : 0));
+    }
+
+    private void counter(
+            PrometheusEndpoint.Exposition out,
+            String name,
+            String help,
+            ToLongFunction<WebhookDelivery> value) {
+        out.family(name, "counter", help);
+        workers.forEach(w -> sample(out, name, w, value.applyAsLong(w)));
+    }
+
+    private static void sample(
+            PrometheusEndpoint.Exposition out, String name, WebhookDelivery worker, double value) {
+        out.sample(name, "endpoint", worker.endpoint().id(), value);
+    }
+
     private List<EndpointReport> join() throws InterruptedException {
         for (Thread thread : threads) {
             thread.join();
@@ -130,9 +242,10 @@ public final class WebhookDeliveries {
             while (true) {
                 // A pass started after the job ended sees every transition it wrote.
                 boolean last = finishing;
+                boolean drainedEnds = untilDrained || draining;
                 try {
                     Pass pass = worker.pass();
-                    if (last || (untilDrained && pass == Pass.DRAINED)) {
+                    if (last || (drainedEnds && pass == Pass.DRAINED)) {
                         return;
                     }
                 } catch (InterruptedException e) {
@@ -147,7 +260,7 @@ public final class WebhookDeliveries {
                         return;
                     }
                 }
-                waitForWork(options.pollInterval().toMillis());
+                waitForWork(options.pollInterval().toMillis(), true);
             }
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
@@ -161,7 +274,7 @@ public final class WebhookDeliveries {
     private void report(WebhookDelivery worker) {
         long queued = -1;
         try {
-            queued = worker.outbox().queued();
+            queued = worker.outbox().backlog().queued();
             worker.outbox().close();
         } catch (Exception e) {
             LOG.warn(
@@ -182,11 +295,14 @@ public final class WebhookDeliveries {
         }
     }
 
-    /** Waits {@code millis}, or until {@link #finish} is called. */
-    private void waitForWork(long millis) throws InterruptedException {
+    /**
+     * Waits {@code millis}, or until {@link #finish} is called, or (for an idle worker, {@code
+     * idle}) {@link #drain}: a backoff is not cut short by a drain, which waits the endpoint out.
+     */
+    private void waitForWork(long millis, boolean idle) throws InterruptedException {
         long until = System.currentTimeMillis() + millis;
         synchronized (signal) {
-            for (long left = millis; left > 0 && !finishing; ) {
+            for (long left = millis; left > 0 && !finishing && !(idle && draining); ) {
                 signal.wait(left);
                 left = until - System.currentTimeMillis();
             }
@@ -208,7 +324,7 @@ public final class WebhookDeliveries {
 
         @Override
         public void sleep(long millis) throws InterruptedException {
-            waitForWork(millis);
+            waitForWork(millis, false);
         }
 
         @Override

@@ -58,9 +58,10 @@ final class WebhookDelivery {
     private final Backoff backoff;
     private final CircuitBreaker breaker;
 
-    private long delivered;
-    private long refused;
-    private long failedCalls;
+    // Written by the worker's thread only; volatile for the metrics endpoint's reads.
+    private volatile long delivered;
+    private volatile long refused;
+    private volatile long failedCalls;
 
     WebhookDelivery(
             WebhookEndpoint endpoint, WebhookDeliveryOptions options, Outbox outbox, Pause pause) {
@@ -210,6 +211,15 @@ final class WebhookDelivery {
 
     long failedCalls() {
         return failedCalls;
+    }
+
+    /** Every call made, whatever its outcome. */
+    long calls() {
+        return delivered + refused + failedCalls;
+    }
+
+    boolean breakerOpen() {
+        return breaker.isOpen();
     }
 
     /** How the worker waits, and whether it should stop waiting for an endpoint that is down. */

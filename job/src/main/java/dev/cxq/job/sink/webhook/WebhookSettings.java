@@ -1,6 +1,7 @@
 package dev.cxq.job.sink.webhook;
 
 import java.io.Serializable;
+import java.util.ArrayList;
 import java.util.List;
 
 /**
@@ -13,6 +14,13 @@ import java.util.List;
 public record WebhookSettings(
         List<WebhookEndpoint> endpoints, WebhookDeliveryOptions options, String environment)
         implements Serializable {
+
+    /** These settings with one endpoint more. */
+    public WebhookSettings plus(WebhookEndpoint endpoint) {
+        List<WebhookEndpoint> all = new ArrayList<>(endpoints);
+        all.add(endpoint);
+        return new WebhookSettings(List.copyOf(all), options, environment);
+    }
 
     public static WebhookSettings none() {
         return new WebhookSettings(List.of(), WebhookDeliveryOptions.defaults(), "production");

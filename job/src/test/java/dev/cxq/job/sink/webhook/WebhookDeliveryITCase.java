@@ -1,9 +1,11 @@
 package dev.cxq.job.sink.webhook;
 
+import dev.cxq.job.cli.CxqMain;
 import dev.cxq.job.db.PostgresConnection;
 import dev.cxq.job.secret.SecretRef;
 import dev.cxq.job.sink.CxqTables;
 import dev.cxq.job.sink.webhook.WebhookDeliveries.EndpointReport;
+import dev.cxq.job.testing.FreePorts;
 import dev.cxq.job.testing.PostgresTestDatabase;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -19,6 +21,9 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.net.InetSocketAddress;
 import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -30,14 +35,19 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.Comparator;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Random;
 import java.util.Set;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.IntUnaryOperator;
+import java.util.function.Predicate;
 import java.util.stream.IntStream;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -350,5 +360,119 @@ class WebhookDeliveryITCase {
                 .hasSize(10)
                 .allSatisfy(
                         line -> assertThat(line).contains("\"attempts\":1", "\"last_status\":200"));
+    }
+
+    @Test
+    void theDeliverProcessServesItsBacklogAndOutcomesForPrometheusWhileItDelivers()
+            throws Exception {
+        long oldest = queue(20).get(0).eventTimeMillis();
+        AtomicInteger accepted = new AtomicInteger();
+        downStatus = n -> accepted.getAndUpdate(a -> Math.max(0, a - 1)) > 0 ? 200 : 503;
+        int port = FreePorts.freePort();
+        CompletableFuture<Integer> exit =
+                CompletableFuture.supplyAsync(
+                        () ->
+                                CxqMain.run(
+                                        "--deliver",
+                                        "--deliver-until-drained",
+                                        "--jdbc-url",
+                                        db.url(),
+                                        "--jdbc-user",
+                                        PostgresTestDatabase.USER,
+                                        "--webhook-url",
+                                        "http://127.0.0.1:"
+                                                + server.getAddress().getPort()
+                                                + "/down",
+                                        "--webhook-breaker-open",
+                                        "1s",
+                                        "--deliver-metrics-port",
+                                        String.valueOf(port)));
+
+        // Down: the head's calls fail until the circuit opens; nothing leaves the queue.
+        long before = System.currentTimeMillis();
+        Map<String, Double> down =
+                scrapeUntil(port, exit, m -> m.get("cxq_webhook_breaker_open") == 1);
+        long after = System.currentTimeMillis();
+        assertThat(down.get("cxq_webhook_queued")).isEqualTo(20);
+        assertThat(down.get("cxq_webhook_delivered_total")).isZero();
+        assertThat(down.get("cxq_webhook_refused_total")).isZero();
+        assertThat(down.get("cxq_webhook_failed_calls_total")).isGreaterThanOrEqualTo(5);
+        assertThat(down.get("cxq_webhook_calls_total"))
+                .isEqualTo(down.get("cxq_webhook_failed_calls_total"));
+        assertThat(down.get("cxq_webhook_oldest_queued_age_seconds"))
+                .isBetween((before - oldest) / 1000.0 - 1, (after - oldest) / 1000.0 + 1);
+
+        // The endpoint takes 8 transitions, then is down again: 8 delivered, 12 queued.
+        accepted.set(8);
+        before = System.currentTimeMillis();
+        Map<String, Double> partly =
+                scrapeUntil(
+                        port,
+                        exit,
+                        m ->
+                                m.get("cxq_webhook_delivered_total") == 8
+                                        && m.get("cxq_webhook_breaker_open") == 1);
+        after = System.currentTimeMillis();
+        assertThat(partly.get("cxq_webhook_queued")).isEqualTo(12);
+        assertThat(partly.get("cxq_webhook_calls_total"))
+                .isEqualTo(8 + partly.get("cxq_webhook_failed_calls_total"));
+        assertThat(partly.get("cxq_webhook_failed_calls_total"))
+                .isGreaterThan(down.get("cxq_webhook_failed_calls_total"));
+        // The oldest queued is now the ninth transition, 8 s of event time after the first.
+        assertThat(partly.get("cxq_webhook_oldest_queued_age_seconds"))
+                .isBetween(
+                        (before - oldest - 8000) / 1000.0 - 1,
+                        (after - oldest - 8000) / 1000.0 + 1);
+
+        accepted.set(Integer.MAX_VALUE);
+        assertThat(exit.get(2, TimeUnit.MINUTES)).isZero();
+        assertThat(
+                        db.queryLong(
+                                "SELECT count(*) FROM webhook_deliveries"
+                                        + " WHERE delivered_at IS NOT NULL"))
+                .isEqualTo(20);
+    }
+
+    /**
+     * Scrapes {@code /metrics} until {@code done} holds for the samples (one endpoint: sample name
+     * to value); fails if the process exits first or after a minute.
+     */
+    private static Map<String, Double> scrapeUntil(
+            int port, CompletableFuture<Integer> exit, Predicate<Map<String, Double>> done)
+            throws Exception {
+        HttpClient http = HttpClient.newHttpClient();
+        HttpRequest request =
+                HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + "/metrics"))
+                        .timeout(Duration.ofSeconds(10))
+                        .build();
+        long deadline = System.nanoTime() + TimeUnit.MINUTES.toNanos(1);
+        Map<String, Double> samples = Map.of();
+        while (System.nanoTime() < deadline) {
+            assertThat(exit).as("the worker ended while it was being watched").isNotDone();
+            try {
+                HttpResponse<String> response =
+                        http.send(request, HttpResponse.BodyHandlers.ofString());
+                samples = new HashMap<>();
+                for (String line : response.body().split("\n")) {
+                    if (!line.startsWith("#") && !line.isBlank()) {
+                        samples.put(
+                                line.substring(0, line.indexOf('{')),
+                                Double.parseDouble(line.substring(line.lastIndexOf(' ') + 1)));
+                    }
+                }
+                if (samples.containsKey("cxq_webhook_queued") && done.test(samples)) {
+                    return samples;
+                }
+            } catch (IOException e) {
+                // Not listening yet.
+            }
+            try {
+                // Paces the scrapes; returns early if the worker exits (then the assertion fails).
+                exit.get(100, TimeUnit.MILLISECONDS);
+            } catch (TimeoutException e) {
+                // Still running: scrape again.
+            }
+        }
+        throw new AssertionError("the scrapes never showed the expected state: " + samples);
     }
 }
