@@ -5,6 +5,7 @@ import dev.cxq.udf.quality.MediaQualityDetector;
 import dev.cxq.udf.quality.QualityThresholds;
 import dev.cxq.udf.quality.SampleAssessment;
 import dev.cxq.udf.rows.QualityAlert;
+import dev.cxq.udf.time.EventTimeOrder;
 
 import org.apache.flink.api.common.functions.OpenContext;
 import org.apache.flink.api.common.state.v2.ListState;
@@ -22,26 +23,24 @@ import org.apache.flink.util.Collector;
 
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.Comparator;
 import java.util.List;
 
 /**
  * cxq's media-quality detection for media samples, written with Flink 2.x's asynchronous state API
  * (State V2, {@code KeyedStream.enableAsyncState()}), for the ForSt comparison. Its state and its
- * accesses are those of the job's synchronous path ({@code EventTimeOrderedFunction} and {@code
- * SessionQualityFunction}): the samples wait in a list until the watermark passes them (an append
- * per sample, a timer per instant), then the buffer, the deadline and the session's detector are
- * read (here: the three at once), the detector applied in event-time order, and all three written
- * back. Its alerts are the job's ({@link MediaQualityDetector}); sessions end after the inactivity
- * timeout. Left out, as the benchmark's media-only input needs neither: interaction events, and the
- * marker that drops samples arriving after their session ended.
+ * accesses are those the job's synchronous path had before issue 17's operator ({@code
+ * EventTimeOrderedFunction} and the session function; the job's {@code SessionQualityFunction} now
+ * holds samples on the heap and reads one value per session per watermark advance): the samples
+ * wait in a list until the watermark passes them (an append per sample, a timer per instant), then
+ * the buffer, the deadline and the session's detector are read (here: the three at once), the
+ * detector applied in event-time order, and all three written back. Its alerts are the job's
+ * ({@link MediaQualityDetector}); sessions end after the inactivity timeout. Left out, as the
+ * benchmark's media-only input needs neither: interaction events, and the marker that drops samples
+ * arriving after their session ended.
  */
 final class AsyncSessionQuality extends KeyedProcessFunction<String, CanonicalEvent, QualityAlert> {
 
     private static final long serialVersionUID = 1L;
-
-    private static final Comparator<CanonicalEvent> BUFFER_ORDER =
-            Comparator.<CanonicalEvent>comparingLong(e -> e.ts).thenComparing(e -> e.eventId);
 
     /** The session's detector and statistics: a Flink POJO. */
     public static class Session {
@@ -130,23 +129,11 @@ final class AsyncSessionQuality extends KeyedProcessFunction<String, CanonicalEv
         }
         Run run = read.run();
         Long previous = read.previous();
-        Long next = previous;
-        due.sort(BUFFER_ORDER);
-        int from = 0;
-        while (from < due.size()) {
-            long time = due.get(from).ts;
-            int to = from;
-            while (to < due.size() && due.get(to).ts == time) {
-                to++;
-            }
-            while (next != null && next < time) {
-                next = run.at(next, List.of());
-            }
-            next = run.at(time, due.subList(from, to));
-            from = to;
-        }
-        while (next != null && (next <= timestamp || endOfInput && waiting.isEmpty())) {
-            next = run.at(next, List.of());
+        due.sort(EventTimeOrder.HAND_OVER);
+        Long next = EventTimeOrder.handOver(due, previous, timestamp, run::at);
+        if (endOfInput && waiting.isEmpty()) {
+            EventTimeOrder.runAll(next, run::at);
+            next = null;
         }
 
         List<StateFuture<?>> writes = new ArrayList<>();

@@ -1,5 +1,6 @@
 package dev.cxq.bench;
 
+import dev.cxq.udf.model.CanonicalEvent;
 import dev.cxq.udf.model.RawRecord;
 import dev.cxq.udf.quality.QualityThresholds;
 import dev.cxq.udf.rows.OutputTags;
@@ -7,10 +8,14 @@ import dev.cxq.udf.rows.QualityAlert;
 import dev.cxq.udf.rows.SessionQuality;
 import dev.cxq.udf.session.SessionQualityFunction;
 
+import org.apache.flink.api.common.typeinfo.TypeInformation;
 import org.apache.flink.api.connector.sink2.Sink;
 import org.apache.flink.api.connector.source.Source;
+import org.apache.flink.streaming.api.datastream.KeyedStream;
 import org.apache.flink.streaming.api.datastream.SingleOutputStreamOperator;
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
+import org.apache.flink.streaming.api.functions.KeyedProcessFunction;
+import org.apache.flink.streaming.api.operators.OneInputStreamOperator;
 
 import java.time.Duration;
 
@@ -35,6 +40,7 @@ final class QualityPath {
                 Sink<QualityAlert> alerts);
     }
 
+    @SuppressWarnings("unchecked")
     static void build(
             StreamExecutionEnvironment env,
             Source<RawRecord, ?, ?> source,
@@ -42,11 +48,23 @@ final class QualityPath {
             Duration inactivityTimeout,
             QualityThresholds thresholds,
             Sink<QualityAlert> alerts) {
+        KeyedStream<CanonicalEvent, String> samples =
+                MediaSamples.bySession(env, source, watermarkBound);
+        // An operator since issue 17, a KeyedProcessFunction in earlier releases: the A/B runs
+        // either jar's.
+        Object quality = new SessionQualityFunction(inactivityTimeout, thresholds);
         SingleOutputStreamOperator<SessionQuality> sessionQuality =
-                MediaSamples.bySession(env, source, watermarkBound)
-                        .process(new SessionQualityFunction(inactivityTimeout, thresholds))
-                        .uid("session-quality")
-                        .name("Session quality");
+                quality instanceof OneInputStreamOperator<?, ?>
+                        ? samples.transform(
+                                "Session quality",
+                                TypeInformation.of(SessionQuality.class),
+                                (OneInputStreamOperator<CanonicalEvent, SessionQuality>) quality)
+                        : samples.process(
+                                        (KeyedProcessFunction<
+                                                        String, CanonicalEvent, SessionQuality>)
+                                                quality)
+                                .name("Session quality");
+        sessionQuality.uid("session-quality");
         sessionQuality
                 .sinkTo(new CountingDiscardSink<>("session_quality"))
                 .uid("sink-session-quality")

@@ -154,13 +154,14 @@ public final class CxqPipeline {
         SingleOutputStreamOperator<SessionQuality> sessionQuality =
                 samples.union(events)
                         .keyBy(event -> event.sessionId)
-                        .process(
+                        .transform(
+                                "Session quality",
+                                TypeInformation.of(SessionQuality.class),
                                 new SessionQualityFunction(
                                         settings.sessionInactivityTimeout(),
                                         settings.qualityThresholds(),
                                         settings.mediaSampleDedupRetention()))
-                        .uid("session-quality")
-                        .name("Session quality");
+                        .uid("session-quality");
 
         sessionQuality
                 .sinkTo(sinks.sink(CxqTables.SESSION_QUALITY))

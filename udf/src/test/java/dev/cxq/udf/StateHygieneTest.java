@@ -40,6 +40,7 @@ import org.apache.flink.streaming.api.functions.co.KeyedCoProcessFunction;
 import org.apache.flink.streaming.api.functions.windowing.ProcessWindowFunction;
 import org.apache.flink.streaming.api.functions.windowing.WindowFunction;
 import org.apache.flink.streaming.api.operators.KeyedProcessOperator;
+import org.apache.flink.streaming.api.operators.StreamOperator;
 import org.apache.flink.streaming.api.transformations.OneInputTransformation;
 import org.apache.flink.streaming.api.watermark.Watermark;
 import org.apache.flink.streaming.api.windowing.assigners.WindowAssigner;
@@ -99,7 +100,10 @@ class StateHygieneTest {
      */
     private static final Duration PAST_EVERY_DEADLINE = Duration.ofDays(2);
 
-    /** Each keyed function (and window part) of udf, and what this class proves about it. */
+    /**
+     * Each keyed function or operator (and window part) of udf, and what this class proves about
+     * it.
+     */
     private static final Map<Class<?>, String> CASES =
             Map.of(
                     DedupFunction.class,
@@ -294,10 +298,10 @@ class StateHygieneTest {
         if (KEYED_TYPES.stream().anyMatch(k -> k.isAssignableFrom(type))) {
             return true;
         }
-        // Any other function that declares state (a rich function after a keyBy). Operator state
+        // Any other function or operator that declares state (after a keyBy). Operator state
         // (CheckpointedFunction, as the parser's largest event time per source split) is bounded by
         // the splits, not by keys.
-        if (!Function.class.isAssignableFrom(type)
+        if (!(Function.class.isAssignableFrom(type) || StreamOperator.class.isAssignableFrom(type))
                 || CheckpointedFunction.class.isAssignableFrom(type)) {
             return false;
         }
@@ -501,9 +505,8 @@ class StateHygieneTest {
                 session =
                         opened(
                                 new KeyedOneInputStreamOperatorTestHarness<>(
-                                        new KeyedProcessOperator<>(
-                                                new SessionQualityFunction(
-                                                        SESSION_TIMEOUT, ContractRules.THRESHOLDS)),
+                                        new SessionQualityFunction(
+                                                SESSION_TIMEOUT, ContractRules.THRESHOLDS),
                                         e -> e.sessionId,
                                         Types.STRING));
                 interactions =

@@ -11,6 +11,7 @@ import org.apache.flink.api.common.functions.Function;
 import org.apache.flink.api.common.functions.WrappingFunction;
 import org.apache.flink.streaming.api.graph.StreamGraph;
 import org.apache.flink.streaming.api.graph.StreamNode;
+import org.apache.flink.streaming.api.operators.SimpleOperatorFactory;
 import org.apache.flink.streaming.api.operators.SimpleUdfStreamOperatorFactory;
 import org.apache.flink.streaming.api.operators.StreamOperatorFactory;
 
@@ -79,10 +80,15 @@ class KeyedOperatorsTest {
                 .toList();
     }
 
-    /** The user function of an operator, unwrapped from Flink's window function adapters. */
+    /**
+     * The user function of an operator, unwrapped from Flink's window function adapters, or the
+     * operator itself when it holds the state (the media path's {@code SessionQualityFunction}).
+     */
     private static String functionOf(StreamOperatorFactory<?> factory) {
         if (!(factory instanceof SimpleUdfStreamOperatorFactory<?> udf)) {
-            return NO_FUNCTION;
+            return factory instanceof SimpleOperatorFactory<?> simple
+                    ? simple.getOperator().getClass().getName()
+                    : NO_FUNCTION;
         }
         Function function = udf.getUserFunction();
         while (function instanceof WrappingFunction<?> wrapping) {

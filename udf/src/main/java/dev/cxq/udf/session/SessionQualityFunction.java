@@ -1,6 +1,9 @@
 package dev.cxq.udf.session;
 
+import dev.cxq.udf.json.CanonicalJson;
+import dev.cxq.udf.metrics.EventTimeLag;
 import dev.cxq.udf.model.CanonicalEvent;
+import dev.cxq.udf.model.CanonicalEventSerializer;
 import dev.cxq.udf.model.EventKind;
 import dev.cxq.udf.model.MediaType;
 import dev.cxq.udf.quality.MediaQualityDetector;
@@ -9,22 +12,41 @@ import dev.cxq.udf.quality.SampleAssessment;
 import dev.cxq.udf.rows.OutputTags;
 import dev.cxq.udf.rows.QualityAlert;
 import dev.cxq.udf.rows.SessionQuality;
-import dev.cxq.udf.time.EventTimeOrderedFunction;
+import dev.cxq.udf.time.EventTimeOrder;
 
 import org.apache.flink.annotation.VisibleForTesting;
-import org.apache.flink.api.common.functions.OpenContext;
+import org.apache.flink.api.common.state.KeyedStateStore;
+import org.apache.flink.api.common.state.ListState;
+import org.apache.flink.api.common.state.ListStateDescriptor;
 import org.apache.flink.api.common.state.ValueState;
 import org.apache.flink.api.common.state.ValueStateDescriptor;
+import org.apache.flink.api.common.typeinfo.TypeInformation;
+import org.apache.flink.api.common.typeinfo.Types;
 import org.apache.flink.metrics.Counter;
 import org.apache.flink.metrics.MetricGroup;
-import org.apache.flink.util.Collector;
+import org.apache.flink.runtime.state.KeyedStateBackend;
+import org.apache.flink.runtime.state.StateInitializationContext;
+import org.apache.flink.runtime.state.VoidNamespace;
+import org.apache.flink.runtime.state.VoidNamespaceSerializer;
+import org.apache.flink.streaming.api.operators.AbstractStreamOperator;
+import org.apache.flink.streaming.api.operators.InternalTimer;
+import org.apache.flink.streaming.api.operators.InternalTimerService;
+import org.apache.flink.streaming.api.operators.OneInputStreamOperator;
+import org.apache.flink.streaming.api.operators.Triggerable;
+import org.apache.flink.streaming.api.operators.sorted.state.BatchExecutionKeyedStateBackend;
+import org.apache.flink.streaming.api.watermark.Watermark;
+import org.apache.flink.streaming.runtime.streamrecord.StreamRecord;
 
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.PriorityQueue;
+import java.util.Set;
+import java.util.stream.Stream;
 
 /**
  * Per-session media quality: evaluates samples in event-time order with a {@link
@@ -43,12 +65,35 @@ import java.util.Objects;
  * late copy of a handed-over sample, even after the session ended, is dropped and counted; a late
  * sample with no in-time copy goes to {@code late_events}.
  *
+ * <p>State, for one keyed-state read and one write per session per watermark advance whatever the
+ * number of samples (issue 17, {@code docs/architecture.md}): everything of an open session is one
+ * value ({@link SessionState}: its events not yet due, its next deadline, its statistics and
+ * detector, its end marker, its timer), read and written once when the watermark passes one of its
+ * instants. Arriving events wait on the heap, per session, not in keyed state; {@link
+ * #processWatermark} hands over the sessions whose events the watermark passed, in the order of
+ * their earliest event (a heap queue), and their single event-time timer covers the deadline. A
+ * checkpoint moves the heap's events into their sessions' values first ({@link
+ * #prepareSnapshotPreBarrier}), so a restore loses none. The tombstone of ended runs ({@code
+ * ended-session-samples}) is a value of its own, touched only when a session ends and by late
+ * copies. In BATCH execution (keyed input sorted by key, state kept for the current key only) the
+ * first event of a session registers its timer, so that its events are handed over when its input
+ * ends, as the event-time ordered functions do ({@code time/DISCUSSION.md}).
+ *
+ * <p>An operator, not a {@code KeyedProcessFunction}: only an operator can hold events off keyed
+ * state, touch several keys at a watermark and write before a checkpoint barrier. It keeps the name
+ * of the function it replaces because savepoints name its state types ({@code
+ * SessionQualityFunction$SessionStats}); the previous releases' four states per session are moved
+ * into the one value after a restore ({@link #adoptPreviousLayout}).
+ *
  * <p>Metrics (group {@code cxq}): {@code samplesEvaluated}, {@code estimatedMosSamples}, {@code
  * alertsFired} and {@code alertsResolved} per {@code alert_type}, {@code activeSessions} (sessions
  * with open state on this subtask since it started), {@code samplesAfterSessionEnd}, {@code
- * duplicatesDropped}, {@code redeliveryConflicts}.
+ * duplicatesDropped}, {@code redeliveryConflicts}, {@code lateEvents}; the gauge {@code
+ * eventTimeLag}.
  */
-public class SessionQualityFunction extends EventTimeOrderedFunction<SessionQuality> {
+public class SessionQualityFunction extends AbstractStreamOperator<SessionQuality>
+        implements OneInputStreamOperator<CanonicalEvent, SessionQuality>,
+                Triggerable<String, VoidNamespace> {
 
     private static final long serialVersionUID = 1L;
 
@@ -59,27 +104,39 @@ public class SessionQualityFunction extends EventTimeOrderedFunction<SessionQual
     private final QualityThresholds thresholds;
     private final long sampleRetentionMs;
 
-    /**
-     * Running statistics and media-quality state of the open session; null before its first event.
-     */
-    private transient ValueState<SessionStats> stats;
-
-    /**
-     * Set when the session has ended; kept for one more inactivity timeout so that stray samples
-     * after the end are dropped (and counted) instead of opening a second session that would
-     * overwrite the row.
-     */
-    private transient ValueState<Long> endedAt;
+    /** Everything of an open (or just ended) session; absent when it holds nothing. */
+    private transient ValueState<SessionState> session;
 
     /** The sample slots of the session's ended runs, until {@link EndedSamples#forgetAt}. */
     private transient ValueState<EndedSamples> endedSamples;
+
+    /**
+     * One event-time timer per session at {@link SessionState#timer}, and the tombstones'
+     * processing-time timers. The name of {@code KeyedProcessOperator}'s service, which the session
+     * function of earlier releases registered its timers in.
+     */
+    private transient InternalTimerService<VoidNamespace> timers;
+
+    /** Events that arrived since their session was last handed over, per session; on the heap. */
+    private transient Map<String, Arrived> arrived;
+
+    /** The sessions in {@link #arrived} by their earliest event; entries may be stale. */
+    private transient PriorityQueue<Due> dueOrder;
+
+    /** Whether this run restored a snapshot, whose state may be in the previous layout. */
+    private transient boolean restored;
+
+    /** BATCH execution: keyed input sorted by key, its state kept only while the key is current. */
+    private transient boolean keyedInputSorted;
 
     private transient Counter samplesAfterEnd;
     private transient Counter duplicatesDropped;
     private transient Counter redeliveryConflicts;
     private transient Counter samplesEvaluated;
     private transient Counter estimatedMosSamples;
+    private transient Counter lateEvents;
     private transient Map<String, Counter> alertCounters;
+    private transient EventTimeLag eventTimeLag;
 
     /** Open sessions on this subtask; in memory only, so it restarts from zero after a restore. */
     private transient long activeSessions;
@@ -104,23 +161,31 @@ public class SessionQualityFunction extends EventTimeOrderedFunction<SessionQual
     }
 
     @Override
-    public void open(OpenContext openContext) throws Exception {
-        super.open(openContext);
-        stats =
-                getRuntimeContext()
-                        .getState(new ValueStateDescriptor<>("stats", SessionStats.class));
-        endedAt = getRuntimeContext().getState(new ValueStateDescriptor<>("ended-at", Long.class));
+    public void open() throws Exception {
+        super.open();
+        session =
+                getKeyedStateStore()
+                        .getState(new ValueStateDescriptor<>("session", SessionState.TYPE));
         endedSamples =
-                getRuntimeContext()
+                getKeyedStateStore()
                         .getState(
                                 new ValueStateDescriptor<>(
                                         "ended-session-samples", EndedSamples.class));
-        MetricGroup metrics = getRuntimeContext().getMetricGroup().addGroup("cxq");
+        timers = getInternalTimerService("user-timers", VoidNamespaceSerializer.INSTANCE, this);
+        arrived = new HashMap<>();
+        dueOrder = new PriorityQueue<>();
+        keyedInputSorted = getKeyedStateBackend() instanceof BatchExecutionKeyedStateBackend;
+        if (restored) {
+            adoptPreviousLayout();
+        }
+        MetricGroup metrics = getMetricGroup().addGroup("cxq");
         samplesAfterEnd = metrics.counter("samplesAfterSessionEnd");
         duplicatesDropped = metrics.counter("duplicatesDropped");
         redeliveryConflicts = metrics.counter("redeliveryConflicts");
         samplesEvaluated = metrics.counter("samplesEvaluated");
         estimatedMosSamples = metrics.counter("estimatedMosSamples");
+        lateEvents = metrics.counter("lateEvents");
+        eventTimeLag = EventTimeLag.register(getMetricGroup());
         // Sessions opened before a restore end after it: never report those as a negative count.
         metrics.gauge("activeSessions", () -> Math.max(0, activeSessions));
         alertCounters = new HashMap<>();
@@ -136,37 +201,304 @@ public class SessionQualityFunction extends EventTimeOrderedFunction<SessionQual
     }
 
     @Override
-    protected Long onEventTime(
-            long time,
-            List<CanonicalEvent> delivered,
-            OnTimerContext ctx,
-            Collector<SessionQuality> out)
+    public void initializeState(StateInitializationContext context) throws Exception {
+        super.initializeState(context);
+        restored = context.isRestored();
+    }
+
+    /**
+     * Moves the state of releases before issue 17 (per session: statistics, end marker, deadline,
+     * reorder buffer, four states) into the one value, once, after a restore. Their timers were in
+     * the same service: they fire into {@link #onEventTime} and find nothing due, or what is.
+     */
+    private void adoptPreviousLayout() throws Exception {
+        KeyedStateStore store = getKeyedStateStore();
+        ValueState<SessionStats> stats =
+                store.getState(new ValueStateDescriptor<>("stats", SessionStats.class));
+        ValueState<Long> endedAt =
+                store.getState(new ValueStateDescriptor<>("ended-at", Types.LONG));
+        ValueState<Long> deadline =
+                store.getState(new ValueStateDescriptor<>("deadline", Types.LONG));
+        ListState<CanonicalEvent> buffered =
+                store.getListState(
+                        new ListStateDescriptor<>(
+                                "buffered-events", TypeInformation.of(CanonicalEvent.class)));
+        KeyedStateBackend<String> backend = getKeyedStateBackend();
+        Set<String> keys = new HashSet<>();
+        for (String name : List.of("stats", "ended-at", "deadline", "buffered-events")) {
+            try (Stream<String> stored = backend.getKeys(name, VoidNamespace.INSTANCE)) {
+                stored.forEach(keys::add);
+            }
+        }
+        for (String key : keys) {
+            setCurrentKey(key);
+            SessionState state = new SessionState();
+            state.stats = stats.value();
+            state.endedAt = endedAt.value();
+            state.deadline = deadline.value();
+            Iterable<CanonicalEvent> events = buffered.get();
+            if (events != null) {
+                events.forEach(state.buffered::add);
+            }
+            moveTimer(state, earlier(state.deadline, firstOf(state.buffered)));
+            session.update(state);
+            stats.clear();
+            endedAt.clear();
+            deadline.clear();
+            buffered.clear();
+        }
+    }
+
+    /** Holds the event on the heap; no state access. */
+    @Override
+    public void processElement(StreamRecord<CanonicalEvent> record) throws Exception {
+        CanonicalEvent event = record.getValue();
+        long watermark = timers.currentWatermark();
+        eventTimeLag.observe(timers.currentProcessingTime(), watermark);
+        boolean behind = event.ts <= watermark;
+        if (event.kind == EventKind.MEDIA_SAMPLE && (behind || event.lateOnArrival)) {
+            // A late copy, held beside the in-time events, marked, until the watermark has passed
+            // it: an in-time copy that arrives after it (BATCH order, another split) still wins.
+            CanonicalEvent late = event;
+            if (!late.lateOnArrival) {
+                late = CanonicalEventSerializer.INSTANCE.copy(event);
+                late.lateOnArrival = true;
+            }
+            hold(late);
+        } else if (behind) {
+            writeLate(event, record.getTimestamp());
+        } else {
+            hold(event);
+        }
+    }
+
+    private void hold(CanonicalEvent event) {
+        String key = (String) getCurrentKey();
+        Arrived held = arrived.get(key);
+        if (held == null) {
+            held = new Arrived();
+            arrived.put(key, held);
+            if (keyedInputSorted) {
+                // Fires when the key's input ends (BATCH): all of it is handed over then.
+                timers.registerEventTimeTimer(VoidNamespace.INSTANCE, event.ts);
+            }
+        }
+        if (held.add(event) && !keyedInputSorted) {
+            dueOrder.add(new Due(event.ts, key));
+        }
+    }
+
+    /**
+     * Hands over the sessions whose held events the watermark passed, then lets the timers of the
+     * others fire (their deadlines), then forwards the watermark: each session once.
+     */
+    @Override
+    public void processWatermark(Watermark mark) throws Exception {
+        long watermark = mark.getTimestamp();
+        while (!dueOrder.isEmpty() && dueOrder.peek().ts <= watermark) {
+            Due due = dueOrder.poll();
+            Arrived held = arrived.get(due.key);
+            if (held != null && held.earliest == due.ts) {
+                setCurrentKey(due.key);
+                advance(due.key, watermark);
+            }
+        }
+        super.processWatermark(mark);
+    }
+
+    @Override
+    public void onEventTime(InternalTimer<String, VoidNamespace> timer) throws Exception {
+        advance(timer.getKey(), timers.currentWatermark());
+    }
+
+    /** A tombstone's retention ended. */
+    @Override
+    public void onProcessingTime(InternalTimer<String, VoidNamespace> timer) throws Exception {
+        EndedSamples tombstone = endedSamples.value();
+        if (tombstone != null && tombstone.forgetAt <= timer.getTimestamp()) {
+            endedSamples.clear();
+        }
+    }
+
+    /**
+     * Moves the held events into their sessions' values, so that the checkpoint has them: one read
+     * and one write per session with held events, per checkpoint.
+     */
+    @Override
+    public void prepareSnapshotPreBarrier(long checkpointId) throws Exception {
+        super.prepareSnapshotPreBarrier(checkpointId);
+        for (Map.Entry<String, Arrived> entry : arrived.entrySet()) {
+            setCurrentKey(entry.getKey());
+            SessionState state = session.value();
+            if (state == null) {
+                state = new SessionState();
+            }
+            state.buffered.addAll(entry.getValue().events);
+            moveTimer(state, earlier(state.timer, entry.getValue().earliest));
+            session.update(state);
+        }
+        arrived.clear();
+        dueOrder.clear();
+    }
+
+    /**
+     * Hands over everything of the current session up to {@code watermark}: its events (held on the
+     * heap and in its value) and its deadlines, in event-time order; then its late copies. Reads
+     * and writes its value once.
+     */
+    private void advance(String key, long watermark) throws Exception {
+        eventTimeLag.observe(timers.currentProcessingTime(), watermark);
+        List<CanonicalEvent> due = new ArrayList<>();
+        List<CanonicalEvent> lateDue = new ArrayList<>();
+        Arrived held = arrived.remove(key);
+        Arrived stillHeld = new Arrived();
+        if (held != null) {
+            split(held.events, watermark, due, lateDue, stillHeld.events);
+        }
+        SessionState stored = session.value();
+        SessionState state = stored == null ? new SessionState() : stored;
+        List<CanonicalEvent> buffered = new ArrayList<>();
+        split(state.buffered, watermark, due, lateDue, buffered);
+        boolean changed = buffered.size() != state.buffered.size();
+        state.buffered = buffered;
+
+        due.sort(EventTimeOrder.HAND_OVER);
+        int[] steps = {0};
+        EventTimeOrder.Step step =
+                (time, events) -> {
+                    steps[0]++;
+                    return onEventTime(key, state, time, events);
+                };
+        Long next = EventTimeOrder.handOver(due, state.deadline, watermark, step);
+        if (!lateDue.isEmpty()) {
+            // After the in-time events of their instants, so a copy among those is recognised.
+            lateDue.sort(EventTimeOrder.HAND_OVER);
+            onLateCopies(state, lateDue);
+        }
+        boolean endOfInput = watermark == Long.MAX_VALUE;
+        if (endOfInput && buffered.isEmpty() && stillHeld.events.isEmpty()) {
+            // Nothing more will arrive for this key: every remaining deadline has passed.
+            EventTimeOrder.runAll(next, step);
+            next = null;
+        }
+        state.deadline = next;
+        if (!stillHeld.events.isEmpty()) {
+            for (CanonicalEvent event : stillHeld.events) {
+                stillHeld.earliest = Math.min(stillHeld.earliest, event.ts);
+            }
+            arrived.put(key, stillHeld);
+            dueOrder.add(new Due(stillHeld.earliest, key));
+        }
+        Long timer = endOfInput ? null : earlier(next, firstOf(buffered));
+        changed |= steps[0] > 0 || !Objects.equals(timer, state.timer);
+        moveTimer(state, timer);
+        if (!changed) {
+            return;
+        }
+        if (state.isEmpty()) {
+            if (stored != null) {
+                session.clear();
+            }
+        } else {
+            session.update(state);
+        }
+    }
+
+    /** Sorts {@code events} into due (in time or late) and still waiting at {@code watermark}. */
+    private static void split(
+            List<CanonicalEvent> events,
+            long watermark,
+            List<CanonicalEvent> due,
+            List<CanonicalEvent> lateDue,
+            List<CanonicalEvent> waiting) {
+        for (CanonicalEvent event : events) {
+            if (event.ts > watermark) {
+                waiting.add(event);
+            } else {
+                (event.lateOnArrival ? lateDue : due).add(event);
+            }
+        }
+    }
+
+    private static Long firstOf(List<CanonicalEvent> events) {
+        Long first = null;
+        for (CanonicalEvent event : events) {
+            first = first == null ? event.ts : Math.min(first, event.ts);
+        }
+        return first;
+    }
+
+    /** The earlier of two instants, either possibly absent. */
+    private static Long earlier(Long a, Long b) {
+        if (a == null || b == null) {
+            return a == null ? b : a;
+        }
+        return Math.min(a, b);
+    }
+
+    /** Keeps the session's one event-time timer at {@code timer} (none when null). */
+    private void moveTimer(SessionState state, Long timer) {
+        if (Objects.equals(timer, state.timer)) {
+            return;
+        }
+        if (state.timer != null) {
+            timers.deleteEventTimeTimer(VoidNamespace.INSTANCE, state.timer);
+        }
+        if (timer != null) {
+            timers.registerEventTimeTimer(VoidNamespace.INSTANCE, timer);
+        }
+        state.timer = timer;
+    }
+
+    /** Writes {@code event} to {@code late_events}: it was applied nowhere. */
+    private void writeLate(CanonicalEvent event, long timestamp) {
+        lateEvents.inc();
+        output.collect(
+                OutputTags.LATE_EVENTS,
+                new StreamRecord<>(CanonicalJson.lateEvent(event), timestamp));
+    }
+
+    /**
+     * The session at {@code time}, with the events stamped {@code time} (none at a deadline).
+     *
+     * @return its next deadline, or {@code null} for none
+     */
+    private Long onEventTime(
+            String key, SessionState state, long time, List<CanonicalEvent> delivered)
             throws Exception {
         List<CanonicalEvent> events = withoutRedeliveries(delivered);
         List<CanonicalEvent> samples =
                 events.stream().filter(e -> e.kind == EventKind.MEDIA_SAMPLE).toList();
-        SessionStats current = stats.value();
+        SessionStats current = state.stats;
         // An ended session has no stats (end() clears them), so an open one skips this read.
-        Long ended = current == null ? endedAt.value() : null;
+        Long ended = current == null ? state.endedAt : null;
         if (ended != null) {
             if (time < ended + inactivityTimeoutMs) {
                 samplesAfterEnd.inc(samples.size());
-                rememberAfterEnd(samples, ctx);
+                rememberAfterEnd(samples);
                 return ended + inactivityTimeoutMs;
             }
-            endedAt.clear();
+            state.endedAt = null;
         }
         if (current != null) {
             long deadline = current.lastEventTs + inactivityTimeoutMs;
             // Nothing of the session happens after its end; samples at the end are after it.
-            current.media.advanceTo(Math.min(time, deadline), scope(current, ctx));
+            current.media.advanceTo(Math.min(time, deadline), scope(key, current, time));
             if (time >= deadline) {
-                end(current, current.lastEventTs, deadline, "inactivity", deadline, ctx, out);
+                end(
+                        key,
+                        state,
+                        current,
+                        current.lastEventTs,
+                        deadline,
+                        "inactivity",
+                        deadline,
+                        time);
                 if (time < deadline + inactivityTimeoutMs) {
-                    rememberAfterEnd(samples, ctx);
+                    rememberAfterEnd(samples);
                     return deadline + inactivityTimeoutMs;
                 }
-                endedAt.clear();
+                state.endedAt = null;
                 current = null;
             }
         }
@@ -190,7 +522,7 @@ public class SessionQualityFunction extends EventTimeOrderedFunction<SessionQual
                     estimatedMosSamples.inc();
                 }
             }
-            current.media.onSamples(time, samples, assessments, scope(current, ctx));
+            current.media.onSamples(time, samples, assessments, scope(key, current, time));
         }
         for (CanonicalEvent event : events) {
             if (event.kind == EventKind.INTERACTION) {
@@ -198,16 +530,16 @@ public class SessionQualityFunction extends EventTimeOrderedFunction<SessionQual
                 current.queueId = event.queueId != null ? event.queueId : current.queueId;
                 current.media.onInteraction(time, event.state);
                 if (event.state.isTerminal()) {
-                    end(current, time, time, "terminal", time, ctx, out);
+                    end(key, state, current, time, time, "terminal", time, time);
                     return time + inactivityTimeoutMs;
                 }
             }
         }
-        current.media.closeInstant(time, scope(current, ctx));
+        current.media.closeInstant(time, scope(key, current, time));
         if (!events.isEmpty()) {
             current.lastEventTs = time;
         }
-        stats.update(current);
+        state.stats = current;
         long inactivity = current.lastEventTs + inactivityTimeoutMs;
         Long media = current.media.nextDeadline(thresholds);
         return media == null ? inactivity : Math.min(inactivity, media);
@@ -263,32 +595,25 @@ public class SessionQualityFunction extends EventTimeOrderedFunction<SessionQual
                         && Objects.equals(a.agentId, b.agentId));
     }
 
-    @Override
-    protected boolean holdsLateCopies(CanonicalEvent event) {
-        return event.kind == EventKind.MEDIA_SAMPLE;
-    }
-
     /**
      * A late sample is applied nowhere: a copy of a handed-over sample (the open session's slots or
      * an ended one's tombstone) is dropped, any other goes to {@code late_events}.
      */
-    @Override
-    protected void onLateCopies(List<CanonicalEvent> late, OnTimerContext ctx) throws Exception {
-        SessionStats current = stats.value();
+    private void onLateCopies(SessionState state, List<CanonicalEvent> late) throws Exception {
+        SessionStats current = state.stats;
         EndedSamples ended = endedSamples.value();
         for (CanonicalEvent sample : late) {
             if ((current != null && current.slots.contains(sample.media, sample.ts))
                     || (ended != null && ended.slots.contains(sample.media, sample.ts))) {
                 duplicatesDropped.inc();
             } else {
-                writeLate(sample, ctx);
+                writeLate(sample, sample.ts);
             }
         }
     }
 
     /** Samples handed over after the session ended: their late copies are redeliveries too. */
-    private void rememberAfterEnd(List<CanonicalEvent> samples, OnTimerContext ctx)
-            throws Exception {
+    private void rememberAfterEnd(List<CanonicalEvent> samples) throws Exception {
         if (samples.isEmpty()) {
             return;
         }
@@ -296,14 +621,14 @@ public class SessionQualityFunction extends EventTimeOrderedFunction<SessionQual
         for (CanonicalEvent sample : samples) {
             slots.add(sample.media, sample.ts);
         }
-        remember(slots, false, ctx);
+        remember(slots, false);
     }
 
     /**
      * Adds {@code slots} to the tombstone; a session's end ({@code restart}) or a new tombstone
      * keeps it {@code sampleRetention} from now.
      */
-    private void remember(SampleSlots slots, boolean restart, OnTimerContext ctx) throws Exception {
+    private void remember(SampleSlots slots, boolean restart) throws Exception {
         EndedSamples tombstone = endedSamples.value();
         if (tombstone == null) {
             tombstone = new EndedSamples();
@@ -311,8 +636,8 @@ public class SessionQualityFunction extends EventTimeOrderedFunction<SessionQual
         }
         tombstone.slots.addAll(slots);
         if (restart) {
-            tombstone.forgetAt = ctx.timerService().currentProcessingTime() + sampleRetentionMs;
-            ctx.timerService().registerProcessingTimeTimer(tombstone.forgetAt);
+            tombstone.forgetAt = timers.currentProcessingTime() + sampleRetentionMs;
+            timers.registerProcessingTimeTimer(VoidNamespace.INSTANCE, tombstone.forgetAt);
         }
         endedSamples.update(tombstone);
     }
@@ -327,23 +652,16 @@ public class SessionQualityFunction extends EventTimeOrderedFunction<SessionQual
         return redeliveryConflicts.getCount();
     }
 
-    @Override
-    protected void onProcessingTime(long timestamp, OnTimerContext ctx) throws Exception {
-        EndedSamples tombstone = endedSamples.value();
-        if (tombstone != null && tombstone.forgetAt <= timestamp) {
-            endedSamples.clear();
-        }
-    }
-
-    private MediaQualityDetector.Scope scope(SessionStats current, OnTimerContext ctx) {
+    /** Alerts of the session at {@code time}, counted and written out. */
+    private MediaQualityDetector.Scope scope(String key, SessionStats current, long time) {
         return new MediaQualityDetector.Scope(
-                ctx.getCurrentKey(),
+                key,
                 current.agentId,
                 current.queueId,
                 thresholds,
                 alert -> {
                     alertCounters.get(alert.alertType() + alert.state()).inc();
-                    ctx.output(OutputTags.QUALITY_ALERTS, alert);
+                    output.collect(OutputTags.QUALITY_ALERTS, new StreamRecord<>(alert, time));
                 });
     }
 
@@ -352,23 +670,24 @@ public class SessionQualityFunction extends EventTimeOrderedFunction<SessionQual
      * row reports it ended at {@code endTime}.
      */
     private void end(
+            String key,
+            SessionState state,
             SessionStats current,
             long endTime,
             long resolveAt,
             String reason,
             long forgetFrom,
-            OnTimerContext ctx,
-            Collector<SessionQuality> out)
+            long time)
             throws Exception {
-        current.media.end(resolveAt, endTime, scope(current, ctx));
+        current.media.end(resolveAt, endTime, scope(key, current, time));
         if (current.samples > 0) {
-            out.collect(current.toRow(ctx.getCurrentKey(), endTime, reason));
+            output.collect(new StreamRecord<>(current.toRow(key, endTime, reason), time));
         }
         if (!current.slots.isEmpty()) {
-            remember(current.slots, true, ctx);
+            remember(current.slots, true);
         }
-        stats.clear();
-        endedAt.update(forgetFrom);
+        state.stats = null;
+        state.endedAt = forgetFrom;
         activeSessions--;
     }
 
@@ -433,6 +752,67 @@ public class SessionQualityFunction extends EventTimeOrderedFunction<SessionQual
                     maxPacketLossPct,
                     media.degradedMillis / 1000.0,
                     media.incidents);
+        }
+    }
+
+    /**
+     * Everything of one session in one keyed value, so that handing it over is one read and one
+     * write. A Flink POJO.
+     */
+    public static class SessionState {
+        static final TypeInformation<SessionState> TYPE = TypeInformation.of(SessionState.class);
+
+        /** Events not yet due that a checkpoint moved here from the heap. */
+        public List<CanonicalEvent> buffered = new ArrayList<>();
+
+        /** The next deadline the session asked for. */
+        public Long deadline;
+
+        /** Running statistics and media-quality state of the open session; null when none. */
+        public SessionStats stats;
+
+        /**
+         * Set when the session has ended; kept for one more inactivity timeout so that stray
+         * samples after the end are dropped (and counted) instead of opening a second session that
+         * would overwrite the row.
+         */
+        public Long endedAt;
+
+        /** The session's event-time timer: its deadline or its first buffered event. */
+        public Long timer;
+
+        public SessionState() {}
+
+        boolean isEmpty() {
+            return buffered.isEmpty()
+                    && deadline == null
+                    && stats == null
+                    && endedAt == null
+                    && timer == null;
+        }
+    }
+
+    /** Events of one session held on the heap until the watermark passes them. */
+    private static final class Arrived {
+        final List<CanonicalEvent> events = new ArrayList<>();
+        long earliest = Long.MAX_VALUE;
+
+        /** Whether {@code event} is now the earliest. */
+        boolean add(CanonicalEvent event) {
+            events.add(event);
+            if (event.ts < earliest) {
+                earliest = event.ts;
+                return true;
+            }
+            return false;
+        }
+    }
+
+    /** A session with held events, by its earliest. */
+    private record Due(long ts, String key) implements Comparable<Due> {
+        @Override
+        public int compareTo(Due other) {
+            return Long.compare(ts, other.ts);
         }
     }
 }

@@ -3,7 +3,6 @@ package dev.cxq.udf.time;
 import dev.cxq.udf.json.CanonicalJson;
 import dev.cxq.udf.metrics.EventTimeLag;
 import dev.cxq.udf.model.CanonicalEvent;
-import dev.cxq.udf.model.CanonicalEventSerializer;
 import dev.cxq.udf.rows.OutputTags;
 
 import org.apache.flink.api.common.functions.OpenContext;
@@ -14,12 +13,10 @@ import org.apache.flink.api.common.state.ValueStateDescriptor;
 import org.apache.flink.api.common.typeinfo.TypeInformation;
 import org.apache.flink.api.common.typeinfo.Types;
 import org.apache.flink.metrics.Counter;
-import org.apache.flink.streaming.api.TimeDomain;
 import org.apache.flink.streaming.api.functions.KeyedProcessFunction;
 import org.apache.flink.util.Collector;
 
 import java.util.ArrayList;
-import java.util.Comparator;
 import java.util.List;
 
 /**
@@ -39,26 +36,16 @@ import java.util.List;
  * STREAMING execution simply fires the registered timers.
  *
  * <p>Events already behind the watermark when they arrive cannot be placed in order any more; they
- * go to {@link OutputTags#LATE_EVENTS} and are counted in {@code cxq.lateEvents}. A subclass that
- * recognises redeliveries itself ({@link #holdsLateCopies}) gets such events, and those its split
- * found late ({@link CanonicalEvent#lateOnArrival}), in {@link #onLateCopies} once the watermark
- * has passed them: by then every copy of the same event that was in time has been handed over, in
- * either execution mode. How far event time is behind the wall clock is the gauge {@code
- * cxq.eventTimeLag} ({@link EventTimeLag}).
+ * go to {@link OutputTags#LATE_EVENTS} and are counted in {@code cxq.lateEvents}, as are those
+ * their split found late ({@link CanonicalEvent#lateOnArrival}) once the watermark has passed them.
+ * The hand-over itself is {@link EventTimeOrder}'s, shared with the media path's operator ({@code
+ * SessionQualityFunction}), which keeps its buffer on the heap. How far event time is behind the
+ * wall clock is the gauge {@code cxq.eventTimeLag} ({@link EventTimeLag}).
  */
 public abstract class EventTimeOrderedFunction<OUT>
         extends KeyedProcessFunction<String, CanonicalEvent, OUT> {
 
     private static final long serialVersionUID = 1L;
-
-    /**
-     * Hand-over order: by timestamp; at one instant samples first, then interactions, then
-     * recordings; then by id.
-     */
-    static final Comparator<CanonicalEvent> BUFFER_ORDER =
-            Comparator.<CanonicalEvent>comparingLong(e -> e.ts)
-                    .thenComparingInt(e -> e.kind.ordinal())
-                    .thenComparing(e -> e.eventId);
 
     /**
      * Events waiting for the watermark, in arrival order. Appending is a blind write (a RocksDB
@@ -92,17 +79,6 @@ public abstract class EventTimeOrderedFunction<OUT>
         eventTimeLag.observe(
                 ctx.timerService().currentProcessingTime(), ctx.timerService().currentWatermark());
         boolean behind = event.ts <= ctx.timerService().currentWatermark();
-        if (holdsLateCopies(event) && (behind || event.lateOnArrival)) {
-            // Held beside the in-time events, marked, until the watermark has passed it.
-            CanonicalEvent late = event;
-            if (!late.lateOnArrival) {
-                late = CanonicalEventSerializer.INSTANCE.copy(event);
-                late.lateOnArrival = true;
-            }
-            pending.add(late);
-            ctx.timerService().registerEventTimeTimer(event.ts);
-            return;
-        }
         if (behind) {
             writeLate(event, ctx);
             return;
@@ -115,10 +91,6 @@ public abstract class EventTimeOrderedFunction<OUT>
     @Override
     public final void onTimer(long timestamp, OnTimerContext ctx, Collector<OUT> out)
             throws Exception {
-        if (ctx.timeDomain() == TimeDomain.PROCESSING_TIME) {
-            onProcessingTime(timestamp, ctx);
-            return;
-        }
         eventTimeLag.observe(
                 ctx.timerService().currentProcessingTime(), ctx.timerService().currentWatermark());
         List<CanonicalEvent> due = new ArrayList<>();
@@ -139,50 +111,22 @@ public abstract class EventTimeOrderedFunction<OUT>
         }
 
         Long previous = deadline.value();
-        Long next = previous;
         // Timers fire in timestamp order, so the due events are those at this timestamp.
-        due.sort(BUFFER_ORDER);
-        int from = 0;
-        while (from < due.size()) {
-            long time = due.get(from).ts;
-            int to = from;
-            while (to < due.size() && due.get(to).ts == time) {
-                to++;
-            }
-            // Deadlines that passed without their timer firing (BATCH execution) run first.
-            while (next != null && next < time) {
-                next = call(next, List.of(), ctx, out);
-            }
-            next = call(time, due.subList(from, to), ctx, out);
-            from = to;
-        }
-        while (next != null && next <= timestamp) {
-            next = call(next, List.of(), ctx, out);
-        }
-        if (!lateDue.isEmpty()) {
-            // After the in-time events of their instants, so a copy among those is recognised.
-            lateDue.sort(BUFFER_ORDER);
-            onLateCopies(lateDue, ctx);
+        due.sort(EventTimeOrder.HAND_OVER);
+        EventTimeOrder.Step step = (time, events) -> onEventTime(time, events, ctx, out);
+        Long next = EventTimeOrder.handOver(due, previous, timestamp, step);
+        // Found late by their split: applied nowhere (docs/semantics.md, "Lateness").
+        lateDue.sort(EventTimeOrder.HAND_OVER);
+        for (CanonicalEvent event : lateDue) {
+            writeLate(event, ctx);
         }
         boolean endOfInput = ctx.timerService().currentWatermark() == Long.MAX_VALUE;
         if (endOfInput && waiting.isEmpty()) {
             // Nothing more will arrive for this key: every remaining deadline has passed.
-            while (next != null) {
-                next = call(next, List.of(), ctx, out);
-            }
+            EventTimeOrder.runAll(next, step);
+            next = null;
         }
         updateDeadline(previous, next, waiting, endOfInput, ctx);
-    }
-
-    private Long call(
-            long time, List<CanonicalEvent> events, OnTimerContext ctx, Collector<OUT> out)
-            throws Exception {
-        Long next = onEventTime(time, events, ctx, out);
-        if (next != null && next <= time) {
-            throw new IllegalStateException(
-                    "next deadline " + next + " is not after the current time " + time);
-        }
-        return next;
     }
 
     private void updateDeadline(
@@ -207,33 +151,10 @@ public abstract class EventTimeOrderedFunction<OUT>
     }
 
     /** Writes {@code event} to {@code late_events}: it was applied nowhere. */
-    protected final void writeLate(CanonicalEvent event, Context ctx) {
+    private void writeLate(CanonicalEvent event, Context ctx) {
         lateEvents.inc();
         ctx.output(OutputTags.LATE_EVENTS, CanonicalJson.lateEvent(event));
     }
-
-    /**
-     * Whether this function decides itself what a late {@code event} is (a redelivery to drop or an
-     * event to write to {@code late_events}), in {@link #onLateCopies}; otherwise it goes to {@code
-     * late_events} as it arrives. Events found late by their split reach such a function only when
-     * it holds them.
-     */
-    protected boolean holdsLateCopies(CanonicalEvent event) {
-        return false;
-    }
-
-    /**
-     * Late events ({@link #holdsLateCopies}) whose timestamps the watermark has passed, after the
-     * in-time events up to the current timer, in hand-over order; none of them is applied.
-     */
-    protected void onLateCopies(List<CanonicalEvent> late, OnTimerContext ctx) throws Exception {
-        for (CanonicalEvent event : late) {
-            writeLate(event, ctx);
-        }
-    }
-
-    /** A processing-time timer of the subclass fired; the base registers none. */
-    protected void onProcessingTime(long timestamp, OnTimerContext ctx) throws Exception {}
 
     private static boolean hasEventAt(List<CanonicalEvent> events, long ts) {
         for (CanonicalEvent event : events) {

@@ -3,20 +3,26 @@ package dev.cxq.udf.session;
 import dev.cxq.udf.dedup.DedupFunction;
 import dev.cxq.udf.model.CanonicalEvent;
 import dev.cxq.udf.model.InteractionState;
+import dev.cxq.udf.rows.OutputTags;
+import dev.cxq.udf.rows.QualityAlert;
+import dev.cxq.udf.rows.SessionQuality;
 import dev.cxq.udf.testing.ContractRules;
 import dev.cxq.udf.testing.SessionHarness;
 import dev.cxq.udf.testing.StateAccessCounter;
 
+import org.apache.flink.api.common.state.KeyedStateStore;
 import org.apache.flink.api.common.typeinfo.Types;
-import org.apache.flink.api.java.functions.KeySelector;
-import org.apache.flink.streaming.api.functions.KeyedProcessFunction;
+import org.apache.flink.runtime.checkpoint.OperatorSubtaskState;
 import org.apache.flink.streaming.api.operators.KeyedProcessOperator;
+import org.apache.flink.streaming.api.watermark.Watermark;
 import org.apache.flink.streaming.runtime.streamrecord.StreamRecord;
 import org.apache.flink.streaming.util.KeyedOneInputStreamOperatorTestHarness;
 
 import org.junit.jupiter.api.Test;
 
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
 
 import static dev.cxq.udf.testing.Events.at;
 import static dev.cxq.udf.testing.Events.interaction;
@@ -24,64 +30,165 @@ import static dev.cxq.udf.testing.Events.sample;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
- * The keyed-state accesses of the media path per sample in steady state (issue 17's budget: at most
- * one read and one write per session per watermark advance), counted on the function's state
- * handles ({@link StateAccessCounter}). Sessions send one sample every 5 s and the watermark
- * advances 5 s after each round, so per sample is per session per watermark advance. The figures
- * are in {@code docs/benchmarks.md}, "Media path: state accesses per sample".
+ * The keyed-state accesses of the media path (issue 17's budget: at most one read and one write per
+ * session per watermark advance, not per sample), counted on the state handles ({@link
+ * StateAccessCounter}), and that the samples it holds on the heap between watermarks survive a
+ * checkpoint. The figures are in {@code docs/benchmarks.md}, "Media path: state accesses per
+ * sample".
  */
 class MediaPathStateAccessTest {
 
     private static final int SESSIONS = 20;
     private static final int ROUNDS = 40;
 
-    /** The session function: its reorder buffer, deadline and statistics. */
+    /** One sample per session between two watermarks: per sample is per session per advance. */
     @Test
-    void theSessionFunctionReadsThreeTimesAndWritesFourTimesPerSample() throws Exception {
-        Counts counts =
-                steadyState(
-                        new SessionQualityFunction(
-                                SessionHarness.TIMEOUT, ContractRules.THRESHOLDS),
-                        e -> e.sessionId);
-        // Buffer: append on arrival, read and rewrite at the timer; the deadline and the
-        // statistics: read and write each. The budget of issue 17 is 1 + 1.
-        assertThat(counts.readsPerSample()).isEqualTo(3.0);
-        assertThat(counts.writesPerSample()).isEqualTo(4.0);
+    void theSessionOperatorReadsOnceAndWritesOncePerSessionPerWatermarkAdvance() throws Exception {
+        Counts counts = steadyState(1);
+        assertThat(counts.reads()).isEqualTo((long) SESSIONS * ROUNDS);
+        assertThat(counts.writes()).isEqualTo((long) SESSIONS * ROUNDS);
     }
 
-    /** The event-id dedup that every sample passes before the session function. */
+    /**
+     * Five samples per session (five instants) between two watermarks still cost one read and one
+     * write per session: the budget is per advance, not per sample.
+     */
     @Test
-    void theEventIdDedupReadTwiceAndWroteOncePerSample() throws Exception {
-        Counts counts =
-                steadyState(
-                        new DedupFunction(Duration.ofHours(48), Duration.ofHours(48)),
-                        DedupFunction::identity);
-        assertThat(counts.readsPerSample()).isEqualTo(2.0);
-        assertThat(counts.writesPerSample()).isEqualTo(1.0);
+    void moreSamplesPerAdvanceCostNoMoreAccesses() throws Exception {
+        Counts counts = steadyState(5);
+        assertThat(counts.samples()).isEqualTo(5L * SESSIONS * ROUNDS);
+        assertThat(counts.reads()).isEqualTo((long) SESSIONS * ROUNDS);
+        assertThat(counts.writes()).isEqualTo((long) SESSIONS * ROUNDS);
     }
 
-    private record Counts(long reads, long writes, long samples) {
-        double readsPerSample() {
-            return (double) reads / samples;
+    /** Between watermarks samples wait on the heap: arriving touches no keyed state. */
+    @Test
+    void arrivingSamplesTouchNoKeyedState() throws Exception {
+        StateAccessCounter counter = StateAccessCounter.forOperator();
+        try (var harness = harness(new CountedSessionQuality(counter))) {
+            harness.open();
+            for (int s = 0; s < SESSIONS; s++) {
+                send(harness, interaction("s" + s, 0, InteractionState.CONNECTED));
+                send(harness, sample("s" + s, 5, 4.2));
+            }
+            assertThat(counter.reads() + counter.writes()).isZero();
+            harness.processWatermark(at(6));
+            assertThat(counter.reads()).isEqualTo(SESSIONS);
+            assertThat(counter.writes()).isEqualTo(SESSIONS);
         }
+    }
 
-        double writesPerSample() {
-            return (double) writes / samples;
+    /** The event-id dedup that interaction and recording events pass; samples no longer do. */
+    @Test
+    void theEventIdDedupReadsTwiceAndWritesOncePerEvent() throws Exception {
+        DedupFunction dedup = new DedupFunction(Duration.ofHours(48), Duration.ofHours(48));
+        try (var harness =
+                new KeyedOneInputStreamOperatorTestHarness<>(
+                        new KeyedProcessOperator<>(dedup), DedupFunction::identity, Types.STRING)) {
+            StateAccessCounter counter = StateAccessCounter.install(harness, dedup);
+            harness.open();
+            long events = 0;
+            for (int round = 1; round <= ROUNDS; round++) {
+                for (int s = 0; s < SESSIONS; s++) {
+                    send(harness, sample("s" + s, 5L * round, 4.2));
+                    events++;
+                }
+                harness.processWatermark(at(5L * round + 1));
+            }
+            assertThat((double) counter.reads() / events).isEqualTo(2.0);
+            assertThat((double) counter.writes() / events).isEqualTo(1.0);
         }
     }
 
     /**
-     * Opens {@link #SESSIONS} connected sessions, then counts {@link #ROUNDS} rounds of one sample
-     * per session followed by a watermark past it.
+     * A checkpoint taken while samples wait on the heap (the watermark 10 s behind), restored into
+     * a new operator, gives the rows and alerts of a run that never stopped.
      */
-    private static <O> Counts steadyState(
-            KeyedProcessFunction<String, CanonicalEvent, O> function,
-            KeySelector<CanonicalEvent, String> key)
+    @Test
+    void samplesOnTheHeapAtACheckpointSurviveARestore() throws Exception {
+        List<Object> uninterrupted = new ArrayList<>();
+        try (var harness = harness(sessionQuality())) {
+            harness.open();
+            feed(harness, 0, ROUNDS);
+            harness.processWatermark(new Watermark(Long.MAX_VALUE));
+            uninterrupted.addAll(outputs(harness));
+        }
+        assertThat(uninterrupted)
+                .as("the run fires degradation alerts and ends its sessions")
+                .hasAtLeastOneElementOfType(QualityAlert.class)
+                .hasAtLeastOneElementOfType(SessionQuality.class);
+
+        List<Object> restored = new ArrayList<>();
+        OperatorSubtaskState snapshot;
+        try (var harness = harness(sessionQuality())) {
+            harness.open();
+            feed(harness, 0, ROUNDS / 2);
+            // As the task does before the barrier: the heap goes into keyed state.
+            harness.prepareSnapshotPreBarrier(1);
+            snapshot = harness.snapshot(1, 0);
+            restored.addAll(outputs(harness));
+        }
+        try (var harness = harness(sessionQuality())) {
+            harness.setup();
+            harness.initializeState(snapshot);
+            harness.open();
+            feed(harness, ROUNDS / 2, ROUNDS);
+            harness.processWatermark(new Watermark(Long.MAX_VALUE));
+            restored.addAll(outputs(harness));
+        }
+        assertThat(restored).containsExactlyInAnyOrderElementsOf(uninterrupted);
+    }
+
+    /**
+     * Rounds {@code from} (exclusive) to {@code to} of three sessions, one sample each per 5 s, one
+     * of them degraded from 60 s to 120 s, each round followed by a watermark 10 s behind it, so
+     * the last two rounds' samples are always still held.
+     */
+    private static void feed(
+            KeyedOneInputStreamOperatorTestHarness<String, CanonicalEvent, SessionQuality> harness,
+            int from,
+            int to)
             throws Exception {
-        try (var harness =
-                new KeyedOneInputStreamOperatorTestHarness<String, CanonicalEvent, O>(
-                        new KeyedProcessOperator<>(function), key, Types.STRING)) {
-            StateAccessCounter counter = StateAccessCounter.install(harness, function);
+        for (int round = from + 1; round <= to; round++) {
+            long t = 5L * round;
+            for (int s = 0; s < 3; s++) {
+                if (round == 1) {
+                    send(harness, interaction("s" + s, 0, InteractionState.CONNECTED));
+                }
+                boolean degraded = s == 0 && t >= 60 && t < 120;
+                send(harness, sample("s" + s, t, degraded ? 2.0 : 4.2));
+            }
+            if (round == ROUNDS - 5) {
+                send(harness, interaction("s1", t, InteractionState.COMPLETED));
+            }
+            harness.processWatermark(at(t - 10));
+        }
+    }
+
+    private static List<Object> outputs(
+            KeyedOneInputStreamOperatorTestHarness<String, CanonicalEvent, SessionQuality>
+                    harness) {
+        List<Object> outputs = new ArrayList<>(harness.extractOutputValues());
+        var alerts = harness.getSideOutput(OutputTags.QUALITY_ALERTS);
+        if (alerts != null) {
+            alerts.forEach(record -> outputs.add(record.getValue()));
+        }
+        var late = harness.getSideOutput(OutputTags.LATE_EVENTS);
+        if (late != null) {
+            late.forEach(record -> outputs.add(record.getValue()));
+        }
+        return outputs;
+    }
+
+    private record Counts(long reads, long writes, long samples) {}
+
+    /**
+     * Opens {@link #SESSIONS} connected sessions, then counts {@link #ROUNDS} rounds of {@code
+     * perRound} samples per session, one second apart, followed by a watermark past them.
+     */
+    private static Counts steadyState(int perRound) throws Exception {
+        StateAccessCounter counter = StateAccessCounter.forOperator();
+        try (var harness = harness(new CountedSessionQuality(counter))) {
             harness.open();
             for (int s = 0; s < SESSIONS; s++) {
                 send(harness, interaction("s" + s, 0, InteractionState.CONNECTED));
@@ -89,15 +196,46 @@ class MediaPathStateAccessTest {
             harness.processWatermark(at(1));
             long reads = counter.reads();
             long writes = counter.writes();
+            long samples = 0;
             for (int round = 1; round <= ROUNDS; round++) {
+                long start = 10L * round;
                 for (int s = 0; s < SESSIONS; s++) {
-                    send(harness, sample("s" + s, 5L * round, 4.2));
+                    for (int i = 0; i < perRound; i++) {
+                        send(harness, sample("s" + s, start + i, 4.2));
+                        samples++;
+                    }
                 }
-                harness.processWatermark(at(5L * round + 1));
+                harness.processWatermark(at(start + perRound));
             }
-            return new Counts(
-                    counter.reads() - reads, counter.writes() - writes, (long) SESSIONS * ROUNDS);
+            return new Counts(counter.reads() - reads, counter.writes() - writes, samples);
         }
+    }
+
+    private static SessionQualityFunction sessionQuality() {
+        return new SessionQualityFunction(SessionHarness.TIMEOUT, ContractRules.THRESHOLDS);
+    }
+
+    /** The operator with its keyed state declared through {@code counter}. */
+    private static final class CountedSessionQuality extends SessionQualityFunction {
+        private static final long serialVersionUID = 1L;
+
+        private final transient StateAccessCounter counter;
+
+        CountedSessionQuality(StateAccessCounter counter) {
+            super(SessionHarness.TIMEOUT, ContractRules.THRESHOLDS);
+            this.counter = counter;
+        }
+
+        @Override
+        public KeyedStateStore getKeyedStateStore() {
+            return counter.counting(super.getKeyedStateStore());
+        }
+    }
+
+    private static KeyedOneInputStreamOperatorTestHarness<String, CanonicalEvent, SessionQuality>
+            harness(SessionQualityFunction operator) throws Exception {
+        return new KeyedOneInputStreamOperatorTestHarness<>(
+                operator, e -> e.sessionId, Types.STRING);
     }
 
     private static <O> void send(

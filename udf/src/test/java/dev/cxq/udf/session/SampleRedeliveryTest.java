@@ -11,7 +11,6 @@ import dev.cxq.udf.testing.ContractRules;
 import dev.cxq.udf.testing.SessionHarness;
 
 import org.apache.flink.api.common.typeinfo.Types;
-import org.apache.flink.streaming.api.operators.KeyedProcessOperator;
 import org.apache.flink.streaming.runtime.streamrecord.StreamRecord;
 import org.apache.flink.streaming.util.KeyedOneInputStreamOperatorTestHarness;
 
@@ -36,17 +35,17 @@ class SampleRedeliveryTest {
 
     private static final Duration RETENTION = Duration.ofHours(48);
 
-    private SessionQualityFunction function;
+    private SessionQualityFunction operator;
     private KeyedOneInputStreamOperatorTestHarness<String, CanonicalEvent, SessionQuality> harness;
 
     @BeforeEach
     void setUp() throws Exception {
-        function =
+        operator =
                 new SessionQualityFunction(
                         SessionHarness.TIMEOUT, ContractRules.THRESHOLDS, RETENTION);
         harness =
                 new KeyedOneInputStreamOperatorTestHarness<>(
-                        new KeyedProcessOperator<>(function), e -> e.sessionId, Types.STRING);
+                        operator, e -> e.sessionId, Types.STRING);
         harness.open();
     }
 
@@ -108,8 +107,8 @@ class SampleRedeliveryTest {
         SessionQuality row = onlyRow();
         assertThat(row.samples()).isEqualTo(2);
         assertThat(row.minMos()).isEqualTo(4.0);
-        assertThat(function.duplicatesDropped()).isEqualTo(2);
-        assertThat(function.redeliveryConflicts()).as("b said mos 2.0").isEqualTo(1);
+        assertThat(operator.duplicatesDropped()).isEqualTo(2);
+        assertThat(operator.redeliveryConflicts()).as("b said mos 2.0").isEqualTo(1);
         assertThat(lateEventIds()).isEmpty();
     }
 
@@ -125,7 +124,7 @@ class SampleRedeliveryTest {
 
         assertThat(onlyRow().samples()).isEqualTo(3);
         assertThat(lateEventIds()).containsExactly(never.eventId);
-        assertThat(function.duplicatesDropped()).isEqualTo(1);
+        assertThat(operator.duplicatesDropped()).isEqualTo(1);
     }
 
     @Test
@@ -142,7 +141,7 @@ class SampleRedeliveryTest {
 
         assertThat(onlyRow().samples()).isEqualTo(1);
         assertThat(lateEventIds()).isEmpty();
-        assertThat(function.duplicatesDropped()).isEqualTo(1);
+        assertThat(operator.duplicatesDropped()).isEqualTo(1);
     }
 
     @Test
@@ -157,7 +156,7 @@ class SampleRedeliveryTest {
         send(copy(sample("s", 10, 4.0), "hours-later"));
         harness.processWatermark(at(40) + 2 * SessionHarness.TIMEOUT.toMillis());
         assertThat(lateEventIds()).isEmpty();
-        assertThat(function.duplicatesDropped()).isEqualTo(1);
+        assertThat(operator.duplicatesDropped()).isEqualTo(1);
         assertThat(harness.extractOutputValues()).as("the session is not reopened").hasSize(1);
 
         // After the retention the tombstone is gone: a copy is then a late event like any other.
@@ -181,7 +180,7 @@ class SampleRedeliveryTest {
 
         assertThat(onlyRow().samples()).isEqualTo(3);
         assertThat(lateEventIds()).isEmpty();
-        assertThat(function.duplicatesDropped()).isEqualTo(1);
+        assertThat(operator.duplicatesDropped()).isEqualTo(1);
     }
 
     @Test

@@ -265,12 +265,19 @@ class SessionQualityFunctionTest {
     @Test
     void sessionStateIsAFlinkPojoNotAGenericType() {
         // A Kryo fallback would make the state slow and savepoints fragile across versions.
-        assertThat(TypeInformation.of(SessionQualityFunction.SessionStats.class))
-                .isInstanceOf(PojoTypeInfo.class);
-        PojoTypeInfo<?> stats =
-                (PojoTypeInfo<?>) TypeInformation.of(SessionQualityFunction.SessionStats.class);
-        for (int i = 0; i < stats.getArity(); i++) {
-            assertThat(stats.getTypeAt(i)).isNotInstanceOf(GenericTypeInfo.class);
+        for (Class<?> type :
+                List.of(
+                        SessionQualityFunction.SessionState.class,
+                        SessionQualityFunction.SessionStats.class)) {
+            assertThat(TypeInformation.of(type))
+                    .as(type.getName())
+                    .isInstanceOf(PojoTypeInfo.class);
+            PojoTypeInfo<?> pojo = (PojoTypeInfo<?>) TypeInformation.of(type);
+            for (int i = 0; i < pojo.getArity(); i++) {
+                assertThat(pojo.getTypeAt(i))
+                        .as(pojo.getPojoFieldAt(i).getField().getName())
+                        .isNotInstanceOf(GenericTypeInfo.class);
+            }
         }
         for (Class<?> type :
                 List.of(

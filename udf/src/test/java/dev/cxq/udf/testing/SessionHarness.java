@@ -5,7 +5,6 @@ import dev.cxq.udf.rows.SessionQuality;
 import dev.cxq.udf.session.SessionQualityFunction;
 
 import org.apache.flink.api.common.typeinfo.Types;
-import org.apache.flink.streaming.api.operators.KeyedProcessOperator;
 import org.apache.flink.streaming.util.KeyedOneInputStreamOperatorTestHarness;
 
 import java.time.Duration;
@@ -22,8 +21,7 @@ public final class SessionHarness {
             open() throws Exception {
         KeyedOneInputStreamOperatorTestHarness<String, CanonicalEvent, SessionQuality> harness =
                 new KeyedOneInputStreamOperatorTestHarness<>(
-                        new KeyedProcessOperator<>(
-                                new SessionQualityFunction(TIMEOUT, ContractRules.THRESHOLDS)),
+                        new SessionQualityFunction(TIMEOUT, ContractRules.THRESHOLDS),
                         e -> e.sessionId,
                         Types.STRING);
         harness.open();

@@ -2,6 +2,7 @@ package dev.cxq.udf.testing;
 
 import org.apache.flink.api.common.functions.AbstractRichFunction;
 import org.apache.flink.api.common.functions.RuntimeContext;
+import org.apache.flink.api.common.state.KeyedStateStore;
 import org.apache.flink.api.common.state.ListState;
 import org.apache.flink.api.common.state.MapState;
 import org.apache.flink.api.common.state.ValueState;
@@ -13,10 +14,11 @@ import java.lang.reflect.Proxy;
 import java.util.Set;
 
 /**
- * Counts the keyed-state reads and writes a function makes, whatever the backend: it stands in for
- * the function's runtime context and hands out state handles that count each call before passing it
- * on. On RocksDB each counted read is a {@code get} and each write a {@code put}, {@code merge} or
- * {@code delete}, the accesses {@code docs/benchmarks.md} prices.
+ * Counts the keyed-state reads and writes a function or operator makes, whatever the backend: it
+ * stands in for the function's runtime context (or the operator's keyed state store) and hands out
+ * state handles that count each call before passing it on. On RocksDB each counted read is a {@code
+ * get} and each write a {@code put}, {@code merge} or {@code delete}, the accesses {@code
+ * docs/benchmarks.md} prices.
  */
 public final class StateAccessCounter {
 
@@ -40,25 +42,42 @@ public final class StateAccessCounter {
             throws Exception {
         harness.setup();
         StateAccessCounter counter = new StateAccessCounter();
-        RuntimeContext context = function.getRuntimeContext();
         function.setRuntimeContext(
-                (RuntimeContext)
-                        Proxy.newProxyInstance(
-                                StateAccessCounter.class.getClassLoader(),
-                                new Class<?>[] {RuntimeContext.class},
-                                (proxy, method, args) -> {
-                                    Object result = invoke(method, context, args);
-                                    return switch (method.getName()) {
-                                        case "getState" ->
-                                                counter.counting(ValueState.class, result);
-                                        case "getListState" ->
-                                                counter.counting(ListState.class, result);
-                                        case "getMapState" ->
-                                                counter.counting(MapState.class, result);
-                                        default -> result;
-                                    };
-                                }));
+                counter.countingHandles(RuntimeContext.class, function.getRuntimeContext()));
         return counter;
+    }
+
+    /** A counter for an operator that declares its state through {@link #counting}. */
+    public static StateAccessCounter forOperator() {
+        return new StateAccessCounter();
+    }
+
+    /**
+     * {@code store}, handing out counting state handles: an operator under test returns this from
+     * its {@code getKeyedStateStore()}.
+     */
+    public KeyedStateStore counting(KeyedStateStore store) {
+        return countingHandles(KeyedStateStore.class, store);
+    }
+
+    /**
+     * {@code declaring}, whose {@code getState}, {@code getListState}, {@code getMapState} count.
+     */
+    @SuppressWarnings("unchecked")
+    private <T> T countingHandles(Class<T> type, T declaring) {
+        return (T)
+                Proxy.newProxyInstance(
+                        StateAccessCounter.class.getClassLoader(),
+                        new Class<?>[] {type},
+                        (proxy, method, args) -> {
+                            Object result = invoke(method, declaring, args);
+                            return switch (method.getName()) {
+                                case "getState" -> counting(ValueState.class, result);
+                                case "getListState" -> counting(ListState.class, result);
+                                case "getMapState" -> counting(MapState.class, result);
+                                default -> result;
+                            };
+                        });
     }
 
     public long reads() {
