@@ -223,6 +223,26 @@ class DemoITCase {
                                     "--jdbc-user",
                                     PostgresTestDatabase.USER));
             assertThat(exit).isZero();
+            assertThat(query(db, "SELECT count(*) FROM webhook_outbox"))
+                    .as("alert transitions in the outbox")
+                    .isNotEqualTo(List.of("0"));
+            assertThat(
+                            query(
+                                    db,
+                                    "SELECT count(*) FROM webhook_outbox o WHERE NOT EXISTS"
+                                            + " (SELECT 1 FROM webhook_deliveries d"
+                                            + " WHERE d.incident_key = o.incident_key"
+                                            + " AND d.state = o.state AND d.endpoint = 'demo-receiver'"
+                                            + " AND d.delivered_at IS NOT NULL)"))
+                    .as("every transition delivered to the demo's receiver after its outage")
+                    .containsExactly("0");
+            assertThat(
+                            query(
+                                    db,
+                                    "SELECT sum(attempts) > count(*) FROM webhook_deliveries"
+                                            + " WHERE endpoint = 'demo-receiver'"))
+                    .as("calls refused during the outage are counted as attempts")
+                    .containsExactly("t");
             assertThat(
                             query(
                                     db,
@@ -269,26 +289,6 @@ class DemoITCase {
                     .containsExactly("0");
             assertThat(query(db, "SELECT count(*) FROM metric_sync_log WHERE http_status = 429"))
                     .containsExactly("1");
-            assertThat(query(db, "SELECT count(*) FROM webhook_outbox"))
-                    .as("alert transitions in the outbox")
-                    .isNotEqualTo(List.of("0"));
-            assertThat(
-                            query(
-                                    db,
-                                    "SELECT count(*) FROM webhook_outbox o WHERE NOT EXISTS"
-                                            + " (SELECT 1 FROM webhook_deliveries d"
-                                            + " WHERE d.incident_key = o.incident_key"
-                                            + " AND d.state = o.state AND d.endpoint = 'demo-receiver'"
-                                            + " AND d.delivered_at IS NOT NULL)"))
-                    .as("every transition delivered to the demo's receiver after its outage")
-                    .containsExactly("0");
-            assertThat(
-                            query(
-                                    db,
-                                    "SELECT sum(attempts) > count(*) FROM webhook_deliveries"
-                                            + " WHERE endpoint = 'demo-receiver'"))
-                    .as("calls refused during the outage are counted as attempts")
-                    .containsExactly("t");
         }
     }
 

@@ -1,6 +1,8 @@
 package dev.cxq.job.metricsync;
 
 import dev.cxq.job.db.PostgresConnection;
+import dev.cxq.job.delivery.DeliveryLoop;
+import dev.cxq.job.delivery.DeliveryLoop.Verdict;
 import dev.cxq.job.http.Backoff;
 import dev.cxq.job.http.CircuitBreaker;
 import dev.cxq.job.http.ClientCredentialsToken;
@@ -37,7 +39,8 @@ import java.util.UUID;
  * backoff; 5xx and I/O errors count towards the {@linkplain CircuitBreaker circuit breaker}, which,
  * once open, lets one probe call through per open period. A 401 gets one fresh token. Any other 4xx
  * (a batch refused as too large or malformed), or a batch failing {@code maxAttempts} times, ends
- * the run with its rows still pending.
+ * the run with its rows still pending. The order, the breaker and the backoff are the {@link
+ * DeliveryLoop} the alert webhooks use too; a unit here is a batch.
  */
 public final class MetricSync {
 
@@ -49,7 +52,7 @@ public final class MetricSync {
     private final ClientCredentialsToken token;
     private final RequestBudget budget;
     private final Backoff backoff;
-    private final CircuitBreaker breaker;
+    private final DeliveryLoop<Batch> loop;
     private final HttpClient client =
             HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(10)).build();
 
@@ -76,16 +79,31 @@ public final class MetricSync {
                 new RequestBudget(
                         settings.rateLimit().requests(), settings.rateLimit().window(), 1);
         this.backoff = new Backoff(Duration.ofMillis(200), settings.maxBackoff());
-        this.breaker =
-                new CircuitBreaker(
+        this.loop =
+                new DeliveryLoop<>(
                         settings.breakerFailures(),
-                        settings.breakerOpen().toMillis(),
-                        System::currentTimeMillis);
+                        settings.breakerOpen(),
+                        backoff,
+                        DeliveryLoop.UNTIL_SETTLED);
+    }
+
+    /** One request's rows, with what its calls share: the id in the log and the body. */
+    private static final class Batch {
+        final String id = UUID.randomUUID().toString();
+        final List<MetricRow> rows;
+        final String body;
+
+        /** Whether a call of it already got a fresh token after a 401: once per batch. */
+        boolean refreshedOn401;
+
+        Batch(List<MetricRow> rows, MetricSyncPlatform platform) {
+            this.rows = rows;
+            this.body = platform.payload(rows, id);
+        }
     }
 
     /** Sends every pending row of {@code computed_metrics} in PostgreSQL; returns what it took. */
-    public MetricSyncReport run(PostgresConnection database)
-            throws SQLException, InterruptedException {
+    public MetricSyncReport run(PostgresConnection database) throws Exception {
         try (Connection connection = database.open()) {
             return run(new PostgresMetricStore(connection, settings));
         }
@@ -95,29 +113,28 @@ public final class MetricSync {
      * Sends every row pending in {@code store}; returns what this sync has taken so far (over all
      * its runs: one instance keeps its token, budget and breaker from run to run).
      */
-    public MetricSyncReport run(MetricStore store) throws SQLException, InterruptedException {
+    public MetricSyncReport run(MetricStore store) throws Exception {
         long rowsBefore = rows;
         heldBack = 0;
-        while (true) {
-            // Read again before each batch: the horizon moves as the syncing inputs catch up.
-            SyncHorizon horizon = store.horizon();
-            List<MetricRow> batch = store.pending(settings.batchSize(), horizon);
-            if (batch.isEmpty()) {
-                if (horizon != null) {
-                    heldBack = store.heldBack(horizon);
-                    LOG.info(
-                            "Inputs {} are syncing: {} rows from {} on held back until they are"
-                                    + " live",
-                            horizon.inputs(),
-                            heldBack,
-                            horizon.watermark());
-                }
-                break;
-            }
-            deliver(batch, store);
-            store.markSynced(batch);
-            batches++;
-            rows += batch.size();
+        // Read again before each batch: the horizon moves as the syncing inputs catch up. The last
+        // one read says what is held back.
+        SyncHorizon[] horizon = new SyncHorizon[1];
+        loop.drain(
+                () -> {
+                    horizon[0] = store.horizon();
+                    List<MetricRow> pending = store.pending(settings.batchSize(), horizon[0]);
+                    return pending.isEmpty()
+                            ? List.of()
+                            : List.of(new Batch(pending, settings.platform()));
+                },
+                (batch, attempt) -> call(batch, attempt, store));
+        if (horizon[0] != null) {
+            heldBack = store.heldBack(horizon[0]);
+            LOG.info(
+                    "Inputs {} are syncing: {} rows from {} on held back until they are live",
+                    horizon[0].inputs(),
+                    heldBack,
+                    horizon[0].watermark());
         }
         MetricSyncReport report = report();
         if (rows > rowsBefore) {
@@ -134,77 +151,69 @@ public final class MetricSync {
         return new MetricSyncReport(requests, batches, rows, throttled, tokensObtained, heldBack);
     }
 
-    private void deliver(List<MetricRow> batch, MetricStore store)
+    /**
+     * One call for {@code batch}, logged in the store; the batch is marked synced once accepted.
+     */
+    private Verdict call(Batch batch, int attempt, MetricStore store)
             throws SQLException, InterruptedException {
-        String batchId = UUID.randomUUID().toString();
-        String body = settings.platform().payload(batch, batchId);
-        boolean refreshedOn401 = false;
-        for (int attempt = 1; ; attempt++) {
-            for (long wait = breaker.waitBeforeCall(); wait > 0; wait = breaker.waitBeforeCall()) {
-                LOG.warn("Circuit to {} open, next probe in {} ms", settings.endpoint(), wait);
-                Thread.sleep(wait);
-            }
-            HttpRequest request =
-                    HttpRequest.newBuilder(settings.endpointUrl())
-                            .timeout(TIMEOUT)
-                            .header("Authorization", "Bearer " + accessToken())
-                            .header("Content-Type", "application/json")
-                            .header("Accept", "application/json")
-                            .POST(HttpRequest.BodyPublishers.ofString(body))
-                            .build();
-            budget.acquire();
-            requests++;
-            Instant started = Instant.now();
-            Integer status = null;
-            String retryAfter = null;
-            String error;
-            try {
-                HttpResponse<String> response =
-                        client.send(request, HttpResponse.BodyHandlers.ofString());
-                status = response.statusCode();
-                retryAfter = response.headers().firstValue("Retry-After").orElse(null);
-                error = status / 100 == 2 ? null : "status " + status + ": " + excerpt(response);
-            } catch (IOException e) {
-                error = e.toString();
-            }
-            store.log(new SyncCall(batchId, batch, attempt, status, error, started, Instant.now()));
-            if (status != null && status < 500) {
-                // The endpoint answered: it is up, whatever it said (this also ends a probe).
-                breaker.onSuccess();
-            } else {
-                breaker.onFailure();
-            }
-            if (error == null) {
-                return;
-            }
-            if (status != null && status == 401 && !refreshedOn401) {
-                // Expired or revoked before its announced lifetime: one fresh token.
-                refreshedOn401 = true;
-                token.invalidate();
-                continue;
-            }
-            if (status != null && !TRANSIENT.contains(status)) {
-                throw new MetricSyncException(
-                        settings.endpoint() + " refused batch " + batchId + " with " + error);
-            }
-            if (status != null && status == 429) {
-                throttled++;
-            }
-            if (attempt >= settings.maxAttempts()) {
-                throw new MetricSyncException(
-                        "batch "
-                                + batchId
-                                + " to "
-                                + settings.endpoint()
-                                + " failed "
-                                + attempt
-                                + " times, the last with "
-                                + error);
-            }
-            long delay = backoff.delayMs(attempt, retryAfter, System.currentTimeMillis());
-            LOG.info("Batch {}: {}, retrying in {} ms", batchId, error, delay);
-            Thread.sleep(delay);
+        HttpRequest request =
+                HttpRequest.newBuilder(settings.endpointUrl())
+                        .timeout(TIMEOUT)
+                        .header("Authorization", "Bearer " + accessToken())
+                        .header("Content-Type", "application/json")
+                        .header("Accept", "application/json")
+                        .POST(HttpRequest.BodyPublishers.ofString(batch.body))
+                        .build();
+        budget.acquire();
+        requests++;
+        Instant started = Instant.now();
+        Integer status = null;
+        String retryAfter = null;
+        String error;
+        try {
+            HttpResponse<String> response =
+                    client.send(request, HttpResponse.BodyHandlers.ofString());
+            status = response.statusCode();
+            retryAfter = response.headers().firstValue("Retry-After").orElse(null);
+            error = status / 100 == 2 ? null : "status " + status + ": " + excerpt(response);
+        } catch (IOException e) {
+            error = e.toString();
         }
+        store.log(
+                new SyncCall(batch.id, batch.rows, attempt, status, error, started, Instant.now()));
+        if (error == null) {
+            store.markSynced(batch.rows);
+            batches++;
+            rows += batch.rows.size();
+            return Verdict.settled();
+        }
+        if (status != null && status == 401 && !batch.refreshedOn401) {
+            // Expired or revoked before its announced lifetime: one fresh token.
+            batch.refreshedOn401 = true;
+            token.invalidate();
+            return Verdict.again();
+        }
+        if (status != null && !TRANSIENT.contains(status)) {
+            throw new MetricSyncException(
+                    settings.endpoint() + " refused batch " + batch.id + " with " + error);
+        }
+        if (status != null && status == 429) {
+            throttled++;
+        }
+        if (attempt >= settings.maxAttempts()) {
+            throw new MetricSyncException(
+                    "batch "
+                            + batch.id
+                            + " to "
+                            + settings.endpoint()
+                            + " failed "
+                            + attempt
+                            + " times, the last with "
+                            + error);
+        }
+        LOG.info("Batch {}: {}, retrying", batch.id, error);
+        // The endpoint answered below 500: it is up, whatever it said (this also ends a probe).
+        return Verdict.retry(status != null && status < 500, retryAfter);
     }
 
     private String accessToken() throws InterruptedException {

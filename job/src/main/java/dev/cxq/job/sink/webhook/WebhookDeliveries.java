@@ -1,6 +1,7 @@
 package dev.cxq.job.sink.webhook;
 
 import dev.cxq.job.db.PostgresConnection;
+import dev.cxq.job.delivery.DeliveryLoop;
 import dev.cxq.job.http.PrometheusEndpoint;
 import dev.cxq.job.sink.webhook.Outbox.Backlog;
 import dev.cxq.job.sink.webhook.WebhookDelivery.Pass;
@@ -63,7 +64,7 @@ public final class WebhookDeliveries {
     private WebhookDeliveries(WebhookSettings settings, Function<String, Outbox> outboxes) {
         this.options = settings.options();
         this.outboxes = outboxes;
-        WebhookDelivery.Pause pause = new Control();
+        DeliveryLoop.Pause pause = new Control();
         for (WebhookEndpoint endpoint : settings.endpoints()) {
             workers.add(
                     new WebhookDelivery(endpoint, options, outboxes.apply(endpoint.id()), pause));
@@ -320,7 +321,7 @@ public final class WebhookDeliveries {
     }
 
     /** The workers' waits: a backoff or an open circuit, cut short when the job ends. */
-    private final class Control implements WebhookDelivery.Pause {
+    private final class Control implements DeliveryLoop.Pause {
 
         @Override
         public void sleep(long millis) throws InterruptedException {

@@ -1,7 +1,9 @@
 package dev.cxq.job.sink.webhook;
 
+import dev.cxq.job.delivery.DeliveryLoop;
+import dev.cxq.job.delivery.DeliveryLoop.End;
+import dev.cxq.job.delivery.DeliveryLoop.Verdict;
 import dev.cxq.job.http.Backoff;
-import dev.cxq.job.http.CircuitBreaker;
 import dev.cxq.job.secret.Redaction;
 import dev.cxq.job.sink.webhook.Outbox.Outcome;
 
@@ -13,12 +15,13 @@ import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
-import java.util.List;
 import java.util.Set;
 
 /**
  * One endpoint's delivery worker: sends the endpoint's unsettled outbox transitions one at a time,
- * oldest first, on its own thread, and records every call's outcome on that same thread.
+ * oldest first, on its own thread, and records every call's outcome on that same thread. The order,
+ * the breaker and the backoff are the shared {@link DeliveryLoop}'s; this class makes and judges
+ * one call.
  *
  * <p>A call answered 429, 502, 503 or 504, or failing with an I/O error or its timeout, leaves the
  * transition pending: it is called again after a backoff (exponential with full jitter, or the
@@ -53,10 +56,8 @@ final class WebhookDelivery {
     private final byte[] signingKey;
     private final WebhookDeliveryOptions options;
     private final Outbox outbox;
-    private final Pause pause;
     private final HttpClient client;
-    private final Backoff backoff;
-    private final CircuitBreaker breaker;
+    private final DeliveryLoop<WebhookMessage> loop;
 
     // Written by the worker's thread only; volatile for the metrics endpoint's reads.
     private volatile long delivered;
@@ -64,7 +65,10 @@ final class WebhookDelivery {
     private volatile long failedCalls;
 
     WebhookDelivery(
-            WebhookEndpoint endpoint, WebhookDeliveryOptions options, Outbox outbox, Pause pause) {
+            WebhookEndpoint endpoint,
+            WebhookDeliveryOptions options,
+            Outbox outbox,
+            DeliveryLoop.Pause pause) {
         this.endpoint = endpoint;
         this.url = endpoint.resolveUrl();
         endpoint.checkTransport(url);
@@ -75,96 +79,67 @@ final class WebhookDelivery {
                         : WebhookSignature.key(endpoint.signingSecret().read());
         this.options = options;
         this.outbox = outbox;
-        this.pause = pause;
         this.client = HttpClient.newBuilder().connectTimeout(options.requestTimeout()).build();
-        this.backoff = new Backoff(options.initialBackoff(), options.maxBackoff());
-        this.breaker =
-                new CircuitBreaker(
+        this.loop =
+                new DeliveryLoop<>(
                         options.breakerFailureThreshold(),
-                        options.breakerOpenDuration().toMillis(),
-                        System::currentTimeMillis);
+                        options.breakerOpenDuration(),
+                        new Backoff(options.initialBackoff(), options.maxBackoff()),
+                        pause);
     }
 
     /**
      * Delivers until nothing is pending; while the endpoint is down it waits, unless {@link
-     * Pause#stopWhenDown()}.
+     * DeliveryLoop.Pause#stopWhenDown()}.
      */
     Pass pass() throws Exception {
         if (!outbox.claim()) {
             return Pass.BUSY;
         }
-        for (List<WebhookMessage> batch = outbox.pending(BATCH);
-                !batch.isEmpty();
-                batch = outbox.pending(BATCH)) {
-            for (WebhookMessage message : batch) {
-                if (!deliver(message)) {
-                    return Pass.ENDPOINT_DOWN;
-                }
-            }
-        }
-        return Pass.DRAINED;
+        End end = loop.drain(() -> outbox.pending(BATCH), this::call);
+        return end == End.DRAINED ? Pass.DRAINED : Pass.ENDPOINT_DOWN;
     }
 
-    /**
-     * Calls until the endpoint settles {@code message}; false when told to stop while the endpoint
-     * is down.
-     */
-    private boolean deliver(WebhookMessage message) throws Exception {
-        for (int failures = 0; ; ) {
-            long wait = breaker.waitBeforeCall();
-            if (wait > 0) {
-                // Circuit open: no call, nothing counted.
-                if (pause.stopWhenDown()) {
-                    return false;
-                }
-                pause.sleep(wait);
-                continue;
-            }
-            int status;
-            String retryAfter = null;
-            String error = null;
-            try {
-                HttpResponse<Void> response =
-                        client.send(request(message), HttpResponse.BodyHandlers.discarding());
-                status = response.statusCode();
-                retryAfter = response.headers().firstValue("Retry-After").orElse(null);
-            } catch (IOException e) {
-                status = -1;
-                // An I/O error's text might quote the URL, whose path may be a credential.
-                error = Redaction.without(e.toString(), url.toString());
-            }
-            if (status >= 200 && status < 300) {
-                breaker.onSuccess();
-                outbox.record(message, status, Outcome.DELIVERED);
-                delivered++;
-                return true;
-            }
-            if (error == null && !RETRYABLE.contains(status)) {
-                // The endpoint answered: it is up, the message is what it refused.
-                breaker.onSuccess();
-                outbox.record(message, status, Outcome.REFUSED);
-                refused++;
-                LOG.warn(
-                        "Webhook {} refused by {} with HTTP {}",
-                        message.idempotencyKey(),
-                        endpoint,
-                        status);
-                return true;
-            }
-            breaker.onFailure();
-            outbox.record(message, status, Outcome.FAILED);
-            failedCalls++;
-            failures++;
-            LOG.debug(
-                    "Webhook {} to {}: {}",
+    /** One call for {@code message}, recorded in the outbox. */
+    private Verdict call(WebhookMessage message, int attempt) throws Exception {
+        int status;
+        String retryAfter = null;
+        String error = null;
+        try {
+            HttpResponse<Void> response =
+                    client.send(request(message), HttpResponse.BodyHandlers.discarding());
+            status = response.statusCode();
+            retryAfter = response.headers().firstValue("Retry-After").orElse(null);
+        } catch (IOException e) {
+            status = -1;
+            // An I/O error's text might quote the URL, whose path may be a credential.
+            error = Redaction.without(e.toString(), url.toString());
+        }
+        if (status >= 200 && status < 300) {
+            outbox.record(message, status, Outcome.DELIVERED);
+            delivered++;
+            return Verdict.settled();
+        }
+        if (error == null && !RETRYABLE.contains(status)) {
+            // The endpoint answered: it is up, the message is what it refused.
+            outbox.record(message, status, Outcome.REFUSED);
+            refused++;
+            LOG.warn(
+                    "Webhook {} refused by {} with HTTP {}",
                     message.idempotencyKey(),
                     endpoint,
-                    error != null ? error : "HTTP " + status);
-            if (breaker.isOpen() && pause.stopWhenDown()) {
-                return false;
-            }
-            pause.sleep(backoff.delayMs(failures, retryAfter, System.currentTimeMillis()));
+                    status);
+            return Verdict.settled();
         }
+        outbox.record(message, status, Outcome.FAILED);
+        failedCalls++;
+        LOG.debug(
+                "Webhook {} to {}, call {}: {}",
+                message.idempotencyKey(),
+                endpoint,
+                attempt,
+                error != null ? error : "HTTP " + status);
+        return Verdict.retry(false, retryAfter);
     }
 
     /**
@@ -219,16 +194,6 @@ final class WebhookDelivery {
     }
 
     boolean breakerOpen() {
-        return breaker.isOpen();
-    }
-
-    /** How the worker waits, and whether it should stop waiting for an endpoint that is down. */
-    interface Pause {
-
-        /** Waits up to {@code millis}; less when the worker is told to finish. */
-        void sleep(long millis) throws InterruptedException;
-
-        /** Whether a pass should end, leaving its transitions queued, once the circuit opens. */
-        boolean stopWhenDown();
+        return loop.breakerOpen();
     }
 }
