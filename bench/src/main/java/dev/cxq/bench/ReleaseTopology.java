@@ -11,6 +11,7 @@ import java.io.Serializable;
 import java.lang.reflect.Constructor;
 import java.lang.reflect.InvocationHandler;
 import java.lang.reflect.Method;
+import java.lang.reflect.Modifier;
 import java.lang.reflect.Proxy;
 import java.time.Duration;
 import java.util.Arrays;
@@ -31,6 +32,8 @@ import java.util.function.Function;
 final class ReleaseTopology {
 
     static final String PIPELINE = "dev.cxq.job.CxqPipeline";
+    private static final String CLI_DEFAULTS = "dev.cxq.job.cli.Defaults";
+
     private static final String QUALITY_ALERTS = "quality_alerts";
     private static final Duration DEFAULT_BOUND = Duration.ofSeconds(10);
 
@@ -85,7 +88,20 @@ final class ReleaseTopology {
                 // try the next name
             }
         }
-        throw new NoSuchMethodException(type.getName() + ".defaults() or .none()");
+        // Since issue 18 the defaults live in one place, the command line's Defaults.
+        try {
+            for (Method method : Class.forName(CLI_DEFAULTS).getMethods()) {
+                if (Modifier.isStatic(method.getModifiers())
+                        && method.getParameterCount() == 0
+                        && type.isAssignableFrom(method.getReturnType())) {
+                    return method.invoke(null);
+                }
+            }
+        } catch (ClassNotFoundException e) {
+            // a release before the cli package
+        }
+        throw new NoSuchMethodException(
+                type.getName() + ".defaults() or .none(), or in " + CLI_DEFAULTS);
     }
 
     private static Duration watermarkBound(Object settings, Duration otherwise) {
