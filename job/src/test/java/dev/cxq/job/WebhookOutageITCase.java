@@ -168,9 +168,9 @@ class WebhookOutageITCase {
                         .isLessThan(baseline.maxLagMs().get(table) + 10_000);
             }
             assertThat(outage.completedCheckpoints()).isGreaterThan(20);
-            assertThat(outage.failedCheckpoints().size())
+            assertThat(duringTheStream(outage.failedCheckpoints()).size())
                     .as("failed checkpoints %s (baseline %s)", outage, baseline)
-                    .isLessThanOrEqualTo(baseline.failedCheckpoints().size() + 2);
+                    .isLessThanOrEqualTo(duringTheStream(baseline.failedCheckpoints()).size() + 2);
 
             long recovered = System.nanoTime();
             List<EndpointReport> reports;
@@ -258,6 +258,19 @@ class WebhookOutageITCase {
                         .filter(cp -> cp.getStatus() == CheckpointStatsStatus.FAILED)
                         .map(WebhookOutageITCase::describe)
                         .toList());
+    }
+
+    /**
+     * The failed checkpoints a stalled stream would cause: a bounded job's last checkpoints are
+     * declined by tasks that are closing or have finished, however the webhooks fare, and how many
+     * depends only on the machine's timing.
+     */
+    private static List<String> duringTheStream(List<String> failedCheckpoints) {
+        return failedCheckpoints.stream()
+                .filter(cp -> !cp.contains("task is closing"))
+                .filter(cp -> !cp.contains("input stream is finished"))
+                .filter(cp -> !cp.contains("Not all required tasks are currently running"))
+                .toList();
     }
 
     private static String describe(AbstractCheckpointStats checkpoint) {
