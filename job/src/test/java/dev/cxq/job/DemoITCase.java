@@ -21,9 +21,6 @@ import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.sql.Connection;
-import java.sql.ResultSet;
-import java.sql.Statement;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashSet;
@@ -223,12 +220,11 @@ class DemoITCase {
                                     "--jdbc-user",
                                     PostgresTestDatabase.USER));
             assertThat(exit).isZero();
-            assertThat(query(db, "SELECT count(*) FROM webhook_outbox"))
+            assertThat(db.queryStrings("SELECT count(*) FROM webhook_outbox"))
                     .as("alert transitions in the outbox")
                     .isNotEqualTo(List.of("0"));
             assertThat(
-                            query(
-                                    db,
+                            db.queryStrings(
                                     "SELECT count(*) FROM webhook_outbox o WHERE NOT EXISTS"
                                             + " (SELECT 1 FROM webhook_deliveries d"
                                             + " WHERE d.incident_key = o.incident_key"
@@ -237,15 +233,13 @@ class DemoITCase {
                     .as("every transition delivered to the demo's receiver after its outage")
                     .containsExactly("0");
             assertThat(
-                            query(
-                                    db,
+                            db.queryStrings(
                                     "SELECT sum(attempts) > count(*) FROM webhook_deliveries"
                                             + " WHERE endpoint = 'demo-receiver'"))
                     .as("calls refused during the outage are counted as attempts")
                     .containsExactly("t");
             assertThat(
-                            query(
-                                    db,
+                            db.queryStrings(
                                     "SELECT DISTINCT alert_type || '/' || severity FROM quality_alerts"))
                     .contains(
                             "degradation/high",
@@ -253,15 +247,13 @@ class DemoITCase {
                             "media_gap/warning",
                             "disconnected/warning");
             assertThat(
-                            query(
-                                    db,
+                            db.queryStrings(
                                     "SELECT DISTINCT metadata->>'status' FROM computed_metrics"
                                             + " WHERE metric_type = 'recording_status'"))
                     .contains("failed", "uploaded");
             assertThat(
                             Long.parseLong(
-                                    query(
-                                                    db,
+                                    db.queryStrings(
                                                     "SELECT count(*) FROM kpi_windows"
                                                             + " WHERE window_size = 'PT5M'")
                                             .get(0)))
@@ -270,12 +262,11 @@ class DemoITCase {
             // The demo's event time starts behind the wall clock, so its input may still be
             // syncing (pipeline_status) at the last round; the sync then sends the backlog before
             // the syncing input's watermark and holds the rest back (docs/metric-sync.md).
-            assertThat(query(db, "SELECT count(*) FROM metric_sync_state"))
+            assertThat(db.queryStrings("SELECT count(*) FROM metric_sync_state"))
                     .as("the demo's metric sync sent rows")
                     .isNotEqualTo(List.of("0"));
             assertThat(
-                            query(
-                                    db,
+                            db.queryStrings(
                                     "SELECT count(*) FROM computed_metrics m WHERE NOT EXISTS"
                                             + " (SELECT 1 FROM metric_sync_state s"
                                             + " WHERE s.interaction_id = m.interaction_id"
@@ -287,7 +278,9 @@ class DemoITCase {
                                             + " WHERE status = 'syncing'), 'infinity')"))
                     .as("every computed_metrics row before the syncing horizon was synced")
                     .containsExactly("0");
-            assertThat(query(db, "SELECT count(*) FROM metric_sync_log WHERE http_status = 429"))
+            assertThat(
+                            db.queryStrings(
+                                    "SELECT count(*) FROM metric_sync_log WHERE http_status = 429"))
                     .containsExactly("1");
         }
     }
@@ -388,18 +381,6 @@ class DemoITCase {
     private static String runPrefix(List<JsonNode> alerts) {
         String session = alerts.get(0).path("session_id").asText();
         return session.substring(0, session.indexOf('-', "demo-".length()));
-    }
-
-    private static List<String> query(PostgresTestDatabase db, String sql) throws Exception {
-        try (Connection c = db.connect();
-                Statement st = c.createStatement();
-                ResultSet rs = st.executeQuery(sql)) {
-            List<String> values = new ArrayList<>();
-            while (rs.next()) {
-                values.add(rs.getString(1));
-            }
-            return values;
-        }
     }
 
     /** Writes to the console and keeps a copy for the assertions. */

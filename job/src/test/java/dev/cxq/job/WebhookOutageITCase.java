@@ -186,7 +186,7 @@ class WebhookOutageITCase {
                 long duplicates = received.size() - Set.copyOf(received).size();
                 assertThat(duplicates).isZero();
                 assertThat(Set.copyOf(received)).isEqualTo(transitions);
-                assertThat(received).containsExactlyElementsOf(outboxOrder(db));
+                assertThat(received).containsExactlyElementsOf(db.outboxOldestFirst());
                 System.out.printf(
                         "Webhook outage, after: %d events over %d s; drained %d ms after the"
                                 + " endpoint came back, %d duplicates; %s%n",
@@ -297,21 +297,6 @@ class WebhookOutageITCase {
         } catch (Exception e) {
             throw new IllegalStateException(e);
         }
-    }
-
-    private static List<String> outboxOrder(PostgresTestDatabase db) throws Exception {
-        List<String> keys = new ArrayList<>();
-        try (Connection c = db.connect();
-                Statement st = c.createStatement();
-                ResultSet rs =
-                        st.executeQuery(
-                                "SELECT idempotency_key FROM webhook_outbox"
-                                        + " ORDER BY event_time, idempotency_key")) {
-            while (rs.next()) {
-                keys.add(rs.getString(1));
-            }
-        }
-        return keys;
     }
 
     private static double hours(PostgresTestDatabase db) throws Exception {

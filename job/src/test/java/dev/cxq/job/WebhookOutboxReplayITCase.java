@@ -85,18 +85,7 @@ class WebhookOutboxReplayITCase {
             }
             assertThat(received).doesNotHaveDuplicates();
             assertThat(Set.copyOf(received)).isEqualTo(transitions);
-            List<String> oldestFirst = new ArrayList<>();
-            try (var c = db.connect();
-                    var st = c.createStatement();
-                    var rs =
-                            st.executeQuery(
-                                    "SELECT idempotency_key FROM webhook_outbox"
-                                            + " ORDER BY event_time, idempotency_key")) {
-                while (rs.next()) {
-                    oldestFirst.add(rs.getString(1));
-                }
-            }
-            assertThat(received).containsExactlyElementsOf(oldestFirst);
+            assertThat(received).containsExactlyElementsOf(db.outboxOldestFirst());
             System.out.printf(
                     "Bounded replay with the endpoint down: %d sessions, %d transitions queued,"
                             + " replay %d ms; --deliver sent each once, oldest first%n",

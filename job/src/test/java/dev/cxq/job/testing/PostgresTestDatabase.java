@@ -161,6 +161,25 @@ public final class PostgresTestDatabase implements AutoCloseable {
         }
     }
 
+    /** The first column of every row {@code sql} answers, as text, in the query's order. */
+    public List<String> queryStrings(String sql) throws SQLException {
+        try (Connection c = connect();
+                Statement st = c.createStatement();
+                ResultSet rs = st.executeQuery(sql)) {
+            List<String> values = new ArrayList<>();
+            while (rs.next()) {
+                values.add(rs.getString(1));
+            }
+            return values;
+        }
+    }
+
+    /** The outbox's idempotency keys, oldest transition first: the order delivery must keep. */
+    public List<String> outboxOldestFirst() throws SQLException {
+        return queryStrings(
+                "SELECT idempotency_key FROM webhook_outbox ORDER BY event_time, idempotency_key");
+    }
+
     /**
      * The webhook idempotency keys the alerts in {@code quality_alerts} call for: {@code
      * incident_key:firing} for each, {@code incident_key:resolved} for each resolved one.
