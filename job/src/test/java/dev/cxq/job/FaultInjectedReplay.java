@@ -42,11 +42,19 @@ public final class FaultInjectedReplay {
      */
     public static JobExecutionResult run(Path input, String jdbcUrl, List<String> flags)
             throws Exception {
+        return run(input, jdbcUrl, flags, new Configuration());
+    }
+
+    /** As {@link #run(Path, String, List)}, with {@code extra} added to the Flink configuration. */
+    public static JobExecutionResult run(
+            Path input, String jdbcUrl, List<String> flags, Configuration extra) throws Exception {
         CxqMain main = new CxqMain();
         new CommandLine(main)
                 .setOverwrittenOptionsAllowed(true)
                 .parseArgs(flags.toArray(String[]::new));
         Configuration conf = main.flinkConfiguration(RuntimeExecutionMode.STREAMING);
+        conf.addAll(extra);
+        conf.addAll(extra);
         StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment(conf);
         PostgresConnection database =
                 PostgresConnection.of(jdbcUrl, PostgresTestDatabase.USER, null);
