@@ -8,16 +8,19 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.Callable;
 
 /**
  * The benchmark page: every figure of this build (B) beside the previous release's job jar (A), on
  * the same input, in the same run. Runs alternate A, B, A, B, each in its own JVM ({@link
- * ChildJvm}); the ratio B/A is taken per pair and given with its spread ({@link Comparison}).
- * Before the first run, a load average above {@code --max-load} refuses the whole run unless {@code
- * --allow-busy}; a run during which other processes took more than {@code --max-other-cores} is
- * flagged busy on the page ({@link BusyRule}).
+ * ChildJvm}); the ratio B/A is taken per pair and given with its spread ({@link Comparison}). The
+ * CEP baseline reads an input of its own ({@code --cep-sessions}, {@code --cep-steps}), smaller by
+ * default, and B's quality path runs once more on it: CEP is compared with the path on the same
+ * records. Before the first run, a load average above {@code --max-load} refuses the whole run
+ * unless {@code --allow-busy}; a run during which other processes took more than {@code
+ * --max-other-cores} is flagged busy on the page ({@link BusyRule}).
  */
 @Command(
         name = "ab",
@@ -32,12 +35,26 @@ final class AbCommand implements Callable<Integer> {
         B
     }
 
+    /** A run's generated input ({@link SampleStream}): concurrent sessions, 5-second steps. */
+    record Input(int sessions, int steps) {
+
+        long records() {
+            return (long) sessions * steps;
+        }
+
+        @Override
+        public String toString() {
+            return String.format(Locale.ROOT, "%,d sessions × %d steps", sessions, steps);
+        }
+    }
+
     /** One job run in a child JVM: its figures, or why it failed. */
     record JobRun(
             int round,
             BenchJob job,
             String backend,
             Side side,
+            Input input,
             LoadAverage loadBefore,
             LoadAverage loadAfter,
             RunResult result,
@@ -174,7 +191,23 @@ final class AbCommand implements Callable<Integer> {
                     "Page to write; its hand-written part is kept (default: ${DEFAULT-VALUE}).")
     Path out;
 
-    @Mixin InputOptions input;
+    @Mixin InputOptions inputOptions;
+
+    @Option(
+            names = "--cep-sessions",
+            defaultValue = "1000",
+            description =
+                    "Sessions of the CEP comparison: the CEP baseline and the run of B's quality"
+                            + " path it is compared with both read this input (default:"
+                            + " ${DEFAULT-VALUE}). CEP on RocksDB costs many times what the path"
+                            + " does per event; at --sessions it would take most of the A/B.")
+    int cepSessions;
+
+    @Option(
+            names = "--cep-steps",
+            defaultValue = "60",
+            description = "Steps of the CEP comparison (default: ${DEFAULT-VALUE}).")
+    int cepSteps;
 
     @Mixin FlinkConfOption flinkConf;
 
@@ -201,25 +234,32 @@ final class AbCommand implements Callable<Integer> {
                         Files.createTempDirectory("cxq-bench-ab"));
         System.out.println("Child JVM logs in " + children.logDir());
 
+        Input main = new Input(inputOptions.sessions, inputOptions.steps);
+        Input cep = new Input(cepSessions, cepSteps);
         List<JobRun> jobRuns = new ArrayList<>();
         List<HashRun> hashRuns = new ArrayList<>();
         for (int round = 1; round <= repeats; round++) {
             for (String backend : backends.names) {
-                jobRuns.add(run(children, round, BenchJob.CXQ, backend, Side.A));
-                jobRuns.add(run(children, round, BenchJob.CXQ, backend, Side.B));
-                jobRuns.add(run(children, round, BenchJob.QUALITY_PATH, backend, Side.A));
-                jobRuns.add(run(children, round, BenchJob.QUALITY_PATH, backend, Side.B));
+                jobRuns.add(run(children, round, BenchJob.CXQ, backend, Side.A, main));
+                jobRuns.add(run(children, round, BenchJob.CXQ, backend, Side.B, main));
+                jobRuns.add(run(children, round, BenchJob.QUALITY_PATH, backend, Side.A, main));
+                jobRuns.add(run(children, round, BenchJob.QUALITY_PATH, backend, Side.B, main));
+                if (!cep.equals(main)) {
+                    // CEP is compared with the path on its own input: like for like.
+                    jobRuns.add(run(children, round, BenchJob.QUALITY_PATH, backend, Side.B, cep));
+                }
                 // CEP is no part of a release: it runs on this build's parser, as the path does.
-                jobRuns.add(run(children, round, BenchJob.CEP, backend, Side.B));
+                jobRuns.add(run(children, round, BenchJob.CEP, backend, Side.B, cep));
             }
             for (String backend : asyncBackends) {
                 if ("none".equals(backend)) {
                     continue;
                 }
                 if (!backends.names.contains(backend)) {
-                    jobRuns.add(run(children, round, BenchJob.QUALITY_PATH, backend, Side.B));
+                    jobRuns.add(run(children, round, BenchJob.QUALITY_PATH, backend, Side.B, main));
                 }
-                jobRuns.add(run(children, round, BenchJob.ASYNC_QUALITY_PATH, backend, Side.B));
+                jobRuns.add(
+                        run(children, round, BenchJob.ASYNC_QUALITY_PATH, backend, Side.B, main));
             }
             if (hashIterations > 0) {
                 hashRuns.add(hash(children, round, Side.A));
@@ -236,7 +276,8 @@ final class AbCommand implements Callable<Integer> {
 
         AbReport report =
                 new AbReport(
-                        input,
+                        main,
+                        cep,
                         repeats,
                         baselineLabel == null ? baselineJar.toString() : baselineLabel,
                         childHeap,
@@ -278,7 +319,8 @@ final class AbCommand implements Callable<Integer> {
         return side == Side.A ? baselineJar : currentJar;
     }
 
-    private JobRun run(ChildJvm children, int round, BenchJob job, String backend, Side side)
+    private JobRun run(
+            ChildJvm children, int round, BenchJob job, String backend, Side side, Input input)
             throws Exception {
         List<String> args = new ArrayList<>();
         args.addAll(
@@ -289,23 +331,35 @@ final class AbCommand implements Callable<Integer> {
                         "--backend",
                         backend,
                         "--sessions",
-                        Integer.toString(input.sessions),
+                        Integer.toString(input.sessions()),
                         "--steps",
-                        Integer.toString(input.steps)));
+                        Integer.toString(input.steps())));
         for (Map.Entry<String, String> conf : flinkConf.overrides.entrySet()) {
             args.add("--flink-conf");
             args.add(conf.getKey() + "=" + conf.getValue());
         }
-        String name = String.format("%02d-%s-%s-%s", round, job, backend, side).toLowerCase();
+        String name =
+                String.format(
+                                "%02d-%s-%s-%s-%dx%d",
+                                round, job, backend, side, input.sessions(), input.steps())
+                        .toLowerCase();
         LoadAverage loadBefore = LoadAverage.now();
         try {
             RunResult result = RunResult.read(children.run(jar(side), name, args));
             return new JobRun(
-                    round, job, backend, side, loadBefore, LoadAverage.now(), result, null);
+                    round, job, backend, side, input, loadBefore, LoadAverage.now(), result, null);
         } catch (ChildJvm.Failed e) {
             System.err.println(e.getMessage());
             return new JobRun(
-                    round, job, backend, side, loadBefore, LoadAverage.now(), null, e.getMessage());
+                    round,
+                    job,
+                    backend,
+                    side,
+                    input,
+                    loadBefore,
+                    LoadAverage.now(),
+                    null,
+                    e.getMessage());
         }
     }
 

@@ -1,6 +1,7 @@
 package dev.cxq.bench;
 
 import dev.cxq.bench.AbCommand.HashRun;
+import dev.cxq.bench.AbCommand.Input;
 import dev.cxq.bench.AbCommand.JobRun;
 import dev.cxq.bench.AbCommand.ProfileRun;
 import dev.cxq.bench.AbCommand.Side;
@@ -36,7 +37,8 @@ final class AbReport {
                             "events/CPU-s without JIT (steady state)",
                             r -> r.timed().perCpuSecondWithoutJit()));
 
-    private final InputOptions input;
+    private final Input input;
+    private final Input cepInput;
     private final int repeats;
     private final String baseline;
     private final String childHeap;
@@ -49,7 +51,8 @@ final class AbReport {
     private final ProfileRun profileRun;
 
     AbReport(
-            InputOptions input,
+            Input input,
+            Input cepInput,
             int repeats,
             String baseline,
             String childHeap,
@@ -61,6 +64,7 @@ final class AbReport {
             List<StateRun> stateRuns,
             ProfileRun profileRun) {
         this.input = input;
+        this.cepInput = cepInput;
         this.repeats = repeats;
         this.baseline = baseline;
         this.childHeap = childHeap;
@@ -147,10 +151,10 @@ final class AbReport {
 
     private void input(StringBuilder md) {
         md.append("## Input and jobs\n\n");
-        md.append(input.sessions).append(" concurrent sessions, one audio sample every 5 s ");
-        md.append("each, ").append(input.steps).append(" steps: ");
-        md.append((long) input.sessions * input.steps).append(" records (");
-        md.append(input.steps * 5).append(" s of event time). Interaction lifecycle per ");
+        md.append(input.sessions()).append(" concurrent sessions, one audio sample every 5 s ");
+        md.append("each, ").append(input.steps()).append(" steps: ");
+        md.append(input.records()).append(" records (");
+        md.append(input.steps() * 5).append(" s of event time). Interaction lifecycle per ");
         md.append("5-minute session (connected, hold, unhold, completed); 20 % of sessions ");
         md.append("degrade for 45 s (one incident), 20 % for 20 s (no incident). STREAMING, ");
         md.append("parallelism 1, a local cluster in the child JVM.\n\n");
@@ -162,7 +166,13 @@ final class AbReport {
         md.append("(alerts and per-session rows) of the jar; no dedup (`QualityPath`).\n");
         md.append("- **").append(BenchJob.CEP.title).append("**: the same input stage, then ");
         md.append("the 30 s sustained-degradation rule as a Flink CEP pattern (`CepBaseline`), ");
-        md.append("on B's parser.\n");
+        md.append("on B's parser");
+        if (!cepInput.equals(input)) {
+            md.append(", on its own input (").append(cepInput).append(", ");
+            md.append(cepInput.records()).append(" records; `--cep-sessions`, `--cep-steps`), ");
+            md.append("which B's path also runs for the comparison");
+        }
+        md.append(".\n");
         md.append("- **").append(BenchJob.ASYNC_QUALITY_PATH.title).append("**: the ");
         md.append("media-quality path with its session function written against Flink's ");
         md.append("asynchronous state API (`AsyncQualityPath`: State V2, `enableAsyncState()`), ");
@@ -199,26 +209,31 @@ final class AbReport {
 
     private void detectors(StringBuilder md) {
         md.append("## cxq's media-quality path against CEP\n\n");
-        md.append("Same input, same parser and input stage, both backends. The ratio path/CEP ");
-        md.append("compares B's path with the CEP run right after it.\n\n");
-        md.append("| backend | figure | CEP | path A | path B | path B/A | path B/CEP |\n");
-        md.append("|---|---|---|---|---|---|---|\n");
+        md.append("Same parser and input stage, both backends. Path A and B read the input ");
+        md.append("above; CEP and the path it is compared with (\"path B, CEP's input\") ");
+        md.append("both read ").append(cepInput).append(". The ratio path/CEP compares that ");
+        md.append("path run with the CEP run right after it.\n\n");
+        md.append("| backend | figure | path A | path B | path B/A | CEP | path B, CEP's input ");
+        md.append("| path B/CEP |\n|---|---|---|---|---|---|---|---|\n");
         for (String backend : backends(BenchJob.CEP)) {
-            List<JobRun> cep = runs(BenchJob.CEP, backend, Side.B);
             List<JobRun> a = runs(BenchJob.QUALITY_PATH, backend, Side.A);
             List<JobRun> b = runs(BenchJob.QUALITY_PATH, backend, Side.B);
+            List<JobRun> cep = runs(BenchJob.CEP, backend, Side.B, cepInput);
+            List<JobRun> path = runs(BenchJob.QUALITY_PATH, backend, Side.B, cepInput);
             for (Figure figure : THROUGHPUT) {
                 md.append("| ").append(backend).append(" | ").append(figure.name()).append(" | ");
-                md.append(spread(values(cep, figure.value()))).append(" | ");
                 md.append(spread(values(a, figure.value()))).append(" | ");
                 md.append(spread(values(b, figure.value()))).append(" | ");
                 md.append(ratio(a, b, figure.value())).append(" | ");
-                md.append(ratio(cep, b, figure.value())).append(" |\n");
+                md.append(spread(values(cep, figure.value()))).append(" | ");
+                md.append(spread(values(path, figure.value()))).append(" | ");
+                md.append(ratio(cep, path, figure.value())).append(" |\n");
             }
             md.append("| ").append(backend).append(" | incidents fired | ");
-            md.append(spread(values(cep, r -> r.alertsFired()))).append(" | ");
             md.append(spread(values(a, r -> r.alertsFired()))).append(" | ");
-            md.append(spread(values(b, r -> r.alertsFired()))).append(" | | |\n");
+            md.append(spread(values(b, r -> r.alertsFired()))).append(" | | ");
+            md.append(spread(values(cep, r -> r.alertsFired()))).append(" | ");
+            md.append(spread(values(path, r -> r.alertsFired()))).append(" | |\n");
         }
         md.append("\n");
     }
@@ -486,8 +501,8 @@ final class AbReport {
                     md,
                     "media-quality path B ≥ 2× CEP, " + backend,
                     ratioOf(
-                            runs(BenchJob.CEP, backend, Side.B),
-                            runs(BenchJob.QUALITY_PATH, backend, Side.B),
+                            runs(BenchJob.CEP, backend, Side.B, cepInput),
+                            runs(BenchJob.QUALITY_PATH, backend, Side.B, cepInput),
                             steady),
                     2,
                     busy);
@@ -546,6 +561,9 @@ final class AbReport {
         md.append(" busy | events/CPU-s | wall s |\n|---|---|---|---|---|---|---|---|---|---|\n");
         for (JobRun run : jobRuns) {
             md.append("| ").append(run.round()).append(" | ").append(run.job().title);
+            if (!run.input().equals(input)) {
+                md.append(", ").append(run.input());
+            }
             md.append(" | ").append(run.backend()).append(" | ").append(run.side());
             md.append(" | ").append(run.loadBefore()).append(" | ").append(run.loadAfter());
             if (run.result() == null) {
@@ -593,9 +611,19 @@ final class AbReport {
                 .toList();
     }
 
+    /** The runs of {@code job} on the A/B's input ({@code --sessions}, {@code --steps}). */
     private List<JobRun> runs(BenchJob job, String backend, Side side) {
+        return runs(job, backend, side, input);
+    }
+
+    private List<JobRun> runs(BenchJob job, String backend, Side side, Input on) {
         return jobRuns.stream()
-                .filter(r -> r.job() == job && r.backend().equals(backend) && r.side() == side)
+                .filter(
+                        r ->
+                                r.job() == job
+                                        && r.backend().equals(backend)
+                                        && r.side() == side
+                                        && r.input().equals(on))
                 .toList();
     }
 

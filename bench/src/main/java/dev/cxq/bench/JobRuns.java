@@ -1,7 +1,6 @@
 package dev.cxq.bench;
 
 import dev.cxq.job.PipelineSettings;
-import dev.cxq.job.cli.Defaults;
 import dev.cxq.udf.model.RawRecord;
 
 import org.apache.flink.api.common.typeinfo.TypeInformation;
@@ -37,7 +36,7 @@ record JobRuns(LocalFlink flink) {
                     ReleaseTopology.build(
                             env, source, bound -> new LatencyProbeSink(stream, bound, lastInputTs));
             case QUALITY_PATH, ASYNC_QUALITY_PATH -> {
-                PipelineSettings settings = Defaults.pipelineSettings();
+                PipelineSettings settings = ReleaseDefaults.pipelineSettings();
                 QualityPath.Builder path =
                         job == BenchJob.QUALITY_PATH ? QualityPath::build : AsyncQualityPath::build;
                 path.build(
@@ -49,7 +48,7 @@ record JobRuns(LocalFlink flink) {
                         new LatencyProbeSink(stream, settings.maxOutOfOrderness(), lastInputTs));
             }
             case CEP -> {
-                PipelineSettings settings = Defaults.pipelineSettings();
+                PipelineSettings settings = ReleaseDefaults.pipelineSettings();
                 CepBaseline.build(
                         env,
                         source,

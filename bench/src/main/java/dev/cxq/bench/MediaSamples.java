@@ -1,6 +1,5 @@
 package dev.cxq.bench;
 
-import dev.cxq.job.cli.Defaults;
 import dev.cxq.udf.ingest.ParseFunction;
 import dev.cxq.udf.model.CanonicalEvent;
 import dev.cxq.udf.model.EventKind;
@@ -31,7 +30,8 @@ final class MediaSamples {
                 .uid("input-records")
                 .process(
                         new ParseFunction(
-                                Defaults.pipelineSettings().eventTimeLimits(), watermarkBound))
+                                ReleaseDefaults.pipelineSettings().eventTimeLimits(),
+                                watermarkBound))
                 .uid("parse-events")
                 .name("Parse events")
                 .filter(event -> event.kind == EventKind.MEDIA_SAMPLE)

@@ -11,7 +11,6 @@ import java.io.Serializable;
 import java.lang.reflect.Constructor;
 import java.lang.reflect.InvocationHandler;
 import java.lang.reflect.Method;
-import java.lang.reflect.Modifier;
 import java.lang.reflect.Proxy;
 import java.time.Duration;
 import java.util.Arrays;
@@ -26,13 +25,12 @@ import java.util.function.Function;
  * <p>It goes through reflection because the A/B comparison runs this same code against jars of
  * different releases, whose sink interface and settings classes need not match the ones this module
  * compiles against: the sinks are a proxy of whatever sinks interface the constructor takes (one
- * method per table, or a factory taking a table), and every other parameter comes from its type's
- * {@code defaults()} or {@code none()}.
+ * method per table, or a factory taking a table), and every other parameter is its type's defaults
+ * ({@link ReleaseDefaults}).
  */
 final class ReleaseTopology {
 
     static final String PIPELINE = "dev.cxq.job.CxqPipeline";
-    private static final String CLI_DEFAULTS = "dev.cxq.job.cli.Defaults";
 
     private static final String QUALITY_ALERTS = "quality_alerts";
     private static final Duration DEFAULT_BOUND = Duration.ofSeconds(10);
@@ -58,7 +56,7 @@ final class ReleaseTopology {
         Duration bound = DEFAULT_BOUND;
         for (int i = 0; i < types.length; i++) {
             if (!Source.class.isAssignableFrom(types[i]) && !isSinks(types[i])) {
-                args[i] = defaultOf(types[i]);
+                args[i] = ReleaseDefaults.of(types[i]);
                 bound = watermarkBound(args[i], bound);
             }
         }
@@ -75,33 +73,6 @@ final class ReleaseTopology {
 
     private static boolean isSinks(Class<?> type) {
         return type.isInterface() && type.getSimpleName().endsWith("Sinks");
-    }
-
-    private static Object defaultOf(Class<?> type) throws ReflectiveOperationException {
-        for (String factory : new String[] {"defaults", "none"}) {
-            try {
-                Method method = type.getMethod(factory);
-                if (type.isAssignableFrom(method.getReturnType())) {
-                    return method.invoke(null);
-                }
-            } catch (NoSuchMethodException e) {
-                // try the next name
-            }
-        }
-        // Since issue 18 the defaults live in one place, the command line's Defaults.
-        try {
-            for (Method method : Class.forName(CLI_DEFAULTS).getMethods()) {
-                if (Modifier.isStatic(method.getModifiers())
-                        && method.getParameterCount() == 0
-                        && type.isAssignableFrom(method.getReturnType())) {
-                    return method.invoke(null);
-                }
-            }
-        } catch (ClassNotFoundException e) {
-            // a release before the cli package
-        }
-        throw new NoSuchMethodException(
-                type.getName() + ".defaults() or .none(), or in " + CLI_DEFAULTS);
     }
 
     private static Duration watermarkBound(Object settings, Duration otherwise) {

@@ -6,6 +6,9 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
 import com.fasterxml.jackson.dataformat.yaml.YAMLParser;
 import picocli.CommandLine;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Model.IGetter;
+import picocli.CommandLine.Model.ISetter;
 import picocli.CommandLine.Model.OptionSpec;
 import picocli.CommandLine.ParseResult;
 
@@ -77,7 +80,6 @@ final class ConfigSources {
             ParseResult parsed, Map<String, String> env, Path configFile, List<String> errors) {
         Map<String, JsonNode> file = configFile == null ? Map.of() : readFile(configFile, errors);
         Origins origins = new Origins();
-        CommandLine scratch = new CommandLine(new CxqMain());
         for (OptionSpec option : parsed.commandSpec().options()) {
             String flag = option.longestName();
             if (parsed.hasMatchedOption(option)) {
@@ -95,14 +97,14 @@ final class ConfigSources {
                         option.isMultiValue()
                                 ? Arrays.stream(fromEnv.split(",")).map(String::trim).toList()
                                 : List.of(fromEnv);
-                if (set(option, values, origin, scratch, errors)) {
+                if (set(option, values, origin, errors)) {
                     origins.put(flag, origin);
                 }
             } else if (entry.key() != null && file.get(entry.key()) != null) {
                 Origin origin = new Origin(Source.FILE, entry.key());
                 List<String> values =
                         fileValues(option, file.get(entry.key()), entry.key(), errors);
-                if (values != null && set(option, values, origin, scratch, errors)) {
+                if (values != null && set(option, values, origin, errors)) {
                     origins.put(flag, origin);
                 }
             }
@@ -247,14 +249,11 @@ final class ConfigSources {
 
     /**
      * Converts {@code values} as picocli would convert them on the command line (by parsing them on
-     * a scratch command) and sets the option; returns false and reports when they do not convert.
+     * a scratch command holding only this option) and sets the option; returns false and reports
+     * when they do not convert.
      */
     private static boolean set(
-            OptionSpec option,
-            List<String> values,
-            Origin origin,
-            CommandLine scratch,
-            List<String> errors) {
+            OptionSpec option, List<String> values, Origin origin, List<String> errors) {
         String flag = option.longestName();
         if (option.typeInfo().isBoolean()) {
             String value = values.get(0).toLowerCase(Locale.ROOT);
@@ -270,8 +269,10 @@ final class ConfigSources {
             args.add(flag);
             args.add(value);
         }
+        OptionSpec scratch = scratchCopy(option);
         try {
-            scratch.parseArgs(args.toArray(String[]::new));
+            new CommandLine(CommandSpec.create().addOption(scratch))
+                    .parseArgs(args.toArray(String[]::new));
         } catch (CommandLine.ParameterException e) {
             errors.add(
                     e.getMessage()
@@ -279,8 +280,36 @@ final class ConfigSources {
                             .replace(flag, origin.name()));
             return false;
         }
-        option.setValue(scratch.getCommandSpec().findOption(flag).getValue());
+        option.setValue(scratch.getValue());
         return true;
+    }
+
+    /**
+     * A copy of {@code option} (names, arity, type, converters, split) bound to a value of its own:
+     * the copy would otherwise read and write the field of the real mixin instance.
+     */
+    private static OptionSpec scratchCopy(OptionSpec option) {
+        ValueHolder holder = new ValueHolder();
+        return OptionSpec.builder(option).getter(holder).setter(holder).build();
+    }
+
+    /** The value of a scratch option. */
+    private static final class ValueHolder implements IGetter, ISetter {
+        private Object value;
+
+        @Override
+        @SuppressWarnings("unchecked")
+        public <T> T get() {
+            return (T) value;
+        }
+
+        @Override
+        @SuppressWarnings("unchecked")
+        public <T> T set(T newValue) {
+            T previous = (T) value;
+            value = newValue;
+            return previous;
+        }
     }
 
     private static String inline(JsonNode mapping) {
