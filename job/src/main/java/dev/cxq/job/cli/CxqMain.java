@@ -224,56 +224,62 @@ public final class CxqMain implements Callable<Integer> {
         }
         PostgresConnection database = job.database();
         if (database != null) {
-            try {
-                prepareSchema(database);
-            } catch (FlywayException e) {
-                report(
-                        "cannot reach or migrate the database at "
-                                + outputOptions.jdbcUrl
-                                + ": "
-                                + rootMessage(e));
-                return EXIT_DATABASE;
-            } catch (SchemaMigrations.SchemaBehindException e) {
-                report(e.getMessage());
-                return EXIT_DATABASE;
+            int schema = prepareSchema(database);
+            if (schema != 0) {
+                return schema;
             }
         }
         if (schemaOptions.migrateOnly) {
             return 0;
         }
         if (metricSyncOptions.enabled()) {
-            try {
-                System.out.println("cxq: metric sync caught up: " + job.metricSync().run(database));
-                return 0;
-            } catch (MetricSyncException e) {
-                report("metric sync stopped, the rest stays pending: " + e.getMessage());
-                return EXIT_JOB_FAILED;
-            }
+            return runMetricSync(job, database);
         }
         if (webhookOptions.deliver) {
-            WebhookDeliveries deliveries = deliveries(webhooks, database);
-            Integer metricsPort = webhookOptions.deliverMetricsPort;
-            // A null resource is allowed: no endpoint without the option.
-            try (PrometheusEndpoint metrics =
-                    metricsPort == null
-                            ? null
-                            : PrometheusEndpoint.start(metricsPort, deliveries::writeMetrics)) {
-                List<EndpointReport> delivered = deliveries.run(webhookOptions.deliverUntilDrained);
-                System.out.println(
-                        "cxq: webhook delivery: " + WebhookDeliveries.describe(delivered));
-            }
-            return 0;
+            return runDeliveries(webhooks, database);
         }
         CxqSinks sinks = job.sinks(database);
         if (webhooks.endpoints().isEmpty() || !deployment.isLocal()) {
             return runJob(job, database, sinks, webhooks);
         }
-        // A local run delivers its own transitions; on a cluster, --deliver does.
+        return runJobBesideDeliveries(job, database, sinks, webhooks);
+    }
+
+    /** {@code --metric-sync}: one bounded round of the metric sync, no Flink job. */
+    private int runMetricSync(JobAssembly job, PostgresConnection database) throws Exception {
+        try {
+            System.out.println("cxq: metric sync caught up: " + job.metricSync().run(database));
+            return 0;
+        } catch (MetricSyncException e) {
+            report("metric sync stopped, the rest stays pending: " + e.getMessage());
+            return EXIT_JOB_FAILED;
+        }
+    }
+
+    /** {@code --deliver}: the outbox's delivery workers, with their metrics endpoint if asked. */
+    private int runDeliveries(WebhookSettings webhooks, PostgresConnection database)
+            throws Exception {
+        WebhookDeliveries deliveries = deliveries(webhooks, database);
+        Integer metricsPort = webhookOptions.deliverMetricsPort;
+        // A null resource is allowed: no endpoint without the option.
+        try (PrometheusEndpoint metrics =
+                metricsPort == null
+                        ? null
+                        : PrometheusEndpoint.start(metricsPort, deliveries::writeMetrics)) {
+            List<EndpointReport> delivered = deliveries.run(webhookOptions.deliverUntilDrained);
+            System.out.println("cxq: webhook delivery: " + WebhookDeliveries.describe(delivered));
+        }
+        return 0;
+    }
+
+    /** A local run delivers its own transitions; on a cluster, {@code --deliver} does. */
+    private int runJobBesideDeliveries(
+            JobAssembly job, PostgresConnection database, CxqSinks sinks, WebhookSettings webhooks)
+            throws Exception {
         WebhookDeliveries deliveries = deliveries(webhooks, database);
         deliveries.start();
-        int exitCode;
         try {
-            exitCode = runJob(job, database, sinks, webhooks);
+            return runJob(job, database, sinks, webhooks);
         } finally {
             List<EndpointReport> delivered = deliveries.finish();
             long queued = WebhookDeliveries.queued(delivered);
@@ -286,7 +292,6 @@ public final class CxqMain implements Callable<Integer> {
                                             + " for a later run or --deliver"
                                     : ""));
         }
-        return exitCode;
     }
 
     /** The delivery workers of the outbox the output options point at. */
@@ -386,23 +391,39 @@ public final class CxqMain implements Callable<Integer> {
         return webhookOptions.settings(env);
     }
 
-    /** Migrates the schema, or verifies it ({@link SchemaCliOptions}). */
-    private void prepareSchema(PostgresConnection database) {
-        if (schemaOptions.migrateOnly
-                || schemaOptions.mode(deployment).equals(SchemaCliOptions.MIGRATE)) {
-            int applied = SchemaMigrations.migrate(database, env);
-            LOG.info("Database schema is current ({} migrations applied now)", applied);
-            if (schemaOptions.migrateOnly) {
-                System.out.println(
-                        "cxq: the database schema at "
-                                + outputOptions.jdbcUrl
-                                + " is current ("
-                                + applied
-                                + " migrations applied now)");
+    /**
+     * Migrates the schema, or verifies it ({@link SchemaCliOptions}); returns 0, or the exit code
+     * of a database that cannot be reached, migrated or is behind.
+     */
+    private int prepareSchema(PostgresConnection database) {
+        try {
+            if (schemaOptions.migrateOnly
+                    || schemaOptions.mode(deployment).equals(SchemaCliOptions.MIGRATE)) {
+                int applied = SchemaMigrations.migrate(database, env);
+                LOG.info("Database schema is current ({} migrations applied now)", applied);
+                if (schemaOptions.migrateOnly) {
+                    System.out.println(
+                            "cxq: the database schema at "
+                                    + outputOptions.jdbcUrl
+                                    + " is current ("
+                                    + applied
+                                    + " migrations applied now)");
+                }
+            } else {
+                String version = SchemaMigrations.verify(database, env);
+                LOG.info("Database schema verified: version {}", version);
             }
-        } else {
-            String version = SchemaMigrations.verify(database, env);
-            LOG.info("Database schema verified: version {}", version);
+            return 0;
+        } catch (FlywayException e) {
+            report(
+                    "cannot reach or migrate the database at "
+                            + outputOptions.jdbcUrl
+                            + ": "
+                            + rootMessage(e));
+            return EXIT_DATABASE;
+        } catch (SchemaMigrations.SchemaBehindException e) {
+            report(e.getMessage());
+            return EXIT_DATABASE;
         }
     }
 
