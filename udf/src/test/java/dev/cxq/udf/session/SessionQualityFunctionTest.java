@@ -267,8 +267,9 @@ class SessionQualityFunctionTest {
         // A Kryo fallback would make the state slow and savepoints fragile across versions.
         for (Class<?> type :
                 List.of(
-                        SessionQualityFunction.SessionState.class,
-                        SessionQualityFunction.SessionStats.class)) {
+                        SessionState.class,
+                        SessionStats.class,
+                        SessionQualityFunction$SessionStats.class)) {
             assertThat(TypeInformation.of(type))
                     .as(type.getName())
                     .isInstanceOf(PojoTypeInfo.class);
@@ -280,10 +281,7 @@ class SessionQualityFunctionTest {
             }
         }
         for (Class<?> type :
-                List.of(
-                        SampleSlots.class,
-                        SampleSlots.Sequence.class,
-                        SessionQualityFunction.EndedSamples.class)) {
+                List.of(SampleSlots.class, SampleSlots.Sequence.class, EndedSamples.class)) {
             assertThat(TypeInformation.of(type))
                     .as(type.getName())
                     .isInstanceOf(PojoTypeInfo.class);
