@@ -138,12 +138,14 @@ public class SessionQualityFunction extends AbstractStreamOperator<SessionQualit
         super.open();
         session =
                 getKeyedStateStore()
-                        .getState(new ValueStateDescriptor<>("session", SessionState.class));
+                        .getState(
+                                new ValueStateDescriptor<>(
+                                        "session", SessionStateSerializer.INSTANCE));
         ValueState<EndedSamples> endedSamples =
                 getKeyedStateStore()
                         .getState(
                                 new ValueStateDescriptor<>(
-                                        "ended-session-samples", EndedSamples.class));
+                                        "ended-session-samples", EndedSamplesSerializer.INSTANCE));
         timers = getInternalTimerService("user-timers", VoidNamespaceSerializer.INSTANCE, this);
         keyedInputSorted = getKeyedStateBackend() instanceof BatchExecutionKeyedStateBackend;
         held = new HeldEvents(!keyedInputSorted);
