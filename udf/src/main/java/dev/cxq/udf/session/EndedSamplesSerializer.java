@@ -47,7 +47,10 @@ public final class EndedSamplesSerializer extends TypeSerializerSingleton<EndedS
     @Override
     public void serialize(EndedSamples e, DataOutputView out) throws IOException {
         out.writeLong(e.forgetAt);
-        SessionStateFormat.writeSlots(e.slots, out);
+        // Restored from the POJO layout: the slots may be in the per-sample form.
+        SessionStateFormat.writeSlots(
+                e instanceof SessionQualityFunction$EndedSamples ? e.slots.compacted() : e.slots,
+                out);
     }
 
     @Override

@@ -54,7 +54,10 @@ final class SessionStateFormat {
         writeString(s.queueId, out);
         out.writeLong(s.lastEventTs);
         writeDetector(s.media, out);
-        writeSlots(s.slots, out);
+        // Restored from the POJO layout: the slots may be in the per-sample form.
+        writeSlots(
+                s instanceof SessionQualityFunction$SessionStats ? s.slots.compacted() : s.slots,
+                out);
     }
 
     static SessionStats readStats(DataInputView in) throws IOException {
@@ -227,6 +230,7 @@ final class SessionStateFormat {
         }
         out.writeLong(s.last);
         writeVarLong((s.lastStep << 1) ^ (s.lastStep >> 63), out);
+        writeVarLong(s.repeats, out);
         writeVarLong(s.encoded.length, out);
         out.write(s.encoded);
     }
@@ -240,6 +244,7 @@ final class SessionStateFormat {
         s.last = in.readLong();
         long zigzag = readVarLong(in);
         s.lastStep = (zigzag >>> 1) ^ -(zigzag & 1);
+        s.repeats = (int) readVarLong(in);
         s.encoded = new byte[(int) readVarLong(in)];
         in.readFully(s.encoded);
         return s;
