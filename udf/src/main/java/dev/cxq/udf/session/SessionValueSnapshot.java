@@ -19,8 +19,8 @@ import java.io.IOException;
  * the values kept under those names). For such a snapshot this answers "compatible after
  * migration": Flink reads each value with the restored POJO serializer, which creates instances of
  * those subclasses, that is values of this serializer's type, and writes it with this serializer
- * (RocksDB, on the first access of the state), or keeps the objects (heap backends, which serialize
- * them with this serializer at their next snapshot).
+ * (RocksDB, when the operator registers the state), or keeps the objects (heap backends, which
+ * serialize them with this serializer at their next snapshot).
  */
 abstract class SessionValueSnapshot<T> implements TypeSerializerSnapshot<T> {
 

@@ -39,9 +39,9 @@ import static org.assertj.core.api.Assertions.assertThat;
  * 23d6811: {@code session} and {@code ended-session-samples} written by Flink's POJO serializer,
  * the slot records in the per-sample form) restores into this build, on the heap backend (which
  * keeps the objects the POJO serializer read) and on RocksDB (which rewrites every value with the
- * new serializer when the state is first accessed), and the run goes on as if never stopped: the
- * open incident resolves, the held samples are handed over, late copies of handed-over samples (of
- * an open session and of an ended one's tombstone) are dropped, the rows equal one run's.
+ * new serializer when the operator registers the state), and the run goes on as if never stopped:
+ * the open incident resolves, the held samples are handed over, late copies of handed-over samples
+ * (of an open session and of an ended one's tombstone) are dropped, the rows equal one run's.
  *
  * <p>{@code pojo-layout.snapshot} (a canonical savepoint of the heap backend) was written by {@link
  * #writeSnapshotOfThisBuild} copied into that build ({@code -Dcxq.session.snapshot.write=<file>});
