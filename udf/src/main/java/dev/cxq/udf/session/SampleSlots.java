@@ -3,13 +3,13 @@ package dev.cxq.udf.session;
 import dev.cxq.udf.model.MediaType;
 
 import java.util.Arrays;
-import java.util.function.LongPredicate;
 
 /**
  * The sample slots (media, timestamp) a session has handed over, in a compact form: per media the
  * timestamps in increasing order, each stored as the zig-zag varint of the change of the step from
- * the previous timestamp. Samples on a regular grid (every 5 s) take one byte each; a few
- * milliseconds of jitter keep it at one byte; a pause costs a few bytes once. A Flink POJO.
+ * the previous timestamp, and a run of unchanged steps as its length. Samples on a regular grid
+ * (every 5 s) cost a few bytes in all, however many; a few milliseconds of jitter cost one byte a
+ * sample; a pause costs a few bytes once.
  *
  * <p>Timestamps are appended in event-time order (the order samples are handed over); {@link
  * #contains} decodes the sequence, which only a late copy of a sample asks for.
@@ -42,21 +42,37 @@ public class SampleSlots {
         return audio.count == 0 && video.count == 0;
     }
 
-    /** Encoded size, bytes. */
+    /** Encoded size, bytes: the encoded changes of step, without the run still growing. */
     public int encodedBytes() {
         return audio.encoded.length + video.encoded.length;
+    }
+
+    /** The same slots, in the shortest encoding: a record of the per-sample form gets its runs. */
+    SampleSlots compacted() {
+        SampleSlots compact = new SampleSlots();
+        compact.addAll(this);
+        return compact;
     }
 
     private Sequence of(MediaType media) {
         return media == MediaType.VIDEO ? video : audio;
     }
 
-    /** Increasing timestamps of one media. A Flink POJO. */
+    /**
+     * Increasing timestamps of one media. {@link #encoded} is a list of tokens, each a varint: the
+     * zig-zag change of step to the next timestamp, or, after a zero written in two bytes ({@code
+     * 0x80 0x00}, which a minimal varint never is), the number of further timestamps at the same
+     * step. The timestamps after the last token, {@link #repeats} of them at the same step, are a
+     * run still growing. Records of the per-sample form (no run tokens) read the same.
+     */
     public static class Sequence {
         public byte[] encoded = new byte[0];
         public int count;
         public long last;
         public long lastStep;
+
+        /** Timestamps after {@link #encoded}, each {@link #lastStep} after the one before. */
+        public int repeats;
 
         public Sequence() {}
 
@@ -67,63 +83,113 @@ public class SampleSlots {
                 return;
             }
             long step = count == 0 ? ts : ts - last;
-            long zigzag = ((step - lastStep) << 1) ^ ((step - lastStep) >> 63);
-            byte[] varint = new byte[10];
-            int n = 0;
-            while ((zigzag & ~0x7FL) != 0) {
-                varint[n++] = (byte) ((zigzag & 0x7F) | 0x80);
-                zigzag >>>= 7;
+            if (step == lastStep) {
+                repeats++;
+            } else {
+                closeRun();
+                long change = step - lastStep;
+                append((change << 1) ^ (change >> 63));
             }
-            varint[n++] = (byte) zigzag;
-            int at = encoded.length;
-            encoded = Arrays.copyOf(encoded, at + n);
-            System.arraycopy(varint, 0, encoded, at, n);
             count++;
             last = ts;
             lastStep = step;
+        }
+
+        /** Writes the growing run as tokens: one alone as a zero, more as a run token. */
+        private void closeRun() {
+            if (repeats == 1) {
+                append(0);
+            } else if (repeats > 1) {
+                encoded = Arrays.copyOf(encoded, encoded.length + 2);
+                encoded[encoded.length - 2] = (byte) 0x80;
+                append(repeats);
+            }
+            repeats = 0;
+        }
+
+        private void append(long varint) {
+            byte[] bytes = new byte[10];
+            int n = 0;
+            while ((varint & ~0x7FL) != 0) {
+                bytes[n++] = (byte) ((varint & 0x7F) | 0x80);
+                varint >>>= 7;
+            }
+            bytes[n++] = (byte) varint;
+            int at = encoded.length;
+            encoded = Arrays.copyOf(encoded, at + n);
+            System.arraycopy(bytes, 0, encoded, at, n);
         }
 
         boolean contains(long ts) {
             if (count == 0 || ts > last) {
                 return false;
             }
-            long[] first = {Long.MIN_VALUE};
-            scan(
-                    value -> {
-                        first[0] = value;
-                        return value >= ts;
+            boolean[] found = {false};
+            runs(
+                    (first, step, n) -> {
+                        if (ts < first) {
+                            return true;
+                        }
+                        if (ts <= first + step * (n - 1)) {
+                            // Within a run of n > 1 the step is positive: timestamps increase.
+                            found[0] = n == 1 ? ts == first : (ts - first) % step == 0;
+                            return true;
+                        }
+                        return false;
                     });
-            return first[0] == ts;
+            return found[0];
         }
 
         void addAll(Sequence later) {
-            later.scan(
-                    value -> {
-                        add(value);
+            later.runs(
+                    (first, step, n) -> {
+                        for (long k = 0; k < n; k++) {
+                            add(first + k * step);
+                        }
                         return false;
                     });
         }
 
-        /** Decodes the timestamps in order until {@code stop} accepts one. */
-        private void scan(LongPredicate stop) {
+        /** Decodes the timestamps in order, a run at a time, until {@code visit} says stop. */
+        private void runs(Run visit) {
             long value = 0;
             long step = 0;
             int i = 0;
-            for (int k = 0; k < count; k++) {
-                long zigzag = 0;
+            while (i < encoded.length) {
+                int start = i;
+                long token = 0;
                 int shift = 0;
                 byte b;
                 do {
                     b = encoded[i++];
-                    zigzag |= (long) (b & 0x7F) << shift;
+                    token |= (long) (b & 0x7F) << shift;
                     shift += 7;
                 } while (b < 0);
-                step += (zigzag >>> 1) ^ -(zigzag & 1);
-                value += step;
-                if (stop.test(value)) {
+                long n = 1;
+                if (token == 0 && i - start > 1) {
+                    n = 0;
+                    shift = 0;
+                    do {
+                        b = encoded[i++];
+                        n |= (long) (b & 0x7F) << shift;
+                        shift += 7;
+                    } while (b < 0);
+                } else {
+                    step += (token >>> 1) ^ -(token & 1);
+                }
+                if (visit.accept(value + step, step, n)) {
                     return;
                 }
+                value += step * n;
             }
+            if (repeats > 0) {
+                visit.accept(value + lastStep, lastStep, repeats);
+            }
+        }
+
+        /** {@code n} timestamps from {@code first}, {@code step} apart; true to stop. */
+        private interface Run {
+            boolean accept(long first, long step, long n);
         }
     }
 }

@@ -1,30 +1,18 @@
 package dev.cxq.udf.session;
 
-import dev.cxq.udf.json.CanonicalJson;
 import dev.cxq.udf.metrics.EventTimeLag;
 import dev.cxq.udf.model.CanonicalEvent;
 import dev.cxq.udf.model.CanonicalEventSerializer;
 import dev.cxq.udf.model.EventKind;
-import dev.cxq.udf.model.MediaType;
 import dev.cxq.udf.quality.MediaQualityDetector;
 import dev.cxq.udf.quality.QualityThresholds;
-import dev.cxq.udf.quality.SampleAssessment;
 import dev.cxq.udf.rows.OutputTags;
-import dev.cxq.udf.rows.QualityAlert;
 import dev.cxq.udf.rows.SessionQuality;
 import dev.cxq.udf.time.EventTimeOrder;
 
 import org.apache.flink.annotation.VisibleForTesting;
-import org.apache.flink.api.common.state.KeyedStateStore;
-import org.apache.flink.api.common.state.ListState;
-import org.apache.flink.api.common.state.ListStateDescriptor;
 import org.apache.flink.api.common.state.ValueState;
 import org.apache.flink.api.common.state.ValueStateDescriptor;
-import org.apache.flink.api.common.typeinfo.TypeInformation;
-import org.apache.flink.api.common.typeinfo.Types;
-import org.apache.flink.metrics.Counter;
-import org.apache.flink.metrics.MetricGroup;
-import org.apache.flink.runtime.state.KeyedStateBackend;
 import org.apache.flink.runtime.state.StateInitializationContext;
 import org.apache.flink.runtime.state.VoidNamespace;
 import org.apache.flink.runtime.state.VoidNamespaceSerializer;
@@ -39,14 +27,9 @@ import org.apache.flink.streaming.runtime.streamrecord.StreamRecord;
 
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.HashMap;
-import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
-import java.util.PriorityQueue;
-import java.util.Set;
-import java.util.stream.Stream;
 
 /**
  * Per-session media quality: evaluates samples in event-time order with a {@link
@@ -81,9 +64,12 @@ import java.util.stream.Stream;
  *
  * <p>An operator, not a {@code KeyedProcessFunction}: only an operator can hold events off keyed
  * state, touch several keys at a watermark and write before a checkpoint barrier. It keeps the name
- * of the function it replaces because savepoints name its state types ({@code
- * SessionQualityFunction$SessionStats}); the previous releases' four states per session are moved
- * into the one value after a restore ({@link #adoptPreviousLayout}).
+ * of the function it replaces; the classes once nested in it that savepoints name live on as
+ * subclasses of that name ({@code SessionQualityFunction$SessionStats}), and the previous releases'
+ * four states per session are moved into the one value after a restore ({@link PreviousLayouts}).
+ * The parts: {@link HeldEvents} (the heap between watermarks), {@link SessionSteps} (a session at
+ * one instant: statistics, detector, end, redeliveries, metrics), {@link SessionState} and {@link
+ * EndedSamples} (the keyed values).
  *
  * <p>Metrics (group {@code cxq}): {@code samplesEvaluated}, {@code estimatedMosSamples}, {@code
  * alertsFired} and {@code alertsResolved} per {@code alert_type}, {@code activeSessions} (sessions
@@ -107,9 +93,6 @@ public class SessionQualityFunction extends AbstractStreamOperator<SessionQualit
     /** Everything of an open (or just ended) session; absent when it holds nothing. */
     private transient ValueState<SessionState> session;
 
-    /** The sample slots of the session's ended runs, until {@link EndedSamples#forgetAt}. */
-    private transient ValueState<EndedSamples> endedSamples;
-
     /**
      * One event-time timer per session at {@link SessionState#timer}, and the tombstones'
      * processing-time timers. The name of {@code KeyedProcessOperator}'s service, which the session
@@ -117,11 +100,11 @@ public class SessionQualityFunction extends AbstractStreamOperator<SessionQualit
      */
     private transient InternalTimerService<VoidNamespace> timers;
 
-    /** Events that arrived since their session was last handed over, per session; on the heap. */
-    private transient Map<String, Arrived> arrived;
+    /** Events that arrived since their session was last handed over; on the heap. */
+    private transient HeldEvents held;
 
-    /** The sessions in {@link #arrived} by their earliest event; entries may be stale. */
-    private transient PriorityQueue<Due> dueOrder;
+    /** What a session does at an instant; the rows, alerts and metrics. */
+    private transient SessionSteps steps;
 
     /** Whether this run restored a snapshot, whose state may be in the previous layout. */
     private transient boolean restored;
@@ -129,17 +112,7 @@ public class SessionQualityFunction extends AbstractStreamOperator<SessionQualit
     /** BATCH execution: keyed input sorted by key, its state kept only while the key is current. */
     private transient boolean keyedInputSorted;
 
-    private transient Counter samplesAfterEnd;
-    private transient Counter duplicatesDropped;
-    private transient Counter redeliveryConflicts;
-    private transient Counter samplesEvaluated;
-    private transient Counter estimatedMosSamples;
-    private transient Counter lateEvents;
-    private transient Map<String, Counter> alertCounters;
     private transient EventTimeLag eventTimeLag;
-
-    /** Open sessions on this subtask; in memory only, so it restarts from zero after a restore. */
-    private transient long activeSessions;
 
     public SessionQualityFunction(Duration inactivityTimeout, QualityThresholds thresholds) {
         this(inactivityTimeout, thresholds, DEFAULT_SAMPLE_RETENTION);
@@ -165,88 +138,42 @@ public class SessionQualityFunction extends AbstractStreamOperator<SessionQualit
         super.open();
         session =
                 getKeyedStateStore()
-                        .getState(new ValueStateDescriptor<>("session", SessionState.TYPE));
-        endedSamples =
+                        .getState(
+                                new ValueStateDescriptor<>(
+                                        "session", SessionStateSerializer.INSTANCE));
+        ValueState<EndedSamples> endedSamples =
                 getKeyedStateStore()
                         .getState(
                                 new ValueStateDescriptor<>(
-                                        "ended-session-samples", EndedSamples.class));
+                                        "ended-session-samples", EndedSamplesSerializer.INSTANCE));
         timers = getInternalTimerService("user-timers", VoidNamespaceSerializer.INSTANCE, this);
-        arrived = new HashMap<>();
-        dueOrder = new PriorityQueue<>();
         keyedInputSorted = getKeyedStateBackend() instanceof BatchExecutionKeyedStateBackend;
+        held = new HeldEvents(!keyedInputSorted);
         if (restored) {
-            adoptPreviousLayout();
+            PreviousLayouts.adopt(
+                    getKeyedStateStore(),
+                    getKeyedStateBackend(),
+                    state -> {
+                        moveTimer(state, earlier(state.deadline, firstOf(state.buffered)));
+                        session.update(state);
+                    });
         }
-        MetricGroup metrics = getMetricGroup().addGroup("cxq");
-        samplesAfterEnd = metrics.counter("samplesAfterSessionEnd");
-        duplicatesDropped = metrics.counter("duplicatesDropped");
-        redeliveryConflicts = metrics.counter("redeliveryConflicts");
-        samplesEvaluated = metrics.counter("samplesEvaluated");
-        estimatedMosSamples = metrics.counter("estimatedMosSamples");
-        lateEvents = metrics.counter("lateEvents");
+        steps =
+                new SessionSteps(
+                        inactivityTimeoutMs,
+                        thresholds,
+                        sampleRetentionMs,
+                        endedSamples,
+                        timers,
+                        output,
+                        getMetricGroup().addGroup("cxq"));
         eventTimeLag = EventTimeLag.register(getMetricGroup());
-        // Sessions opened before a restore end after it: never report those as a negative count.
-        metrics.gauge("activeSessions", () -> Math.max(0, activeSessions));
-        alertCounters = new HashMap<>();
-        for (String type :
-                List.of(
-                        QualityAlert.DEGRADATION,
-                        QualityAlert.MEDIA_GAP,
-                        QualityAlert.DISCONNECTED)) {
-            MetricGroup byType = metrics.addGroup("alert_type", type);
-            alertCounters.put(type + QualityAlert.FIRING, byType.counter("alertsFired"));
-            alertCounters.put(type + QualityAlert.RESOLVED, byType.counter("alertsResolved"));
-        }
     }
 
     @Override
     public void initializeState(StateInitializationContext context) throws Exception {
         super.initializeState(context);
         restored = context.isRestored();
-    }
-
-    /**
-     * Moves the state of releases before issue 17 (per session: statistics, end marker, deadline,
-     * reorder buffer, four states) into the one value, once, after a restore. Their timers were in
-     * the same service: they fire into {@link #onEventTime} and find nothing due, or what is.
-     */
-    private void adoptPreviousLayout() throws Exception {
-        KeyedStateStore store = getKeyedStateStore();
-        ValueState<SessionStats> stats =
-                store.getState(new ValueStateDescriptor<>("stats", SessionStats.class));
-        ValueState<Long> endedAt =
-                store.getState(new ValueStateDescriptor<>("ended-at", Types.LONG));
-        ValueState<Long> deadline =
-                store.getState(new ValueStateDescriptor<>("deadline", Types.LONG));
-        ListState<CanonicalEvent> buffered =
-                store.getListState(
-                        new ListStateDescriptor<>(
-                                "buffered-events", TypeInformation.of(CanonicalEvent.class)));
-        KeyedStateBackend<String> backend = getKeyedStateBackend();
-        Set<String> keys = new HashSet<>();
-        for (String name : List.of("stats", "ended-at", "deadline", "buffered-events")) {
-            try (Stream<String> stored = backend.getKeys(name, VoidNamespace.INSTANCE)) {
-                stored.forEach(keys::add);
-            }
-        }
-        for (String key : keys) {
-            setCurrentKey(key);
-            SessionState state = new SessionState();
-            state.stats = stats.value();
-            state.endedAt = endedAt.value();
-            state.deadline = deadline.value();
-            Iterable<CanonicalEvent> events = buffered.get();
-            if (events != null) {
-                events.forEach(state.buffered::add);
-            }
-            moveTimer(state, earlier(state.deadline, firstOf(state.buffered)));
-            session.update(state);
-            stats.clear();
-            endedAt.clear();
-            deadline.clear();
-            buffered.clear();
-        }
     }
 
     /** Holds the event on the heap; no state access. */
@@ -266,25 +193,16 @@ public class SessionQualityFunction extends AbstractStreamOperator<SessionQualit
             }
             hold(late);
         } else if (behind) {
-            writeLate(event, record.getTimestamp());
+            steps.writeLate(event, record.getTimestamp());
         } else {
             hold(event);
         }
     }
 
     private void hold(CanonicalEvent event) {
-        String key = (String) getCurrentKey();
-        Arrived held = arrived.get(key);
-        if (held == null) {
-            held = new Arrived();
-            arrived.put(key, held);
-            if (keyedInputSorted) {
-                // Fires when the key's input ends (BATCH): all of it is handed over then.
-                timers.registerEventTimeTimer(VoidNamespace.INSTANCE, event.ts);
-            }
-        }
-        if (held.add(event) && !keyedInputSorted) {
-            dueOrder.add(new Due(event.ts, key));
+        if (held.hold((String) getCurrentKey(), event) && keyedInputSorted) {
+            // Fires when the key's input ends (BATCH): all of it is handed over then.
+            timers.registerEventTimeTimer(VoidNamespace.INSTANCE, event.ts);
         }
     }
 
@@ -295,13 +213,9 @@ public class SessionQualityFunction extends AbstractStreamOperator<SessionQualit
     @Override
     public void processWatermark(Watermark mark) throws Exception {
         long watermark = mark.getTimestamp();
-        while (!dueOrder.isEmpty() && dueOrder.peek().ts <= watermark) {
-            Due due = dueOrder.poll();
-            Arrived held = arrived.get(due.key);
-            if (held != null && held.earliest == due.ts) {
-                setCurrentKey(due.key);
-                advance(due.key, watermark);
-            }
+        for (String key = held.nextDue(watermark); key != null; key = held.nextDue(watermark)) {
+            setCurrentKey(key);
+            advance(key, watermark);
         }
         super.processWatermark(mark);
     }
@@ -314,10 +228,7 @@ public class SessionQualityFunction extends AbstractStreamOperator<SessionQualit
     /** A tombstone's retention ended. */
     @Override
     public void onProcessingTime(InternalTimer<String, VoidNamespace> timer) throws Exception {
-        EndedSamples tombstone = endedSamples.value();
-        if (tombstone != null && tombstone.forgetAt <= timer.getTimestamp()) {
-            endedSamples.clear();
-        }
+        steps.onRetentionEnd(timer.getTimestamp());
     }
 
     /**
@@ -327,18 +238,16 @@ public class SessionQualityFunction extends AbstractStreamOperator<SessionQualit
     @Override
     public void prepareSnapshotPreBarrier(long checkpointId) throws Exception {
         super.prepareSnapshotPreBarrier(checkpointId);
-        for (Map.Entry<String, Arrived> entry : arrived.entrySet()) {
+        for (Map.Entry<String, List<CanonicalEvent>> entry : held.drain().entrySet()) {
             setCurrentKey(entry.getKey());
             SessionState state = session.value();
             if (state == null) {
                 state = new SessionState();
             }
-            state.buffered.addAll(entry.getValue().events);
-            moveTimer(state, earlier(state.timer, entry.getValue().earliest));
+            state.buffered.addAll(entry.getValue());
+            moveTimer(state, earlier(state.timer, firstOf(entry.getValue())));
             session.update(state);
         }
-        arrived.clear();
-        dueOrder.clear();
     }
 
     /**
@@ -350,11 +259,8 @@ public class SessionQualityFunction extends AbstractStreamOperator<SessionQualit
         eventTimeLag.observe(timers.currentProcessingTime(), watermark);
         List<CanonicalEvent> due = new ArrayList<>();
         List<CanonicalEvent> lateDue = new ArrayList<>();
-        Arrived held = arrived.remove(key);
-        Arrived stillHeld = new Arrived();
-        if (held != null) {
-            split(held.events, watermark, due, lateDue, stillHeld.events);
-        }
+        List<CanonicalEvent> stillHeld = new ArrayList<>();
+        split(held.take(key), watermark, due, lateDue, stillHeld);
         SessionState stored = session.value();
         SessionState state = stored == null ? new SessionState() : stored;
         List<CanonicalEvent> buffered = new ArrayList<>();
@@ -363,34 +269,28 @@ public class SessionQualityFunction extends AbstractStreamOperator<SessionQualit
         state.buffered = buffered;
 
         due.sort(EventTimeOrder.HAND_OVER);
-        int[] steps = {0};
+        int[] stepsTaken = {0};
         EventTimeOrder.Step step =
                 (time, events) -> {
-                    steps[0]++;
-                    return onEventTime(key, state, time, events);
+                    stepsTaken[0]++;
+                    return steps.onEventTime(key, state, time, events);
                 };
         Long next = EventTimeOrder.handOver(due, state.deadline, watermark, step);
         if (!lateDue.isEmpty()) {
             // After the in-time events of their instants, so a copy among those is recognised.
             lateDue.sort(EventTimeOrder.HAND_OVER);
-            onLateCopies(state, lateDue);
+            steps.onLateCopies(state, lateDue);
         }
         boolean endOfInput = watermark == Long.MAX_VALUE;
-        if (endOfInput && buffered.isEmpty() && stillHeld.events.isEmpty()) {
+        if (endOfInput && buffered.isEmpty() && stillHeld.isEmpty()) {
             // Nothing more will arrive for this key: every remaining deadline has passed.
             EventTimeOrder.runAll(next, step);
             next = null;
         }
         state.deadline = next;
-        if (!stillHeld.events.isEmpty()) {
-            for (CanonicalEvent event : stillHeld.events) {
-                stillHeld.earliest = Math.min(stillHeld.earliest, event.ts);
-            }
-            arrived.put(key, stillHeld);
-            dueOrder.add(new Due(stillHeld.earliest, key));
-        }
+        held.holdAgain(key, stillHeld);
         Long timer = endOfInput ? null : earlier(next, firstOf(buffered));
-        changed |= steps[0] > 0 || !Objects.equals(timer, state.timer);
+        changed |= stepsTaken[0] > 0 || !Objects.equals(timer, state.timer);
         moveTimer(state, timer);
         if (!changed) {
             return;
@@ -450,369 +350,13 @@ public class SessionQualityFunction extends AbstractStreamOperator<SessionQualit
         state.timer = timer;
     }
 
-    /** Writes {@code event} to {@code late_events}: it was applied nowhere. */
-    private void writeLate(CanonicalEvent event, long timestamp) {
-        lateEvents.inc();
-        output.collect(
-                OutputTags.LATE_EVENTS,
-                new StreamRecord<>(CanonicalJson.lateEvent(event), timestamp));
-    }
-
-    /**
-     * The session at {@code time}, with the events stamped {@code time} (none at a deadline).
-     *
-     * @return its next deadline, or {@code null} for none
-     */
-    private Long onEventTime(
-            String key, SessionState state, long time, List<CanonicalEvent> delivered)
-            throws Exception {
-        List<CanonicalEvent> events = withoutRedeliveries(delivered);
-        List<CanonicalEvent> samples =
-                events.stream().filter(e -> e.kind == EventKind.MEDIA_SAMPLE).toList();
-        SessionStats current = state.stats;
-        // An ended session has no stats (end() clears them), so an open one skips this read.
-        Long ended = current == null ? state.endedAt : null;
-        if (ended != null) {
-            if (time < ended + inactivityTimeoutMs) {
-                samplesAfterEnd.inc(samples.size());
-                rememberAfterEnd(samples);
-                return ended + inactivityTimeoutMs;
-            }
-            state.endedAt = null;
-        }
-        if (current != null) {
-            long deadline = current.lastEventTs + inactivityTimeoutMs;
-            // Nothing of the session happens after its end; samples at the end are after it.
-            current.media.advanceTo(Math.min(time, deadline), scope(key, current, time));
-            if (time >= deadline) {
-                end(
-                        key,
-                        state,
-                        current,
-                        current.lastEventTs,
-                        deadline,
-                        "inactivity",
-                        deadline,
-                        time);
-                if (time < deadline + inactivityTimeoutMs) {
-                    rememberAfterEnd(samples);
-                    return deadline + inactivityTimeoutMs;
-                }
-                state.endedAt = null;
-                current = null;
-            }
-        }
-        if (current == null && events.stream().anyMatch(e -> e.kind != EventKind.RECORDING)) {
-            // Interactions open the session too: they carry its agent and queue.
-            current = new SessionStats();
-            activeSessions++;
-        }
-        if (current == null) {
-            return null;
-        }
-        if (!samples.isEmpty()) {
-            List<SampleAssessment> assessments = new ArrayList<>(samples.size());
-            for (CanonicalEvent sample : samples) {
-                SampleAssessment assessment = SampleAssessment.of(sample, thresholds);
-                assessments.add(assessment);
-                current.add(sample, assessment);
-                current.slots.add(sample.media, sample.ts);
-                samplesEvaluated.inc();
-                if (assessment.mosEstimated()) {
-                    estimatedMosSamples.inc();
-                }
-            }
-            current.media.onSamples(time, samples, assessments, scope(key, current, time));
-        }
-        for (CanonicalEvent event : events) {
-            if (event.kind == EventKind.INTERACTION) {
-                current.agentId = event.agentId != null ? event.agentId : current.agentId;
-                current.queueId = event.queueId != null ? event.queueId : current.queueId;
-                current.media.onInteraction(time, event.state);
-                if (event.state.isTerminal()) {
-                    end(key, state, current, time, time, "terminal", time, time);
-                    return time + inactivityTimeoutMs;
-                }
-            }
-        }
-        current.media.closeInstant(time, scope(key, current, time));
-        if (!events.isEmpty()) {
-            current.lastEventTs = time;
-        }
-        state.stats = current;
-        long inactivity = current.lastEventTs + inactivityTimeoutMs;
-        Long media = current.media.nextDeadline(thresholds);
-        return media == null ? inactivity : Math.min(inactivity, media);
-    }
-
-    /**
-     * Drops same-instant repeats: of a sample identity (session, media, timestamp) and of an event
-     * id. The base class hands over same-instant events sorted by kind and id, so the first of an
-     * identity is the one with the smallest event id (then the first arrival) and repeats of an id
-     * are neighbours.
-     */
-    private List<CanonicalEvent> withoutRedeliveries(List<CanonicalEvent> events) {
-        List<CanonicalEvent> distinct = new ArrayList<>(events.size());
-        CanonicalEvent audio = null;
-        CanonicalEvent video = null;
-        for (CanonicalEvent event : events) {
-            CanonicalEvent kept;
-            if (event.kind == EventKind.MEDIA_SAMPLE) {
-                kept = event.media == MediaType.VIDEO ? video : audio;
-                if (kept == null) {
-                    if (event.media == MediaType.VIDEO) {
-                        video = event;
-                    } else {
-                        audio = event;
-                    }
-                }
-            } else {
-                CanonicalEvent previous =
-                        distinct.isEmpty() ? null : distinct.get(distinct.size() - 1);
-                kept = previous != null && previous.eventId.equals(event.eventId) ? previous : null;
-            }
-            if (kept == null) {
-                distinct.add(event);
-            } else {
-                duplicatesDropped.inc();
-                if (!sameValues(kept, event)) {
-                    redeliveryConflicts.inc();
-                }
-            }
-        }
-        return distinct;
-    }
-
-    /** Whether two copies of a sample (or of an event id) say the same. */
-    private static boolean sameValues(CanonicalEvent a, CanonicalEvent b) {
-        return a.kind != EventKind.MEDIA_SAMPLE
-                || (Objects.equals(a.mos, b.mos)
-                        && Objects.equals(a.jitterMs, b.jitterMs)
-                        && Objects.equals(a.rttMs, b.rttMs)
-                        && Objects.equals(a.packetLossPct, b.packetLossPct)
-                        && Objects.equals(a.bitrateKbps, b.bitrateKbps)
-                        && a.peerState == b.peerState
-                        && Objects.equals(a.agentId, b.agentId));
-    }
-
-    /**
-     * A late sample is applied nowhere: a copy of a handed-over sample (the open session's slots or
-     * an ended one's tombstone) is dropped, any other goes to {@code late_events}.
-     */
-    private void onLateCopies(SessionState state, List<CanonicalEvent> late) throws Exception {
-        SessionStats current = state.stats;
-        EndedSamples ended = endedSamples.value();
-        for (CanonicalEvent sample : late) {
-            if ((current != null && current.slots.contains(sample.media, sample.ts))
-                    || (ended != null && ended.slots.contains(sample.media, sample.ts))) {
-                duplicatesDropped.inc();
-            } else {
-                writeLate(sample, sample.ts);
-            }
-        }
-    }
-
-    /** Samples handed over after the session ended: their late copies are redeliveries too. */
-    private void rememberAfterEnd(List<CanonicalEvent> samples) throws Exception {
-        if (samples.isEmpty()) {
-            return;
-        }
-        SampleSlots slots = new SampleSlots();
-        for (CanonicalEvent sample : samples) {
-            slots.add(sample.media, sample.ts);
-        }
-        remember(slots, false);
-    }
-
-    /**
-     * Adds {@code slots} to the tombstone; a session's end ({@code restart}) or a new tombstone
-     * keeps it {@code sampleRetention} from now.
-     */
-    private void remember(SampleSlots slots, boolean restart) throws Exception {
-        EndedSamples tombstone = endedSamples.value();
-        if (tombstone == null) {
-            tombstone = new EndedSamples();
-            restart = true;
-        }
-        tombstone.slots.addAll(slots);
-        if (restart) {
-            tombstone.forgetAt = timers.currentProcessingTime() + sampleRetentionMs;
-            timers.registerProcessingTimeTimer(VoidNamespace.INSTANCE, tombstone.forgetAt);
-        }
-        endedSamples.update(tombstone);
-    }
-
     @VisibleForTesting
     long duplicatesDropped() {
-        return duplicatesDropped.getCount();
+        return steps.duplicatesDropped();
     }
 
     @VisibleForTesting
     long redeliveryConflicts() {
-        return redeliveryConflicts.getCount();
-    }
-
-    /** Alerts of the session at {@code time}, counted and written out. */
-    private MediaQualityDetector.Scope scope(String key, SessionStats current, long time) {
-        return new MediaQualityDetector.Scope(
-                key,
-                current.agentId,
-                current.queueId,
-                thresholds,
-                alert -> {
-                    alertCounters.get(alert.alertType() + alert.state()).inc();
-                    output.collect(OutputTags.QUALITY_ALERTS, new StreamRecord<>(alert, time));
-                });
-    }
-
-    /**
-     * Ends the session: its open alerts resolve at {@code resolveAt} (when the end is known), its
-     * row reports it ended at {@code endTime}.
-     */
-    private void end(
-            String key,
-            SessionState state,
-            SessionStats current,
-            long endTime,
-            long resolveAt,
-            String reason,
-            long forgetFrom,
-            long time)
-            throws Exception {
-        current.media.end(resolveAt, endTime, scope(key, current, time));
-        if (current.samples > 0) {
-            output.collect(new StreamRecord<>(current.toRow(key, endTime, reason), time));
-        }
-        if (!current.slots.isEmpty()) {
-            remember(current.slots, true);
-        }
-        state.stats = null;
-        state.endedAt = forgetFrom;
-        activeSessions--;
-    }
-
-    /**
-     * The tombstone of a session's ended runs: their sample slots, until {@code forgetAt}
-     * (processing time). A Flink POJO.
-     */
-    public static class EndedSamples {
-        public SampleSlots slots = new SampleSlots();
-        public long forgetAt;
-
-        public EndedSamples() {}
-    }
-
-    /** Running statistics of one session (a Flink POJO, kept in keyed state). */
-    public static class SessionStats {
-        public long samples;
-        public double mosSum;
-        public long mosCount;
-        public Double minMos;
-        public Double maxPacketLossPct;
-        public String agentId;
-        public String queueId;
-        public long lastEventTs = Long.MIN_VALUE;
-        public MediaQualityDetector media = new MediaQualityDetector();
-
-        /** The samples handed over, so that their late copies are recognised. */
-        public SampleSlots slots = new SampleSlots();
-
-        public SessionStats() {}
-
-        void add(CanonicalEvent sample, SampleAssessment assessment) {
-            samples++;
-            if (sample.agentId != null) {
-                agentId = sample.agentId;
-            }
-            Double mos = assessment.mos();
-            if (mos != null) {
-                mosSum += mos;
-                mosCount++;
-                minMos = minMos == null ? mos : Math.min(minMos, mos);
-            }
-            if (sample.packetLossPct != null) {
-                maxPacketLossPct =
-                        maxPacketLossPct == null
-                                ? sample.packetLossPct
-                                : Math.max(maxPacketLossPct, sample.packetLossPct);
-            }
-        }
-
-        SessionQuality toRow(String sessionId, long endTime, String reason) {
-            return new SessionQuality(
-                    sessionId,
-                    agentId,
-                    queueId,
-                    endTime,
-                    reason,
-                    samples,
-                    mosCount,
-                    mosCount == 0 ? null : mosSum / mosCount,
-                    minMos,
-                    maxPacketLossPct,
-                    media.degradedMillis / 1000.0,
-                    media.incidents);
-        }
-    }
-
-    /**
-     * Everything of one session in one keyed value, so that handing it over is one read and one
-     * write. A Flink POJO.
-     */
-    public static class SessionState {
-        static final TypeInformation<SessionState> TYPE = TypeInformation.of(SessionState.class);
-
-        /** Events not yet due that a checkpoint moved here from the heap. */
-        public List<CanonicalEvent> buffered = new ArrayList<>();
-
-        /** The next deadline the session asked for. */
-        public Long deadline;
-
-        /** Running statistics and media-quality state of the open session; null when none. */
-        public SessionStats stats;
-
-        /**
-         * Set when the session has ended; kept for one more inactivity timeout so that stray
-         * samples after the end are dropped (and counted) instead of opening a second session that
-         * would overwrite the row.
-         */
-        public Long endedAt;
-
-        /** The session's event-time timer: its deadline or its first buffered event. */
-        public Long timer;
-
-        public SessionState() {}
-
-        boolean isEmpty() {
-            return buffered.isEmpty()
-                    && deadline == null
-                    && stats == null
-                    && endedAt == null
-                    && timer == null;
-        }
-    }
-
-    /** Events of one session held on the heap until the watermark passes them. */
-    private static final class Arrived {
-        final List<CanonicalEvent> events = new ArrayList<>();
-        long earliest = Long.MAX_VALUE;
-
-        /** Whether {@code event} is now the earliest. */
-        boolean add(CanonicalEvent event) {
-            events.add(event);
-            if (event.ts < earliest) {
-                earliest = event.ts;
-                return true;
-            }
-            return false;
-        }
-    }
-
-    /** A session with held events, by its earliest. */
-    private record Due(long ts, String key) implements Comparable<Due> {
-        @Override
-        public int compareTo(Due other) {
-            return Long.compare(ts, other.ts);
-        }
+        return steps.redeliveryConflicts();
     }
 }

@@ -3,7 +3,6 @@ package dev.cxq.udf.session;
 import dev.cxq.udf.dedup.DedupFunction;
 import dev.cxq.udf.model.CanonicalEvent;
 import dev.cxq.udf.model.InteractionState;
-import dev.cxq.udf.rows.OutputTags;
 import dev.cxq.udf.rows.QualityAlert;
 import dev.cxq.udf.rows.SessionQuality;
 import dev.cxq.udf.testing.ContractRules;
@@ -15,7 +14,6 @@ import org.apache.flink.api.common.typeinfo.Types;
 import org.apache.flink.runtime.checkpoint.OperatorSubtaskState;
 import org.apache.flink.streaming.api.operators.KeyedProcessOperator;
 import org.apache.flink.streaming.api.watermark.Watermark;
-import org.apache.flink.streaming.runtime.streamrecord.StreamRecord;
 import org.apache.flink.streaming.util.KeyedOneInputStreamOperatorTestHarness;
 
 import org.junit.jupiter.api.Test;
@@ -27,6 +25,8 @@ import java.util.List;
 import static dev.cxq.udf.testing.Events.at;
 import static dev.cxq.udf.testing.Events.interaction;
 import static dev.cxq.udf.testing.Events.sample;
+import static dev.cxq.udf.testing.SessionHarness.outputs;
+import static dev.cxq.udf.testing.SessionHarness.send;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
@@ -165,21 +165,6 @@ class MediaPathStateAccessTest {
         }
     }
 
-    private static List<Object> outputs(
-            KeyedOneInputStreamOperatorTestHarness<String, CanonicalEvent, SessionQuality>
-                    harness) {
-        List<Object> outputs = new ArrayList<>(harness.extractOutputValues());
-        var alerts = harness.getSideOutput(OutputTags.QUALITY_ALERTS);
-        if (alerts != null) {
-            alerts.forEach(record -> outputs.add(record.getValue()));
-        }
-        var late = harness.getSideOutput(OutputTags.LATE_EVENTS);
-        if (late != null) {
-            late.forEach(record -> outputs.add(record.getValue()));
-        }
-        return outputs;
-    }
-
     private record Counts(long reads, long writes, long samples) {}
 
     /**
@@ -236,12 +221,5 @@ class MediaPathStateAccessTest {
             harness(SessionQualityFunction operator) throws Exception {
         return new KeyedOneInputStreamOperatorTestHarness<>(
                 operator, e -> e.sessionId, Types.STRING);
-    }
-
-    private static <O> void send(
-            KeyedOneInputStreamOperatorTestHarness<String, CanonicalEvent, O> harness,
-            CanonicalEvent e)
-            throws Exception {
-        harness.processElement(new StreamRecord<>(e, e.ts));
     }
 }

@@ -1,13 +1,17 @@
 package dev.cxq.udf.testing;
 
 import dev.cxq.udf.model.CanonicalEvent;
+import dev.cxq.udf.rows.OutputTags;
 import dev.cxq.udf.rows.SessionQuality;
 import dev.cxq.udf.session.SessionQualityFunction;
 
 import org.apache.flink.api.common.typeinfo.Types;
+import org.apache.flink.streaming.runtime.streamrecord.StreamRecord;
 import org.apache.flink.streaming.util.KeyedOneInputStreamOperatorTestHarness;
 
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
 
 /** An opened test harness of {@link SessionQualityFunction}, keyed by session, default rules. */
 public final class SessionHarness {
@@ -26,5 +30,29 @@ public final class SessionHarness {
                         Types.STRING);
         harness.open();
         return harness;
+    }
+
+    /** {@code e}, stamped with its event time. */
+    public static <O> void send(
+            KeyedOneInputStreamOperatorTestHarness<String, CanonicalEvent, O> harness,
+            CanonicalEvent e)
+            throws Exception {
+        harness.processElement(new StreamRecord<>(e, e.ts));
+    }
+
+    /** Everything the operator wrote: rows, then alerts, then late events. */
+    public static List<Object> outputs(
+            KeyedOneInputStreamOperatorTestHarness<String, CanonicalEvent, SessionQuality>
+                    harness) {
+        List<Object> outputs = new ArrayList<>(harness.extractOutputValues());
+        var alerts = harness.getSideOutput(OutputTags.QUALITY_ALERTS);
+        if (alerts != null) {
+            alerts.forEach(record -> outputs.add(record.getValue()));
+        }
+        var late = harness.getSideOutput(OutputTags.LATE_EVENTS);
+        if (late != null) {
+            late.forEach(record -> outputs.add(record.getValue()));
+        }
+        return outputs;
     }
 }

@@ -1,0 +1,12 @@
+package dev.cxq.udf.session;
+
+/**
+ * The tombstone of a session's ended runs ({@code ended-session-samples}): their sample slots,
+ * until {@code forgetAt} (processing time). A Flink POJO.
+ */
+public class EndedSamples {
+    public SampleSlots slots = new SampleSlots();
+    public long forgetAt;
+
+    public EndedSamples() {}
+}

@@ -1,0 +1,42 @@
+package dev.cxq.udf.session;
+
+import dev.cxq.udf.model.CanonicalEvent;
+
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * Everything of one session in one keyed value ({@code session}), so that handing it over is one
+ * read and one write. A Flink POJO.
+ */
+public class SessionState {
+
+    /** Events not yet due that a checkpoint moved here from the heap. */
+    public List<CanonicalEvent> buffered = new ArrayList<>();
+
+    /** The next deadline the session asked for. */
+    public Long deadline;
+
+    /** Running statistics and media-quality state of the open session; null when none. */
+    public SessionStats stats;
+
+    /**
+     * Set when the session has ended; kept for one more inactivity timeout so that stray samples
+     * after the end are dropped (and counted) instead of opening a second session that would
+     * overwrite the row.
+     */
+    public Long endedAt;
+
+    /** The session's event-time timer: its deadline or its first buffered event. */
+    public Long timer;
+
+    public SessionState() {}
+
+    boolean isEmpty() {
+        return buffered.isEmpty()
+                && deadline == null
+                && stats == null
+                && endedAt == null
+                && timer == null;
+    }
+}
