@@ -7,6 +7,7 @@ import dev.cxq.job.sink.JdbcSinks;
 import dev.cxq.job.sink.webhook.WebhookDeliveries;
 import dev.cxq.job.sink.webhook.WebhookSettings;
 import dev.cxq.job.source.ReplaySource;
+import dev.cxq.job.testing.EndAfterACheckpoint;
 import dev.cxq.job.testing.FailingSinks;
 import dev.cxq.job.testing.PostgresTestDatabase;
 
@@ -60,7 +61,9 @@ public final class FaultInjectedReplay {
                 PostgresConnection.of(jdbcUrl, PostgresTestDatabase.USER, null);
         WebhookSettings webhooks = main.webhookSettings(Map.of());
         new CxqPipeline(
-                        ReplaySource.of(input),
+                        // Each attempt takes a checkpoint before its input ends, so a test that
+                        // fails the job always has a retained one to restore.
+                        EndAfterACheckpoint.of(ReplaySource.of(input)),
                         new FailingSinks(new JdbcSinks(database, 1)),
                         Defaults.pipelineSettings(),
                         webhooks)

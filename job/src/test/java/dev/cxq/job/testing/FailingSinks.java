@@ -36,6 +36,9 @@ public final class FailingSinks implements CxqSinks {
 
     private static final AtomicLong CHECKPOINT_AT_LAST_FAILURE = new AtomicLong();
 
+    /** With a gate: the newest attempt of the job that took a failure. */
+    private static final AtomicInteger FAILED_ATTEMPT = new AtomicInteger(-1);
+
     private final CxqSinks delegate;
 
     public FailingSinks(CxqSinks delegate) {
@@ -58,6 +61,7 @@ public final class FailingSinks implements CxqSinks {
         INJECTED.set(0);
         DUE.set(0);
         CHECKPOINT_AT_LAST_FAILURE.set(0);
+        FAILED_ATTEMPT.set(-1);
         FAIL_AT.clear();
         FAIL_AT.addAll(failAtWrites);
         FailingSinks.newestCheckpoint = newestCheckpoint;
@@ -66,9 +70,11 @@ public final class FailingSinks implements CxqSinks {
     /**
      * Takes one due failure if the gate is open. At the end of input the gate is ignored: a job
      * that finished with a failure still due (its writes outran the checkpoints) would not have
-     * been failed at all; failing then restarts from the newest checkpoint, whichever it is.
+     * been failed at all; failing then restarts from the newest checkpoint, whichever it is. With a
+     * gate, one failure per attempt of the job: Flink counts failures of one attempt as one
+     * restart, and the tests count restarts.
      */
-    private static boolean failNow(boolean endOfInput) {
+    private static boolean failNow(boolean endOfInput, int attempt) {
         if (DUE.get() == 0) {
             return false;
         }
@@ -76,6 +82,12 @@ public final class FailingSinks implements CxqSinks {
         long checkpoint = gate == null ? 0 : gate.getAsLong();
         if (!endOfInput && gate != null && checkpoint <= CHECKPOINT_AT_LAST_FAILURE.get()) {
             return false;
+        }
+        if (gate != null) {
+            int previous = FAILED_ATTEMPT.get();
+            if (attempt <= previous || !FAILED_ATTEMPT.compareAndSet(previous, attempt)) {
+                return false;
+            }
         }
         for (int due = DUE.get(); due > 0; due = DUE.get()) {
             if (DUE.compareAndSet(due, due - 1)) {
@@ -118,14 +130,19 @@ public final class FailingSinks implements CxqSinks {
 
         @Override
         public SinkWriter<T> createWriter(WriterInitContext context) throws IOException {
-            return new FailingWriter<>(delegate.createWriter(context));
+            return new FailingWriter<>(
+                    delegate.createWriter(context), context.getTaskInfo().getAttemptNumber());
         }
     }
 
     private static final class FailingWriter<T> extends ForwardingSinkWriter<T, SinkWriter<T>> {
 
-        FailingWriter(SinkWriter<T> delegate) {
+        /** The attempt of the job this writer runs in. */
+        private final int attempt;
+
+        FailingWriter(SinkWriter<T> delegate, int attempt) {
             super(delegate);
+            this.attempt = attempt;
         }
 
         @Override
@@ -134,7 +151,7 @@ public final class FailingSinks implements CxqSinks {
             if (FAIL_AT.remove(n)) {
                 DUE.incrementAndGet();
             }
-            if (failNow(false)) {
+            if (failNow(false, attempt)) {
                 INJECTED.incrementAndGet();
                 throw new IllegalStateException("injected failure at write " + n);
             }
@@ -143,7 +160,7 @@ public final class FailingSinks implements CxqSinks {
 
         @Override
         public void flush(boolean endOfInput) throws IOException, InterruptedException {
-            if (endOfInput && failNow(true)) {
+            if (endOfInput && failNow(true, attempt)) {
                 INJECTED.incrementAndGet();
                 throw new IllegalStateException("injected failure at the end of input");
             }
