@@ -72,7 +72,7 @@ class WebhookOutageITCase {
     private static final int SAMPLES = 100;
 
     /** How long the rate-limited stream lasts (wall clock). */
-    private static final Duration STREAM = Duration.ofSeconds(60);
+    private static final Duration STREAM = Duration.ofSeconds(30);
 
     /** The newest event time the source has emitted, in this JVM (the MiniCluster's). */
     private static final AtomicLong SOURCE_EVENT_TIME = new AtomicLong();
