@@ -26,7 +26,11 @@ public final class DeliveryLoop<T> {
         ENDPOINT_DOWN
     }
 
-    /** The units waiting, oldest first: the next batch of them, empty when none is left. */
+    /**
+     * The units waiting, oldest first: the next batch of them, empty when none is left. Read from
+     * where the units are kept each time, so a settled unit is no longer among them and one queued
+     * meanwhile is.
+     */
     public interface Queue<T> {
         List<T> next() throws Exception;
     }
@@ -110,22 +114,36 @@ public final class DeliveryLoop<T> {
     public End drain(Queue<T> queue, Sender<T> sender) throws Exception {
         for (List<T> batch = queue.next(); !batch.isEmpty(); batch = queue.next()) {
             for (T unit : batch) {
-                if (!deliver(unit, sender)) {
+                Delivery delivery = deliver(unit, sender);
+                if (delivery == Delivery.STOPPED) {
                     return End.ENDPOINT_DOWN;
+                }
+                if (delivery == Delivery.AFTER_RETRIES) {
+                    // Units queued while this one waited (an outage) may be older than the rest of
+                    // the batch: read the queue again, so oldest first still holds.
+                    break;
                 }
             }
         }
         return End.DRAINED;
     }
 
-    /** Calls until the endpoint settles {@code unit}; false when told to stop while it is down. */
-    private boolean deliver(T unit, Sender<T> sender) throws Exception {
+    /** How one unit's delivery ended. */
+    private enum Delivery {
+        FIRST_CALL,
+        AFTER_RETRIES,
+        /** Told to stop while the endpoint is down; the unit stays queued. */
+        STOPPED
+    }
+
+    /** Calls until the endpoint settles {@code unit}, or it is told to stop while it is down. */
+    private Delivery deliver(T unit, Sender<T> sender) throws Exception {
         int failures = 0;
         for (int attempt = 1; ; attempt++) {
             for (long wait = breaker.waitBeforeCall(); wait > 0; wait = breaker.waitBeforeCall()) {
                 // Circuit open: no call, nothing counted.
                 if (pause.stopWhenDown()) {
-                    return false;
+                    return Delivery.STOPPED;
                 }
                 pause.sleep(wait);
             }
@@ -136,14 +154,14 @@ public final class DeliveryLoop<T> {
                 breaker.onFailure();
             }
             if (verdict.done()) {
-                return true;
+                return failures == 0 ? Delivery.FIRST_CALL : Delivery.AFTER_RETRIES;
             }
             if (verdict.atOnce()) {
                 continue;
             }
             failures++;
             if (breaker.isOpen() && pause.stopWhenDown()) {
-                return false;
+                return Delivery.STOPPED;
             }
             pause.sleep(
                     backoff.delayMs(failures, verdict.retryAfter(), System.currentTimeMillis()));
