@@ -13,8 +13,9 @@ import java.io.IOException;
  * Serializer of {@link CanonicalEvent} for the network and keyed state, written out instead of
  * Flink's POJO serializer: that one reads and writes all 28 fields by reflection with a null flag
  * each, and creates every instance through a reflective constructor call — 15 % of the CPU of the
- * session operator in the profile ({@code docs/benchmarks.md}). An event carries only the fields of
- * its kind, so this writes a presence mask and then the present fields only.
+ * session operator in the profile of 2026-11-22 ({@code docs/benchmarks.md}, History). An event
+ * carries only the fields of its kind, so this writes a presence mask and then the present fields
+ * only.
  *
  * <p>Format: an {@code int} mask, bit {@code i} set when nullable field {@code i} (in the order of
  * {@link #serialize}) is present; {@code ts}; then each present field. Enums are written as their
