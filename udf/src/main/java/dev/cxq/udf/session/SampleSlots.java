@@ -154,26 +154,13 @@ public class SampleSlots {
         private void runs(Run visit) {
             long value = 0;
             long step = 0;
-            int i = 0;
-            while (i < encoded.length) {
-                int start = i;
-                long token = 0;
-                int shift = 0;
-                byte b;
-                do {
-                    b = encoded[i++];
-                    token |= (long) (b & 0x7F) << shift;
-                    shift += 7;
-                } while (b < 0);
+            int[] at = {0};
+            while (at[0] < encoded.length) {
+                int start = at[0];
+                long token = varint(at);
                 long n = 1;
-                if (token == 0 && i - start > 1) {
-                    n = 0;
-                    shift = 0;
-                    do {
-                        b = encoded[i++];
-                        n |= (long) (b & 0x7F) << shift;
-                        shift += 7;
-                    } while (b < 0);
+                if (token == 0 && at[0] - start > 1) {
+                    n = varint(at);
                 } else {
                     step += (token >>> 1) ^ -(token & 1);
                 }
@@ -185,6 +172,19 @@ public class SampleSlots {
             if (repeats > 0) {
                 visit.accept(value + lastStep, lastStep, repeats);
             }
+        }
+
+        /** The varint of {@link #encoded} at {@code at[0]}, which it moves past it. */
+        private long varint(int[] at) {
+            long value = 0;
+            int shift = 0;
+            byte b;
+            do {
+                b = encoded[at[0]++];
+                value |= (long) (b & 0x7F) << shift;
+                shift += 7;
+            } while (b < 0);
+            return value;
         }
 
         /** {@code n} timestamps from {@code first}, {@code step} apart; true to stop. */
