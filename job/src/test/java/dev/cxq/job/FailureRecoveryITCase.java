@@ -18,7 +18,6 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-import java.io.IOException;
 import java.io.InputStream;
 import java.net.InetSocketAddress;
 import java.nio.file.Files;
@@ -60,6 +59,9 @@ class FailureRecoveryITCase {
 
     private static Path input;
 
+    /** The input's events (its non-blank lines). */
+    private static long events;
+
     /** The failure-free run both tests compare with: its tables, sink writes and webhook keys. */
     private static Map<String, List<String>> reference;
 
@@ -87,6 +89,9 @@ class FailureRecoveryITCase {
         server.start();
 
         input = ReplayInputs.writeOrderedStream(dir, SESSIONS, SAMPLES);
+        try (var lines = Files.lines(input)) {
+            events = lines.filter(line -> !line.isBlank()).count();
+        }
         try (PostgresTestDatabase db = new PostgresTestDatabase()) {
             FailingSinks.reset(Set.of());
             run(db, input);
@@ -108,7 +113,6 @@ class FailureRecoveryITCase {
 
     @Test
     void injectedFailuresLeaveEveryTableAsAFailureFreeRunDoes() throws Exception {
-        long events = events();
         assertThat(events).isGreaterThanOrEqualTo(100_000);
 
         // Failures at random writes between 10 % and 90 % of a failure-free run's writes; replays
@@ -198,23 +202,17 @@ class FailureRecoveryITCase {
             assertThat(parsed)
                     .as("events the restored run parsed: it resumes from the checkpoint")
                     .isPositive()
-                    .isLessThan(events());
+                    .isLessThan(events);
             assertThat(callsPerKey.keySet()).isEqualTo(referenceKeys);
             System.out.printf(
                     "Restart from retained checkpoint %s: %d of %d events parsed after restore, %d"
                             + " writes (%d in a full run), %d webhook keys%n",
                     checkpoint.getFileName(),
                     parsed,
-                    events(),
+                    events,
                     FailingSinks.writes(),
                     referenceWrites,
                     referenceKeys.size());
-        }
-    }
-
-    private static long events() throws IOException {
-        try (var lines = Files.lines(input)) {
-            return lines.filter(line -> !line.isBlank()).count();
         }
     }
 

@@ -17,9 +17,9 @@ import java.util.concurrent.atomic.AtomicLong;
 
 /**
  * A metric reporter that keeps the final count of every counter of a job once its tasks have ended,
- * summed over subtasks. A run on a local environment closes its MiniCluster, and with it every
- * reporter's metrics, when the job ends; this one keeps what it was told when each counter was
- * removed.
+ * summed over subtasks (and over the attempts of a job that restarted). A run on a local
+ * environment closes its MiniCluster, and with it every reporter's metrics, when the job ends; this
+ * one keeps what it was told when each counter was removed.
  */
 public final class FinalCounts implements MetricReporter, MetricReporterFactory {
 
@@ -35,7 +35,7 @@ public final class FinalCounts implements MetricReporter, MetricReporterFactory 
         return conf;
     }
 
-    /** The final count of counter {@code name} of {@code job}, over all its subtasks. */
+    /** The final count of counter {@code name} of {@code job}, over its subtasks and attempts. */
     public static long of(JobID job, String name) {
         AtomicLong count = COUNTS.get(job + "/" + name);
         return count == null ? 0 : count.get();
