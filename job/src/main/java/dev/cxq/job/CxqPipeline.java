@@ -7,6 +7,7 @@ import dev.cxq.job.sink.webhook.AlertWebhookMessage;
 import dev.cxq.job.sink.webhook.WebhookSettings;
 import dev.cxq.job.source.SourceWatermarks;
 import dev.cxq.udf.dedup.DedupFunction;
+import dev.cxq.udf.dedup.PreviousReleaseIds;
 import dev.cxq.udf.ingest.ParseFunction;
 import dev.cxq.udf.interaction.FcrFunction;
 import dev.cxq.udf.interaction.InteractionEndWindows;
@@ -50,7 +51,7 @@ import java.util.List;
  *
  * <pre>
  * source+watermarks ─▶ parse ─┬─(media samples)────────────────┬─▶ keyBy(session_id) ─▶ session quality ─▶ session_quality
- *                  ├─(others)─▶ keyBy(event_id) ─▶ dedup ─┤        ├─(alerts)─▶ quality_alerts, webhook_outbox
+ *                  ├─(others)─▶ keyBy(session_id) ─▶ dedup ┤        ├─(alerts)─▶ quality_alerts, webhook_outbox
  *                  │                                           │        └─(media)──────────────────────────┐
  *                  │                                           └─▶ keyBy(session_id) ─▶ interactions ─┬─▶ keyBy(interaction_id) ─▶ computed_metrics
  *                  │                                                  keyBy(customer_id) ─▶ fcr ◀─────┤   │
@@ -59,6 +60,10 @@ import java.util.List;
  *                  ├─(rejected)─────────────────────────────────────────────────────────────▶ rejected_events
  *                  └─ late events of every keyed operator ──────────────────────────────────▶ late_events
  * </pre>
+ *
+ * <p>The dedup of interaction and recording events is keyed by session; before it, keyed by event
+ * id, the ids that releases before it remembered are consulted for one retention after a restore
+ * from their savepoint ({@code PreviousReleaseIds}).
  */
 public final class CxqPipeline {
 
@@ -129,22 +134,25 @@ public final class CxqPipeline {
                 .uid("sink-rejected-events")
                 .name("rejected_events");
 
-        // Interaction and recording events, before every per-session function, on their own key:
-        // a redelivery is dropped even after its session's state is gone. Media samples, most of
-        // the input, skip this shuffle: the session function recognises their copies by identity
-        // (session, media, timestamp) in its own state (docs/dedup.md).
+        // Interaction and recording events, before every per-session function, deduplicated in
+        // state of their own: a redelivery is dropped even after its session's other state is
+        // gone. Media samples, most of the input, skip this: the session function recognises their
+        // copies by identity (session, media, timestamp) in its own state (docs/dedup.md). The ids
+        // that releases before the per-session dedup kept, one entry each, are keyed by id.
         SingleOutputStreamOperator<CanonicalEvent> events =
                 parsed.filter(event -> event.kind != EventKind.MEDIA_SAMPLE)
                         .uid("interaction-events")
                         .name("Interaction and recording events")
                         .keyBy(DedupFunction::identity)
-                        // The media-sample retention still declares the sample-id state of
-                        // earlier releases' savepoints, so that their ids expire.
                         .process(
-                                new DedupFunction(
+                                new PreviousReleaseIds(
                                         settings.dedupRetention(),
                                         settings.mediaSampleDedupRetention()))
                         .uid("dedup-events")
+                        .name("Drop ids seen by the previous release")
+                        .keyBy(event -> event.sessionId)
+                        .process(new DedupFunction(settings.dedupRetention()))
+                        .uid("dedup-session-events")
                         .name("Drop redelivered events");
         DataStream<CanonicalEvent> samples =
                 parsed.filter(event -> event.kind == EventKind.MEDIA_SAMPLE)

@@ -1,6 +1,7 @@
 package dev.cxq.udf;
 
 import dev.cxq.udf.dedup.DedupFunction;
+import dev.cxq.udf.dedup.PreviousReleaseIds;
 import dev.cxq.udf.interaction.FcrFunction;
 import dev.cxq.udf.interaction.InteractionEndWindows;
 import dev.cxq.udf.interaction.InteractionFunction;
@@ -26,6 +27,7 @@ import dev.cxq.udf.status.PipelineStatusFunction;
 import dev.cxq.udf.status.PipelineStatusSettings;
 import dev.cxq.udf.testing.ContractRules;
 import dev.cxq.udf.testing.Events;
+import dev.cxq.udf.testing.PreviousReleaseDedup;
 
 import org.apache.flink.api.common.functions.Function;
 import org.apache.flink.api.common.state.State;
@@ -108,6 +110,8 @@ class StateHygieneTest {
             Map.of(
                     DedupFunction.class,
                     "dedupStateExpiresAfterTheRetentionAndNoSnapshotCarriesIt",
+                    PreviousReleaseIds.class,
+                    "previousReleaseIdsKeepsNothingAndItsRestoredIdsExpire",
                     SessionQualityFunction.class,
                     "everyEventTimeFunctionIsEmptyOncePastEveryDeadline",
                     InteractionFunction.class,
@@ -212,10 +216,10 @@ class StateHygieneTest {
     void dedupStateExpiresAfterTheRetentionAndNoSnapshotCarriesIt() throws Exception {
         chain.run(corpus());
         assertThat(restoredEntries(chain.dedup))
-                .as("within the retention a snapshot holds every id")
-                .isEqualTo(chain.distinctIds);
+                .as("within the retention a snapshot holds every session's ids, one value each")
+                .isEqualTo(chain.lifecycleSessions);
 
-        // Retention counts processing time (TTL) from each id's first delivery.
+        // Retention counts processing time (TTL) from each session's last new id.
         chain.dedup.setStateTtlProcessingTime(chain.wallClock + DEDUP_RETENTION.toMillis() + 1);
 
         assertThat(restoredEntries(chain.dedup))
@@ -227,6 +231,43 @@ class StateHygieneTest {
         CanonicalEvent again = corpus().get(0);
         chain.dedup.processElement(new StreamRecord<>(again, again.ts));
         assertThat(chain.dedup.extractOutputValues()).containsExactly(again);
+    }
+
+    @Test
+    void previousReleaseIdsKeepsNothingAndItsRestoredIdsExpire() throws Exception {
+        List<CanonicalEvent> lifecycle =
+                corpus().stream().filter(e -> e.kind != EventKind.MEDIA_SAMPLE).toList();
+        OperatorSubtaskState previous =
+                PreviousReleaseDedup.stateAfter(
+                        PreviousReleaseDedup.Layout.CONTENT_HASHES, lifecycle);
+        try (var restored = previousReleaseIds()) {
+            restored.setStateTtlProcessingTime(0);
+            restored.initializeState(previous);
+            restored.open();
+            assertThat(restored.numKeyedStateEntries()).isPositive();
+            restored.setStateTtlProcessingTime(DEDUP_RETENTION.toMillis() + 1);
+            OperatorSubtaskState next = restored.snapshot(2, 2);
+            try (var again = previousReleaseIds()) {
+                again.initializeState(next);
+                again.open();
+                assertThat(again.numKeyedStateEntries())
+                        .as("restored ids past the retention are left out of snapshots")
+                        .isZero();
+                for (CanonicalEvent event : lifecycle) {
+                    again.processElement(new StreamRecord<>(event, event.ts));
+                }
+                assertThat(again.numKeyedStateEntries()).as("it writes no id").isZero();
+            }
+        }
+    }
+
+    private static KeyedOneInputStreamOperatorTestHarness<String, CanonicalEvent, CanonicalEvent>
+            previousReleaseIds() throws Exception {
+        return new KeyedOneInputStreamOperatorTestHarness<>(
+                new KeyedProcessOperator<>(
+                        new PreviousReleaseIds(DEDUP_RETENTION, DEDUP_RETENTION)),
+                DedupFunction::identity,
+                Types.STRING);
     }
 
     /**
@@ -496,6 +537,9 @@ class StateHygieneTest {
 
         int distinctIds;
 
+        /** Sessions with interaction or recording events: one dedup value each. */
+        int lifecycleSessions;
+
         /** Events the dedup forwarded. */
         int forwarded;
 
@@ -531,9 +575,8 @@ class StateHygieneTest {
                 dedupHarness() throws Exception {
             var harness =
                     new KeyedOneInputStreamOperatorTestHarness<>(
-                            new KeyedProcessOperator<>(
-                                    new DedupFunction(DEDUP_RETENTION, DEDUP_RETENTION)),
-                            DedupFunction::identity,
+                            new KeyedProcessOperator<>(new DedupFunction(DEDUP_RETENTION)),
+                            (CanonicalEvent e) -> e.sessionId,
                             Types.STRING);
             harness.setStateTtlProcessingTime(0);
             return harness;
@@ -575,6 +618,13 @@ class StateHygieneTest {
                             events.stream()
                                     .filter(e -> e.kind != EventKind.MEDIA_SAMPLE)
                                     .map(DedupFunction::identity)
+                                    .distinct()
+                                    .count();
+            lifecycleSessions =
+                    (int)
+                            events.stream()
+                                    .filter(e -> e.kind != EventKind.MEDIA_SAMPLE)
+                                    .map(e -> e.sessionId)
                                     .distinct()
                                     .count();
             long maxTs = Long.MIN_VALUE;

@@ -2,6 +2,7 @@ package dev.cxq.job.dedup;
 
 import dev.cxq.udf.dedup.DedupFunction;
 import dev.cxq.udf.model.CanonicalEvent;
+import dev.cxq.udf.model.InteractionState;
 import dev.cxq.udf.testing.Events;
 
 import org.apache.flink.api.common.typeinfo.Types;
@@ -19,68 +20,71 @@ import java.util.UUID;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
- * Measures what the dedup costs per distinct event id in RocksDB: the size of a full (not
- * incremental) snapshot of its state, which holds exactly the serialized keys and values, divided
- * by the number of ids. The figures are in {@code docs/dedup.md}.
+ * Measures what the dedup costs per session in RocksDB: the size of a full (not incremental)
+ * snapshot of its state, which holds exactly the serialized keys and values, divided by the number
+ * of sessions, each with {@link #IDS_PER_SESSION} event ids (the bench's lifecycle: connected,
+ * hold, unhold, completed). The figures are in {@code docs/dedup.md}.
  */
 class DedupStateSizeTest {
 
-    private static final int IDS = 20_000;
+    private static final int SESSIONS = 5_000;
+    private static final int IDS_PER_SESSION = 4;
 
     @Test
-    void statePerEventIsAFewDozenBytesAndDuplicatesAddNothing() throws Exception {
-        long canonicalIds =
-                bytesPerId(i -> UUID.nameUUIDFromBytes(("e" + i).getBytes()).toString());
-        long genesysIds = bytesPerId(i -> "genesys:" + sha256Like(i));
+    void aSessionCostsItsKeyAndTenBytesAnIdAndDuplicatesAddNothing() throws Exception {
+        long uuidIds =
+                bytesPerSession(i -> UUID.nameUUIDFromBytes(("e" + i).getBytes()).toString());
+        long genesysIds =
+                bytesPerSession(i -> "genesys:" + dev.cxq.udf.internal.Hashing.sha256Hex("e" + i));
 
         System.out.printf(
-                "dedup state per event id: %d bytes (36-char UUID ids), %d bytes (72-char"
-                        + " Genesys ids)%n",
-                canonicalIds, genesysIds);
-        // Key (key group, id, namespace) + TTL timestamp + flag, block-compressed by RocksDB: in
-        // the order of the id's own length, never a copy of the event.
-        assertThat(canonicalIds).isBetween(20L, 36L + 60);
-        assertThat(genesysIds).isBetween(20L, 72L + 60);
+                "dedup state per session of %d ids: %d bytes (36-char UUID ids), %d bytes"
+                        + " (72-char Genesys ids)%n",
+                IDS_PER_SESSION, uuidIds, genesysIds);
+        // The session key (key group, 36-char session id, namespace), the TTL timestamp and 10
+        // bytes an id, with RocksDB's framing: the ids' own length no longer counts.
+        long floor = IDS_PER_SESSION * 10L + 36 + 8;
+        assertThat(uuidIds).isBetween(floor, floor + 40);
+        assertThat(genesysIds).isEqualTo(uuidIds);
     }
 
     private interface IdOf {
         String id(int i);
     }
 
-    /** Snapshot bytes per distinct id, after every id was delivered twice. */
-    private static long bytesPerId(IdOf ids) throws Exception {
+    /** Snapshot bytes per session, after every event was delivered twice. */
+    private static long bytesPerSession(IdOf ids) throws Exception {
         try (KeyedOneInputStreamOperatorTestHarness<String, CanonicalEvent, CanonicalEvent>
                 harness =
                         new KeyedOneInputStreamOperatorTestHarness<>(
-                                new KeyedProcessOperator<>(
-                                        new DedupFunction(
-                                                Duration.ofHours(48), Duration.ofHours(48))),
-                                e -> e.eventId,
+                                new KeyedProcessOperator<>(new DedupFunction(Duration.ofHours(48))),
+                                e -> e.sessionId,
                                 Types.STRING)) {
             harness.setStateBackend(new EmbeddedRocksDBStateBackend(false));
             harness.open();
-            for (int i = 0; i < IDS; i++) {
-                send(harness, ids.id(i));
-            }
+            sendAll(harness, ids);
             long once = snapshotSize(harness, 1);
-            for (int i = 0; i < IDS; i++) {
-                send(harness, ids.id(i));
-            }
-            assertThat(harness.extractOutputValues()).hasSize(IDS);
+            sendAll(harness, ids);
+            assertThat(harness.extractOutputValues()).hasSize(SESSIONS * IDS_PER_SESSION);
             // Redeliveries are dropped without writing: the state does not grow with them (a
             // later snapshot may even be a little smaller, after RocksDB compacted).
             assertThat(snapshotSize(harness, 2)).isLessThanOrEqualTo(once + once / 100);
-            return once / IDS;
+            return once / SESSIONS;
         }
     }
 
-    private static void send(
+    private static void sendAll(
             KeyedOneInputStreamOperatorTestHarness<String, CanonicalEvent, CanonicalEvent> harness,
-            String id)
+            IdOf ids)
             throws Exception {
-        CanonicalEvent e = Events.sample("s1", 5);
-        e.eventId = id;
-        harness.processElement(new StreamRecord<>(e, e.ts));
+        for (int s = 0; s < SESSIONS; s++) {
+            String session = UUID.nameUUIDFromBytes(("s" + s).getBytes()).toString();
+            for (int i = 0; i < IDS_PER_SESSION; i++) {
+                CanonicalEvent e = Events.interaction(session, i, InteractionState.HOLD);
+                e.eventId = ids.id(s * IDS_PER_SESSION + i);
+                harness.processElement(new StreamRecord<>(e, e.ts));
+            }
+        }
     }
 
     private static long snapshotSize(
@@ -89,9 +93,5 @@ class DedupStateSizeTest {
             throws Exception {
         OperatorSubtaskState state = harness.snapshot(checkpointId, checkpointId);
         return state.getStateSize();
-    }
-
-    private static String sha256Like(int i) {
-        return dev.cxq.udf.internal.Hashing.sha256Hex("event-" + i);
     }
 }

@@ -27,11 +27,11 @@ import java.util.TreeSet;
  * event is late when its {@code ts} is below the largest {@code ts} of the valid records read
  * earlier from the same split (redeliveries included) minus the 10 s bound. A replayed file is one
  * split, a Kafka partition another. Copies of one event share its identity ({@link #identity}: a
- * media sample's session, media and timestamp, another event's id). An identity with a copy in time
- * is applied with its first such copy (a sample: the in-time copy with the smallest event id),
- * whatever arrived before; a late copy of it is dropped; an event id whose every copy is late, of
- * an identity never applied, goes to {@code late_events} (its first copy) and is applied nowhere.
- * Each session's applied events are handled in event-time order, ties by kind (samples,
+ * media sample's session, media and timestamp, another event's session and id). An identity with a
+ * copy in time is applied with its first such copy (a sample: the in-time copy with the smallest
+ * event id), whatever arrived before; a late copy of it is dropped; an event id whose every copy is
+ * late, of an identity never applied, goes to {@code late_events} (its first copy) and is applied
+ * nowhere. Each session's applied events are handled in event-time order, ties by kind (samples,
  * interactions, recordings) then event id.
  */
 public final class ContractOracle {
@@ -226,12 +226,12 @@ public final class ContractOracle {
 
     /**
      * What makes two deliveries copies of one event ({@code docs/dedup.md}): for a media sample its
-     * session, media and timestamp; for other events the event id.
+     * session, media and timestamp; for other events the session and the event id.
      */
     static String identity(OracleEvent e) {
         return e.kind.equals("media_sample")
                 ? "sample\n" + e.sessionId + "\n" + e.media + "\n" + e.ts
-                : "event\n" + e.eventId;
+                : "event\n" + e.sessionId + "\n" + e.eventId;
     }
 
     private static int kindOrder(OracleEvent e) {

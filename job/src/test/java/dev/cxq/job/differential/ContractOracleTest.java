@@ -361,6 +361,27 @@ class ContractOracleTest {
     }
 
     @Test
+    void anInteractionEventIsIdentifiedByItsSessionAndEventId() {
+        referenceCall("a", 0, "");
+        List<String> callA = new ArrayList<>(lines);
+        lines.clear();
+        referenceCall("b", 0, "");
+        List<String> callB = new ArrayList<>(lines);
+        lines.clear();
+        // Call b's events under the ids of call a's, delivered alongside: another call.
+        for (int i = 0; i < callA.size(); i++) {
+            lines.add(callA.get(i));
+            String idOfA = callA.get(i).substring(0, callA.get(i).indexOf(",\"kind\""));
+            lines.add(idOfA + callB.get(i).substring(callB.get(i).indexOf(",\"kind\"")));
+        }
+
+        TableDump dump = ContractOracle.compute(lines, 1);
+
+        assertThat(metric(dump, "a", "talk_s")).containsEntry("metric_value", "210");
+        assertThat(metric(dump, "b", "talk_s")).containsEntry("metric_value", "210");
+    }
+
+    @Test
     void aSampleIsIdentifiedBySessionMediaAndTimestampNotByItsEventId() {
         interaction("s1", 0, "connected", "");
         // Two deliveries of the slot at 5 s under other ids: the smallest id (e1) is applied.

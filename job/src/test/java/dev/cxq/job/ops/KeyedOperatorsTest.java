@@ -1,6 +1,7 @@
 package dev.cxq.job.ops;
 
 import dev.cxq.udf.dedup.DedupFunction;
+import dev.cxq.udf.dedup.PreviousReleaseIds;
 import dev.cxq.udf.interaction.FcrFunction;
 import dev.cxq.udf.interaction.InteractionFunction;
 import dev.cxq.udf.interaction.KpiWindowFunction;
@@ -48,7 +49,8 @@ class KeyedOperatorsTest {
                                 + " a case in udf StateHygieneTest first")
                 .isEqualTo(
                         Map.of(
-                                "dedup-events", DedupFunction.class.getName(),
+                                "dedup-events", PreviousReleaseIds.class.getName(),
+                                "dedup-session-events", DedupFunction.class.getName(),
                                 "session-quality", SessionQualityFunction.class.getName(),
                                 "interactions", InteractionFunction.class.getName(),
                                 "fcr", FcrFunction.class.getName(),
@@ -69,8 +71,10 @@ class KeyedOperatorsTest {
         graph.getStreamNodes().forEach(node -> byUid.put(node.getTransformationUID(), node));
         assertThat(upstreamUids(graph, byUid.get("dedup-events")))
                 .containsExactly("interaction-events");
+        assertThat(upstreamUids(graph, byUid.get("dedup-session-events")))
+                .containsExactly("dedup-events");
         assertThat(upstreamUids(graph, byUid.get("session-quality")))
-                .containsExactlyInAnyOrder("media-samples", "dedup-events");
+                .containsExactlyInAnyOrder("media-samples", "dedup-session-events");
         assertThat(upstreamUids(graph, byUid.get("media-samples"))).containsExactly("parse-events");
     }
 

@@ -72,6 +72,7 @@ class OperatorUidsTest {
                 .containsKeys(
                         "input-records",
                         "dedup-events",
+                        "dedup-session-events",
                         "session-quality",
                         "interactions",
                         "fcr",

@@ -2,249 +2,212 @@ package dev.cxq.udf.dedup;
 
 import dev.cxq.udf.json.CanonicalJson;
 import dev.cxq.udf.model.CanonicalEvent;
-import dev.cxq.udf.model.EventKind;
 import dev.cxq.udf.model.Platform;
 import dev.cxq.udf.rows.OutputTags;
 
 import org.apache.flink.annotation.VisibleForTesting;
 import org.apache.flink.api.common.functions.OpenContext;
+import org.apache.flink.api.common.state.MapState;
+import org.apache.flink.api.common.state.MapStateDescriptor;
 import org.apache.flink.api.common.state.StateTtlConfig;
 import org.apache.flink.api.common.state.ValueState;
 import org.apache.flink.api.common.state.ValueStateDescriptor;
+import org.apache.flink.api.common.typeinfo.PrimitiveArrayTypeInfo;
 import org.apache.flink.api.common.typeinfo.TypeInformation;
 import org.apache.flink.api.common.typeinfo.Types;
 import org.apache.flink.metrics.Counter;
-import org.apache.flink.runtime.state.FunctionInitializationContext;
-import org.apache.flink.runtime.state.FunctionSnapshotContext;
-import org.apache.flink.streaming.api.checkpoint.CheckpointedFunction;
+import org.apache.flink.metrics.MetricGroup;
 import org.apache.flink.streaming.api.functions.KeyedProcessFunction;
 import org.apache.flink.util.Collector;
 
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
-
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Iterator;
+import java.util.List;
+import java.util.Map;
 
 /**
- * Drops redelivered events: keyed by the event's {@link #identity} (its platform and {@code
- * event_id}), it forwards the first event with an id and drops every later one for {@code
- * retention}, counting them in {@code cxq.duplicatesDropped}. A redelivery whose content differs
- * from the first delivery's (same id, other values: a producer reusing ids) is dropped as well, so
- * the first delivery stays the fact, but also counted in {@code cxq.redeliveryConflicts} and
- * logged.
+ * Drops redelivered interaction and recording events, keyed by session: it forwards the first event
+ * with an id ({@link #identity}: its platform and {@code event_id}) and drops every later one of
+ * the session for at least {@code retention}, counting them in {@code cxq.duplicatesDropped}. A
+ * redelivery whose content differs from the first delivery's (same id, other values: a producer
+ * reusing ids) is dropped as well, so the first delivery stays the fact, but also counted in {@code
+ * cxq.redeliveryConflicts} and logged.
  *
- * <p>It runs before the per-session functions, on its own key, so a replay that arrives after its
- * session ended and the session's state was cleared is still recognised: the session functions
+ * <p>It runs before the per-session functions, with state of its own, so a replay that arrives
+ * after its session ended and the session functions cleared their state is still recognised: they
  * never see it. The first arrival wins; duplicates carry the same event, so which copy survives
  * does not change any output (only its {@code source} position differs, which no table keeps).
  *
- * <p>State: per event id, a 64-bit hash of its first delivery's content (its canonical JSON,
- * without the source position), kept {@code retention} after the id was first seen (state TTL
- * counts processing time, as the platforms' redelivery windows do) and never returned once expired,
- * so state is bounded by the event rate times the retention. Releases before it kept a flag per id
- * ({@code seen-event-id}, {@code seen-media-sample-id}); restored from their savepoint, it also
- * consults those flags, read only, for one retention after the restore, by when every one has
- * expired. Media samples are most events and the reason that bound is large (docs/benchmarks.md):
- * their ids may be kept for a shorter {@code mediaSampleRetention}, in a state of their own. A
- * sample redelivered after that is behind the watermark, so it changes no quality output; it is
- * recorded in {@code late_events}. In BATCH execution all copies of an id arrive together (keyed
- * input is sorted), so the retentions play no role there.
+ * <p>State, per session: the ids it has seen in one value ({@link EventIds}: 10 bytes an id, a hash
+ * of its identity and of its first delivery's content), kept {@code retention} after the session's
+ * last new id (state TTL counts processing time, as the platforms' redelivery windows do; a
+ * duplicate does not extend it) and never returned once expired. One value per session rather than
+ * one entry per id is what makes the dedup state fit a deployment ({@code docs/benchmarks.md}).
+ * Beyond {@link #IDS_IN_VALUE} ids in one session (a hostile or broken producer) further ids go to
+ * a map entry each, so that no value grows without bound.
+ *
+ * <p>Media samples do not come here: the session function recognises their copies by identity
+ * (session, media, timestamp) in its own state. In BATCH execution all events of a session arrive
+ * together (keyed input is sorted), so the retention plays no role there.
  */
-public class DedupFunction extends KeyedProcessFunction<String, CanonicalEvent, CanonicalEvent>
-        implements CheckpointedFunction {
+public class DedupFunction extends KeyedProcessFunction<String, CanonicalEvent, CanonicalEvent> {
 
     private static final long serialVersionUID = 1L;
-    private static final Logger LOG = LoggerFactory.getLogger(DedupFunction.class);
 
-    /** Conflicts logged one by one; beyond, one line per this many (a flood is a producer bug). */
-    private static final long CONFLICTS_LOGGED = 100;
-
-    private static final long CONFLICT_LOG_EVERY = 10_000;
+    /** Ids kept in the session's one value (10 bytes each); further ones in {@code more-ids}. */
+    static final int IDS_IN_VALUE = 1024;
 
     private final Duration retention;
-    private final Duration mediaSampleRetention;
+
+    /** The session's ids, sorted ({@link EventIds}). */
+    private transient ValueState<byte[]> ids;
+
+    /** Ids beyond {@link #IDS_IN_VALUE}: identity bits to content bits. */
+    private transient MapState<Long, Integer> moreIds;
 
     /**
-     * Content hash of the id's first delivery, set when it was forwarded; expires {@code retention}
-     * after that.
+     * Copies that arrived behind their split's watermark ({@link CanonicalEvent#lateOnArrival}), by
+     * identity bits: the first such copy of an id, held until the watermark passes it, so that an
+     * in-time copy of the same id wins whichever comes first (BATCH execution sorts a session's
+     * events in no particular order). Cleared by that copy or by its timer, which writes it to
+     * {@code late_events}.
      */
-    private transient ValueState<Long> firstContent;
+    private transient MapState<Long, CanonicalEvent> lateCandidates;
 
-    /**
-     * {@link #firstContent} for media samples: the same state unless their retention is shorter.
-     */
-    private transient ValueState<Long> firstMediaSampleContent;
-
-    /** The previous release's flags, read only ({@link #legacyReadsUntil}). */
-    private transient ValueState<Boolean> legacySeen;
-
-    private transient ValueState<Boolean> legacySeenMediaSample;
-
-    /**
-     * Wall-clock millis until which the previous release's flags are consulted: one retention after
-     * a restore, when the last of them expires; never after a fresh start.
-     */
-    private transient long legacyReadsUntil = Long.MIN_VALUE;
-
-    /**
-     * The first copy of the id that arrived behind its split's watermark ({@link
-     * CanonicalEvent#lateOnArrival}), held until the watermark passes it: an in-time copy of the
-     * same id wins over it whichever comes first, because BATCH execution sorts the copies of an id
-     * in no particular order. Cleared by that copy or by its timer, which writes it to {@code
-     * late_events}.
-     */
-    private transient ValueState<CanonicalEvent> lateCandidate;
-
-    private transient Counter duplicatesDropped;
-    private transient Counter redeliveryConflicts;
+    private transient Redeliveries redeliveries;
     private transient Counter lateEvents;
 
     /**
-     * @param retention how long an event id is remembered after its first delivery
-     * @param mediaSampleRetention the same for media samples; not longer than {@code retention}
+     * @param retention how long a session's event ids are remembered after its last new one
      */
-    public DedupFunction(Duration retention, Duration mediaSampleRetention) {
+    public DedupFunction(Duration retention) {
+        requirePositive(retention);
+        this.retention = retention;
+    }
+
+    static void requirePositive(Duration retention) {
         if (retention.isNegative() || retention.isZero()) {
             throw new IllegalArgumentException("dedup retention must be positive: " + retention);
         }
-        if (mediaSampleRetention.isNegative()
-                || mediaSampleRetention.isZero()
-                || mediaSampleRetention.compareTo(retention) > 0) {
-            throw new IllegalArgumentException(
-                    "media-sample dedup retention must be positive and not above "
-                            + retention
-                            + ": "
-                            + mediaSampleRetention);
-        }
-        this.retention = retention;
-        this.mediaSampleRetention = mediaSampleRetention;
     }
 
-    @Override
-    public void initializeState(FunctionInitializationContext context) {
-        if (context.isRestored()) {
-            legacyReadsUntil = System.currentTimeMillis() + retention.toMillis();
-        }
+    /** The TTL of remembered ids: from the first delivery, never returned once expired. */
+    static StateTtlConfig fromFirstDelivery(Duration ttl) {
+        return StateTtlConfig.newBuilder(ttl)
+                // The window starts at the first delivery; duplicates must not extend it.
+                .setUpdateType(StateTtlConfig.UpdateType.OnCreateAndWrite)
+                .setStateVisibility(StateTtlConfig.StateVisibility.NeverReturnExpired)
+                // Background cleanup removes expired ids only as state is touched or compacted;
+                // savepoints and full checkpoints must not carry them.
+                .cleanupFullSnapshot()
+                .build();
     }
-
-    @Override
-    public void snapshotState(FunctionSnapshotContext context) {}
 
     @Override
     public void open(OpenContext openContext) {
-        boolean sameRetention = mediaSampleRetention.equals(retention);
-        firstContent = remembered("first-content-hash", Types.LONG, retention);
-        firstMediaSampleContent =
-                sameRetention
-                        ? firstContent
-                        : remembered(
-                                "first-media-sample-content-hash",
-                                Types.LONG,
-                                mediaSampleRetention);
-        legacySeen = remembered("seen-event-id", Types.BOOLEAN, retention);
-        legacySeenMediaSample =
-                sameRetention
-                        ? legacySeen
-                        : remembered("seen-media-sample-id", Types.BOOLEAN, mediaSampleRetention);
-        var metrics = getRuntimeContext().getMetricGroup().addGroup("cxq");
-        duplicatesDropped = metrics.counter("duplicatesDropped");
-        redeliveryConflicts = metrics.counter("redeliveryConflicts");
-        lateEvents = metrics.counter("lateEvents");
-        lateCandidate =
+        ValueStateDescriptor<byte[]> idsDescriptor =
+                new ValueStateDescriptor<>(
+                        "session-event-ids", PrimitiveArrayTypeInfo.BYTE_PRIMITIVE_ARRAY_TYPE_INFO);
+        idsDescriptor.enableTimeToLive(fromFirstDelivery(retention));
+        ids = getRuntimeContext().getState(idsDescriptor);
+        MapStateDescriptor<Long, Integer> moreDescriptor =
+                new MapStateDescriptor<>("more-session-event-ids", Types.LONG, Types.INT);
+        moreDescriptor.enableTimeToLive(fromFirstDelivery(retention));
+        moreIds = getRuntimeContext().getMapState(moreDescriptor);
+        lateCandidates =
                 getRuntimeContext()
-                        .getState(
-                                new ValueStateDescriptor<>(
-                                        "late-candidate",
+                        .getMapState(
+                                new MapStateDescriptor<>(
+                                        "late-candidates",
+                                        Types.LONG,
                                         TypeInformation.of(CanonicalEvent.class)));
-    }
-
-    private <T> ValueState<T> remembered(String name, TypeInformation<T> type, Duration ttl) {
-        ValueStateDescriptor<T> descriptor = new ValueStateDescriptor<>(name, type);
-        descriptor.enableTimeToLive(
-                StateTtlConfig.newBuilder(ttl)
-                        // The window starts at the first delivery; duplicates must not extend it.
-                        .setUpdateType(StateTtlConfig.UpdateType.OnCreateAndWrite)
-                        .setStateVisibility(StateTtlConfig.StateVisibility.NeverReturnExpired)
-                        // Background cleanup removes expired ids only as state is touched or
-                        // compacted; savepoints and full checkpoints must not carry them.
-                        .cleanupFullSnapshot()
-                        .build());
-        return getRuntimeContext().getState(descriptor);
+        MetricGroup metrics = getRuntimeContext().getMetricGroup().addGroup("cxq");
+        redeliveries = new Redeliveries(metrics);
+        lateEvents = metrics.counter("lateEvents");
     }
 
     @Override
     public void processElement(CanonicalEvent event, Context ctx, Collector<CanonicalEvent> out)
             throws Exception {
-        boolean sample = event.kind == EventKind.MEDIA_SAMPLE;
-        ValueState<Long> firsts = sample ? firstMediaSampleContent : firstContent;
-        Long first = firsts.value();
-        if (first == null && seenByPreviousRelease(sample)) {
-            // Its content is unknown: dropped unchecked.
-            duplicatesDropped.inc();
+        long id = EventIds.idBits(identityHash(identity(event)));
+        long content = contentHash(event);
+        byte[] seen = ids.value();
+        Integer first = firstContent(seen, id);
+        if (first != null) {
+            redeliveries.dropped(event, first == EventIds.contentBits(content));
             return;
         }
-        if (event.lateOnArrival && first == null) {
-            if (lateCandidate.value() == null) {
-                lateCandidate.update(event);
+        CanonicalEvent candidate = lateCandidates.get(id);
+        if (event.lateOnArrival) {
+            if (candidate == null) {
+                lateCandidates.put(id, event);
                 ctx.timerService().registerEventTimeTimer(event.ts);
             } else {
-                duplicatesDropped.inc();
+                redeliveries.dropped();
             }
             return;
         }
-        long content = contentHash(event);
-        if (first != null) {
-            duplicatesDropped.inc();
-            if (first != content) {
-                redeliveryConflicts.inc();
-                long count = redeliveryConflicts.getCount();
-                if (count <= CONFLICTS_LOGGED || count % CONFLICT_LOG_EVERY == 0) {
-                    LOG.warn(
-                            "Redelivery of event {} ({}) at {} differs from its first delivery;"
-                                    + " the first is kept ({} conflicts so far)",
-                            event.eventId,
-                            event.platform.wireName(),
-                            event.source,
-                            count);
-                }
-            }
-            return;
+        if (candidate != null) {
+            lateCandidates.remove(id);
+            deleteTimerUnlessShared(ctx, candidate.ts);
+            redeliveries.dropped();
         }
-        if (lateCandidate.value() != null) {
-            lateCandidate.clear();
-            duplicatesDropped.inc();
-        }
-        firsts.update(content);
+        remember(seen, id, content);
         out.collect(event);
     }
 
     @Override
     public void onTimer(long timestamp, OnTimerContext ctx, Collector<CanonicalEvent> out)
             throws Exception {
-        CanonicalEvent late = lateCandidate.value();
-        if (late == null) {
-            return;
+        List<Map.Entry<Long, CanonicalEvent>> due = new ArrayList<>();
+        for (Map.Entry<Long, CanonicalEvent> entry : lateCandidates.entries()) {
+            if (entry.getValue().ts <= timestamp) {
+                due.add(Map.entry(entry.getKey(), entry.getValue()));
+            }
         }
-        lateCandidate.clear();
-        (late.kind == EventKind.MEDIA_SAMPLE ? firstMediaSampleContent : firstContent)
-                .update(contentHash(late));
-        lateEvents.inc();
-        ctx.output(OutputTags.LATE_EVENTS, CanonicalJson.lateEvent(late));
+        for (Map.Entry<Long, CanonicalEvent> entry : due) {
+            lateCandidates.remove(entry.getKey());
+            CanonicalEvent late = entry.getValue();
+            remember(ids.value(), entry.getKey(), contentHash(late));
+            lateEvents.inc();
+            ctx.output(OutputTags.LATE_EVENTS, CanonicalJson.lateEvent(late));
+        }
     }
 
-    private boolean seenByPreviousRelease(boolean sample) throws Exception {
-        if (System.currentTimeMillis() >= legacyReadsUntil) {
-            return false;
+    /** Candidates may share an instant, and with it the one timer the service keeps for it. */
+    private void deleteTimerUnlessShared(Context ctx, long ts) throws Exception {
+        Iterator<CanonicalEvent> others = lateCandidates.values().iterator();
+        while (others.hasNext()) {
+            if (others.next().ts == ts) {
+                return;
+            }
         }
-        return (sample ? legacySeenMediaSample : legacySeen).value() != null;
+        ctx.timerService().deleteEventTimeTimer(ts);
+    }
+
+    private Integer firstContent(byte[] seen, long id) throws Exception {
+        Integer first = EventIds.content(seen, id);
+        if (first == null && EventIds.size(seen) >= IDS_IN_VALUE) {
+            first = moreIds.get(id);
+        }
+        return first;
+    }
+
+    private void remember(byte[] seen, long id, long content) throws Exception {
+        if (EventIds.size(seen) < IDS_IN_VALUE) {
+            ids.update(EventIds.with(seen, id, EventIds.contentBits(content)));
+        } else {
+            moreIds.put(id, EventIds.contentBits(content));
+        }
     }
 
     /**
-     * The redelivery identity, and the key of this function: the platform and the {@code event_id}.
-     * Adapter ids already begin with their platform ({@code genesys:}, {@code nice:}), so they are
-     * their own identity, and so are canonical ids, the same keys as before identity named the
-     * platform (a savepoint carries over); only a canonical id inside an adapter's namespace is
-     * qualified, so that it cannot pass for that platform's event.
+     * The redelivery identity: the platform and the {@code event_id}. Adapter ids already begin
+     * with their platform ({@code genesys:}, {@code nice:}), so they are their own identity, and so
+     * are canonical ids; only a canonical id inside an adapter's namespace is qualified, so that it
+     * cannot pass for that platform's event. Also the key of {@link PreviousReleaseIds}, whose
+     * restored ids are keyed by it.
      */
     public static String identity(CanonicalEvent event) {
         if (event.platform == Platform.CANONICAL && inReservedNamespace(event.eventId)) {
@@ -262,17 +225,28 @@ public class DedupFunction extends KeyedProcessFunction<String, CanonicalEvent, 
         return eventId.startsWith("canonical:");
     }
 
+    /** 64-bit FNV-1a of the identity, then SplitMix64's finaliser: every bit depends on all. */
+    static long identityHash(String identity) {
+        long z = fnv1a(identity);
+        z = (z ^ (z >>> 30)) * 0xBF58476D1CE4E5B9L;
+        z = (z ^ (z >>> 27)) * 0x94D049BB133111EBL;
+        return z ^ (z >>> 31);
+    }
+
     @VisibleForTesting
     long redeliveryConflicts() {
-        return redeliveryConflicts.getCount();
+        return redeliveries.conflicts();
     }
 
     /** 64-bit FNV-1a of the event's canonical JSON: what the event says, not where it was read. */
     static long contentHash(CanonicalEvent event) {
-        String json = CanonicalJson.write(event);
+        return fnv1a(CanonicalJson.write(event));
+    }
+
+    private static long fnv1a(String text) {
         long hash = 0xcbf29ce484222325L;
-        for (int i = 0; i < json.length(); i++) {
-            hash ^= json.charAt(i);
+        for (int i = 0; i < text.length(); i++) {
+            hash ^= text.charAt(i);
             hash *= 0x100000001b3L;
         }
         return hash;

@@ -1,6 +1,8 @@
 package dev.cxq.udf.dedup;
 
 import dev.cxq.udf.model.CanonicalEvent;
+import dev.cxq.udf.model.CanonicalEventSerializer;
+import dev.cxq.udf.model.InteractionState;
 import dev.cxq.udf.model.Platform;
 
 import org.apache.flink.api.common.typeinfo.Types;
@@ -24,7 +26,7 @@ import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
 
-import static dev.cxq.udf.testing.Events.sample;
+import static dev.cxq.udf.testing.Events.interaction;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
@@ -59,11 +61,11 @@ class RedeliveryConflictLogTest {
         try (KeyedOneInputStreamOperatorTestHarness<String, CanonicalEvent, CanonicalEvent>
                 harness =
                         new KeyedOneInputStreamOperatorTestHarness<>(
-                                new KeyedProcessOperator<>(new DedupFunction(retention, retention)),
-                                DedupFunction::identity,
+                                new KeyedProcessOperator<>(new DedupFunction(retention)),
+                                (CanonicalEvent e) -> e.sessionId,
                                 Types.STRING)) {
             harness.open();
-            CanonicalEvent first = sample("s1", 5, 4.2);
+            CanonicalEvent first = interaction("s1", 5, InteractionState.HOLD);
             first.eventId = "nice:77:quality";
             first.platform = Platform.NICE;
             harness.processElement(new StreamRecord<>(first, first.ts));
@@ -72,7 +74,7 @@ class RedeliveryConflictLogTest {
             assertThat(captured.lines).isEmpty();
 
             CanonicalEvent other = copyOf(first, "cx-topic/1/9");
-            other.mos = 1.5;
+            other.queueId = "q-other";
             harness.processElement(new StreamRecord<>(other, other.ts));
         }
         assertThat(captured.lines)
@@ -86,9 +88,7 @@ class RedeliveryConflictLogTest {
     }
 
     private static CanonicalEvent copyOf(CanonicalEvent event, String source) {
-        CanonicalEvent copy = sample(event.sessionId, 5, event.mos);
-        copy.eventId = event.eventId;
-        copy.platform = event.platform;
+        CanonicalEvent copy = CanonicalEventSerializer.INSTANCE.copy(event);
         copy.source = source;
         return copy;
     }

@@ -78,19 +78,21 @@ class MediaPathStateAccessTest {
         }
     }
 
-    /** The event-id dedup that interaction and recording events pass; samples no longer do. */
+    /** The per-session dedup that interaction and recording events pass; samples do not. */
     @Test
     void theEventIdDedupReadsTwiceAndWritesOncePerEvent() throws Exception {
-        DedupFunction dedup = new DedupFunction(Duration.ofHours(48), Duration.ofHours(48));
+        DedupFunction dedup = new DedupFunction(Duration.ofHours(48));
         try (var harness =
                 new KeyedOneInputStreamOperatorTestHarness<>(
-                        new KeyedProcessOperator<>(dedup), DedupFunction::identity, Types.STRING)) {
+                        new KeyedProcessOperator<>(dedup),
+                        (CanonicalEvent e) -> e.sessionId,
+                        Types.STRING)) {
             StateAccessCounter counter = StateAccessCounter.install(harness, dedup);
             harness.open();
             long events = 0;
             for (int round = 1; round <= ROUNDS; round++) {
                 for (int s = 0; s < SESSIONS; s++) {
-                    send(harness, sample("s" + s, 5L * round, 4.2));
+                    send(harness, interaction("s" + s, 5L * round, InteractionState.HOLD));
                     events++;
                 }
                 harness.processWatermark(at(5L * round + 1));

@@ -1,0 +1,107 @@
+package dev.cxq.udf.dedup;
+
+/**
+ * The event ids a session has seen, as the value of one keyed state: per id a 48-bit hash of its
+ * identity and a 32-bit hash of its first delivery's content, 10 bytes, sorted by id hash. A
+ * session sends a handful of interaction and recording events, so one small value per session
+ * replaces one state entry per id (about 52 bytes each with its key, {@code docs/dedup.md}).
+ *
+ * <p>Two ids of one session are taken for one when their 48-bit hashes agree: with n ids in a
+ * session that happens with probability about n² / 2⁴⁹ (10⁻¹³ for four ids).
+ */
+final class EventIds {
+
+    /** Bytes per id: the identity hash, then the content hash. */
+    static final int ENTRY_BYTES = 10;
+
+    private static final int ID_BYTES = 6;
+    private static final long ID_MASK = (1L << 48) - 1;
+
+    private EventIds() {}
+
+    /** The 48 bits of a 64-bit identity hash that a record keeps. */
+    static long idBits(long identityHash) {
+        return identityHash & ID_MASK;
+    }
+
+    /** The 32 bits of a 64-bit content hash that a record keeps. */
+    static int contentBits(long contentHash) {
+        return (int) (contentHash ^ (contentHash >>> 32));
+    }
+
+    /** The number of ids in {@code record} (null: none). */
+    static int size(byte[] record) {
+        return record == null ? 0 : record.length / ENTRY_BYTES;
+    }
+
+    /**
+     * The content bits kept for {@code id} in {@code record}, or {@code null} when the record does
+     * not hold it.
+     */
+    static Integer content(byte[] record, long id) {
+        int at = find(record, id);
+        return at < 0 ? null : readInt(record, at * ENTRY_BYTES + ID_BYTES);
+    }
+
+    /** {@code record} with {@code id} added (a new array; {@code record} may be null). */
+    static byte[] with(byte[] record, long id, int content) {
+        int at = find(record, id);
+        if (at >= 0) {
+            throw new IllegalArgumentException("id already recorded");
+        }
+        int insert = -at - 1;
+        int size = size(record);
+        byte[] out = new byte[(size + 1) * ENTRY_BYTES];
+        if (record != null) {
+            System.arraycopy(record, 0, out, 0, insert * ENTRY_BYTES);
+            System.arraycopy(
+                    record,
+                    insert * ENTRY_BYTES,
+                    out,
+                    (insert + 1) * ENTRY_BYTES,
+                    (size - insert) * ENTRY_BYTES);
+        }
+        int offset = insert * ENTRY_BYTES;
+        for (int i = 0; i < ID_BYTES; i++) {
+            out[offset + i] = (byte) (id >>> (8 * (ID_BYTES - 1 - i)));
+        }
+        for (int i = 0; i < 4; i++) {
+            out[offset + ID_BYTES + i] = (byte) (content >>> (8 * (3 - i)));
+        }
+        return out;
+    }
+
+    /** Binary search: the entry's index, or {@code -(insertion point) - 1}. */
+    private static int find(byte[] record, long id) {
+        int low = 0;
+        int high = size(record) - 1;
+        while (low <= high) {
+            int mid = (low + high) >>> 1;
+            long found = readId(record, mid * ENTRY_BYTES);
+            if (found < id) {
+                low = mid + 1;
+            } else if (found > id) {
+                high = mid - 1;
+            } else {
+                return mid;
+            }
+        }
+        return -(low + 1);
+    }
+
+    private static long readId(byte[] record, int offset) {
+        long id = 0;
+        for (int i = 0; i < ID_BYTES; i++) {
+            id = (id << 8) | (record[offset + i] & 0xFF);
+        }
+        return id;
+    }
+
+    private static int readInt(byte[] record, int offset) {
+        int value = 0;
+        for (int i = 0; i < 4; i++) {
+            value = (value << 8) | (record[offset + i] & 0xFF);
+        }
+        return value;
+    }
+}

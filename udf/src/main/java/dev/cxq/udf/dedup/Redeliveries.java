@@ -1,0 +1,60 @@
+package dev.cxq.udf.dedup;
+
+import dev.cxq.udf.model.CanonicalEvent;
+
+import org.apache.flink.metrics.Counter;
+import org.apache.flink.metrics.MetricGroup;
+
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The dedup's counters, {@code cxq.duplicatesDropped} and {@code cxq.redeliveryConflicts}, and the
+ * log line of a conflict: a redelivery whose content differs from the first delivery's (a producer
+ * reusing ids). The first delivery stays the fact either way.
+ */
+final class Redeliveries {
+
+    private static final Logger LOG = LoggerFactory.getLogger(DedupFunction.class);
+
+    /** Conflicts logged one by one; beyond, one line per this many (a flood is a producer bug). */
+    private static final long CONFLICTS_LOGGED = 100;
+
+    private static final long CONFLICT_LOG_EVERY = 10_000;
+
+    private final Counter duplicatesDropped;
+    private final Counter redeliveryConflicts;
+
+    Redeliveries(MetricGroup cxq) {
+        duplicatesDropped = cxq.counter("duplicatesDropped");
+        redeliveryConflicts = cxq.counter("redeliveryConflicts");
+    }
+
+    /** A copy dropped unchecked: its first delivery's content is not known, or it is the same. */
+    void dropped() {
+        duplicatesDropped.inc();
+    }
+
+    /** A copy dropped; {@code sameContent} tells whether it says what the first delivery said. */
+    void dropped(CanonicalEvent copy, boolean sameContent) {
+        duplicatesDropped.inc();
+        if (sameContent) {
+            return;
+        }
+        redeliveryConflicts.inc();
+        long count = redeliveryConflicts.getCount();
+        if (count <= CONFLICTS_LOGGED || count % CONFLICT_LOG_EVERY == 0) {
+            LOG.warn(
+                    "Redelivery of event {} ({}) at {} differs from its first delivery;"
+                            + " the first is kept ({} conflicts so far)",
+                    copy.eventId,
+                    copy.platform.wireName(),
+                    copy.source,
+                    count);
+        }
+    }
+
+    long conflicts() {
+        return redeliveryConflicts.getCount();
+    }
+}
