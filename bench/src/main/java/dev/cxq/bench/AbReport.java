@@ -437,7 +437,7 @@ final class AbReport {
             return;
         }
         md.append("## Dedup: the redelivery content hash per event\n\n");
-        md.append("`DedupFunction.contentHash` (the event's canonical JSON, then 64-bit ");
+        md.append("The dedup's content hash (the event's canonical JSON, then 64-bit ");
         md.append("FNV-1a), JMH average time, one thread, one fork, on the generated events ");
         md.append("(`ContentHashBenchmark`); lower is better.\n\n");
         md.append("| ns per event | A | B | B/A |\n|---|---|---|---|\n");

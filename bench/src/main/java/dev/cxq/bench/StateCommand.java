@@ -90,7 +90,7 @@ final class StateCommand implements Callable<Integer> {
     @Option(
             names = "--dedup-operators",
             split = ",",
-            defaultValue = "dedup-events,dedup-session-events,session-quality",
+            defaultValue = "dedup-events,session-quality",
             description =
                     "Uids of the operators that deduplicate (by event id, or inside the session's"
                             + " state): what they keep per event is the dedup state"

@@ -6,7 +6,7 @@ import dev.cxq.job.sink.DeadLetter;
 import dev.cxq.job.sink.webhook.AlertWebhookMessage;
 import dev.cxq.job.sink.webhook.WebhookSettings;
 import dev.cxq.job.source.SourceWatermarks;
-import dev.cxq.udf.dedup.DedupFunction;
+import dev.cxq.udf.dedup.EventIdentity;
 import dev.cxq.udf.dedup.PreviousReleaseIds;
 import dev.cxq.udf.ingest.ParseFunction;
 import dev.cxq.udf.interaction.FcrFunction;
@@ -50,20 +50,22 @@ import java.util.List;
  * the tests run the same wiring with different ends.
  *
  * <pre>
- * source+watermarks ─▶ parse ─┬─(media samples)────────────────┬─▶ keyBy(session_id) ─▶ session quality ─▶ session_quality
- *                  ├─(others)─▶ keyBy(session_id) ─▶ dedup ┤        ├─(alerts)─▶ quality_alerts, webhook_outbox
- *                  │                                           │        └─(media)──────────────────────────┐
- *                  │                                           └─▶ keyBy(session_id) ─▶ interactions ─┬─▶ keyBy(interaction_id) ─▶ computed_metrics
- *                  │                                                  keyBy(customer_id) ─▶ fcr ◀─────┤   │
- *                  │                                                  keyBy(agent|queue) ─▶ kpi windows ◀─┴───┘
+ * source+watermarks ─▶ parse ─┬─(media samples)──────────────────────────┬─▶ keyBy(session_id) ─▶ session quality ─▶ session_quality
+ *                  ├─(others)─▶ keyBy(event_id) ─▶ previous release's ids ┘     ├─(alerts)─▶ quality_alerts, webhook_outbox
+ *                  │                                                             ├─(media)──────────────────────────────────┐
+ *                  │                     ┌─(first deliveries of interaction and recording events)                          │
+ *                  │                     └─▶ keyBy(session_id) ─▶ interactions ─┬─▶ keyBy(interaction_id) ─▶ computed_metrics │
+ *                  │                                 keyBy(customer_id) ─▶ fcr ◀─┤   │                                      │
+ *                  │                                 keyBy(agent|queue) ─▶ kpi windows ◀─┴───┴──────────────────────────────┘
  *                  ├─▶ input activity ─▶ keyBy(input) ─▶ pipeline status ─▶ pipeline_status (streaming only)
  *                  ├─(rejected)─────────────────────────────────────────────────────────────▶ rejected_events
  *                  └─ late events of every keyed operator ──────────────────────────────────▶ late_events
  * </pre>
  *
- * <p>The dedup of interaction and recording events is keyed by session; before it, keyed by event
- * id, the ids that releases before it remembered are consulted for one retention after a restore
- * from their savepoint ({@code PreviousReleaseIds}).
+ * <p>Interaction and recording events are deduplicated by the session function, in the session's
+ * own state, which hands their first deliveries to the interactions; before it, keyed by event id,
+ * the ids that releases before it remembered are consulted for one retention after a restore from
+ * their savepoint ({@code PreviousReleaseIds}).
  */
 public final class CxqPipeline {
 
@@ -134,26 +136,21 @@ public final class CxqPipeline {
                 .uid("sink-rejected-events")
                 .name("rejected_events");
 
-        // Interaction and recording events, before every per-session function, deduplicated in
-        // state of their own: a redelivery is dropped even after its session's other state is
-        // gone. Media samples, most of the input, skip this: the session function recognises their
-        // copies by identity (session, media, timestamp) in its own state (docs/dedup.md). The ids
-        // that releases before the per-session dedup kept, one entry each, are keyed by id.
-        SingleOutputStreamOperator<CanonicalEvent> events =
+        // Interaction and recording events go to the session function with the samples: it
+        // remembers each session's ids and sample slots in one value, drops the copies, and hands
+        // the first deliveries of interaction and recording events to the interaction functions
+        // (docs/dedup.md). The ids that releases before it kept, one entry each, are keyed by id.
+        DataStream<CanonicalEvent> events =
                 parsed.filter(event -> event.kind != EventKind.MEDIA_SAMPLE)
                         .uid("interaction-events")
                         .name("Interaction and recording events")
-                        .keyBy(DedupFunction::identity)
+                        .keyBy(EventIdentity::of)
                         .process(
                                 new PreviousReleaseIds(
                                         settings.dedupRetention(),
                                         settings.mediaSampleDedupRetention()))
                         .uid("dedup-events")
-                        .name("Drop ids seen by the previous release")
-                        .keyBy(event -> event.sessionId)
-                        .process(new DedupFunction(settings.dedupRetention()))
-                        .uid("dedup-session-events")
-                        .name("Drop redelivered events");
+                        .name("Drop ids seen by the previous release");
         DataStream<CanonicalEvent> samples =
                 parsed.filter(event -> event.kind == EventKind.MEDIA_SAMPLE)
                         .uid("media-samples")
@@ -168,7 +165,8 @@ public final class CxqPipeline {
                                 new SessionQualityFunction(
                                         settings.sessionInactivityTimeout(),
                                         settings.qualityThresholds(),
-                                        settings.mediaSampleDedupRetention()))
+                                        settings.mediaSampleDedupRetention(),
+                                        settings.dedupRetention()))
                         .uid("session-quality");
 
         sessionQuality
@@ -185,13 +183,13 @@ public final class CxqPipeline {
             alerts.sinkTo(alertsTopic).uid("sink-alerts-topic").name("Alerts topic");
         }
 
-        DataStream<LateEvent> interactionLateEvents = buildInteractions(events, sessionQuality);
+        DataStream<LateEvent> interactionLateEvents =
+                buildInteractions(
+                        sessionQuality.getSideOutput(SessionQualityFunction.FIRST_DELIVERIES),
+                        sessionQuality);
 
         DataStream<LateEvent> lateEvents =
-                events.getSideOutput(OutputTags.LATE_EVENTS)
-                        .union(
-                                sessionQuality.getSideOutput(OutputTags.LATE_EVENTS),
-                                interactionLateEvents);
+                sessionQuality.getSideOutput(OutputTags.LATE_EVENTS).union(interactionLateEvents);
         lateEvents
                 .sinkTo(sinks.sink(CxqTables.LATE_EVENTS))
                 .uid("sink-late-events")

@@ -1,6 +1,6 @@
 package dev.cxq.udf;
 
-import dev.cxq.udf.dedup.DedupFunction;
+import dev.cxq.udf.dedup.EventIdentity;
 import dev.cxq.udf.dedup.PreviousReleaseIds;
 import dev.cxq.udf.interaction.FcrFunction;
 import dev.cxq.udf.interaction.InteractionEndWindows;
@@ -108,8 +108,6 @@ class StateHygieneTest {
      */
     private static final Map<Class<?>, String> CASES =
             Map.of(
-                    DedupFunction.class,
-                    "dedupStateExpiresAfterTheRetentionAndNoSnapshotCarriesIt",
                     PreviousReleaseIds.class,
                     "previousReleaseIdsKeepsNothingAndItsRestoredIdsExpire",
                     SessionQualityFunction.class,
@@ -160,16 +158,20 @@ class StateHygieneTest {
                         ? Long.MAX_VALUE
                         : lastTs + PAST_EVERY_DEADLINE.toMillis());
 
-        // Ended sessions keep their sample slots, to drop late copies, for the dedup retention in
-        // processing time (a timer each), then nothing.
-        assertThat(chain.session.numKeyedStateEntries())
-                .as("the tombstones of the ended sessions' samples")
+        // Sessions keep their event ids and their ended runs' sample slots, to drop copies, for
+        // the dedup retention in processing time (state TTL, no timer), then nothing.
+        assertThat(restoredEntries(chain.session))
+                .as("the records of the sessions' ids and ended runs")
                 .isPositive();
-        assertThat(chain.session.numProcessingTimeTimers()).isPositive();
-        chain.session.setProcessingTime(chain.wallClock + DEDUP_RETENTION.toMillis());
+        chain.session.setStateTtlProcessingTime(chain.wallClock + DEDUP_RETENTION.toMillis() + 1);
+        assertThat(restoredEntries(chain.session))
+                .as("expired records are left out of snapshots and savepoints")
+                .isZero();
 
         for (var harness : chain.eventTimeHarnesses()) {
-            assertThat(harness.numKeyedStateEntries()).isZero();
+            if (harness != chain.session) {
+                assertThat(harness.numKeyedStateEntries()).isZero();
+            }
             assertThat(harness.numEventTimeTimers()).isZero();
             assertThat(harness.numProcessingTimeTimers()).isZero();
         }
@@ -213,24 +215,18 @@ class StateHygieneTest {
     }
 
     @Test
-    void dedupStateExpiresAfterTheRetentionAndNoSnapshotCarriesIt() throws Exception {
-        chain.run(corpus());
-        assertThat(restoredEntries(chain.dedup))
-                .as("within the retention a snapshot holds every session's ids, one value each")
-                .isEqualTo(chain.lifecycleSessions);
+    void aSessionsIdsAreForgottenAfterTheRetentionNotMerelyHidden() throws Exception {
+        long lastTs = chain.run(corpus());
+        chain.watermark(lastTs + PAST_EVERY_DEADLINE.toMillis());
+        CanonicalEvent again =
+                corpus().stream().filter(e -> e.kind != EventKind.MEDIA_SAMPLE).findFirst().get();
+        int forwarded = chain.forwarded;
+        chain.send(again);
+        assertThat(chain.forwarded).as("a redelivery within the retention").isEqualTo(forwarded);
 
-        // Retention counts processing time (TTL) from each session's last new id.
-        chain.dedup.setStateTtlProcessingTime(chain.wallClock + DEDUP_RETENTION.toMillis() + 1);
-
-        assertThat(restoredEntries(chain.dedup))
-                .as("expired ids are left out of snapshots and savepoints")
-                .isZero();
-        assertThat(chain.dedup.numProcessingTimeTimers()).isZero();
-        assertThat(chain.dedup.numEventTimeTimers()).isZero();
-        // Forgotten, not merely hidden: the first redelivery after the retention goes through.
-        CanonicalEvent again = corpus().get(0);
-        chain.dedup.processElement(new StreamRecord<>(again, again.ts));
-        assertThat(chain.dedup.extractOutputValues()).containsExactly(again);
+        chain.wallClock += DEDUP_RETENTION.toMillis();
+        chain.send(again);
+        assertThat(chain.forwarded).as("the first one after it").isEqualTo(forwarded + 1);
     }
 
     @Test
@@ -266,7 +262,7 @@ class StateHygieneTest {
         return new KeyedOneInputStreamOperatorTestHarness<>(
                 new KeyedProcessOperator<>(
                         new PreviousReleaseIds(DEDUP_RETENTION, DEDUP_RETENTION)),
-                DedupFunction::identity,
+                EventIdentity::of,
                 Types.STRING);
     }
 
@@ -301,12 +297,12 @@ class StateHygieneTest {
         }
     }
 
-    /** How many keyed state entries a harness restored from a snapshot of {@code dedup} has. */
+    /** How many keyed state entries a harness restored from a snapshot of {@code session} has. */
     private static int restoredEntries(
-            KeyedOneInputStreamOperatorTestHarness<String, CanonicalEvent, CanonicalEvent> dedup)
+            KeyedOneInputStreamOperatorTestHarness<String, CanonicalEvent, SessionQuality> session)
             throws Exception {
-        OperatorSubtaskState snapshot = dedup.snapshot(1, 1);
-        try (var restored = Chain.dedupHarness()) {
+        OperatorSubtaskState snapshot = session.snapshot(1, 1);
+        try (var restored = Chain.sessionHarness()) {
             restored.initializeState(snapshot);
             restored.open();
             return restored.numKeyedStateEntries();
@@ -511,13 +507,12 @@ class StateHygieneTest {
     // ---- the keyed functions, wired as CxqPipeline wires them ----
 
     /**
-     * Samples → session quality; other events → dedup → session quality and interactions → FCR
+     * Every event → session quality, whose first deliveries of other events → interactions → FCR
      * (with a customer) and KPI windows (interaction and media summaries). Outputs reach the next
      * harness before the watermark that produced them, as on a Flink edge.
      */
     private static final class Chain implements AutoCloseable {
 
-        final KeyedOneInputStreamOperatorTestHarness<String, CanonicalEvent, CanonicalEvent> dedup;
         final KeyedOneInputStreamOperatorTestHarness<String, CanonicalEvent, SessionQuality>
                 session;
         final KeyedOneInputStreamOperatorTestHarness<String, CanonicalEvent, InteractionSummary>
@@ -537,22 +532,12 @@ class StateHygieneTest {
 
         int distinctIds;
 
-        /** Sessions with interaction or recording events: one dedup value each. */
-        int lifecycleSessions;
-
-        /** Events the dedup forwarded. */
+        /** Events the session function handed to the interactions. */
         int forwarded;
 
         Chain() {
             try {
-                dedup = opened(dedupHarness());
-                session =
-                        opened(
-                                new KeyedOneInputStreamOperatorTestHarness<>(
-                                        new SessionQualityFunction(
-                                                SESSION_TIMEOUT, ContractRules.THRESHOLDS),
-                                        e -> e.sessionId,
-                                        Types.STRING));
+                session = opened(sessionHarness());
                 interactions =
                         opened(
                                 new KeyedOneInputStreamOperatorTestHarness<>(
@@ -571,11 +556,11 @@ class StateHygieneTest {
             }
         }
 
-        static KeyedOneInputStreamOperatorTestHarness<String, CanonicalEvent, CanonicalEvent>
-                dedupHarness() throws Exception {
+        static KeyedOneInputStreamOperatorTestHarness<String, CanonicalEvent, SessionQuality>
+                sessionHarness() throws Exception {
             var harness =
                     new KeyedOneInputStreamOperatorTestHarness<>(
-                            new KeyedProcessOperator<>(new DedupFunction(DEDUP_RETENTION)),
+                            new SessionQualityFunction(SESSION_TIMEOUT, ContractRules.THRESHOLDS),
                             (CanonicalEvent e) -> e.sessionId,
                             Types.STRING);
             harness.setStateTtlProcessingTime(0);
@@ -617,39 +602,28 @@ class StateHygieneTest {
                     (int)
                             events.stream()
                                     .filter(e -> e.kind != EventKind.MEDIA_SAMPLE)
-                                    .map(DedupFunction::identity)
-                                    .distinct()
-                                    .count();
-            lifecycleSessions =
-                    (int)
-                            events.stream()
-                                    .filter(e -> e.kind != EventKind.MEDIA_SAMPLE)
-                                    .map(e -> e.sessionId)
+                                    .map(e -> e.sessionId + "\n" + EventIdentity.of(e))
                                     .distinct()
                                     .count();
             long maxTs = Long.MIN_VALUE;
             for (CanonicalEvent event : events) {
-                wallClock += 1000;
-                dedup.setStateTtlProcessingTime(wallClock);
-                dedup.setProcessingTime(wallClock);
-                session.setProcessingTime(wallClock);
-                if (event.kind == EventKind.MEDIA_SAMPLE) {
-                    // Straight to the session function, which deduplicates samples itself.
-                    session.processElement(new StreamRecord<>(event, event.ts));
-                    drainSessionsAndInteractions();
-                } else {
-                    dedup.processElement(new StreamRecord<>(event, event.ts));
-                    drain(dedup, this::deduplicated);
-                }
+                send(event);
                 maxTs = Math.max(maxTs, event.ts);
                 watermark(maxTs - WATERMARK_BOUND_MS);
             }
             return maxTs;
         }
 
+        /** One arrival, a second of processing time after the previous one. */
+        void send(CanonicalEvent event) throws Exception {
+            wallClock += 1000;
+            session.setStateTtlProcessingTime(wallClock);
+            session.setProcessingTime(wallClock);
+            session.processElement(new StreamRecord<>(event, event.ts));
+            drainSessionsAndInteractions();
+        }
+
         void watermark(long time) throws Exception {
-            dedup.processWatermark(new Watermark(time));
-            drain(dedup, this::deduplicated);
             session.processWatermark(new Watermark(time));
             interactions.processWatermark(new Watermark(time));
             drainSessionsAndInteractions();
@@ -659,18 +633,13 @@ class StateHygieneTest {
             drain(kpiHarness, r -> kpis.add(r.getValue()));
         }
 
-        private void deduplicated(StreamRecord<CanonicalEvent> record) {
-            forwarded++;
-            try {
-                session.processElement(record);
-                interactions.processElement(record);
-                drainSessionsAndInteractions();
-            } catch (Exception e) {
-                throw new IllegalStateException(e);
-            }
-        }
-
         private void drainSessionsAndInteractions() throws Exception {
+            var firstDeliveries = session.getSideOutput(SessionQualityFunction.FIRST_DELIVERIES);
+            for (StreamRecord<CanonicalEvent> record;
+                    firstDeliveries != null && (record = firstDeliveries.poll()) != null; ) {
+                forwarded++;
+                interactions.processElement(record);
+            }
             drain(
                     session,
                     r -> {
@@ -727,7 +696,7 @@ class StateHygieneTest {
 
         @Override
         public void close() throws Exception {
-            for (var harness : List.of(dedup, session, interactions, fcrHarness, kpiHarness)) {
+            for (var harness : List.of(session, interactions, fcrHarness, kpiHarness)) {
                 harness.close();
             }
         }

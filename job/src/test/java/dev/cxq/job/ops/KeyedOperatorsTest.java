@@ -1,6 +1,5 @@
 package dev.cxq.job.ops;
 
-import dev.cxq.udf.dedup.DedupFunction;
 import dev.cxq.udf.dedup.PreviousReleaseIds;
 import dev.cxq.udf.interaction.FcrFunction;
 import dev.cxq.udf.interaction.InteractionFunction;
@@ -50,7 +49,6 @@ class KeyedOperatorsTest {
                 .isEqualTo(
                         Map.of(
                                 "dedup-events", PreviousReleaseIds.class.getName(),
-                                "dedup-session-events", DedupFunction.class.getName(),
                                 "session-quality", SessionQualityFunction.class.getName(),
                                 "interactions", InteractionFunction.class.getName(),
                                 "fcr", FcrFunction.class.getName(),
@@ -71,10 +69,11 @@ class KeyedOperatorsTest {
         graph.getStreamNodes().forEach(node -> byUid.put(node.getTransformationUID(), node));
         assertThat(upstreamUids(graph, byUid.get("dedup-events")))
                 .containsExactly("interaction-events");
-        assertThat(upstreamUids(graph, byUid.get("dedup-session-events")))
-                .containsExactly("dedup-events");
         assertThat(upstreamUids(graph, byUid.get("session-quality")))
-                .containsExactlyInAnyOrder("media-samples", "dedup-session-events");
+                .containsExactlyInAnyOrder("media-samples", "dedup-events");
+        assertThat(upstreamUids(graph, byUid.get("interactions")))
+                .as("the first deliveries that the session function hands on")
+                .containsExactly("session-quality");
         assertThat(upstreamUids(graph, byUid.get("media-samples"))).containsExactly("parse-events");
     }
 

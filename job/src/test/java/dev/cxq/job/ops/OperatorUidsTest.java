@@ -72,7 +72,6 @@ class OperatorUidsTest {
                 .containsKeys(
                         "input-records",
                         "dedup-events",
-                        "dedup-session-events",
                         "session-quality",
                         "interactions",
                         "fcr",

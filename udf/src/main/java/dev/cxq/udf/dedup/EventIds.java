@@ -1,15 +1,16 @@
 package dev.cxq.udf.dedup;
 
 /**
- * The event ids a session has seen, as the value of one keyed state: per id a 48-bit hash of its
- * identity and a 32-bit hash of its first delivery's content, 10 bytes, sorted by id hash. A
- * session sends a handful of interaction and recording events, so one small value per session
- * replaces one state entry per id (about 52 bytes each with its key, {@code docs/dedup.md}).
+ * The interaction and recording event ids a session has seen, as a byte array kept in the session's
+ * state: per id a 48-bit hash of its identity ({@link EventIdentity}) and a 32-bit hash of its
+ * first delivery's content, 10 bytes, sorted by id hash. A session sends a handful of such events,
+ * so a few bytes in a value the session has anyway replace one state entry per id (about 52 bytes
+ * each with its key, {@code docs/dedup.md}).
  *
  * <p>Two ids of one session are taken for one when their 48-bit hashes agree: with n ids in a
  * session that happens with probability about n² / 2⁴⁹ (10⁻¹³ for four ids).
  */
-final class EventIds {
+public final class EventIds {
 
     /** Bytes per id: the identity hash, then the content hash. */
     static final int ENTRY_BYTES = 10;
@@ -20,17 +21,17 @@ final class EventIds {
     private EventIds() {}
 
     /** The 48 bits of a 64-bit identity hash that a record keeps. */
-    static long idBits(long identityHash) {
+    public static long idBits(long identityHash) {
         return identityHash & ID_MASK;
     }
 
     /** The 32 bits of a 64-bit content hash that a record keeps. */
-    static int contentBits(long contentHash) {
+    public static int contentBits(long contentHash) {
         return (int) (contentHash ^ (contentHash >>> 32));
     }
 
     /** The number of ids in {@code record} (null: none). */
-    static int size(byte[] record) {
+    public static int size(byte[] record) {
         return record == null ? 0 : record.length / ENTRY_BYTES;
     }
 
@@ -38,13 +39,13 @@ final class EventIds {
      * The content bits kept for {@code id} in {@code record}, or {@code null} when the record does
      * not hold it.
      */
-    static Integer content(byte[] record, long id) {
+    public static Integer content(byte[] record, long id) {
         int at = find(record, id);
         return at < 0 ? null : readInt(record, at * ENTRY_BYTES + ID_BYTES);
     }
 
     /** {@code record} with {@code id} added (a new array; {@code record} may be null). */
-    static byte[] with(byte[] record, long id, int content) {
+    public static byte[] with(byte[] record, long id, int content) {
         int at = find(record, id);
         if (at >= 0) {
             throw new IllegalArgumentException("id already recorded");

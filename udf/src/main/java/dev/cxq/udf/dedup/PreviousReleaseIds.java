@@ -4,6 +4,7 @@ import dev.cxq.udf.model.CanonicalEvent;
 
 import org.apache.flink.annotation.VisibleForTesting;
 import org.apache.flink.api.common.functions.OpenContext;
+import org.apache.flink.api.common.state.StateTtlConfig;
 import org.apache.flink.api.common.state.ValueState;
 import org.apache.flink.api.common.state.ValueStateDescriptor;
 import org.apache.flink.api.common.typeinfo.TypeInformation;
@@ -18,9 +19,9 @@ import java.time.Duration;
 
 /**
  * The event ids that releases before the per-session dedup remembered, one state entry per id
- * (keyed by {@link DedupFunction#identity}, operator {@code dedup-events}). Restored from their
+ * (keyed by {@link EventIdentity#of}, operator {@code dedup-events}). Restored from their
  * savepoint, it drops a redelivery of an id they saw, for one retention after the restore, by when
- * every such id has expired; otherwise it forwards every event to {@link DedupFunction}, which
+ * every such id has expired; otherwise it forwards every event to the session function, which
  * remembers new ids per session. It never writes an id: its states are declared with their TTL so
  * that the restored ids expire and leave the snapshots ({@code docs/dedup.md}, "Upgrading").
  *
@@ -54,7 +55,9 @@ public class PreviousReleaseIds extends KeyedProcessFunction<String, CanonicalEv
      *     retention}
      */
     public PreviousReleaseIds(Duration retention, Duration mediaSampleRetention) {
-        DedupFunction.requirePositive(retention);
+        if (retention.isNegative() || retention.isZero()) {
+            throw new IllegalArgumentException("dedup retention must be positive: " + retention);
+        }
         if (mediaSampleRetention.isNegative()
                 || mediaSampleRetention.isZero()
                 || mediaSampleRetention.compareTo(retention) > 0) {
@@ -98,8 +101,20 @@ public class PreviousReleaseIds extends KeyedProcessFunction<String, CanonicalEv
 
     private <T> ValueState<T> remembered(String name, TypeInformation<T> type, Duration ttl) {
         ValueStateDescriptor<T> descriptor = new ValueStateDescriptor<>(name, type);
-        descriptor.enableTimeToLive(DedupFunction.fromFirstDelivery(ttl));
+        descriptor.enableTimeToLive(fromFirstDelivery(ttl));
         return getRuntimeContext().getState(descriptor);
+    }
+
+    /** The TTL of remembered ids: from the first delivery, never returned once expired. */
+    public static StateTtlConfig fromFirstDelivery(Duration ttl) {
+        return StateTtlConfig.newBuilder(ttl)
+                // The window starts at the first delivery; duplicates must not extend it.
+                .setUpdateType(StateTtlConfig.UpdateType.OnCreateAndWrite)
+                .setStateVisibility(StateTtlConfig.StateVisibility.NeverReturnExpired)
+                // Background cleanup removes expired ids only as state is touched or compacted;
+                // savepoints and full checkpoints must not carry them.
+                .cleanupFullSnapshot()
+                .build();
     }
 
     @Override
@@ -114,7 +129,7 @@ public class PreviousReleaseIds extends KeyedProcessFunction<String, CanonicalEv
     private boolean seenBefore(CanonicalEvent event) throws Exception {
         Long first = firstContent.value();
         if (first != null) {
-            redeliveries.dropped(event, first == DedupFunction.contentHash(event));
+            redeliveries.dropped(event, first == EventIdentity.contentHash(event));
             return true;
         }
         if (seen.value() != null) {

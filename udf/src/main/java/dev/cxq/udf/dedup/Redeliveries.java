@@ -13,9 +13,9 @@ import org.slf4j.LoggerFactory;
  * log line of a conflict: a redelivery whose content differs from the first delivery's (a producer
  * reusing ids). The first delivery stays the fact either way.
  */
-final class Redeliveries {
+public final class Redeliveries {
 
-    private static final Logger LOG = LoggerFactory.getLogger(DedupFunction.class);
+    private static final Logger LOG = LoggerFactory.getLogger(Redeliveries.class);
 
     /** Conflicts logged one by one; beyond, one line per this many (a flood is a producer bug). */
     private static final long CONFLICTS_LOGGED = 100;
@@ -25,18 +25,18 @@ final class Redeliveries {
     private final Counter duplicatesDropped;
     private final Counter redeliveryConflicts;
 
-    Redeliveries(MetricGroup cxq) {
+    public Redeliveries(MetricGroup cxq) {
         duplicatesDropped = cxq.counter("duplicatesDropped");
         redeliveryConflicts = cxq.counter("redeliveryConflicts");
     }
 
     /** A copy dropped unchecked: its first delivery's content is not known, or it is the same. */
-    void dropped() {
+    public void dropped() {
         duplicatesDropped.inc();
     }
 
     /** A copy dropped; {@code sameContent} tells whether it says what the first delivery said. */
-    void dropped(CanonicalEvent copy, boolean sameContent) {
+    public void dropped(CanonicalEvent copy, boolean sameContent) {
         duplicatesDropped.inc();
         if (sameContent) {
             return;
@@ -54,7 +54,11 @@ final class Redeliveries {
         }
     }
 
-    long conflicts() {
+    public long duplicates() {
+        return duplicatesDropped.getCount();
+    }
+
+    public long conflicts() {
         return redeliveryConflicts.getCount();
     }
 }

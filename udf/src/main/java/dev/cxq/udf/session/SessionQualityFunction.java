@@ -1,5 +1,6 @@
 package dev.cxq.udf.session;
 
+import dev.cxq.udf.dedup.PreviousReleaseIds;
 import dev.cxq.udf.metrics.EventTimeLag;
 import dev.cxq.udf.model.CanonicalEvent;
 import dev.cxq.udf.model.CanonicalEventSerializer;
@@ -11,8 +12,11 @@ import dev.cxq.udf.rows.SessionQuality;
 import dev.cxq.udf.time.EventTimeOrder;
 
 import org.apache.flink.annotation.VisibleForTesting;
+import org.apache.flink.api.common.state.MapStateDescriptor;
 import org.apache.flink.api.common.state.ValueState;
 import org.apache.flink.api.common.state.ValueStateDescriptor;
+import org.apache.flink.api.common.typeinfo.TypeInformation;
+import org.apache.flink.api.common.typeinfo.Types;
 import org.apache.flink.runtime.state.StateInitializationContext;
 import org.apache.flink.runtime.state.VoidNamespace;
 import org.apache.flink.runtime.state.VoidNamespaceSerializer;
@@ -24,6 +28,7 @@ import org.apache.flink.streaming.api.operators.Triggerable;
 import org.apache.flink.streaming.api.operators.sorted.state.BatchExecutionKeyedStateBackend;
 import org.apache.flink.streaming.api.watermark.Watermark;
 import org.apache.flink.streaming.runtime.streamrecord.StreamRecord;
+import org.apache.flink.util.OutputTag;
 
 import java.time.Duration;
 import java.util.ArrayList;
@@ -83,12 +88,23 @@ public class SessionQualityFunction extends AbstractStreamOperator<SessionQualit
 
     private static final long serialVersionUID = 1L;
 
-    /** How long the sample slots of an ended session are kept by default: the contract's 48 h. */
+    /**
+     * How long the sample slots of an ended session and a session's event ids are kept by default:
+     * the contract's 48 h.
+     */
     public static final Duration DEFAULT_SAMPLE_RETENTION = Duration.ofHours(48);
+
+    /**
+     * The interaction and recording events, each id of a session once: their first delivery, as it
+     * arrived (not in event-time order). The interaction functions read this.
+     */
+    public static final OutputTag<CanonicalEvent> FIRST_DELIVERIES =
+            new OutputTag<>("first-deliveries", TypeInformation.of(CanonicalEvent.class));
 
     private final long inactivityTimeoutMs;
     private final QualityThresholds thresholds;
     private final long sampleRetentionMs;
+    private final Duration eventIdRetention;
 
     /** Everything of an open (or just ended) session; absent when it holds nothing. */
     private transient ValueState<SessionState> session;
@@ -115,22 +131,34 @@ public class SessionQualityFunction extends AbstractStreamOperator<SessionQualit
     private transient EventTimeLag eventTimeLag;
 
     public SessionQualityFunction(Duration inactivityTimeout, QualityThresholds thresholds) {
-        this(inactivityTimeout, thresholds, DEFAULT_SAMPLE_RETENTION);
+        this(inactivityTimeout, thresholds, DEFAULT_SAMPLE_RETENTION, DEFAULT_SAMPLE_RETENTION);
     }
 
     /**
      * @param sampleRetention how long, in processing time, an ended session's sample slots are kept
      *     to recognise late copies of its samples
+     * @param eventIdRetention how long, in processing time, a session's interaction and recording
+     *     event ids are kept after its last new one (or its end); not shorter than {@code
+     *     sampleRetention}
      */
     public SessionQualityFunction(
-            Duration inactivityTimeout, QualityThresholds thresholds, Duration sampleRetention) {
-        if (sampleRetention.isNegative() || sampleRetention.isZero()) {
+            Duration inactivityTimeout,
+            QualityThresholds thresholds,
+            Duration sampleRetention,
+            Duration eventIdRetention) {
+        if (sampleRetention.isNegative()
+                || sampleRetention.isZero()
+                || sampleRetention.compareTo(eventIdRetention) > 0) {
             throw new IllegalArgumentException(
-                    "sample retention must be positive: " + sampleRetention);
+                    "sample retention must be positive and not above the event-id retention "
+                            + eventIdRetention
+                            + ": "
+                            + sampleRetention);
         }
         this.inactivityTimeoutMs = inactivityTimeout.toMillis();
         this.thresholds = thresholds;
         this.sampleRetentionMs = sampleRetention.toMillis();
+        this.eventIdRetention = eventIdRetention;
     }
 
     @Override
@@ -146,6 +174,17 @@ public class SessionQualityFunction extends AbstractStreamOperator<SessionQualit
                         .getState(
                                 new ValueStateDescriptor<>(
                                         "ended-session-samples", EndedSamplesSerializer.INSTANCE));
+        ValueStateDescriptor<SessionRedeliveries> redeliveriesDescriptor =
+                new ValueStateDescriptor<>(
+                        "session-redeliveries", SessionRedeliveriesSerializer.INSTANCE);
+        // Every write (a new id, the session's end) starts the retention again; a copy does not.
+        redeliveriesDescriptor.enableTimeToLive(
+                PreviousReleaseIds.fromFirstDelivery(eventIdRetention));
+        ValueState<SessionRedeliveries> redeliveries =
+                getKeyedStateStore().getState(redeliveriesDescriptor);
+        MapStateDescriptor<Long, Integer> moreIdsDescriptor =
+                new MapStateDescriptor<>("more-session-event-ids", Types.LONG, Types.INT);
+        moreIdsDescriptor.enableTimeToLive(PreviousReleaseIds.fromFirstDelivery(eventIdRetention));
         timers = getInternalTimerService("user-timers", VoidNamespaceSerializer.INSTANCE, this);
         keyedInputSorted = getKeyedStateBackend() instanceof BatchExecutionKeyedStateBackend;
         held = new HeldEvents(!keyedInputSorted);
@@ -163,7 +202,10 @@ public class SessionQualityFunction extends AbstractStreamOperator<SessionQualit
                         inactivityTimeoutMs,
                         thresholds,
                         sampleRetentionMs,
+                        eventIdRetention.toMillis(),
                         endedSamples,
+                        redeliveries,
+                        getKeyedStateStore().getMapState(moreIdsDescriptor),
                         timers,
                         output,
                         getMetricGroup().addGroup("cxq"));
@@ -176,14 +218,25 @@ public class SessionQualityFunction extends AbstractStreamOperator<SessionQualit
         restored = context.isRestored();
     }
 
-    /** Holds the event on the heap; no state access. */
+    /**
+     * Holds the event on the heap; no state access for a sample. An interaction or recording event
+     * is first checked against the session's ids: a copy is dropped, a first delivery remembered
+     * and handed to the interactions ({@link #FIRST_DELIVERIES}).
+     */
     @Override
     public void processElement(StreamRecord<CanonicalEvent> record) throws Exception {
         CanonicalEvent event = record.getValue();
         long watermark = timers.currentWatermark();
         eventTimeLag.observe(timers.currentProcessingTime(), watermark);
+        boolean sample = event.kind == EventKind.MEDIA_SAMPLE;
+        if (!sample
+                && (event.lateOnArrival
+                        ? steps.isRedelivery(event)
+                        : !steps.acceptFirstDelivery(event, record.getTimestamp()))) {
+            return;
+        }
         boolean behind = event.ts <= watermark;
-        if (event.kind == EventKind.MEDIA_SAMPLE && (behind || event.lateOnArrival)) {
+        if (event.lateOnArrival || (sample && behind)) {
             // A late copy, held beside the in-time events, marked, until the watermark has passed
             // it: an in-time copy that arrives after it (BATCH order, another split) still wins.
             CanonicalEvent late = event;
@@ -192,7 +245,9 @@ public class SessionQualityFunction extends AbstractStreamOperator<SessionQualit
                 late.lateOnArrival = true;
             }
             hold(late);
-        } else if (behind) {
+            return;
+        }
+        if (behind) {
             steps.writeLate(event, record.getTimestamp());
         } else {
             hold(event);
@@ -260,11 +315,12 @@ public class SessionQualityFunction extends AbstractStreamOperator<SessionQualit
         List<CanonicalEvent> due = new ArrayList<>();
         List<CanonicalEvent> lateDue = new ArrayList<>();
         List<CanonicalEvent> stillHeld = new ArrayList<>();
-        split(held.take(key), watermark, due, lateDue, stillHeld);
         SessionState stored = session.value();
         SessionState state = stored == null ? new SessionState() : stored;
         List<CanonicalEvent> buffered = new ArrayList<>();
+        // In arrival order: a checkpoint moved the earlier arrivals into the value.
         split(state.buffered, watermark, due, lateDue, buffered);
+        split(held.take(key), watermark, due, lateDue, stillHeld);
         boolean changed = buffered.size() != state.buffered.size();
         state.buffered = buffered;
 

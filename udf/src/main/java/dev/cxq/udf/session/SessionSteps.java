@@ -1,5 +1,8 @@
 package dev.cxq.udf.session;
 
+import dev.cxq.udf.dedup.EventIdentity;
+import dev.cxq.udf.dedup.EventIds;
+import dev.cxq.udf.dedup.Redeliveries;
 import dev.cxq.udf.json.CanonicalJson;
 import dev.cxq.udf.model.CanonicalEvent;
 import dev.cxq.udf.model.EventKind;
@@ -11,6 +14,7 @@ import dev.cxq.udf.rows.OutputTags;
 import dev.cxq.udf.rows.QualityAlert;
 import dev.cxq.udf.rows.SessionQuality;
 
+import org.apache.flink.api.common.state.MapState;
 import org.apache.flink.api.common.state.ValueState;
 import org.apache.flink.metrics.Counter;
 import org.apache.flink.metrics.MetricGroup;
@@ -34,16 +38,25 @@ import java.util.Objects;
  */
 final class SessionSteps {
 
+    /**
+     * Interaction and recording event ids kept in the session's value (10 bytes each); a session
+     * with more (a broken or hostile producer) keeps the rest in {@code more-session-event-ids}, an
+     * entry each, so that no value grows without bound.
+     */
+    static final int IDS_IN_VALUE = 1024;
+
     private final long inactivityTimeoutMs;
     private final QualityThresholds thresholds;
     private final long sampleRetentionMs;
+    private final boolean samplesForgottenFirst;
     private final ValueState<EndedSamples> endedSamples;
+    private final ValueState<SessionRedeliveries> redeliveries;
+    private final MapState<Long, Integer> moreEventIds;
     private final InternalTimerService<VoidNamespace> timers;
     private final Output<StreamRecord<SessionQuality>> output;
 
     private final Counter samplesAfterEnd;
-    private final Counter duplicatesDropped;
-    private final Counter redeliveryConflicts;
+    private final Redeliveries copies;
     private final Counter samplesEvaluated;
     private final Counter estimatedMosSamples;
     private final Counter lateEvents;
@@ -56,19 +69,24 @@ final class SessionSteps {
             long inactivityTimeoutMs,
             QualityThresholds thresholds,
             long sampleRetentionMs,
+            long eventIdRetentionMs,
             ValueState<EndedSamples> endedSamples,
+            ValueState<SessionRedeliveries> redeliveries,
+            MapState<Long, Integer> moreEventIds,
             InternalTimerService<VoidNamespace> timers,
             Output<StreamRecord<SessionQuality>> output,
             MetricGroup metrics) {
         this.inactivityTimeoutMs = inactivityTimeoutMs;
         this.thresholds = thresholds;
         this.sampleRetentionMs = sampleRetentionMs;
+        this.samplesForgottenFirst = sampleRetentionMs < eventIdRetentionMs;
         this.endedSamples = endedSamples;
+        this.redeliveries = redeliveries;
+        this.moreEventIds = moreEventIds;
         this.timers = timers;
         this.output = output;
         samplesAfterEnd = metrics.counter("samplesAfterSessionEnd");
-        duplicatesDropped = metrics.counter("duplicatesDropped");
-        redeliveryConflicts = metrics.counter("redeliveryConflicts");
+        copies = new Redeliveries(metrics);
         samplesEvaluated = metrics.counter("samplesEvaluated");
         estimatedMosSamples = metrics.counter("estimatedMosSamples");
         lateEvents = metrics.counter("lateEvents");
@@ -86,11 +104,64 @@ final class SessionSteps {
     }
 
     long duplicatesDropped() {
-        return duplicatesDropped.getCount();
+        return copies.duplicates();
     }
 
     long redeliveryConflicts() {
-        return redeliveryConflicts.getCount();
+        return copies.conflicts();
+    }
+
+    /**
+     * Whether the interaction or recording event {@code event} is a copy of one the session has
+     * seen; a copy is counted (and a conflicting one logged).
+     */
+    boolean isRedelivery(CanonicalEvent event) throws Exception {
+        return isRedelivery(event, redeliveries.value());
+    }
+
+    /**
+     * Hands the interaction or recording event {@code event} to the interactions and remembers its
+     * id, unless it is a copy: one read and, for a first delivery, one write of the session's
+     * record.
+     *
+     * @return whether it was a first delivery
+     */
+    boolean acceptFirstDelivery(CanonicalEvent event, long timestamp) throws Exception {
+        SessionRedeliveries record = redeliveries.value();
+        if (isRedelivery(event, record)) {
+            return false;
+        }
+        remember(event, record);
+        output.collect(
+                SessionQualityFunction.FIRST_DELIVERIES, new StreamRecord<>(event, timestamp));
+        return true;
+    }
+
+    private boolean isRedelivery(CanonicalEvent event, SessionRedeliveries record)
+            throws Exception {
+        byte[] ids = record == null ? null : record.eventIds;
+        long id = EventIdentity.idBits(event);
+        Integer first = EventIds.content(ids, id);
+        if (first == null && EventIds.size(ids) >= IDS_IN_VALUE) {
+            first = moreEventIds.get(id);
+        }
+        if (first == null) {
+            return false;
+        }
+        copies.dropped(event, first == EventIds.contentBits(EventIdentity.contentHash(event)));
+        return true;
+    }
+
+    private void remember(CanonicalEvent event, SessionRedeliveries stored) throws Exception {
+        SessionRedeliveries record = stored == null ? new SessionRedeliveries() : stored;
+        long id = EventIdentity.idBits(event);
+        int content = EventIds.contentBits(EventIdentity.contentHash(event));
+        if (EventIds.size(record.eventIds) >= IDS_IN_VALUE) {
+            moreEventIds.put(id, content);
+            return;
+        }
+        record.eventIds = EventIds.with(record.eventIds, id, content);
+        redeliveries.update(record);
     }
 
     /**
@@ -208,10 +279,7 @@ final class SessionSteps {
             if (kept == null) {
                 distinct.add(event);
             } else {
-                duplicatesDropped.inc();
-                if (!sameValues(kept, event)) {
-                    redeliveryConflicts.inc();
-                }
+                copies.dropped(event, sameValues(kept, event));
             }
         }
         return distinct;
@@ -230,23 +298,40 @@ final class SessionSteps {
     }
 
     /**
-     * A late sample is applied nowhere: a copy of a handed-over sample (the open session's slots or
-     * an ended one's tombstone) is dropped, any other goes to {@code late_events}.
+     * A late copy is applied nowhere. A late sample: a copy of a handed-over sample (the open
+     * session's slots, its ended runs' or a restored tombstone) is dropped, any other goes to
+     * {@code late_events}. A late interaction or recording event: a copy of an id the session has
+     * seen is dropped, the first of any other id goes to {@code late_events} and is remembered.
      */
     void onLateCopies(SessionState state, List<CanonicalEvent> late) throws Exception {
         SessionStats current = state.stats;
-        EndedSamples ended = endedSamples.value();
-        for (CanonicalEvent sample : late) {
-            if ((current != null && current.slots.contains(sample.media, sample.ts))
-                    || (ended != null && ended.slots.contains(sample.media, sample.ts))) {
-                duplicatesDropped.inc();
+        EndedSamples restoredTombstone = endedSamples.value();
+        long now = timers.currentProcessingTime();
+        for (CanonicalEvent copy : late) {
+            if (copy.kind != EventKind.MEDIA_SAMPLE) {
+                SessionRedeliveries record = redeliveries.value();
+                if (!isRedelivery(copy, record)) {
+                    remember(copy, record);
+                    writeLate(copy, copy.ts);
+                }
+                continue;
+            }
+            SessionRedeliveries record = redeliveries.value();
+            if ((current != null && current.slots.contains(copy.media, copy.ts))
+                    || (record != null && record.endedSlotsContain(copy.media, copy.ts, now))
+                    || (restoredTombstone != null
+                            && restoredTombstone.slots.contains(copy.media, copy.ts))) {
+                copies.dropped();
             } else {
-                writeLate(sample, sample.ts);
+                writeLate(copy, copy.ts);
             }
         }
     }
 
-    /** A tombstone's retention ended at {@code time} (processing time). */
+    /**
+     * A tombstone's retention ended at {@code time} (processing time): tombstones of builds before
+     * {@code session-redeliveries}, restored with their timers.
+     */
     void onRetentionEnd(long time) throws Exception {
         EndedSamples tombstone = endedSamples.value();
         if (tombstone != null && tombstone.forgetAt <= time) {
@@ -275,21 +360,20 @@ final class SessionSteps {
     }
 
     /**
-     * Adds {@code slots} to the tombstone; a session's end ({@code restart}) or a new tombstone
-     * keeps it {@code sampleRetention} from now.
+     * Adds {@code slots} to the session's ended runs; with a media-sample retention shorter than
+     * the event ids', a session's end ({@code restart}) or the first slots keep them that long from
+     * now. The value's TTL keeps them at least as long as the ids.
      */
     private void remember(SampleSlots slots, boolean restart) throws Exception {
-        EndedSamples tombstone = endedSamples.value();
-        if (tombstone == null) {
-            tombstone = new EndedSamples();
-            restart = true;
+        SessionRedeliveries record = redeliveries.value();
+        if (record == null) {
+            record = new SessionRedeliveries();
         }
-        tombstone.slots.addAll(slots);
-        if (restart) {
-            tombstone.forgetAt = timers.currentProcessingTime() + sampleRetentionMs;
-            timers.registerProcessingTimeTimer(VoidNamespace.INSTANCE, tombstone.forgetAt);
+        if (samplesForgottenFirst && (restart || record.endedSlots.isEmpty())) {
+            record.slotsForgetAt = timers.currentProcessingTime() + sampleRetentionMs;
         }
-        endedSamples.update(tombstone);
+        record.endedSlots.addAll(slots);
+        redeliveries.update(record);
     }
 
     /** Alerts of the session at {@code time}, counted and written out. */

@@ -31,7 +31,7 @@ class PreviousReleaseIdsTest {
             harness(KeyedProcessFunction<String, CanonicalEvent, CanonicalEvent> function)
                     throws Exception {
         return new KeyedOneInputStreamOperatorTestHarness<>(
-                new KeyedProcessOperator<>(function), DedupFunction::identity, Types.STRING);
+                new KeyedProcessOperator<>(function), EventIdentity::of, Types.STRING);
     }
 
     private static List<CanonicalEvent> restoreAndSend(

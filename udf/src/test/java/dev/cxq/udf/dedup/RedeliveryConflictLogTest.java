@@ -4,11 +4,9 @@ import dev.cxq.udf.model.CanonicalEvent;
 import dev.cxq.udf.model.CanonicalEventSerializer;
 import dev.cxq.udf.model.InteractionState;
 import dev.cxq.udf.model.Platform;
+import dev.cxq.udf.testing.SessionHarness;
 
-import org.apache.flink.api.common.typeinfo.Types;
-import org.apache.flink.streaming.api.operators.KeyedProcessOperator;
 import org.apache.flink.streaming.runtime.streamrecord.StreamRecord;
-import org.apache.flink.streaming.util.KeyedOneInputStreamOperatorTestHarness;
 
 import org.apache.logging.log4j.Level;
 import org.apache.logging.log4j.LogManager;
@@ -22,7 +20,6 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
-import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
 
@@ -43,10 +40,10 @@ class RedeliveryConflictLogTest {
     void capture() {
         logger =
                 ((LoggerContext) LogManager.getContext(false))
-                        .getLogger(DedupFunction.class.getName());
+                        .getLogger(Redeliveries.class.getName());
         captured.start();
         logger.addAppender(captured);
-        Configurator.setLevel(DedupFunction.class.getName(), Level.WARN);
+        Configurator.setLevel(Redeliveries.class.getName(), Level.WARN);
     }
 
     @AfterEach
@@ -57,14 +54,7 @@ class RedeliveryConflictLogTest {
 
     @Test
     void aConflictingRedeliveryIsLoggedWithItsIdPlatformAndPosition() throws Exception {
-        Duration retention = Duration.ofHours(48);
-        try (KeyedOneInputStreamOperatorTestHarness<String, CanonicalEvent, CanonicalEvent>
-                harness =
-                        new KeyedOneInputStreamOperatorTestHarness<>(
-                                new KeyedProcessOperator<>(new DedupFunction(retention)),
-                                (CanonicalEvent e) -> e.sessionId,
-                                Types.STRING)) {
-            harness.open();
+        try (var harness = SessionHarness.open()) {
             CanonicalEvent first = interaction("s1", 5, InteractionState.HOLD);
             first.eventId = "nice:77:quality";
             first.platform = Platform.NICE;

@@ -476,9 +476,12 @@ class MediaQualityDetectionTest {
 
         harness.processWatermark(new Watermark(at(10) + 2 * TIMEOUT.toMillis()));
         assertThat(harness.numEventTimeTimers()).isZero();
-        // The tombstone of the sample slots goes after the dedup retention, in processing time.
-        harness.setProcessingTime(SessionQualityFunction.DEFAULT_SAMPLE_RETENTION.toMillis());
-        assertThat(harness.numKeyedStateEntries()).isZero();
+        // The session's record of its sample slots goes after the dedup retention (state TTL).
+        assertThat(SessionHarness.restoredEntries(harness)).isOne();
+        harness.setStateTtlProcessingTime(
+                SessionQualityFunction.DEFAULT_SAMPLE_RETENTION.toMillis() + 1);
+        assertThat(SessionHarness.restoredEntries(harness)).isZero();
+        assertThat(harness.numProcessingTimeTimers()).isZero();
     }
 
     @Test

@@ -42,7 +42,7 @@ class SampleRedeliveryTest {
     void setUp() throws Exception {
         operator =
                 new SessionQualityFunction(
-                        SessionHarness.TIMEOUT, ContractRules.THRESHOLDS, RETENTION);
+                        SessionHarness.TIMEOUT, ContractRules.THRESHOLDS, RETENTION, RETENTION);
         harness =
                 new KeyedOneInputStreamOperatorTestHarness<>(
                         operator, e -> e.sessionId, Types.STRING);
@@ -148,6 +148,7 @@ class SampleRedeliveryTest {
     void aRedeliveryAfterTheSessionEndedIsDroppedAndCountedUntilTheRetentionEnds()
             throws Exception {
         harness.setProcessingTime(1_000);
+        harness.setStateTtlProcessingTime(1_000);
         call();
         harness.processWatermark(at(30) + 2 * SessionHarness.TIMEOUT.toMillis());
         assertThat(onlyRow().samples()).isEqualTo(3);
@@ -159,13 +160,40 @@ class SampleRedeliveryTest {
         assertThat(operator.duplicatesDropped()).isEqualTo(1);
         assertThat(harness.extractOutputValues()).as("the session is not reopened").hasSize(1);
 
-        // After the retention the tombstone is gone: a copy is then a late event like any other.
+        // After the retention (state TTL, from the session's end) the tombstone is gone: a copy is
+        // then a late event like any other.
         harness.setProcessingTime(1_000 + RETENTION.toMillis());
-        assertThat(harness.numKeyedStateEntries()).isZero();
+        harness.setStateTtlProcessingTime(1_000 + RETENTION.toMillis());
         assertThat(harness.numProcessingTimeTimers()).isZero();
         send(copy(sample("s", 15, 4.0), "after-retention"));
         harness.processWatermark(at(50) + 2 * SessionHarness.TIMEOUT.toMillis());
         assertThat(lateEventIds()).containsExactly("after-retention");
+    }
+
+    @Test
+    void aShorterSampleRetentionForgetsTheSlotsBeforeTheEventIds() throws Exception {
+        harness.close();
+        operator =
+                new SessionQualityFunction(
+                        SessionHarness.TIMEOUT,
+                        ContractRules.THRESHOLDS,
+                        Duration.ofHours(1),
+                        RETENTION);
+        harness =
+                new KeyedOneInputStreamOperatorTestHarness<>(
+                        operator, e -> e.sessionId, Types.STRING);
+        harness.open();
+        harness.setStateTtlProcessingTime(0);
+        call();
+        harness.processWatermark(at(30) + 2 * SessionHarness.TIMEOUT.toMillis());
+
+        harness.setProcessingTime(Duration.ofHours(1).toMillis() + 1);
+        send(copy(sample("s", 10, 4.0), "after-the-sample-retention"));
+        send(interaction("s", 0, InteractionState.CONNECTED));
+        harness.processWatermark(at(40) + 2 * SessionHarness.TIMEOUT.toMillis());
+
+        assertThat(lateEventIds()).containsExactly("after-the-sample-retention");
+        assertThat(operator.duplicatesDropped()).as("the interaction's copy").isOne();
     }
 
     @Test

@@ -143,9 +143,11 @@ class SessionQualityFunctionTest {
                 .extracting(SessionQuality::samples, SessionQuality::endedAtMillis)
                 .containsExactly(tuple(1L, at(0)), tuple(1L, at(3600)));
         assertThat(harness.numEventTimeTimers()).isZero();
-        // Only the tombstone of its sample slots, which processing time clears.
-        harness.setProcessingTime(SessionQualityFunction.DEFAULT_SAMPLE_RETENTION.toMillis());
-        assertThat(harness.numKeyedStateEntries()).isZero();
+        // Only the record of its sample slots, which the dedup retention clears (state TTL).
+        assertThat(SessionHarness.restoredEntries(harness)).isOne();
+        harness.setStateTtlProcessingTime(
+                SessionQualityFunction.DEFAULT_SAMPLE_RETENTION.toMillis() + 1);
+        assertThat(SessionHarness.restoredEntries(harness)).isZero();
     }
 
     @Test
@@ -169,11 +171,12 @@ class SessionQualityFunctionTest {
 
         harness.processWatermark(at(61 + TIMEOUT.toSeconds()));
         assertThat(harness.numEventTimeTimers()).isZero();
-        // The tombstone of its sample slots stays for the dedup retention, in processing time.
+        // The record of its ids and sample slots stays for the dedup retention (state TTL).
         assertThat(harness.numKeyedStateEntries()).isEqualTo(1);
-        harness.setProcessingTime(SessionQualityFunction.DEFAULT_SAMPLE_RETENTION.toMillis());
-        assertThat(harness.numKeyedStateEntries()).isZero();
         assertThat(harness.numProcessingTimeTimers()).isZero();
+        harness.setStateTtlProcessingTime(
+                SessionQualityFunction.DEFAULT_SAMPLE_RETENTION.toMillis() + 1);
+        assertThat(SessionHarness.restoredEntries(harness)).isZero();
     }
 
     @Test

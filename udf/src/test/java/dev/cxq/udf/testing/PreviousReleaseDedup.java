@@ -1,6 +1,6 @@
 package dev.cxq.udf.testing;
 
-import dev.cxq.udf.dedup.DedupFunction;
+import dev.cxq.udf.dedup.EventIdentity;
 import dev.cxq.udf.model.CanonicalEvent;
 
 import org.apache.flink.api.common.functions.OpenContext;
@@ -51,7 +51,7 @@ public final class PreviousReleaseDedup
         try (var previous =
                 new KeyedOneInputStreamOperatorTestHarness<>(
                         new KeyedProcessOperator<>(new PreviousReleaseDedup(layout)),
-                        DedupFunction::identity,
+                        EventIdentity::of,
                         Types.STRING)) {
             previous.setStateTtlProcessingTime(0);
             previous.open();

@@ -6,6 +6,7 @@ import dev.cxq.udf.rows.SessionQuality;
 import dev.cxq.udf.session.SessionQualityFunction;
 
 import org.apache.flink.api.common.typeinfo.Types;
+import org.apache.flink.runtime.checkpoint.OperatorSubtaskState;
 import org.apache.flink.streaming.runtime.streamrecord.StreamRecord;
 import org.apache.flink.streaming.util.KeyedOneInputStreamOperatorTestHarness;
 
@@ -30,6 +31,25 @@ public final class SessionHarness {
                         Types.STRING);
         harness.open();
         return harness;
+    }
+
+    /**
+     * How many keyed state entries a session operator restored from a snapshot of {@code harness}
+     * has: what a savepoint carries (expired state TTL values are left out).
+     */
+    public static int restoredEntries(
+            KeyedOneInputStreamOperatorTestHarness<String, CanonicalEvent, SessionQuality> harness)
+            throws Exception {
+        OperatorSubtaskState snapshot = harness.snapshot(1, 1);
+        try (var restored =
+                new KeyedOneInputStreamOperatorTestHarness<>(
+                        new SessionQualityFunction(TIMEOUT, ContractRules.THRESHOLDS),
+                        (CanonicalEvent e) -> e.sessionId,
+                        Types.STRING)) {
+            restored.initializeState(snapshot);
+            restored.open();
+            return restored.numKeyedStateEntries();
+        }
     }
 
     /** {@code e}, stamped with its event time. */

@@ -1,0 +1,33 @@
+package dev.cxq.udf.session;
+
+import dev.cxq.udf.model.MediaType;
+
+/**
+ * What a session has applied, to recognise redeliveries ({@code session-redeliveries}): the ids of
+ * its interaction and recording events and the sample slots of its ended runs. One value, kept for
+ * the event-id retention after its last write (state TTL), so that an ended session costs its key
+ * once for both (issue 17, {@code docs/dedup.md}).
+ */
+public class SessionRedeliveries {
+
+    /** Interaction and recording event ids, in {@code dedup.EventIds}' form; null when none. */
+    public byte[] eventIds;
+
+    /** The sample slots of the session's ended runs. */
+    public SampleSlots endedSlots = new SampleSlots();
+
+    /**
+     * Processing time after which {@link #endedSlots} no longer count, when the media-sample
+     * retention is shorter than the event-id one; null when they count as long as the value lives.
+     */
+    public Long slotsForgetAt;
+
+    public SessionRedeliveries() {}
+
+    /**
+     * Whether {@code media}'s sample at {@code ts} is among the ended runs' slots at {@code now}.
+     */
+    boolean endedSlotsContain(MediaType media, long ts, long now) {
+        return (slotsForgetAt == null || now < slotsForgetAt) && endedSlots.contains(media, ts);
+    }
+}
