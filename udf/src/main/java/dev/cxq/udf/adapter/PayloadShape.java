@@ -2,6 +2,8 @@ package dev.cxq.udf.adapter;
 
 import com.fasterxml.jackson.databind.JsonNode;
 
+import java.util.Set;
+
 /**
  * The payload shapes cxq accepts, told apart by their top-level fields alone (see {@code
  * docs/adapters.md}). Detection never fails: whatever matches no platform shape is read as
@@ -18,6 +20,12 @@ public enum PayloadShape {
     NICE_CONTACT,
     /** A NICE CXone per-contact call-quality record. */
     NICE_CALL_QUALITY;
+
+    /**
+     * The top-level keys each platform shape has one of: a payload with none of them is {@link
+     * #CANONICAL}.
+     */
+    public static final Set<String> PLATFORM_KEYS = Set.of("detail-type", "topicName", "contactId");
 
     public static PayloadShape detect(JsonNode root) {
         if (!root.isObject()) {

@@ -8,6 +8,7 @@ import dev.cxq.udf.json.RejectedRecordException;
 import dev.cxq.udf.model.CanonicalEvent;
 import dev.cxq.udf.model.Platform;
 import dev.cxq.udf.parse.CanonicalEventParser;
+import dev.cxq.udf.parse.CanonicalEventReader;
 import dev.cxq.udf.parse.ParseResult;
 
 import com.fasterxml.jackson.databind.JsonNode;
@@ -16,10 +17,11 @@ import java.util.ArrayList;
 import java.util.List;
 
 /**
- * Turns one input record of any accepted shape into canonical events: reads the JSON once, detects
- * the {@link PayloadShape}, lets the platform adapter translate it into canonical JSON and
- * validates that with {@link CanonicalEventParser}, so adapted events obey exactly the contract's
- * rules. A record yields its events, or one reason; never an exception.
+ * Turns one input record of any accepted shape into canonical events. A canonical payload is read
+ * by {@link CanonicalEventReader}; any other is read into a tree once, its {@link PayloadShape}
+ * detected, and the platform adapter translates it into canonical JSON, validated by {@link
+ * CanonicalEventParser}, so adapted events obey exactly the contract's rules. A record yields its
+ * events, or one reason; never an exception.
  */
 public final class PayloadDecoder {
 
@@ -43,6 +45,11 @@ public final class PayloadDecoder {
     }
 
     public static Decoded decode(String payload, String source) {
+        // Canonical payloads, nearly all of the input, are read without a tree.
+        ParseResult read = CanonicalEventReader.read(payload, source, PayloadShape.PLATFORM_KEYS);
+        if (read != null) {
+            return decoded(List.of(read), Platform.CANONICAL);
+        }
         try {
             JsonNode root = Json.readTree(payload);
             PayloadShape shape = PayloadShape.detect(root);
@@ -54,21 +61,27 @@ public final class PayloadDecoder {
                         case NICE_CONTACT -> NiceAdapter.fromContact(root);
                         case NICE_CALL_QUALITY -> List.of(NiceAdapter.fromCallQuality(root));
                     };
-            Platform platform = platformOf(shape);
-            List<CanonicalEvent> events = new ArrayList<>(canonical.size());
+            List<ParseResult> results = new ArrayList<>(canonical.size());
             for (JsonNode node : canonical) {
-                ParseResult result = CanonicalEventParser.parse(node, source);
-                if (!result.isValid()) {
-                    // All or nothing: half a NICE contact would skew its interaction metrics.
-                    return Decoded.rejected(result.rejectReason());
-                }
-                result.event().platform = platform;
-                events.add(result.event());
+                results.add(CanonicalEventParser.parse(node, source));
             }
-            return new Decoded(events, null);
+            return decoded(results, platformOf(shape));
         } catch (RejectedRecordException e) {
             return Decoded.rejected(e.reason());
         }
+    }
+
+    private static Decoded decoded(List<ParseResult> results, Platform platform) {
+        List<CanonicalEvent> events = new ArrayList<>(results.size());
+        for (ParseResult result : results) {
+            if (!result.isValid()) {
+                // All or nothing: half a NICE contact would skew its interaction metrics.
+                return Decoded.rejected(result.rejectReason());
+            }
+            result.event().platform = platform;
+            events.add(result.event());
+        }
+        return new Decoded(events, null);
     }
 
     private static Platform platformOf(PayloadShape shape) {

@@ -1,5 +1,6 @@
 package dev.cxq.udf.json;
 
+import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.core.StreamReadConstraints;
 import com.fasterxml.jackson.core.StreamReadFeature;
@@ -8,6 +9,8 @@ import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.json.JsonMapper;
+
+import java.io.IOException;
 
 /**
  * The one strict JSON reader of the input path. Limits are far above any real event but low enough
@@ -48,12 +51,7 @@ public final class Json {
      * invalid_json}).
      */
     public static JsonNode readTree(String payload) {
-        if (payload == null) {
-            throw new RejectedRecordException("invalid_json");
-        }
-        if (payload.length() > MAX_PAYLOAD_CHARS) {
-            throw new RejectedRecordException("payload_too_large");
-        }
+        checkLength(payload);
         try {
             JsonNode node = MAPPER.readTree(payload);
             if (node == null || node.isMissingNode()) {
@@ -62,6 +60,25 @@ public final class Json {
             return node;
         } catch (JsonProcessingException e) {
             throw new RejectedRecordException("invalid_json");
+        }
+    }
+
+    /**
+     * A streaming parser over one payload, with the settings and limits {@link #readTree} reads
+     * with; refuses the payloads {@link #readTree} refuses before parsing. What the tree refuses
+     * beyond the parser (duplicate keys, trailing tokens) is the caller's to refuse.
+     */
+    public static JsonParser createParser(String payload) throws IOException {
+        checkLength(payload);
+        return MAPPER.createParser(payload);
+    }
+
+    private static void checkLength(String payload) {
+        if (payload == null) {
+            throw new RejectedRecordException("invalid_json");
+        }
+        if (payload.length() > MAX_PAYLOAD_CHARS) {
+            throw new RejectedRecordException("payload_too_large");
         }
     }
 }
