@@ -263,6 +263,8 @@ public class SessionQualityFunction extends AbstractStreamOperator<SessionQualit
         split(held.take(key), watermark, due, lateDue, stillHeld);
         SessionState stored = session.value();
         SessionState state = stored == null ? new SessionState() : stored;
+        // The value leaves its events' session id to the key (HeldEventsFormat).
+        state.buffered.forEach(event -> event.sessionId = key);
         List<CanonicalEvent> buffered = new ArrayList<>();
         split(state.buffered, watermark, due, lateDue, buffered);
         boolean changed = buffered.size() != state.buffered.size();
