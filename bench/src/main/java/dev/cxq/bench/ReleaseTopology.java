@@ -39,9 +39,9 @@ final class ReleaseTopology {
 
     /**
      * Adds the topology to {@code env}; {@code qualityAlerts} makes the {@code quality_alerts} sink
-     * from the pipeline's watermark bound.
+     * from the pipeline's watermark bound, which this returns.
      */
-    static void build(
+    static Duration build(
             StreamExecutionEnvironment env,
             Source<RawRecord, ?, ?> source,
             Function<Duration, Sink<QualityAlert>> qualityAlerts)
@@ -69,6 +69,7 @@ final class ReleaseTopology {
         }
         Object pipeline = constructor.newInstance(args);
         pipelineClass.getMethod("build", StreamExecutionEnvironment.class).invoke(pipeline, env);
+        return bound;
     }
 
     private static boolean isSinks(Class<?> type) {

@@ -31,6 +31,7 @@ import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
@@ -43,9 +44,15 @@ import java.util.concurrent.Callable;
  * The checkpointed state of the job jar's topology ({@link ReleaseTopology}: whatever {@code
  * CxqPipeline} the classpath holds) on RocksDB with N concurrent sessions, per operator. The source
  * loads the same stream in phases ({@link PhasedLoad}); after each, a checkpoint is triggered
- * through the local cluster's REST API and its {@code _metadata} read for every operator's state
- * size. {@link StateSize} turns the loads into bytes kept per event and per active session, and
- * extrapolates them to 1,000,000 sessions and the 48 h retention.
+ * through the local cluster's REST API (its duration is what a barrier costs), then a savepoint in
+ * the canonical format whose {@code _metadata} gives every operator's state size. Both wait for the
+ * watermark at the session operator to reach the load's last event time minus the watermark bound,
+ * so that every load holds the same samples on the heap (those the watermark has not passed, about
+ * two per session), and the sizes depend on the state only: a full checkpoint of RocksDB copies its
+ * SST files, whose overwritten values compaction may or may not have dropped yet (the same build
+ * read 42.7 and 71.1 MB for the session operator at the same watermark, 2026-12-01). {@link
+ * StateSize} turns the loads into bytes kept per event and per active session, and extrapolates
+ * them to 1,000,000 sessions and the 48 h retention.
  */
 @Command(
         name = "state",
@@ -63,6 +70,12 @@ final class StateCommand implements Callable<Integer> {
      * warm-up look like state kept per event (3 → 4 steps read 291 B per event, 6 → 12 none).
      */
     static final int MIN_FIRST_LOAD_STEPS = 6;
+
+    /** The operator whose input watermark a checkpoint waits for: it holds events up to it. */
+    static final String SESSION_QUALITY = "session-quality";
+
+    /** How long a load may take to reach the session operator's watermark before the run fails. */
+    private static final long WATERMARK_TIMEOUT_MILLIS = 300_000;
 
     @Option(
             names = "--sessions",
@@ -82,9 +95,9 @@ final class StateCommand implements Callable<Integer> {
     @Option(
             names = "--incremental",
             description =
-                    "Incremental checkpoints (RocksDB's compressed SST files, as deployed) instead"
-                            + " of full ones (every entry once, uncompressed: no files"
-                            + " awaiting compaction).")
+                    "Sizes from incremental checkpoints (RocksDB's compressed SST files, as"
+                            + " deployed, with what compaction has not yet dropped) instead of"
+                            + " canonical savepoints (every entry once, uncompressed).")
     boolean incremental;
 
     @Option(
@@ -136,22 +149,32 @@ final class StateCommand implements Callable<Integer> {
                                 "rocksdb",
                                 Map.of(
                                         // Only the checkpoints triggered below.
-                                        "execution.checkpointing.interval", "1 h",
-                                        "execution.checkpointing.num-retained", "10",
+                                        "execution.checkpointing.interval",
+                                        "1 h",
+                                        "execution.checkpointing.num-retained",
+                                        "10",
                                         "execution.checkpointing.incremental",
-                                                Boolean.toString(incremental),
+                                        Boolean.toString(incremental),
                                         "execution.checkpointing.dir",
-                                                checkpoints.toUri().toString(),
-                                        "rest.port", Integer.toString(port)));
+                                        checkpoints.toUri().toString(),
+                                        "rest.port",
+                                        Integer.toString(port),
+                                        // The watermark polled before each checkpoint: fresh
+                                        // within a second rather than the default 10 s.
+                                        "metrics.fetcher.update-interval",
+                                        "500 ms"));
         StreamExecutionEnvironment env =
                 StreamExecutionEnvironment.createLocalEnvironmentWithWebUI(conf);
         PhasedLoad load = new PhasedLoad(stream);
         DataGeneratorSource<RawRecord> source =
                 new DataGeneratorSource<>(
                         load, Long.MAX_VALUE, load, TypeInformation.of(RawRecord.class));
-        ReleaseTopology.build(env, source, bound -> new CountingDiscardSink<>("quality_alerts"));
+        Duration bound =
+                ReleaseTopology.build(
+                        env, source, b -> new CountingDiscardSink<>("quality_alerts"));
         StreamGraph graph = env.getStreamGraph();
         Map<OperatorID, String> uids = operatorUids(graph);
+        String sessionVertex = vertexOf(SESSION_QUALITY, uids);
         PhasedLoad.reset();
         JobClient job = env.executeAsync(graph);
         List<StateSize.Load> loads = new ArrayList<>();
@@ -164,23 +187,32 @@ final class StateCommand implements Callable<Integer> {
                     // The source runs on the cluster's threads; nothing to wait on but its count.
                     Thread.sleep(200);
                 }
+                // Bounded out-of-orderness: the source's watermark is the largest event time
+                // minus the bound minus 1 ms, so it ends there once the load is out.
+                long watermark = stream.timestampOf(events - 1) - bound.toMillis() - 1;
+                rest.awaitWatermark(sessionVertex, watermark);
                 JsonNode checkpoint = rest.checkpoint();
-                Path dir = Path.of(URI.create(checkpoint.path("external_path").asText()));
+                Path dir =
+                        incremental
+                                ? Path.of(URI.create(checkpoint.path("external_path").asText()))
+                                : rest.canonicalSavepoint(checkpoints.resolve("sp-" + upTo));
                 Map<String, Long> operators = operatorSizes(dir, uids);
+                long bytes = operators.values().stream().mapToLong(Long::longValue).sum();
                 loads.add(
                         new StateSize.Load(
                                 upTo,
                                 events,
-                                checkpoint.path("state_size").asLong(),
+                                bytes,
                                 checkpoint.path("end_to_end_duration").asLong(),
                                 operators));
                 System.out.printf(
                         Locale.ROOT,
-                        "state %d sessions, %d steps (%d events): %d bytes, %s%n",
+                        "state %d sessions, %d steps (%d events, watermark %d): %d bytes, %s%n",
                         stream.sessions(),
                         upTo,
                         events,
-                        checkpoint.path("state_size").asLong(),
+                        watermark,
+                        bytes,
                         operators);
             }
         } finally {
@@ -204,6 +236,18 @@ final class StateCommand implements Callable<Integer> {
             }
         }
         return uids;
+    }
+
+    /**
+     * The REST API's id of the job vertex that {@code uid} heads: a chain's vertex id is its head
+     * operator's id. The session operator heads its chain, behind the shuffle by session.
+     */
+    private static String vertexOf(String uid, Map<OperatorID, String> uids) {
+        return uids.entrySet().stream()
+                .filter(e -> e.getValue().equals(uid))
+                .map(e -> e.getKey().toHexString())
+                .findFirst()
+                .orElseThrow(() -> new IllegalStateException("no operator with uid " + uid));
     }
 
     /** State size per operator uid (operators without state left out) from the metadata. */
@@ -259,30 +303,81 @@ final class StateCommand implements Callable<Integer> {
 
         /** Triggers a checkpoint, waits for it and returns its details. */
         JsonNode checkpoint() throws Exception {
+            JsonNode operation = trigger("/checkpoints", "{\"checkpointType\":\"CONFIGURED\"}");
+            return get(job + "/checkpoints/details/" + operation.path("checkpointId").asLong());
+        }
+
+        /**
+         * Takes a savepoint in the canonical format into {@code target}, waits for it and returns
+         * its directory. Unlike a full checkpoint of RocksDB, which copies its SST files with
+         * whatever overwritten values compaction has not yet dropped, it writes every entry once:
+         * its size depends on the state only.
+         */
+        Path canonicalSavepoint(Path target) throws Exception {
+            JsonNode operation =
+                    trigger(
+                            "/savepoints",
+                            JSON.createObjectNode()
+                                    .put("target-directory", target.toUri().toString())
+                                    .put("cancel-job", false)
+                                    .put("formatType", "CANONICAL")
+                                    .toString());
+            return Path.of(URI.create(operation.path("location").asText()));
+        }
+
+        /** Triggers the operation at {@code path} and returns its result when it completes. */
+        private JsonNode trigger(String path, String body) throws Exception {
             String trigger =
-                    send(HttpRequest.newBuilder(URI.create(job + "/checkpoints"))
+                    send(HttpRequest.newBuilder(URI.create(job + path))
                                     .header("Content-Type", "application/json")
-                                    .POST(
-                                            HttpRequest.BodyPublishers.ofString(
-                                                    "{\"checkpointType\":\"CONFIGURED\"}"))
+                                    .POST(HttpRequest.BodyPublishers.ofString(body))
                                     .build())
                             .path("request-id")
                             .asText();
             while (true) {
-                JsonNode status = get(job + "/checkpoints/" + trigger);
+                JsonNode status = get(job + path + "/" + trigger);
                 if ("COMPLETED".equals(status.path("status").path("id").asText())) {
                     JsonNode operation = status.path("operation");
                     if (operation.has("failure-cause")) {
-                        throw new IllegalStateException("checkpoint failed: " + operation);
+                        throw new IllegalStateException(path + " failed: " + operation);
                     }
-                    return get(
-                            job
-                                    + "/checkpoints/details/"
-                                    + operation.path("checkpointId").asLong());
+                    return operation;
                 }
-                // Polls the REST API: the checkpoint is taken by the cluster, on its threads.
+                // Polls the REST API: the snapshot is taken by the cluster, on its threads.
                 Thread.sleep(200);
             }
+        }
+
+        /**
+         * Waits until every subtask of {@code vertex} has received the watermark {@code watermark};
+         * its task thread processes it before any barrier triggered after this.
+         */
+        void awaitWatermark(String vertex, long watermark) throws Exception {
+            long deadline = System.currentTimeMillis() + WATERMARK_TIMEOUT_MILLIS;
+            long least = Long.MIN_VALUE;
+            while (System.currentTimeMillis() < deadline) {
+                JsonNode subtasks = get(job + "/vertices/" + vertex + "/watermarks");
+                if (!subtasks.isArray()) {
+                    throw new IllegalStateException(
+                            "no watermarks of vertex " + vertex + ": " + subtasks);
+                }
+                least = Long.MAX_VALUE;
+                for (JsonNode subtask : subtasks) {
+                    least = Math.min(least, Long.parseLong(subtask.path("value").asText()));
+                }
+                if (subtasks.size() > 0 && least >= watermark) {
+                    return;
+                }
+                // The watermark moves on the cluster's threads; the REST API reports it.
+                Thread.sleep(200);
+            }
+            throw new IllegalStateException(
+                    "the watermark at "
+                            + SESSION_QUALITY
+                            + " stayed at "
+                            + least
+                            + ", short of "
+                            + watermark);
         }
 
         private JsonNode get(String uri) throws Exception {

@@ -22,6 +22,10 @@ import java.io.IOException;
  * ordinal in one byte: their constants may only ever be appended ({@code
  * CanonicalEventSerializerTest} pins the order), or state written before would be misread. Any
  * other change of the format needs a new {@link Snapshot} that still reads this one.
+ *
+ * <p>The mask and the fields after {@code ts} are open to a compact format that writes some fields
+ * its own way ({@link #maskOf}, {@link #writeFields}, {@link #readFields}): the session operator's
+ * held events, whose session id is the state's key.
  */
 public final class CanonicalEventSerializer extends TypeSerializerSingleton<CanonicalEvent> {
 
@@ -103,6 +107,11 @@ public final class CanonicalEventSerializer extends TypeSerializerSingleton<Cano
     public void serialize(CanonicalEvent e, DataOutputView out) throws IOException {
         out.writeInt(maskOf(e));
         out.writeLong(e.ts);
+        writeFields(e, out);
+    }
+
+    /** The present fields of {@code e} after {@code ts}, in the order of its mask's bits. */
+    public static void writeFields(CanonicalEvent e, DataOutputView out) throws IOException {
         writeString(e.eventId, out);
         writeEnum(e.kind, out);
         writeString(e.sessionId, out);
@@ -134,8 +143,11 @@ public final class CanonicalEventSerializer extends TypeSerializerSingleton<Cano
         writeEnum(e.recordingStatus, out);
     }
 
-    /** The presence mask: one bit per nullable field, in the order they are written. */
-    private static int maskOf(CanonicalEvent e) {
+    /**
+     * The presence mask: one bit per nullable field, in the order they are written, and bit 30 for
+     * {@link CanonicalEvent#lateOnArrival}; bits 27 to 29 and 31 are never set.
+     */
+    public static int maskOf(CanonicalEvent e) {
         return bit(e.eventId, 0)
                 | bit(e.kind, 1)
                 | bit(e.sessionId, 2)
@@ -173,10 +185,19 @@ public final class CanonicalEventSerializer extends TypeSerializerSingleton<Cano
     @Override
     public CanonicalEvent deserialize(DataInputView in) throws IOException {
         int mask = in.readInt();
-        Fields f = new Fields(mask, in);
         CanonicalEvent e = new CanonicalEvent();
         e.lateOnArrival = (mask & LATE_ON_ARRIVAL) != 0;
         e.ts = in.readLong();
+        readFields(mask, in, e);
+        return e;
+    }
+
+    /**
+     * Sets every nullable field of {@code e}: those of {@code mask} as {@link #writeFields} wrote
+     * them, the others to null.
+     */
+    public static void readFields(int mask, DataInputView in, CanonicalEvent e) throws IOException {
+        Fields f = new Fields(mask, in);
         e.eventId = f.string();
         e.kind = f.enumOf(KINDS);
         e.sessionId = f.string();
@@ -204,7 +225,6 @@ public final class CanonicalEventSerializer extends TypeSerializerSingleton<Cano
         e.recordingId = f.string();
         e.recordingMedia = f.enumOf(RECORDING_MEDIA);
         e.recordingStatus = f.enumOf(RECORDING_STATUSES);
-        return e;
     }
 
     @Override

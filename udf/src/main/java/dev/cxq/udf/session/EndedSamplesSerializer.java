@@ -79,7 +79,7 @@ public final class EndedSamplesSerializer extends TypeSerializerSingleton<EndedS
     /** Restores this serializer; migrates the POJO serializer's state. */
     public static final class Snapshot extends SessionValueSnapshot<EndedSamples> {
         public Snapshot() {
-            super(INSTANCE, EndedSamples.class);
+            super(1, 1, format -> INSTANCE, EndedSamples.class);
         }
     }
 }

@@ -317,6 +317,8 @@ public class SessionQualityFunction extends AbstractStreamOperator<SessionQualit
         List<CanonicalEvent> stillHeld = new ArrayList<>();
         SessionState stored = session.value();
         SessionState state = stored == null ? new SessionState() : stored;
+        // The value leaves its events' session id to the key (HeldEventsFormat).
+        state.buffered.forEach(event -> event.sessionId = key);
         List<CanonicalEvent> buffered = new ArrayList<>();
         // In arrival order: a checkpoint moved the earlier arrivals into the value.
         split(state.buffered, watermark, due, lateDue, buffered);

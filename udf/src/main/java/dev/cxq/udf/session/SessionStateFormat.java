@@ -229,7 +229,7 @@ final class SessionStateFormat {
             return;
         }
         out.writeLong(s.last);
-        writeVarLong((s.lastStep << 1) ^ (s.lastStep >> 63), out);
+        writeZigZag(s.lastStep, out);
         writeVarLong(s.repeats, out);
         writeVarLong(s.encoded.length, out);
         out.write(s.encoded);
@@ -242,8 +242,7 @@ final class SessionStateFormat {
             return s;
         }
         s.last = in.readLong();
-        long zigzag = readVarLong(in);
-        s.lastStep = (zigzag >>> 1) ^ -(zigzag & 1);
+        s.lastStep = readZigZag(in);
         s.repeats = (int) readVarLong(in);
         s.encoded = new byte[(int) readVarLong(in)];
         in.readFully(s.encoded);
@@ -295,6 +294,16 @@ final class SessionStateFormat {
             shift += 7;
         } while ((b & 0x80) != 0);
         return value;
+    }
+
+    /** A value of either sign as a varint: small magnitudes take one byte. */
+    static void writeZigZag(long value, DataOutputView out) throws IOException {
+        writeVarLong((value << 1) ^ (value >> 63), out);
+    }
+
+    static long readZigZag(DataInputView in) throws IOException {
+        long zigzag = readVarLong(in);
+        return (zigzag >>> 1) ^ -(zigzag & 1);
     }
 
     /** The bits of a presence mask, lowest first, in the order the fields are written. */

@@ -3,8 +3,8 @@ package dev.cxq.udf.session;
 import dev.cxq.udf.model.CanonicalEvent;
 import dev.cxq.udf.model.CanonicalEventSerializer;
 
+import org.apache.flink.api.common.typeutils.TypeSerializer;
 import org.apache.flink.api.common.typeutils.TypeSerializerSnapshot;
-import org.apache.flink.api.common.typeutils.base.TypeSerializerSingleton;
 import org.apache.flink.core.memory.DataInputView;
 import org.apache.flink.core.memory.DataOutputView;
 
@@ -19,17 +19,42 @@ import static dev.cxq.udf.session.SessionStateFormat.writeVarLong;
  * Serializer of the {@code session} value, written out instead of Flink's POJO serializer, whose
  * reflective field access was most of the 18.6 % of task-thread CPU the serializers took in the
  * profile of issue 17 ({@code docs/benchmarks.md}). Format: a presence byte (deadline, statistics,
- * end marker, timer), the buffered events ({@link CanonicalEventSerializer}), the present longs,
- * then the statistics ({@link SessionStateFormat}).
+ * end marker, timer), the buffered events, the present longs, then the statistics ({@link
+ * SessionStateFormat}).
  *
- * <p>State that the POJO serializer wrote (builds before this one) is migrated: see {@link
- * SessionValueSnapshot}.
+ * <p>The buffered events are written compactly ({@link HeldEventsFormat}, format 2) without their
+ * session id, which is the key: the operator sets it back where it reads the value; a copy loses it
+ * too. Format 1 wrote each with {@link CanonicalEventSerializer}; its state, and the POJO
+ * serializer's of the builds before, are migrated: see {@link SessionValueSnapshot}.
  */
-public final class SessionStateSerializer extends TypeSerializerSingleton<SessionState> {
+public final class SessionStateSerializer extends TypeSerializer<SessionState> {
 
     private static final long serialVersionUID = 1L;
 
-    public static final SessionStateSerializer INSTANCE = new SessionStateSerializer();
+    /** The format this build writes. */
+    static final int FORMAT = 2;
+
+    public static final SessionStateSerializer INSTANCE = new SessionStateSerializer(FORMAT);
+
+    /** Reads (and writes) format 1, for the state of the builds that wrote it. */
+    static final SessionStateSerializer FORMAT_1 = new SessionStateSerializer(1);
+
+    private final int format;
+
+    private SessionStateSerializer(int format) {
+        this.format = format;
+    }
+
+    /** The serializer of {@code format}, which {@link SessionValueSnapshot} has checked. */
+    static SessionStateSerializer ofFormat(int format) {
+        return format == 1 ? FORMAT_1 : INSTANCE;
+    }
+
+    /** Stateless: the instance is shared. */
+    @Override
+    public TypeSerializer<SessionState> duplicate() {
+        return this;
+    }
 
     @Override
     public boolean isImmutableType() {
@@ -60,9 +85,13 @@ public final class SessionStateSerializer extends TypeSerializerSingleton<Sessio
     @Override
     public void serialize(SessionState s, DataOutputView out) throws IOException {
         out.writeByte(bit(s.deadline, 0) | bit(s.stats, 1) | bit(s.endedAt, 2) | bit(s.timer, 3));
-        writeVarLong(s.buffered.size(), out);
-        for (CanonicalEvent event : s.buffered) {
-            CanonicalEventSerializer.INSTANCE.serialize(event, out);
+        if (format == 1) {
+            writeVarLong(s.buffered.size(), out);
+            for (CanonicalEvent event : s.buffered) {
+                CanonicalEventSerializer.INSTANCE.serialize(event, out);
+            }
+        } else {
+            HeldEventsFormat.write(s.buffered, out);
         }
         writeLong(s.deadline, out);
         writeLong(s.endedAt, out);
@@ -76,8 +105,12 @@ public final class SessionStateSerializer extends TypeSerializerSingleton<Sessio
     public SessionState deserialize(DataInputView in) throws IOException {
         SessionStateFormat.Presence p = new SessionStateFormat.Presence(in.readUnsignedByte());
         SessionState s = new SessionState();
-        for (long n = readVarLong(in); n > 0; n--) {
-            s.buffered.add(CanonicalEventSerializer.INSTANCE.deserialize(in));
+        if (format == 1) {
+            for (long n = readVarLong(in); n > 0; n--) {
+                s.buffered.add(CanonicalEventSerializer.INSTANCE.deserialize(in));
+            }
+        } else {
+            s.buffered = HeldEventsFormat.read(in);
         }
         boolean deadline = p.next();
         boolean stats = p.next();
@@ -100,13 +133,27 @@ public final class SessionStateSerializer extends TypeSerializerSingleton<Sessio
 
     @Override
     public TypeSerializerSnapshot<SessionState> snapshotConfiguration() {
-        return new Snapshot();
+        return new Snapshot(format);
     }
 
-    /** Restores this serializer; migrates the POJO serializer's state. */
+    @Override
+    public boolean equals(Object o) {
+        return o instanceof SessionStateSerializer other && other.format == format;
+    }
+
+    @Override
+    public int hashCode() {
+        return format;
+    }
+
+    /** Restores this serializer; migrates format 1's state and the POJO serializer's. */
     public static final class Snapshot extends SessionValueSnapshot<SessionState> {
         public Snapshot() {
-            super(INSTANCE, SessionState.class);
+            this(FORMAT);
+        }
+
+        Snapshot(int format) {
+            super(format, FORMAT, SessionStateSerializer::ofFormat, SessionState.class);
         }
     }
 }

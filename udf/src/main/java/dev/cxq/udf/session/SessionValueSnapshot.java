@@ -8,10 +8,13 @@ import org.apache.flink.core.memory.DataInputView;
 import org.apache.flink.core.memory.DataOutputView;
 
 import java.io.IOException;
+import java.util.function.IntFunction;
 
 /**
  * The snapshot of a session value's written-out serializer ({@link SessionStateSerializer}, {@link
- * EndedSamplesSerializer}): the format version, nothing else.
+ * EndedSamplesSerializer}): the format version, nothing else. A snapshot of an earlier format
+ * restores the serializer of that format, which reads the state for the migration to this build's
+ * ({@code session}: format 1 wrote its held events whole, format 2 compactly).
  *
  * <p>Builds before these serializers wrote the values with Flink's POJO serializer, of classes then
  * nested in {@link SessionQualityFunction}, whose names those snapshots carry ({@code
@@ -24,20 +27,32 @@ import java.io.IOException;
  */
 abstract class SessionValueSnapshot<T> implements TypeSerializerSnapshot<T> {
 
-    /** Version 1: the first written-out format. */
-    private static final int VERSION = 1;
+    /** This build's format. */
+    private final int latest;
 
-    private final TypeSerializer<T> serializer;
+    private final IntFunction<TypeSerializer<T>> formats;
     private final Class<T> type;
 
-    SessionValueSnapshot(TypeSerializer<T> serializer, Class<T> type) {
-        this.serializer = serializer;
+    /** The format of the serializer snapshotted: {@link #latest}, or the one a restore read. */
+    private int format;
+
+    /**
+     * @param format the format of the serializer this describes
+     * @param latest this build's format; formats 1 to it are read
+     * @param formats the serializer of each format
+     */
+    SessionValueSnapshot(
+            int format, int latest, IntFunction<TypeSerializer<T>> formats, Class<T> type) {
+        this.format = format;
+        this.latest = latest;
+        this.formats = formats;
         this.type = type;
     }
 
+    /** The format: the snapshot has nothing else, so its version says it. */
     @Override
     public int getCurrentVersion() {
-        return VERSION;
+        return format;
     }
 
     @Override
@@ -46,21 +61,24 @@ abstract class SessionValueSnapshot<T> implements TypeSerializerSnapshot<T> {
     @Override
     public void readSnapshot(int version, DataInputView in, ClassLoader classLoader)
             throws IOException {
-        if (version != VERSION) {
+        if (version < 1 || version > latest) {
             throw new IOException("unknown format version " + version + " of " + type.getName());
         }
+        format = version;
     }
 
     @Override
     public TypeSerializer<T> restoreSerializer() {
-        return serializer;
+        return formats.apply(format);
     }
 
     @Override
     public TypeSerializerSchemaCompatibility<T> resolveSchemaCompatibility(
             TypeSerializerSnapshot<T> old) {
         if (old.getClass() == getClass()) {
-            return TypeSerializerSchemaCompatibility.compatibleAsIs();
+            return ((SessionValueSnapshot<?>) old).format == format
+                    ? TypeSerializerSchemaCompatibility.compatibleAsIs()
+                    : TypeSerializerSchemaCompatibility.compatibleAfterMigration();
         }
         if (old instanceof PojoSerializerSnapshot
                 && type.isInstance(old.restoreSerializer().createInstance())) {

@@ -35,31 +35,52 @@ import static dev.cxq.udf.testing.SessionHarness.send;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
- * A snapshot of the session operator taken by the build before the written-out serializers (main at
- * 23d6811: {@code session} and {@code ended-session-samples} written by Flink's POJO serializer,
- * the slot records in the per-sample form) restores into this build, on the heap backend (which
- * keeps the objects the POJO serializer read) and on RocksDB (which rewrites every value with the
- * new serializer when the operator registers the state), and the run goes on as if never stopped:
- * the open incident resolves, the held samples are handed over, late copies of handed-over samples
- * (of an open session and of an ended one's tombstone) are dropped, the rows equal one run's.
+ * Snapshots of the session operator taken by earlier builds restore into this build, on the heap
+ * backend (which keeps the objects the old serializer read) and on RocksDB (which rewrites every
+ * value with the new serializer when the operator registers the state), and the run goes on as if
+ * never stopped: the open incident resolves, the held samples are handed over, late copies of
+ * handed-over samples (of an open session and of an ended one's tombstone) are dropped, the rows
+ * equal one run's. The snapshots, canonical savepoints of the heap backend:
  *
- * <p>{@code pojo-layout.snapshot} (a canonical savepoint of the heap backend) was written by {@link
- * #writeSnapshotOfThisBuild} copied into that build ({@code -Dcxq.session.snapshot.write=<file>});
- * run on this build it writes this layout, for the test of a later format.
+ * <ul>
+ *   <li>{@code pojo-layout.snapshot}, of the build before the written-out serializers (main at
+ *       23d6811: {@code session} and {@code ended-session-samples} written by Flink's POJO
+ *       serializer, the slot records in the per-sample form);
+ *   <li>{@code format-1.snapshot}, of the first written-out format (main at 825c44d: every held
+ *       event written whole, its session id too), with a late copy held at the cut, whose {@code
+ *       late_events} row needs the session id that the next format leaves to the key.
+ * </ul>
+ *
+ * <p>Each was written by {@link #writeSnapshotOfThisBuild} copied into that build ({@code
+ * -Dcxq.session.snapshot.write=<file>}); run on this build it writes this format, for the test of a
+ * later one.
  */
 class SessionStateMigrationTest {
 
     private static final int ROUNDS = 40;
     private static final int CUT = ROUNDS / 2;
 
+    private static final String POJO_LAYOUT = "pojo-layout.snapshot";
+    private static final String FORMAT_1 = "format-1.snapshot";
+
     @Test
     void thePojoLayoutRestoresOnTheHeap() throws Exception {
-        assertRestoresAsIfUninterrupted(new HashMapStateBackend());
+        assertRestoresAsIfUninterrupted(new HashMapStateBackend(), POJO_LAYOUT, false);
     }
 
     @Test
     void thePojoLayoutRestoresOnRocksDb() throws Exception {
-        assertRestoresAsIfUninterrupted(new EmbeddedRocksDBStateBackend());
+        assertRestoresAsIfUninterrupted(new EmbeddedRocksDBStateBackend(), POJO_LAYOUT, false);
+    }
+
+    @Test
+    void formatOneRestoresOnTheHeap() throws Exception {
+        assertRestoresAsIfUninterrupted(new HashMapStateBackend(), FORMAT_1, true);
+    }
+
+    @Test
+    void formatOneRestoresOnRocksDb() throws Exception {
+        assertRestoresAsIfUninterrupted(new EmbeddedRocksDBStateBackend(), FORMAT_1, true);
     }
 
     @Test
@@ -67,7 +88,7 @@ class SessionStateMigrationTest {
     void writeSnapshotOfThisBuild() throws Exception {
         try (var harness = harness(new HashMapStateBackend())) {
             harness.open();
-            feed(harness, 0, CUT);
+            feed(harness, 0, CUT, true);
             harness.prepareSnapshotPreBarrier(1);
             // A canonical savepoint, which either backend restores.
             OperatorSubtaskState savepoint =
@@ -79,11 +100,12 @@ class SessionStateMigrationTest {
         }
     }
 
-    private static void assertRestoresAsIfUninterrupted(StateBackend backend) throws Exception {
+    private static void assertRestoresAsIfUninterrupted(
+            StateBackend backend, String snapshotResource, boolean heldLateCopy) throws Exception {
         List<Object> uninterrupted = new ArrayList<>();
         try (var harness = harness(new HashMapStateBackend())) {
             harness.open();
-            feed(harness, 0, ROUNDS);
+            feed(harness, 0, ROUNDS, heldLateCopy);
             harness.processWatermark(new Watermark(Long.MAX_VALUE));
             uninterrupted.addAll(outputs(harness));
         }
@@ -97,18 +119,18 @@ class SessionStateMigrationTest {
         List<Object> restored = new ArrayList<>();
         try (var harness = harness(new HashMapStateBackend())) {
             harness.open();
-            feed(harness, 0, CUT);
+            feed(harness, 0, CUT, heldLateCopy);
             restored.addAll(outputs(harness));
         }
-        URL resource = SessionStateMigrationTest.class.getResource("pojo-layout.snapshot");
-        assertThat(resource).as("pojo-layout.snapshot").isNotNull();
+        URL resource = SessionStateMigrationTest.class.getResource(snapshotResource);
+        assertThat(resource).as(snapshotResource).isNotNull();
         OperatorSubtaskState snapshot =
                 OperatorSnapshotUtil.readStateHandle(Path.of(resource.toURI()).toString());
         try (var harness = harness(backend)) {
             harness.setup();
             harness.initializeState(snapshot);
             harness.open();
-            feed(harness, CUT, ROUNDS);
+            feed(harness, CUT, ROUNDS, heldLateCopy);
             harness.processWatermark(new Watermark(Long.MAX_VALUE));
             restored.addAll(outputs(harness));
         }
@@ -119,12 +141,15 @@ class SessionStateMigrationTest {
      * Rounds {@code from} (exclusive) to {@code to}: three sessions with a sample each per 5 s, s0
      * degraded from 60 s to 120 s, s1 ending at 50 s; each round followed by a watermark 10 s
      * behind it. After the cut's first watermark: late copies of samples handed over before it (of
-     * s0, open, and of s1, ended) and a late sample never handed over (of s2).
+     * s0, open, and of s1, ended) and a late sample never handed over (of s2). With {@code
+     * heldLateCopy}, after the last watermark before the cut a sample of s2 that its split flagged
+     * late, held on the heap at the cut and handed over (to {@code late_events}) after it.
      */
     private static void feed(
             KeyedOneInputStreamOperatorTestHarness<String, CanonicalEvent, SessionQuality> harness,
             int from,
-            int to)
+            int to,
+            boolean heldLateCopy)
             throws Exception {
         for (int round = from + 1; round <= to; round++) {
             long t = 5L * round;
@@ -141,6 +166,11 @@ class SessionStateMigrationTest {
                 send(harness, interaction("s1", t, InteractionState.COMPLETED));
             }
             harness.processWatermark(at(t - 10));
+            if (heldLateCopy && round == CUT) {
+                CanonicalEvent late = sample("s2", 38, 4.2);
+                late.lateOnArrival = true;
+                send(harness, late);
+            }
             if (round == CUT + 1) {
                 // Behind the watermark: late.
                 send(harness, copy(sample("s0", 30, 4.2)));

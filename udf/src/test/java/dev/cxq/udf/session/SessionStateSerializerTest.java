@@ -1,7 +1,10 @@
 package dev.cxq.udf.session;
 
+import dev.cxq.udf.model.CanonicalEvent;
 import dev.cxq.udf.model.InteractionState;
 import dev.cxq.udf.model.MediaType;
+import dev.cxq.udf.model.PeerState;
+import dev.cxq.udf.model.RecordingStatus;
 import dev.cxq.udf.quality.MediaQualityDetector;
 import dev.cxq.udf.quality.OpenAlert;
 import dev.cxq.udf.quality.SampleMetrics;
@@ -14,14 +17,18 @@ import org.apache.flink.api.common.typeutils.TypeSerializerSchemaCompatibility;
 import org.apache.flink.api.common.typeutils.TypeSerializerSnapshot;
 import org.apache.flink.api.java.typeutils.runtime.PojoSerializer;
 import org.apache.flink.core.memory.DataInputDeserializer;
+import org.apache.flink.core.memory.DataOutputSerializer;
 import org.apache.flink.testutils.DeeplyEqualsChecker;
 
 import org.junit.jupiter.api.Test;
 
 import java.io.IOException;
+import java.util.Locale;
+import java.util.UUID;
 
 import static dev.cxq.udf.testing.Events.at;
 import static dev.cxq.udf.testing.Events.interaction;
+import static dev.cxq.udf.testing.Events.recording;
 import static dev.cxq.udf.testing.Events.sample;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
@@ -38,7 +45,8 @@ class SessionStateSerializerTest extends SerializerTestBase<SessionState> {
     }
 
     /**
-     * The session values have no equals: compared field by field, down to the slot records' bytes.
+     * The session values have no equals: compared field by field, down to the slot records' bytes,
+     * doubles bit for bit ({@link Double#equals}: NaN is NaN, -0.0 is not 0.0).
      */
     static DeeplyEqualsChecker fieldByField(Class<?> type) {
         return new DeeplyEqualsChecker()
@@ -46,12 +54,19 @@ class SessionStateSerializerTest extends SerializerTestBase<SessionState> {
                         (a, b) -> type.isInstance(a) && type.isInstance(b),
                         (a, b, checker) -> {
                             try {
-                                assertThat(a).usingRecursiveComparison().isEqualTo(b);
+                                assertSame(a, b);
                                 return true;
                             } catch (AssertionError different) {
                                 return false;
                             }
                         });
+    }
+
+    static void assertSame(Object actual, Object expected) {
+        assertThat(actual)
+                .usingRecursiveComparison()
+                .withEqualsForType(Double::equals, Double.class)
+                .isEqualTo(expected);
     }
 
     @Override
@@ -69,11 +84,28 @@ class SessionStateSerializerTest extends SerializerTestBase<SessionState> {
         return SessionState.class;
     }
 
+    /**
+     * Values as the operator writes them, but for the session id of the events, which the value
+     * leaves to the key ({@link #heldEventsLeaveTheirSessionIdToTheKey}).
+     */
     @Override
     protected SessionState[] getTestData() {
         SessionState buffered = new SessionState();
         buffered.buffered.add(sample("s1", 5, 4.2));
         buffered.buffered.add(interaction("s1", 0, InteractionState.CONNECTED));
+        buffered.buffered.add(recording("s1", 3, RecordingStatus.STARTED));
+        CanonicalEvent late = benchSample(8);
+        late.lateOnArrival = true;
+        late.eventId = late.eventId.toUpperCase(Locale.ROOT);
+        late.mos = 4.125;
+        late.jitterMs = -0.0;
+        late.rttMs = Double.NaN;
+        late.packetLossPct = -1.25;
+        late.bitrateKbps = 1e300;
+        buffered.buffered.add(late);
+        buffered.buffered.add(benchSample(10));
+        buffered.buffered.add(benchSample(15));
+        buffered.buffered.forEach(event -> event.sessionId = null);
         buffered.timer = at(0);
         SessionState ended = new SessionState();
         ended.endedAt = at(60);
@@ -84,6 +116,7 @@ class SessionStateSerializerTest extends SerializerTestBase<SessionState> {
         open.deadline = at(90);
         open.timer = at(90);
         open.buffered.add(sample("s1", 95, 2.0));
+        open.buffered.get(0).sessionId = null;
         SessionState fresh = new SessionState();
         fresh.stats = new SessionStats();
         return new SessionState[] {new SessionState(), buffered, ended, open, fresh};
@@ -203,14 +236,96 @@ class SessionStateSerializerTest extends SerializerTestBase<SessionState> {
 
     @Test
     void anUnknownFormatVersionIsRefused() {
-        assertThatThrownBy(
-                        () ->
-                                new SessionStateSerializer.Snapshot()
-                                        .readSnapshot(
-                                                2,
-                                                new DataInputDeserializer(new byte[0]),
-                                                getClass().getClassLoader()))
-                .isInstanceOf(IOException.class);
+        for (int version : new int[] {0, SessionStateSerializer.FORMAT + 1}) {
+            assertThatThrownBy(() -> snapshotOfVersion(version)).isInstanceOf(IOException.class);
+        }
+    }
+
+    /**
+     * Format 1 (every held event whole): its snapshot restores the serializer that reads it, and
+     * its state is migrated to this format. The restore itself: {@code SessionStateMigrationTest}.
+     */
+    @Test
+    void formatOneIsReadAndMigrated() throws IOException {
+        TypeSerializerSnapshot<SessionState> formatOne = snapshotOfVersion(1);
+        assertThat(
+                        new SessionStateSerializer.Snapshot()
+                                .resolveSchemaCompatibility(formatOne)
+                                .isCompatibleAfterMigration())
+                .isTrue();
+        SessionState state = getTestData()[1];
+        state.buffered.forEach(event -> event.sessionId = "s1");
+        DataOutputSerializer out = new DataOutputSerializer(256);
+        SessionStateSerializer.FORMAT_1.serialize(state, out);
+        SessionState read =
+                formatOne
+                        .restoreSerializer()
+                        .deserialize(new DataInputDeserializer(out.getCopyOfBuffer()));
+        assertSame(read, state);
+    }
+
+    @Test
+    void heldEventsLeaveTheirSessionIdToTheKey() throws IOException {
+        SessionState state = new SessionState();
+        state.buffered.add(benchSample(5));
+        SessionState read = roundTrip(SessionStateSerializer.INSTANCE, state);
+        assertThat(read.buffered.get(0).sessionId).isNull();
+        read.buffered.get(0).sessionId = state.buffered.get(0).sessionId;
+        assertSame(read, state);
+    }
+
+    /**
+     * Two held samples as the state benchmark sends them (UUID id, metrics with two decimals), what
+     * a checkpoint writes for about every open session: 242 bytes in format 1, 109 in this one.
+     */
+    @Test
+    void heldSamplesTakeUnderHalfOfFormatOne() throws IOException {
+        SessionState state = new SessionState();
+        state.buffered.add(benchSample(5));
+        state.buffered.add(benchSample(10));
+        int formatOne = sizeOf(SessionStateSerializer.FORMAT_1, state);
+        int compact = sizeOf(SessionStateSerializer.INSTANCE, state);
+        assertThat(formatOne).isEqualTo(242);
+        assertThat(compact).isEqualTo(109);
+    }
+
+    /** A media sample as {@code SampleStream} makes it, parsed. */
+    private static CanonicalEvent benchSample(long secondsAfterT0) {
+        CanonicalEvent e = sample("s12345-7", secondsAfterT0, 4.27);
+        e.eventId = UUID.nameUUIDFromBytes(new byte[] {(byte) secondsAfterT0}).toString();
+        e.source = "gen:1234567";
+        e.agentId = "a-345";
+        e.jitterMs = 12.34;
+        e.rttMs = 87.65;
+        e.packetLossPct = 0.57;
+        e.bitrateKbps = 35.12;
+        e.peerState = PeerState.CONNECTED;
+        return e;
+    }
+
+    private static int sizeOf(TypeSerializer<SessionState> serializer, SessionState state)
+            throws IOException {
+        DataOutputSerializer out = new DataOutputSerializer(256);
+        serializer.serialize(state, out);
+        return out.length();
+    }
+
+    private static SessionState roundTrip(
+            TypeSerializer<SessionState> serializer, SessionState state) throws IOException {
+        DataOutputSerializer out = new DataOutputSerializer(256);
+        serializer.serialize(state, out);
+        return serializer.deserialize(new DataInputDeserializer(out.getCopyOfBuffer()));
+    }
+
+    /** A snapshot as a restore reads it when it says {@code version}. */
+    private static TypeSerializerSnapshot<SessionState> snapshotOfVersion(int version)
+            throws IOException {
+        SessionStateSerializer.Snapshot snapshot = new SessionStateSerializer.Snapshot();
+        snapshot.readSnapshot(
+                version,
+                new DataInputDeserializer(new byte[0]),
+                SessionStateSerializerTest.class.getClassLoader());
+        return snapshot;
     }
 
     @SuppressWarnings("unchecked")
