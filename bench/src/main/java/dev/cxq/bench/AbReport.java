@@ -301,9 +301,10 @@ final class AbReport {
                         Locale.ROOT,
                         "The jar's full topology on RocksDB (`state`, default settings: 48 h"
                                 + " dedup retention for every event) with %,d concurrent sessions,"
-                                + " %s event ids, checkpointed (%s checkpoints) after %d steps"
+                                + " %s event ids, measured (a %s, the session operator's watermark"
+                                + " at the load's last event time minus the bound) after %d steps"
                                 + " (%,d events) and again after %d (%,d): each operator's state"
-                                + " from the checkpoint's `_metadata`. An operator's growth between"
+                                + " from its `_metadata`. An operator's growth between"
                                 + " the two is what it keeps per event; the dedup operators (`%s`)"
                                 + " keep that for the retention. Extrapolated to %,d sessions:"
                                 + " **dedup state = bytes kept per event × %,d events per session"

@@ -220,7 +220,7 @@ final class StateCommand implements Callable<Integer> {
         }
         return new StateSize(
                 stream.sessions(),
-                incremental ? "incremental" : "full",
+                incremental ? "incremental checkpoint" : "canonical savepoint",
                 shortEventIds ? "short" : "uuid",
                 dedupOperators,
                 loads);
