@@ -53,6 +53,15 @@ import java.util.Objects;
  * late copy of a handed-over sample, even after the session ended, is dropped and counted; a late
  * sample with no in-time copy goes to {@code late_events}.
  *
+ * <p>It deduplicates the interaction and recording events too, on arrival: their identity is the
+ * session and {@code EventIdentity}; a copy of an id the session has seen is dropped, a first
+ * delivery is remembered and handed on, as it arrived, on {@link #FIRST_DELIVERIES} to the
+ * interaction functions. A late copy of an unseen id waits with the late samples, so that an
+ * in-time copy still wins; with none it goes to {@code late_events}. The ids and the ended runs'
+ * slots are one record per session ({@link SessionRedeliveries}, {@code session-redeliveries}),
+ * kept {@code eventIdRetention} after its last write by state TTL, so that an ended session pays
+ * its key once and needs no timer.
+ *
  * <p>State, for one keyed-state read and one write per session per watermark advance whatever the
  * number of samples (issue 17, {@code docs/architecture.md}): everything of an open session is one
  * value ({@link SessionState}: its events not yet due, its next deadline, its statistics and
@@ -61,11 +70,13 @@ import java.util.Objects;
  * #processWatermark} hands over the sessions whose events the watermark passed, in the order of
  * their earliest event (a heap queue), and their single event-time timer covers the deadline. A
  * checkpoint moves the heap's events into their sessions' values first ({@link
- * #prepareSnapshotPreBarrier}), so a restore loses none. The tombstone of ended runs ({@code
- * ended-session-samples}) is a value of its own, touched only when a session ends and by late
- * copies. In BATCH execution (keyed input sorted by key, state kept for the current key only) the
- * first event of a session registers its timer, so that its events are handed over when its input
- * ends, as the event-time ordered functions do ({@code time/DISCUSSION.md}).
+ * #prepareSnapshotPreBarrier}), so a restore loses none. The record of redeliveries is a value of
+ * its own, touched by interaction and recording events, when a session ends and by late copies; the
+ * tombstones that builds before it wrote ({@code ended-session-samples}) are still read until their
+ * processing-time timers clear them. In BATCH execution (keyed input sorted by key, state kept for
+ * the current key only) the first event of a session registers its timer, so that its events are
+ * handed over when its input ends, as the event-time ordered functions do ({@code
+ * time/DISCUSSION.md}).
  *
  * <p>An operator, not a {@code KeyedProcessFunction}: only an operator can hold events off keyed
  * state, touch several keys at a watermark and write before a checkpoint barrier. It keeps the name
@@ -73,8 +84,8 @@ import java.util.Objects;
  * subclasses of that name ({@code SessionQualityFunction$SessionStats}), and the previous releases'
  * four states per session are moved into the one value after a restore ({@link PreviousLayouts}).
  * The parts: {@link HeldEvents} (the heap between watermarks), {@link SessionSteps} (a session at
- * one instant: statistics, detector, end, redeliveries, metrics), {@link SessionState} and {@link
- * EndedSamples} (the keyed values).
+ * one instant: statistics, detector, end, redeliveries, metrics), {@link SessionState}, {@link
+ * SessionRedeliveries} and {@link EndedSamples} (the keyed values).
  *
  * <p>Metrics (group {@code cxq}): {@code samplesEvaluated}, {@code estimatedMosSamples}, {@code
  * alertsFired} and {@code alertsResolved} per {@code alert_type}, {@code activeSessions} (sessions

@@ -32,9 +32,11 @@ import java.util.Objects;
 /**
  * What one session does at one instant of event time, given its {@link SessionState}: it opens,
  * applies the instant's samples and interaction events to its statistics and detector, ends, and
- * recognises redelivered samples (its slots and the tombstone {@code ended-session-samples}). The
- * operator ({@link SessionQualityFunction}) decides when, reads and writes the value; this writes
- * the rows, alerts and late events and keeps the metrics of group {@code cxq}.
+ * recognises redeliveries: of samples by their slots (the open session's, and its ended runs' in
+ * {@code session-redeliveries} or an earlier build's tombstone {@code ended-session-samples}), of
+ * interaction and recording events by their ids in {@code session-redeliveries}. The operator
+ * ({@link SessionQualityFunction}) decides when, reads and writes the value; this writes the rows,
+ * alerts and late events and keeps the metrics of group {@code cxq}.
  */
 final class SessionSteps {
 
