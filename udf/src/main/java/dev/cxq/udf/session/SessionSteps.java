@@ -118,7 +118,7 @@ final class SessionSteps {
      * seen; a copy is counted (and a conflicting one logged).
      */
     boolean isRedelivery(CanonicalEvent event) throws Exception {
-        return isRedelivery(event, redeliveries.value());
+        return isRedelivery(event, EventIdentity.idBits(event), redeliveries.value());
     }
 
     /**
@@ -129,20 +129,23 @@ final class SessionSteps {
      * @return whether it was a first delivery
      */
     boolean acceptFirstDelivery(CanonicalEvent event, long timestamp) throws Exception {
+        long id = EventIdentity.idBits(event);
         SessionRedeliveries record = redeliveries.value();
-        if (isRedelivery(event, record)) {
+        if (isRedelivery(event, id, record)) {
             return false;
         }
-        remember(event, record);
+        remember(event, id, record);
         output.collect(
                 SessionQualityFunction.FIRST_DELIVERIES, new StreamRecord<>(event, timestamp));
         return true;
     }
 
-    private boolean isRedelivery(CanonicalEvent event, SessionRedeliveries record)
+    /**
+     * Whether the session's {@code record} holds {@code id}, the identity bits of {@code event}.
+     */
+    private boolean isRedelivery(CanonicalEvent event, long id, SessionRedeliveries record)
             throws Exception {
         byte[] ids = record == null ? null : record.eventIds;
-        long id = EventIdentity.idBits(event);
         Integer first = EventIds.content(ids, id);
         if (first == null && EventIds.size(ids) >= IDS_IN_VALUE) {
             first = moreEventIds.get(id);
@@ -154,16 +157,21 @@ final class SessionSteps {
         return true;
     }
 
-    private void remember(CanonicalEvent event, SessionRedeliveries stored) throws Exception {
+    /**
+     * Adds {@code id}, the identity bits of {@code event}, to the session's record ({@code stored},
+     * null when it has none) and returns the record as it now stands.
+     */
+    private SessionRedeliveries remember(CanonicalEvent event, long id, SessionRedeliveries stored)
+            throws Exception {
         SessionRedeliveries record = stored == null ? new SessionRedeliveries() : stored;
-        long id = EventIdentity.idBits(event);
         int content = EventIds.contentBits(EventIdentity.contentHash(event));
         if (EventIds.size(record.eventIds) >= IDS_IN_VALUE) {
             moreEventIds.put(id, content);
-            return;
+            return record;
         }
         record.eventIds = EventIds.with(record.eventIds, id, content);
         redeliveries.update(record);
+        return record;
     }
 
     /**
@@ -308,17 +316,17 @@ final class SessionSteps {
     void onLateCopies(SessionState state, List<CanonicalEvent> late) throws Exception {
         SessionStats current = state.stats;
         EndedSamples restoredTombstone = endedSamples.value();
+        SessionRedeliveries record = redeliveries.value();
         long now = timers.currentProcessingTime();
         for (CanonicalEvent copy : late) {
             if (copy.kind != EventKind.MEDIA_SAMPLE) {
-                SessionRedeliveries record = redeliveries.value();
-                if (!isRedelivery(copy, record)) {
-                    remember(copy, record);
+                long id = EventIdentity.idBits(copy);
+                if (!isRedelivery(copy, id, record)) {
+                    record = remember(copy, id, record);
                     writeLate(copy, copy.ts);
                 }
                 continue;
             }
-            SessionRedeliveries record = redeliveries.value();
             if ((current != null && current.slots.contains(copy.media, copy.ts))
                     || (record != null && record.endedSlotsContain(copy.media, copy.ts, now))
                     || (restoredTombstone != null
