@@ -4,7 +4,6 @@ import dev.cxq.udf.model.CanonicalEvent;
 
 import org.apache.flink.annotation.VisibleForTesting;
 import org.apache.flink.api.common.functions.OpenContext;
-import org.apache.flink.api.common.state.StateTtlConfig;
 import org.apache.flink.api.common.state.ValueState;
 import org.apache.flink.api.common.state.ValueStateDescriptor;
 import org.apache.flink.api.common.typeinfo.TypeInformation;
@@ -101,20 +100,8 @@ public class PreviousReleaseIds extends KeyedProcessFunction<String, CanonicalEv
 
     private <T> ValueState<T> remembered(String name, TypeInformation<T> type, Duration ttl) {
         ValueStateDescriptor<T> descriptor = new ValueStateDescriptor<>(name, type);
-        descriptor.enableTimeToLive(fromFirstDelivery(ttl));
+        descriptor.enableTimeToLive(Redeliveries.keptFromFirstDelivery(ttl));
         return getRuntimeContext().getState(descriptor);
-    }
-
-    /** The TTL of remembered ids: from the first delivery, never returned once expired. */
-    public static StateTtlConfig fromFirstDelivery(Duration ttl) {
-        return StateTtlConfig.newBuilder(ttl)
-                // The window starts at the first delivery; duplicates must not extend it.
-                .setUpdateType(StateTtlConfig.UpdateType.OnCreateAndWrite)
-                .setStateVisibility(StateTtlConfig.StateVisibility.NeverReturnExpired)
-                // Background cleanup removes expired ids only as state is touched or compacted;
-                // savepoints and full checkpoints must not carry them.
-                .cleanupFullSnapshot()
-                .build();
     }
 
     @Override

@@ -2,11 +2,14 @@ package dev.cxq.udf.dedup;
 
 import dev.cxq.udf.model.CanonicalEvent;
 
+import org.apache.flink.api.common.state.StateTtlConfig;
 import org.apache.flink.metrics.Counter;
 import org.apache.flink.metrics.MetricGroup;
 
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+
+import java.time.Duration;
 
 /**
  * The dedup's counters, {@code cxq.duplicatesDropped} and {@code cxq.redeliveryConflicts}, and the
@@ -24,6 +27,20 @@ public final class Redeliveries {
 
     private final Counter duplicatesDropped;
     private final Counter redeliveryConflicts;
+
+    /**
+     * The TTL of what a dedup remembers: {@code ttl} from the first delivery (a copy does not
+     * extend it), never returned once expired, left out of full snapshots.
+     */
+    public static StateTtlConfig keptFromFirstDelivery(Duration ttl) {
+        return StateTtlConfig.newBuilder(ttl)
+                .setUpdateType(StateTtlConfig.UpdateType.OnCreateAndWrite)
+                .setStateVisibility(StateTtlConfig.StateVisibility.NeverReturnExpired)
+                // Background cleanup removes expired entries only as state is touched or
+                // compacted; savepoints and full checkpoints must not carry them.
+                .cleanupFullSnapshot()
+                .build();
+    }
 
     public Redeliveries(MetricGroup cxq) {
         duplicatesDropped = cxq.counter("duplicatesDropped");

@@ -1,6 +1,6 @@
 package dev.cxq.udf.session;
 
-import dev.cxq.udf.dedup.PreviousReleaseIds;
+import dev.cxq.udf.dedup.Redeliveries;
 import dev.cxq.udf.metrics.EventTimeLag;
 import dev.cxq.udf.model.CanonicalEvent;
 import dev.cxq.udf.model.CanonicalEventSerializer;
@@ -190,12 +190,12 @@ public class SessionQualityFunction extends AbstractStreamOperator<SessionQualit
                         "session-redeliveries", SessionRedeliveriesSerializer.INSTANCE);
         // Every write (a new id, the session's end) starts the retention again; a copy does not.
         redeliveriesDescriptor.enableTimeToLive(
-                PreviousReleaseIds.fromFirstDelivery(eventIdRetention));
+                Redeliveries.keptFromFirstDelivery(eventIdRetention));
         ValueState<SessionRedeliveries> redeliveries =
                 getKeyedStateStore().getState(redeliveriesDescriptor);
         MapStateDescriptor<Long, Integer> moreIdsDescriptor =
                 new MapStateDescriptor<>("more-session-event-ids", Types.LONG, Types.INT);
-        moreIdsDescriptor.enableTimeToLive(PreviousReleaseIds.fromFirstDelivery(eventIdRetention));
+        moreIdsDescriptor.enableTimeToLive(Redeliveries.keptFromFirstDelivery(eventIdRetention));
         timers = getInternalTimerService("user-timers", VoidNamespaceSerializer.INSTANCE, this);
         keyedInputSorted = getKeyedStateBackend() instanceof BatchExecutionKeyedStateBackend;
         held = new HeldEvents(!keyedInputSorted);

@@ -1,10 +1,10 @@
 package dev.cxq.udf.testing;
 
 import dev.cxq.udf.dedup.EventIdentity;
+import dev.cxq.udf.dedup.Redeliveries;
 import dev.cxq.udf.model.CanonicalEvent;
 
 import org.apache.flink.api.common.functions.OpenContext;
-import org.apache.flink.api.common.state.StateTtlConfig;
 import org.apache.flink.api.common.state.ValueState;
 import org.apache.flink.api.common.state.ValueStateDescriptor;
 import org.apache.flink.api.common.typeinfo.TypeInformation;
@@ -76,12 +76,7 @@ public final class PreviousReleaseDedup
 
     private <T> ValueState<T> remembered(String name, TypeInformation<T> type) {
         ValueStateDescriptor<T> descriptor = new ValueStateDescriptor<>(name, type);
-        descriptor.enableTimeToLive(
-                StateTtlConfig.newBuilder(RETENTION)
-                        .setUpdateType(StateTtlConfig.UpdateType.OnCreateAndWrite)
-                        .setStateVisibility(StateTtlConfig.StateVisibility.NeverReturnExpired)
-                        .cleanupFullSnapshot()
-                        .build());
+        descriptor.enableTimeToLive(Redeliveries.keptFromFirstDelivery(RETENTION));
         return getRuntimeContext().getState(descriptor);
     }
 
@@ -94,18 +89,7 @@ public final class PreviousReleaseDedup
             lateCandidate.update(event);
             ctx.timerService().registerEventTimeTimer(event.ts);
         } else {
-            firstContent.update(contentHash(event));
+            firstContent.update(EventIdentity.contentHash(event));
         }
-    }
-
-    /** The previous release's content hash: 64-bit FNV-1a of the canonical JSON. */
-    private static long contentHash(CanonicalEvent event) {
-        String json = dev.cxq.udf.json.CanonicalJson.write(event);
-        long hash = 0xcbf29ce484222325L;
-        for (int i = 0; i < json.length(); i++) {
-            hash ^= json.charAt(i);
-            hash *= 0x100000001b3L;
-        }
-        return hash;
     }
 }
