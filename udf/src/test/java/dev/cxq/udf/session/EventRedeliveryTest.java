@@ -10,7 +10,6 @@ import dev.cxq.udf.rows.SessionQuality;
 import dev.cxq.udf.testing.ContractRules;
 import dev.cxq.udf.testing.SessionHarness;
 
-import org.apache.flink.api.common.typeinfo.Types;
 import org.apache.flink.streaming.api.watermark.Watermark;
 import org.apache.flink.streaming.runtime.streamrecord.StreamRecord;
 import org.apache.flink.streaming.util.KeyedOneInputStreamOperatorTestHarness;
@@ -47,10 +46,7 @@ class EventRedeliveryTest {
         operator =
                 new SessionQualityFunction(
                         SessionHarness.TIMEOUT, ContractRules.THRESHOLDS, RETENTION, RETENTION);
-        harness =
-                new KeyedOneInputStreamOperatorTestHarness<>(
-                        operator, e -> e.sessionId, Types.STRING);
-        harness.open();
+        harness = SessionHarness.open(operator);
         harness.setStateTtlProcessingTime(0);
     }
 

@@ -10,7 +10,6 @@ import dev.cxq.udf.rows.SessionQuality;
 import dev.cxq.udf.testing.ContractRules;
 import dev.cxq.udf.testing.SessionHarness;
 
-import org.apache.flink.api.common.typeinfo.Types;
 import org.apache.flink.streaming.runtime.streamrecord.StreamRecord;
 import org.apache.flink.streaming.util.KeyedOneInputStreamOperatorTestHarness;
 
@@ -43,10 +42,7 @@ class SampleRedeliveryTest {
         operator =
                 new SessionQualityFunction(
                         SessionHarness.TIMEOUT, ContractRules.THRESHOLDS, RETENTION, RETENTION);
-        harness =
-                new KeyedOneInputStreamOperatorTestHarness<>(
-                        operator, e -> e.sessionId, Types.STRING);
-        harness.open();
+        harness = SessionHarness.open(operator);
     }
 
     @AfterEach
@@ -179,10 +175,7 @@ class SampleRedeliveryTest {
                         ContractRules.THRESHOLDS,
                         Duration.ofHours(1),
                         RETENTION);
-        harness =
-                new KeyedOneInputStreamOperatorTestHarness<>(
-                        operator, e -> e.sessionId, Types.STRING);
-        harness.open();
+        harness = SessionHarness.open(operator);
         harness.setStateTtlProcessingTime(0);
         call();
         harness.processWatermark(at(30) + 2 * SessionHarness.TIMEOUT.toMillis());

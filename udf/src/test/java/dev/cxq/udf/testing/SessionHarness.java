@@ -24,11 +24,15 @@ public final class SessionHarness {
 
     public static KeyedOneInputStreamOperatorTestHarness<String, CanonicalEvent, SessionQuality>
             open() throws Exception {
+        return open(new SessionQualityFunction(TIMEOUT, ContractRules.THRESHOLDS));
+    }
+
+    /** An opened harness of {@code operator}, keyed by session. */
+    public static KeyedOneInputStreamOperatorTestHarness<String, CanonicalEvent, SessionQuality>
+            open(SessionQualityFunction operator) throws Exception {
         KeyedOneInputStreamOperatorTestHarness<String, CanonicalEvent, SessionQuality> harness =
                 new KeyedOneInputStreamOperatorTestHarness<>(
-                        new SessionQualityFunction(TIMEOUT, ContractRules.THRESHOLDS),
-                        e -> e.sessionId,
-                        Types.STRING);
+                        operator, e -> e.sessionId, Types.STRING);
         harness.open();
         return harness;
     }
