@@ -252,6 +252,29 @@ public class MediaQualityDetector {
         phase = Phase.HEALTHY;
     }
 
+    /**
+     * How far a healthy connected sample ({@link #isQuietSample}) moves the deadline of a quiet
+     * detector past its own time: the media-gap bound, or none ({@link Long#MAX_VALUE}) while media
+     * is paused; null when the detector is not quiet (an incident pending or open, a media gap or a
+     * disconnect open), where such a sample may write an alert or change a deadline otherwise.
+     */
+    public Long quietSpan(QualityThresholds t) {
+        if (phase != Phase.HEALTHY || mediaGap != null || disconnect != null) {
+            return null;
+        }
+        return mediaPaused ? Long.MAX_VALUE : t.mediaGapAfter().toMillis();
+    }
+
+    /**
+     * Whether {@code sample} leaves a quiet detector quiet: it breaches no threshold and its peer
+     * is not down.
+     */
+    public static boolean isQuietSample(CanonicalEvent sample, QualityThresholds t) {
+        return sample.peerState != PeerState.DISCONNECTED
+                && sample.peerState != PeerState.FAILED
+                && !SampleAssessment.of(sample, t).degraded();
+    }
+
     /** The next time {@link #advanceTo} has something to do, or null. */
     public Long nextDeadline(QualityThresholds t) {
         Long next = gapDeadline(t);

@@ -68,15 +68,16 @@ import java.util.Objects;
  * detector, its end marker, its timer), read and written once when the watermark passes one of its
  * instants. Arriving events wait on the heap, per session, not in keyed state; {@link
  * #processWatermark} hands over the sessions whose events the watermark passed, in the order of
- * their earliest event (a heap queue), and their single event-time timer covers the deadline. A
- * checkpoint moves the heap's events into their sessions' values first ({@link
- * #prepareSnapshotPreBarrier}), so a restore loses none. The record of redeliveries is a value of
- * its own, touched by interaction and recording events, when a session ends and by late copies; the
- * tombstones that builds before it wrote ({@code ended-session-samples}) are still read until their
- * processing-time timers clear them. In BATCH execution (keyed input sorted by key, state kept for
- * the current key only) the first event of a session registers its timer, so that its events are
- * handed over when its input ends, as the event-time ordered functions do ({@code
- * time/DISCUSSION.md}).
+ * their earliest event (a heap queue), and their single event-time timer covers the deadline. The
+ * healthy samples of a quiet session wait longer, until its next deadline, up to {@link
+ * HeldEvents#MAX_DEFERRED} of them, which changes neither what is written nor when. A checkpoint
+ * moves the heap's events into their sessions' values first ({@link #prepareSnapshotPreBarrier}),
+ * so a restore loses none. The record of redeliveries is a value of its own, touched by interaction
+ * and recording events, when a session ends and by late copies; the tombstones that builds before
+ * it wrote ({@code ended-session-samples}) are still read until their processing-time timers clear
+ * them. In BATCH execution (keyed input sorted by key, state kept for the current key only) the
+ * first event of a session registers its timer, so that its events are handed over when its input
+ * ends, as the event-time ordered functions do ({@code time/DISCUSSION.md}).
  *
  * <p>An operator, not a {@code KeyedProcessFunction}: only an operator can hold events off keyed
  * state, touch several keys at a watermark and write before a checkpoint barrier. It keeps the name
@@ -198,7 +199,7 @@ public class SessionQualityFunction extends AbstractStreamOperator<SessionQualit
         moreIdsDescriptor.enableTimeToLive(Redeliveries.keptFromFirstDelivery(eventIdRetention));
         timers = getInternalTimerService("user-timers", VoidNamespaceSerializer.INSTANCE, this);
         keyedInputSorted = getKeyedStateBackend() instanceof BatchExecutionKeyedStateBackend;
-        held = new HeldEvents(!keyedInputSorted);
+        held = new HeldEvents(!keyedInputSorted, event -> steps.isQuietSample(event));
         if (restored) {
             PreviousLayouts.adopt(
                     getKeyedStateStore(),
@@ -288,6 +289,10 @@ public class SessionQualityFunction extends AbstractStreamOperator<SessionQualit
 
     @Override
     public void onEventTime(InternalTimer<String, VoidNamespace> timer) throws Exception {
+        if (held.deferredPast(timer.getKey(), timer.getTimestamp())) {
+            // Its held samples moved this deadline: the session is due with them, later.
+            return;
+        }
         advance(timer.getKey(), timers.currentWatermark());
     }
 
@@ -357,7 +362,10 @@ public class SessionQualityFunction extends AbstractStreamOperator<SessionQualit
             next = null;
         }
         state.deadline = next;
-        held.holdAgain(key, stillHeld);
+        // Quiet until its next deadline, unless a checkpoint left events in its value.
+        Long quietSpan = buffered.isEmpty() && next != null ? steps.quietSpan(state) : null;
+        held.handedOver(
+                key, quietSpan == null ? null : next, quietSpan == null ? 0 : quietSpan, stillHeld);
         Long timer = endOfInput ? null : earlier(next, firstOf(buffered));
         changed |= stepsTaken[0] > 0 || !Objects.equals(timer, state.timer);
         moveTimer(state, timer);

@@ -261,6 +261,22 @@ final class SessionSteps {
     }
 
     /**
+     * How far a healthy connected sample moves the next deadline of the open session in {@code
+     * state} past its own time, when that is all it does; null when the session is not quiet (not
+     * open, or its detector not quiet).
+     */
+    Long quietSpan(SessionState state) {
+        Long media = state.stats == null ? null : state.stats.media.quietSpan(thresholds);
+        return media == null ? null : Math.min(media, inactivityTimeoutMs);
+    }
+
+    /** Whether the in-time event {@code event} leaves a quiet session quiet. */
+    boolean isQuietSample(CanonicalEvent event) {
+        return event.kind == EventKind.MEDIA_SAMPLE
+                && MediaQualityDetector.isQuietSample(event, thresholds);
+    }
+
+    /**
      * Drops same-instant repeats: of a sample identity (session, media, timestamp) and of an event
      * id. The base class hands over same-instant events sorted by kind and id, so the first of an
      * identity is the one with the smallest event id (then the first arrival) and repeats of an id

@@ -5,10 +5,10 @@ import dev.cxq.udf.model.InteractionState;
 import dev.cxq.udf.rows.QualityAlert;
 import dev.cxq.udf.rows.SessionQuality;
 import dev.cxq.udf.testing.ContractRules;
+import dev.cxq.udf.testing.CountedSessionQuality;
 import dev.cxq.udf.testing.SessionHarness;
 import dev.cxq.udf.testing.StateAccessCounter;
 
-import org.apache.flink.api.common.state.KeyedStateStore;
 import org.apache.flink.api.common.typeinfo.Types;
 import org.apache.flink.runtime.checkpoint.OperatorSubtaskState;
 import org.apache.flink.streaming.api.watermark.Watermark;
@@ -37,11 +37,16 @@ class MediaPathStateAccessTest {
 
     private static final int SESSIONS = 20;
     private static final int ROUNDS = 40;
+    private static final double HEALTHY_MOS = 4.2;
+    private static final double DEGRADED_MOS = 2.0;
 
-    /** One sample per session between two watermarks: per sample is per session per advance. */
+    /**
+     * One degraded sample per session between two watermarks: per sample is per session per advance
+     * while a session is not quiet.
+     */
     @Test
     void theSessionOperatorReadsOnceAndWritesOncePerSessionPerWatermarkAdvance() throws Exception {
-        Counts counts = steadyState(1);
+        Counts counts = steadyState(1, DEGRADED_MOS);
         assertThat(counts.reads()).isEqualTo((long) SESSIONS * ROUNDS);
         assertThat(counts.writes()).isEqualTo((long) SESSIONS * ROUNDS);
     }
@@ -52,10 +57,23 @@ class MediaPathStateAccessTest {
      */
     @Test
     void moreSamplesPerAdvanceCostNoMoreAccesses() throws Exception {
-        Counts counts = steadyState(5);
+        Counts counts = steadyState(5, DEGRADED_MOS);
         assertThat(counts.samples()).isEqualTo(5L * SESSIONS * ROUNDS);
         assertThat(counts.reads()).isEqualTo((long) SESSIONS * ROUNDS);
         assertThat(counts.writes()).isEqualTo((long) SESSIONS * ROUNDS);
+    }
+
+    /**
+     * The healthy samples of a quiet session wait on the heap, up to {@link
+     * HeldEvents#MAX_DEFERRED}: one read and one write per that many samples and one more.
+     */
+    @Test
+    void aQuietSessionIsReadAndWrittenOncePerBatchOfHealthySamples() throws Exception {
+        Counts counts = steadyState(1, HEALTHY_MOS);
+        long batches = ROUNDS / (HeldEvents.MAX_DEFERRED + 1);
+        assertThat(batches).isPositive();
+        assertThat(counts.reads()).isEqualTo(SESSIONS * batches);
+        assertThat(counts.writes()).isEqualTo(SESSIONS * batches);
     }
 
     /**
@@ -170,10 +188,11 @@ class MediaPathStateAccessTest {
     private record Counts(long reads, long writes, long samples) {}
 
     /**
-     * Opens {@link #SESSIONS} connected sessions, then counts {@link #ROUNDS} rounds of {@code
-     * perRound} samples per session, one second apart, followed by a watermark past them.
+     * Opens {@link #SESSIONS} connected sessions, then counts {@link #ROUNDS} rounds, 10 s apart,
+     * of {@code perRound} samples per session, one second apart, with MOS {@code mos}, followed by
+     * a watermark past them.
      */
-    private static Counts steadyState(int perRound) throws Exception {
+    private static Counts steadyState(int perRound, double mos) throws Exception {
         StateAccessCounter counter = StateAccessCounter.forOperator();
         try (var harness = harness(new CountedSessionQuality(counter))) {
             harness.open();
@@ -188,7 +207,7 @@ class MediaPathStateAccessTest {
                 long start = 10L * round;
                 for (int s = 0; s < SESSIONS; s++) {
                     for (int i = 0; i < perRound; i++) {
-                        send(harness, sample("s" + s, start + i, 4.2));
+                        send(harness, sample("s" + s, start + i, mos));
                         samples++;
                     }
                 }
@@ -200,23 +219,6 @@ class MediaPathStateAccessTest {
 
     private static SessionQualityFunction sessionQuality() {
         return new SessionQualityFunction(SessionHarness.TIMEOUT, ContractRules.THRESHOLDS);
-    }
-
-    /** The operator with its keyed state declared through {@code counter}. */
-    private static final class CountedSessionQuality extends SessionQualityFunction {
-        private static final long serialVersionUID = 1L;
-
-        private final transient StateAccessCounter counter;
-
-        CountedSessionQuality(StateAccessCounter counter) {
-            super(SessionHarness.TIMEOUT, ContractRules.THRESHOLDS);
-            this.counter = counter;
-        }
-
-        @Override
-        public KeyedStateStore getKeyedStateStore() {
-            return counter.counting(super.getKeyedStateStore());
-        }
     }
 
     private static KeyedOneInputStreamOperatorTestHarness<String, CanonicalEvent, SessionQuality>

@@ -1,0 +1,199 @@
+package dev.cxq.udf.session;
+
+import dev.cxq.udf.model.CanonicalEvent;
+import dev.cxq.udf.model.CanonicalEventSerializer;
+import dev.cxq.udf.model.InteractionState;
+import dev.cxq.udf.model.MediaType;
+import dev.cxq.udf.model.PeerState;
+import dev.cxq.udf.rows.OutputTags;
+import dev.cxq.udf.rows.QualityAlert;
+import dev.cxq.udf.rows.SessionQuality;
+import dev.cxq.udf.testing.CountedSessionQuality;
+import dev.cxq.udf.testing.SessionHarness;
+import dev.cxq.udf.testing.StateAccessCounter;
+
+import org.apache.flink.streaming.api.watermark.Watermark;
+import org.apache.flink.streaming.util.KeyedOneInputStreamOperatorTestHarness;
+import org.apache.flink.util.OutputTag;
+
+import org.junit.jupiter.api.Test;
+
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
+import java.util.SplittableRandom;
+
+import static dev.cxq.udf.testing.Events.at;
+import static dev.cxq.udf.testing.Events.interaction;
+import static dev.cxq.udf.testing.Events.sample;
+import static dev.cxq.udf.testing.SessionHarness.outputs;
+import static dev.cxq.udf.testing.SessionHarness.send;
+import static org.assertj.core.api.Assertions.assertThat;
+
+/**
+ * The healthy samples of a quiet session wait on the heap past their time ({@link HeldEvents}):
+ * what is written, and at which watermark, is what a run where nothing waits writes.
+ */
+class QuietSessionTest {
+
+    /**
+     * Random sessions (healthy runs, degradation streaks, media gaps, holds, disconnects, video
+     * falling back, terminal events or none), run twice: as it is, and with a checkpoint after
+     * every watermark, which moves the held events into state and leaves no session quiet, so
+     * nothing waits. Both write the same, watermark by watermark; the first reads far less state at
+     * the watermarks.
+     */
+    @Test
+    void waitingSamplesChangeNeitherWhatIsWrittenNorWhen() throws Exception {
+        for (long seed = 1; seed <= 12; seed++) {
+            List<CanonicalEvent> events = sessions(new SplittableRandom(seed));
+            List<Long> watermarks = watermarks(events, new SplittableRandom(~seed));
+            Run eager = run(events, watermarks, true);
+            Run waiting = run(events, watermarks, false);
+            assertThat(eager.written().stream().flatMap(List::stream))
+                    .as("seed %d writes alerts and rows", seed)
+                    .hasAtLeastOneElementOfType(QualityAlert.class)
+                    .hasAtLeastOneElementOfType(SessionQuality.class);
+            assertThat(waiting.written())
+                    .as("seed %d, per watermark", seed)
+                    .isEqualTo(eager.written());
+            assertThat(waiting.readsAtWatermarks())
+                    .as("seed %d: the quiet sessions' samples waited", seed)
+                    .isLessThan(eager.readsAtWatermarks() / 2);
+        }
+    }
+
+    /**
+     * Samples that waited still let a media gap open when the watermark passes its bound: the
+     * silence after the last of them, not after the last one handed over.
+     */
+    @Test
+    void aMediaGapAfterWaitingSamplesOpensWhenTheWatermarkPassesIt() throws Exception {
+        try (var harness = SessionHarness.open()) {
+            send(harness, interaction("s", 0, InteractionState.CONNECTED));
+            for (long t = 5; t <= 60; t += 5) {
+                send(harness, sample("s", t));
+                harness.processWatermark(new Watermark(at(t)));
+            }
+            harness.processWatermark(new Watermark(at(75) - 1));
+            assertThat(outputs(harness)).as("not yet 15 s of silence").isEmpty();
+            harness.processWatermark(new Watermark(at(75)));
+            assertThat(outputs(harness))
+                    .singleElement()
+                    .isInstanceOfSatisfying(
+                            QualityAlert.class,
+                            alert -> {
+                                assertThat(alert.alertType()).isEqualTo(QualityAlert.MEDIA_GAP);
+                                assertThat(alert.state()).isEqualTo(QualityAlert.FIRING);
+                            });
+        }
+    }
+
+    /** What a run wrote after each watermark, and the state it read handling the watermarks. */
+    private record Run(List<List<Object>> written, long readsAtWatermarks) {}
+
+    /**
+     * Runs {@code events} in order, each up to 10 s ahead of the watermark, then the end of input;
+     * with {@code checkpointEveryWatermark} a checkpoint's pre-barrier step follows each watermark.
+     */
+    private static Run run(
+            List<CanonicalEvent> events, List<Long> watermarks, boolean checkpointEveryWatermark)
+            throws Exception {
+        StateAccessCounter counter = StateAccessCounter.forOperator();
+        List<List<Object>> written = new ArrayList<>();
+        long readsAtWatermarks = 0;
+        try (var harness = SessionHarness.open(new CountedSessionQuality(counter))) {
+            int next = 0;
+            long checkpoint = 0;
+            for (long watermark : watermarks) {
+                long sendUpTo = watermark == Long.MAX_VALUE ? watermark : watermark + 10_000;
+                while (next < events.size() && events.get(next).ts <= sendUpTo) {
+                    send(harness, CanonicalEventSerializer.INSTANCE.copy(events.get(next++)));
+                }
+                long reads = counter.reads();
+                harness.processWatermark(new Watermark(watermark));
+                readsAtWatermarks += counter.reads() - reads;
+                if (checkpointEveryWatermark) {
+                    harness.prepareSnapshotPreBarrier(++checkpoint);
+                }
+                written.add(drained(harness));
+            }
+        }
+        return new Run(written, readsAtWatermarks);
+    }
+
+    /** What the operator wrote since the last call, in a fixed order. */
+    private static List<Object> drained(
+            KeyedOneInputStreamOperatorTestHarness<String, CanonicalEvent, SessionQuality>
+                    harness) {
+        // Sessions due at one watermark are handed over in no particular order.
+        List<Object> written = new ArrayList<>(outputs(harness));
+        written.sort(Comparator.comparing(Object::toString));
+        harness.getOutput().clear();
+        for (OutputTag<?> tag : List.of(OutputTags.QUALITY_ALERTS, OutputTags.LATE_EVENTS)) {
+            var side = harness.getSideOutput(tag);
+            if (side != null) {
+                side.clear();
+            }
+        }
+        return written;
+    }
+
+    /** Watermarks 1 to 9 s apart over the events' span, then the end of input. */
+    private static List<Long> watermarks(List<CanonicalEvent> events, SplittableRandom random) {
+        List<Long> marks = new ArrayList<>();
+        long last = events.get(events.size() - 1).ts;
+        for (long w = at(0) - 1; w < last; w += 1_000 * (1 + random.nextInt(9))) {
+            marks.add(w);
+        }
+        marks.add(Long.MAX_VALUE);
+        return marks;
+    }
+
+    /** Eight sessions over a quarter of an hour, in event-time order. */
+    private static List<CanonicalEvent> sessions(SplittableRandom random) {
+        List<CanonicalEvent> events = new ArrayList<>();
+        for (int s = 0; s < 8; s++) {
+            String id = "s" + s;
+            long start = random.nextInt(60);
+            events.add(interaction(id, start, InteractionState.CONNECTED));
+            int samples = 40 + random.nextInt(120);
+            int streakAt = random.nextInt(samples);
+            int streak = random.nextInt(12);
+            int gapAt = random.nextInt(samples);
+            int gap = random.nextBoolean() ? 3 : 6;
+            int holdAt = random.nextInt(samples);
+            int downAt = random.nextInt(4) == 0 ? random.nextInt(samples) : -1;
+            boolean video = random.nextInt(3) == 0;
+            long t = start;
+            for (int i = 0; i < samples; i++) {
+                t += 5;
+                if (i >= gapAt && i < gapAt + gap) {
+                    continue;
+                }
+                if (i == holdAt) {
+                    events.add(interaction(id, t, InteractionState.HOLD));
+                }
+                if (i == holdAt + 5) {
+                    events.add(interaction(id, t, InteractionState.UNHOLD));
+                }
+                boolean degraded = i >= streakAt && i < streakAt + streak;
+                CanonicalEvent sample = sample(id, t, degraded ? 2.4 : 4.2);
+                if (video) {
+                    sample.media = MediaType.VIDEO;
+                    sample.bitrateKbps = degraded ? 15.0 : 900.0;
+                    sample.mos = null;
+                }
+                if (downAt >= 0 && (i == downAt || i == downAt + 1)) {
+                    sample.peerState = PeerState.DISCONNECTED;
+                }
+                events.add(sample);
+            }
+            if (random.nextBoolean()) {
+                events.add(interaction(id, t + 1, InteractionState.COMPLETED));
+            }
+        }
+        events.sort(Comparator.comparingLong(e -> e.ts));
+        return events;
+    }
+}
