@@ -32,13 +32,15 @@ final class HeldEvents {
      */
     static final int MAX_DEFERRED = 12;
 
-    private final Map<String, Arrived> arrived = new HashMap<>();
+    /** Sessions with held events or quiet; one entry each, so that an arrival looks up once. */
+    private final Map<String, Held> sessions = new HashMap<>();
 
-    /** The sessions in {@link #arrived} by when they are due; entries may be stale. */
+    /**
+     * The sessions with held events by when they are due. An entry is stale unless it is the one
+     * its session was last queued at; a session whose horizon moved is queued again lazily, when
+     * its entry comes up, rather than on every sample that moves it.
+     */
     private final PriorityQueue<Due> dueOrder = new PriorityQueue<>();
-
-    /** Sessions whose last hand-over left them quiet, with their horizon. */
-    private final Map<String, Quiet> quiet = new HashMap<>();
 
     /** Whether {@link #nextDue} is asked; in BATCH execution timers hand sessions over instead. */
     private final boolean ordered;
@@ -53,36 +55,28 @@ final class HeldEvents {
 
     /** Holds {@code event}; whether it is the first event held for its session. */
     boolean hold(String key, CanonicalEvent event) {
-        Arrived held = arrived.get(key);
-        boolean first = held == null;
-        if (first) {
-            held = new Arrived();
-            arrived.put(key, held);
-        }
+        Held held = sessions.computeIfAbsent(key, k -> new Held());
+        boolean first = held.events.isEmpty();
         held.events.add(event);
-        Quiet session = ordered ? quiet.get(key) : null;
-        if (session != null
-                && event.ts < session.horizon
-                && session.deferred < MAX_DEFERRED
+        if (held.quiet
+                && event.ts < held.horizon
+                && held.deferred < MAX_DEFERRED
                 && !event.lateOnArrival
                 && quietSample.test(event)) {
             // The deadline after the waiting samples: the latest of them plus the span. The first
             // replaces the hand-over's deadline, which may be later (the inactivity timeout).
-            session.horizon =
-                    session.deferred == 0
-                            ? event.ts + session.span
-                            : Math.max(session.horizon, event.ts + session.span);
-            session.deferred++;
-            held.horizon = session.horizon;
+            held.horizon =
+                    held.deferred == 0
+                            ? event.ts + held.span
+                            : Math.max(held.horizon, event.ts + held.span);
+            held.deferred++;
         } else {
             held.earliestUrgent = Math.min(held.earliestUrgent, event.ts);
         }
-        if (ordered) {
-            long due = Math.min(held.earliestUrgent, held.horizon);
-            if (due != held.queuedAt) {
-                held.queuedAt = due;
-                dueOrder.add(new Due(due, key));
-            }
+        long due = held.due();
+        if (ordered && due < held.queuedAt) {
+            held.queuedAt = due;
+            dueOrder.add(new Due(due, key));
         }
         return first;
     }
@@ -90,11 +84,17 @@ final class HeldEvents {
     /** The next session due at or before {@code watermark}, or null. */
     String nextDue(long watermark) {
         while (!dueOrder.isEmpty() && dueOrder.peek().ts <= watermark) {
-            Due due = dueOrder.poll();
-            Arrived held = arrived.get(due.key);
-            if (held != null && held.queuedAt == due.ts) {
-                return due.key;
+            Due entry = dueOrder.poll();
+            Held held = sessions.get(entry.key);
+            if (held == null || held.queuedAt != entry.ts) {
+                continue;
             }
+            long due = held.due();
+            if (due <= watermark) {
+                return entry.key;
+            }
+            held.queuedAt = due;
+            dueOrder.add(new Due(due, entry.key));
         }
         return null;
     }
@@ -104,32 +104,38 @@ final class HeldEvents {
      * timer at {@code time} has nothing to do, the session is due later.
      */
     boolean deferredPast(String key, long time) {
-        Quiet session = quiet.get(key);
-        Arrived held = arrived.get(key);
-        return session != null
-                && session.horizon > time
-                && held != null
-                && held.horizon != Long.MAX_VALUE
-                && held.earliestUrgent > time;
+        Held held = sessions.get(key);
+        return held != null && held.deferred > 0 && held.due() > time;
     }
 
     /** Removes and returns the events held for the session {@code key} (none: empty). */
     List<CanonicalEvent> take(String key) {
-        Arrived held = arrived.remove(key);
-        return held == null ? List.of() : held.events;
+        Held held = sessions.get(key);
+        if (held == null) {
+            return List.of();
+        }
+        List<CanonicalEvent> events = held.events;
+        held.events = new ArrayList<>();
+        held.earliestUrgent = Long.MAX_VALUE;
+        held.queuedAt = Long.MAX_VALUE;
+        held.deferred = 0;
+        return events;
     }
 
     /**
      * After a hand-over: the session {@code key} is quiet until {@code horizon}, its next deadline,
-     * and a quiet sample moves it to its time plus {@code span}; with {@code horizon} null it is
+     * and a quiet sample moves that to its time plus {@code span}; with {@code horizon} null it is
      * not quiet. Then holds {@code events} again, which {@link #take} returned and are not due.
      */
     void handedOver(String key, Long horizon, long span, List<CanonicalEvent> events) {
-        if (horizon == null || !ordered) {
-            quiet.remove(key);
-        } else {
-            quiet.put(key, new Quiet(horizon, span));
+        if ((horizon == null || !ordered) && events.isEmpty()) {
+            sessions.remove(key);
+            return;
         }
+        Held held = sessions.computeIfAbsent(key, k -> new Held());
+        held.quiet = horizon != null && ordered;
+        held.horizon = held.quiet ? horizon : Long.MAX_VALUE;
+        held.span = span;
         for (CanonicalEvent event : events) {
             hold(key, event);
         }
@@ -137,40 +143,45 @@ final class HeldEvents {
 
     /**
      * Removes and returns every held event, per session: a checkpoint moves them to state, where
-     * they are due at their own time.
+     * they are due at their own time, and no session stays quiet.
      */
     Map<String, List<CanonicalEvent>> drain() {
         Map<String, List<CanonicalEvent>> all = new HashMap<>();
-        arrived.forEach((key, held) -> all.put(key, held.events));
-        arrived.clear();
+        sessions.forEach(
+                (key, held) -> {
+                    if (!held.events.isEmpty()) {
+                        all.put(key, held.events);
+                    }
+                });
+        sessions.clear();
         dueOrder.clear();
-        quiet.clear();
         return all;
     }
 
-    /** Events of one session held on the heap until it is due. */
-    private static final class Arrived {
-        final List<CanonicalEvent> events = new ArrayList<>();
+    /** One session: its held events, and whether its samples may wait. */
+    private static final class Held {
+        List<CanonicalEvent> events = new ArrayList<>();
 
-        /** The earliest event that does not wait for the quiet horizon. */
+        /** The earliest held event that does not wait for the horizon. */
         long earliestUrgent = Long.MAX_VALUE;
 
-        /** The quiet horizon its waiting samples are due at; none: the maximum. */
+        /** When the session was last queued as due; none: the maximum. */
+        long queuedAt = Long.MAX_VALUE;
+
+        /** Whether the last hand-over left the session quiet. */
+        boolean quiet;
+
+        /** Until when quiet samples may wait. */
         long horizon = Long.MAX_VALUE;
 
-        /** When the session was last queued as due. */
-        long queuedAt = Long.MIN_VALUE;
-    }
+        /** How far a quiet sample moves the horizon past its own time. */
+        long span;
 
-    /** A quiet session: until when its samples may wait, and how far each moves that. */
-    private static final class Quiet {
-        long horizon;
-        final long span;
+        /** Samples held that wait for the horizon. */
         int deferred;
 
-        Quiet(long horizon, long span) {
-            this.horizon = horizon;
-            this.span = span;
+        long due() {
+            return deferred > 0 ? Math.min(earliestUrgent, horizon) : earliestUrgent;
         }
     }
 

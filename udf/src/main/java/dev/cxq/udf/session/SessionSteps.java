@@ -182,8 +182,16 @@ final class SessionSteps {
     Long onEventTime(String key, SessionState state, long time, List<CanonicalEvent> delivered)
             throws Exception {
         List<CanonicalEvent> events = withoutRedeliveries(delivered);
-        List<CanonicalEvent> samples =
-                events.stream().filter(e -> e.kind == EventKind.MEDIA_SAMPLE).toList();
+        // Loops, not streams: this runs for every instant of every session.
+        List<CanonicalEvent> samples = new ArrayList<>(events.size());
+        boolean opens = false;
+        for (CanonicalEvent event : events) {
+            if (event.kind == EventKind.MEDIA_SAMPLE) {
+                samples.add(event);
+            }
+            // Interactions open the session too: they carry its agent and queue.
+            opens |= event.kind != EventKind.RECORDING;
+        }
         SessionStats current = state.stats;
         // An ended session has no stats (end() clears them), so an open one skips this read.
         Long ended = current == null ? state.endedAt : null;
@@ -217,8 +225,7 @@ final class SessionSteps {
                 current = null;
             }
         }
-        if (current == null && events.stream().anyMatch(e -> e.kind != EventKind.RECORDING)) {
-            // Interactions open the session too: they carry its agent and queue.
+        if (current == null && opens) {
             current = new SessionStats();
             activeSessions++;
         }
@@ -283,6 +290,9 @@ final class SessionSteps {
      * are neighbours.
      */
     private List<CanonicalEvent> withoutRedeliveries(List<CanonicalEvent> events) {
+        if (events.size() < 2) {
+            return events;
+        }
         List<CanonicalEvent> distinct = new ArrayList<>(events.size());
         CanonicalEvent audio = null;
         CanonicalEvent video = null;
