@@ -27,10 +27,17 @@ import java.util.function.Predicate;
 final class HeldEvents {
 
     /**
-     * The most samples of one quiet session that wait past their time: it bounds the heap (about a
-     * minute of samples at one per 5 s) while dividing the hand-overs of a healthy session by it.
+     * The most samples of one quiet session that wait past their time (about a minute of samples at
+     * one per 5 s): it divides the hand-overs of a healthy session by about as much.
      */
     static final int MAX_DEFERRED = 12;
+
+    /**
+     * The most samples that wait past their time on one subtask, whatever the number of sessions: a
+     * held sample is about 470 bytes on the heap (bench input, measured with JOL), so about 47 MB.
+     * Beyond it samples are due at their own time, as if no session were quiet.
+     */
+    static final int MAX_WAITING = 100_000;
 
     /** Sessions with held events or quiet; one entry each, so that an arrival looks up once. */
     private final Map<String, Held> sessions = new HashMap<>();
@@ -42,15 +49,26 @@ final class HeldEvents {
      */
     private final PriorityQueue<Due> dueOrder = new PriorityQueue<>();
 
+    /** Samples of all sessions that wait past their time. */
+    private int waiting;
+
     /** Whether {@link #nextDue} is asked; in BATCH execution timers hand sessions over instead. */
     private final boolean ordered;
 
     /** Whether an in-time event can wait in a quiet session: a healthy connected sample. */
     private final Predicate<CanonicalEvent> quietSample;
 
+    /** The most samples of all sessions that may wait ({@link #MAX_WAITING}). */
+    private final int maxWaiting;
+
     HeldEvents(boolean ordered, Predicate<CanonicalEvent> quietSample) {
+        this(ordered, quietSample, MAX_WAITING);
+    }
+
+    HeldEvents(boolean ordered, Predicate<CanonicalEvent> quietSample, int maxWaiting) {
         this.ordered = ordered;
         this.quietSample = quietSample;
+        this.maxWaiting = maxWaiting;
     }
 
     /** Holds {@code event}; whether it is the first event held for its session. */
@@ -61,6 +79,7 @@ final class HeldEvents {
         if (held.quiet
                 && event.ts < held.horizon
                 && held.deferred < MAX_DEFERRED
+                && waiting < maxWaiting
                 && !event.lateOnArrival
                 && quietSample.test(event)) {
             // The deadline after the waiting samples: the latest of them plus the span. The first
@@ -70,6 +89,7 @@ final class HeldEvents {
                             ? event.ts + held.span
                             : Math.max(held.horizon, event.ts + held.span);
             held.deferred++;
+            waiting++;
         } else {
             held.earliestUrgent = Math.min(held.earliestUrgent, event.ts);
         }
@@ -118,6 +138,7 @@ final class HeldEvents {
         held.events = new ArrayList<>();
         held.earliestUrgent = Long.MAX_VALUE;
         held.queuedAt = Long.MAX_VALUE;
+        waiting -= held.deferred;
         held.deferred = 0;
         return events;
     }
@@ -155,6 +176,7 @@ final class HeldEvents {
                 });
         sessions.clear();
         dueOrder.clear();
+        waiting = 0;
         return all;
     }
 
