@@ -160,23 +160,39 @@ class SessionQualityFunctionTest {
     }
 
     @Test
-    void allStateAndTimersAreClearedAfterTheEndMarkerExpires() throws Exception {
+    void anEndedSessionKeepsOnlyItsRecordAndNoTimer() throws Exception {
         for (CanonicalEvent e : callWithSamples()) {
             send(e);
         }
         harness.processWatermark(at(100));
         assertThat(harness.extractOutputValues()).hasSize(1);
-        // Only the end marker and its timer are left.
-        assertThat(harness.numEventTimeTimers()).isEqualTo(1);
-
-        harness.processWatermark(at(61 + TIMEOUT.toSeconds()));
+        // Its end is in the record of its ids and sample slots: no value, no timer of its own.
         assertThat(harness.numEventTimeTimers()).isZero();
-        // The record of its ids and sample slots stays for the dedup retention (state TTL).
         assertThat(harness.numKeyedStateEntries()).isEqualTo(1);
         assertThat(harness.numProcessingTimeTimers()).isZero();
+        // The record stays for the dedup retention (state TTL).
         harness.setStateTtlProcessingTime(
                 SessionQualityFunction.DEFAULT_SAMPLE_RETENTION.toMillis() + 1);
         assertThat(SessionHarness.restoredEntries(harness)).isZero();
+    }
+
+    @Test
+    void aSampleWithinTheTimeoutAfterTheEndIsDroppedOneAtItOpensASecondSession() throws Exception {
+        for (CanonicalEvent e : callWithSamples()) {
+            send(e);
+        }
+        long endPlusTimeout = 61 + TIMEOUT.toSeconds();
+        send(sample("s1", endPlusTimeout - 1, 4.0));
+        harness.processWatermark(at(endPlusTimeout - 1));
+        assertThat(harness.extractOutputValues()).hasSize(1);
+        assertThat(harness.numEventTimeTimers()).isZero();
+        assertThat(harness.numKeyedStateEntries()).isEqualTo(1);
+
+        send(sample("s1", endPlusTimeout, 4.0));
+        harness.processWatermark(Long.MAX_VALUE);
+        assertThat(harness.extractOutputValues())
+                .extracting(SessionQuality::samples, SessionQuality::endedAtMillis)
+                .containsExactly(tuple(12L, at(61)), tuple(1L, at(endPlusTimeout)));
     }
 
     @Test

@@ -48,8 +48,15 @@ import static org.assertj.core.api.Assertions.assertThat;
  *       serializer, the slot records in the per-sample form);
  *   <li>{@code format-1.snapshot}, of the first written-out format (main at 825c44d: every held
  *       event written whole, its session id too), with a late copy held at the cut, whose {@code
- *       late_events} row needs the session id that the next format leaves to the key.
+ *       late_events} row needs the session id that the next format leaves to the key;
+ *   <li>{@code end-marker-in-value.snapshot}, of the last build with the end of an ended session in
+ *       its {@code session} value, with a timer at end + timeout (main at c60d86a), and the records
+ *       of redeliveries in their first format (no end).
  * </ul>
+ *
+ * <p>In all three s1 has ended at the cut, its end in its value: after the cut an in-time sample of
+ * s1 within the timeout after that end is dropped (it opens no second session, which would add a
+ * row) and its late copy is dropped too.
  *
  * <p>Each was written by {@link #writeSnapshotOfThisBuild} copied into that build ({@code
  * -Dcxq.session.snapshot.write=<file>}); run on this build it writes this format, for the test of a
@@ -62,6 +69,7 @@ class SessionStateMigrationTest {
 
     private static final String POJO_LAYOUT = "pojo-layout.snapshot";
     private static final String FORMAT_1 = "format-1.snapshot";
+    private static final String END_MARKER_IN_VALUE = "end-marker-in-value.snapshot";
 
     @Test
     void thePojoLayoutRestoresOnTheHeap() throws Exception {
@@ -81,6 +89,17 @@ class SessionStateMigrationTest {
     @Test
     void formatOneRestoresOnRocksDb() throws Exception {
         assertRestoresAsIfUninterrupted(new EmbeddedRocksDBStateBackend(), FORMAT_1, true);
+    }
+
+    @Test
+    void theEndMarkerInTheValueRestoresOnTheHeap() throws Exception {
+        assertRestoresAsIfUninterrupted(new HashMapStateBackend(), END_MARKER_IN_VALUE, true);
+    }
+
+    @Test
+    void theEndMarkerInTheValueRestoresOnRocksDb() throws Exception {
+        assertRestoresAsIfUninterrupted(
+                new EmbeddedRocksDBStateBackend(), END_MARKER_IN_VALUE, true);
     }
 
     @Test
@@ -141,9 +160,11 @@ class SessionStateMigrationTest {
      * Rounds {@code from} (exclusive) to {@code to}: three sessions with a sample each per 5 s, s0
      * degraded from 60 s to 120 s, s1 ending at 50 s; each round followed by a watermark 10 s
      * behind it. After the cut's first watermark: late copies of samples handed over before it (of
-     * s0, open, and of s1, ended) and a late sample never handed over (of s2). With {@code
-     * heldLateCopy}, after the last watermark before the cut a sample of s2 that its split flagged
-     * late, held on the heap at the cut and handed over (to {@code late_events}) after it.
+     * s0, open, and of s1, ended) and a late sample never handed over (of s2); then an in-time
+     * sample of s1 within the timeout after its end, and after the watermark passed it a late copy
+     * of it. With {@code heldLateCopy}, after the last watermark before the cut a sample of s2 that
+     * its split flagged late, held on the heap at the cut and handed over (to {@code late_events})
+     * after it.
      */
     private static void feed(
             KeyedOneInputStreamOperatorTestHarness<String, CanonicalEvent, SessionQuality> harness,
@@ -176,6 +197,13 @@ class SessionStateMigrationTest {
                 send(harness, copy(sample("s0", 30, 4.2)));
                 send(harness, copy(sample("s1", 20, 4.2)));
                 send(harness, copy(sample("s2", 33, 4.2)));
+            }
+            if (round == CUT + 2) {
+                send(harness, sample("s1", t, 4.2));
+            }
+            if (round == CUT + 5) {
+                // The watermark (of the round before) is at that sample: its copy is late.
+                send(harness, copy(sample("s1", 5L * (CUT + 2), 4.2)));
             }
         }
     }
