@@ -96,7 +96,7 @@ class StateHygieneTest {
     private static final long WATERMARK_BOUND_MS = Duration.ofSeconds(10).toMillis();
 
     /**
-     * Beyond every deadline after the last event: session end + end marker (2 × 30 min), partial
+     * Beyond every deadline after the last event: session end + its timeout (2 × 30 min), partial
      * timeout + recording SLA (4 h + 4 h), the FCR window (24 h), KPI windows + lateness (1 h + 4
      * h).
      */

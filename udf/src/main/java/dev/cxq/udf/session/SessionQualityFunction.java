@@ -41,8 +41,9 @@ import java.util.Objects;
  * MediaQualityDetector} (degradation incidents, media-gap and disconnect warnings, written to
  * {@link OutputTags#QUALITY_ALERTS}) and emits one {@link SessionQuality} row when the session
  * ends: at its terminal interaction event, or after {@code inactivityTimeout} of event time without
- * any event for it. Its state is cleared then; a small end marker stays for one more timeout and is
- * cleared too.
+ * any event for it. Its value and timer are cleared then; the end goes to the session's record of
+ * redeliveries (below), so that events within one more timeout after it are dropped (samples
+ * counted as after the end) instead of opening a second session.
  *
  * <p>It deduplicates media samples itself, which reach it straight from the parser (no shuffle by
  * event id, {@code docs/dedup.md}): a sample's identity is its session, media and timestamp. Of the
@@ -57,27 +58,31 @@ import java.util.Objects;
  * session and {@code EventIdentity}; a copy of an id the session has seen is dropped, a first
  * delivery is remembered and handed on, as it arrived, on {@link #FIRST_DELIVERIES} to the
  * interaction functions. A late copy of an unseen id waits with the late samples, so that an
- * in-time copy still wins; with none it goes to {@code late_events}. The ids and the ended runs'
- * slots are one record per session ({@link SessionRedeliveries}, {@code session-redeliveries}),
- * kept {@code eventIdRetention} after its last write by state TTL, so that an ended session pays
- * its key once and needs no timer.
+ * in-time copy still wins; with none it goes to {@code late_events}. The ids, the ended runs' slots
+ * and the end of the last run are one record per session ({@link SessionRedeliveries}, {@code
+ * session-redeliveries}), kept {@code eventIdRetention} after its last write by state TTL, so that
+ * an ended session pays its key once and needs no timer.
  *
  * <p>State, for one keyed-state read and one write per session per watermark advance whatever the
  * number of samples (issue 17, {@code docs/architecture.md}): everything of an open session is one
  * value ({@link SessionState}: its events not yet due, its next deadline, its statistics and
- * detector, its end marker, its timer), read and written once when the watermark passes one of its
- * instants. Arriving events wait on the heap, per session, not in keyed state; {@link
+ * detector, its timer), read and written once when the watermark passes one of its instants; a
+ * hand-over with no open statistics (a session's first, or events after its end) reads the record
+ * once too, for the end. Arriving events wait on the heap, per session, not in keyed state; {@link
  * #processWatermark} hands over the sessions whose events the watermark passed, in the order of
  * their earliest event (a heap queue), and their single event-time timer covers the deadline. The
  * healthy samples of a quiet session wait longer, until its next deadline, up to {@link
  * HeldEvents#MAX_DEFERRED} of them, which changes neither what is written nor when. A checkpoint
  * moves the heap's events into their sessions' values first ({@link #prepareSnapshotPreBarrier}),
  * so a restore loses none. The record of redeliveries is a value of its own, touched by interaction
- * and recording events, when a session ends and by late copies; the tombstones that builds before
- * it wrote ({@code ended-session-samples}) are still read until their processing-time timers clear
- * them. In BATCH execution (keyed input sorted by key, state kept for the current key only) the
- * first event of a session registers its timer, so that its events are handed over when its input
- * ends, as the event-time ordered functions do ({@code time/DISCUSSION.md}).
+ * and recording events, when a session ends, when events find no open session and by late copies.
+ * The values of the previous build may still hold an end, with a timer at end + timeout: it is
+ * honoured, and moved to the record if an event comes before the timer; a timer that finds no value
+ * does nothing. The tombstones that builds before it wrote ({@code ended-session-samples}) are
+ * still read until their processing-time timers clear them. In BATCH execution (keyed input sorted
+ * by key, state kept for the current key only) the first event of a session registers its timer, so
+ * that its events are handed over when its input ends, as the event-time ordered functions do
+ * ({@code time/DISCUSSION.md}).
  *
  * <p>An operator, not a {@code KeyedProcessFunction}: only an operator can hold events off keyed
  * state, touch several keys at a watermark and write before a checkpoint barrier. It keeps the name
@@ -118,7 +123,10 @@ public class SessionQualityFunction extends AbstractStreamOperator<SessionQualit
     private final long sampleRetentionMs;
     private final Duration eventIdRetention;
 
-    /** Everything of an open (or just ended) session; absent when it holds nothing. */
+    /**
+     * Everything of an open session; absent when it holds nothing (an ended session's end is in
+     * {@code session-redeliveries}).
+     */
     private transient ValueState<SessionState> session;
 
     /**
@@ -190,8 +198,12 @@ public class SessionQualityFunction extends AbstractStreamOperator<SessionQualit
                 new ValueStateDescriptor<>(
                         "session-redeliveries", SessionRedeliveriesSerializer.INSTANCE);
         // Every write (a new id, the session's end) starts the retention again; a copy does not.
+        // The record holds the session's end too, which must outlive one inactivity timeout.
         redeliveriesDescriptor.enableTimeToLive(
-                Redeliveries.keptFromFirstDelivery(eventIdRetention));
+                Redeliveries.keptFromFirstDelivery(
+                        eventIdRetention.compareTo(Duration.ofMillis(inactivityTimeoutMs)) < 0
+                                ? Duration.ofMillis(inactivityTimeoutMs)
+                                : eventIdRetention));
         ValueState<SessionRedeliveries> redeliveries =
                 getKeyedStateStore().getState(redeliveriesDescriptor);
         MapStateDescriptor<Long, Integer> moreIdsDescriptor =
@@ -328,6 +340,7 @@ public class SessionQualityFunction extends AbstractStreamOperator<SessionQualit
      */
     private void advance(String key, long watermark) throws Exception {
         eventTimeLag.observe(timers.currentProcessingTime(), watermark);
+        steps.beginHandOver();
         List<CanonicalEvent> due = new ArrayList<>();
         List<CanonicalEvent> lateDue = new ArrayList<>();
         List<CanonicalEvent> stillHeld = new ArrayList<>();

@@ -4,9 +4,9 @@ import dev.cxq.udf.model.MediaType;
 
 /**
  * What a session has applied, to recognise redeliveries ({@code session-redeliveries}): the ids of
- * its interaction and recording events and the sample slots of its ended runs. One value, kept for
- * the event-id retention after its last write (state TTL), so that an ended session costs its key
- * once for both (issue 17, {@code docs/dedup.md}).
+ * its interaction and recording events, the sample slots of its ended runs and when its last run
+ * ended. One value, kept for the event-id retention after its last write (state TTL), so that an
+ * ended session costs its key once for all three (issue 17, {@code docs/dedup.md}).
  */
 public class SessionRedeliveries {
 
@@ -21,6 +21,15 @@ public class SessionRedeliveries {
      * retention is shorter than the event-id one; null when they count as long as the value lives.
      */
     public Long slotsForgetAt;
+
+    /**
+     * When the session's last run ended (event time); null before its first end. Events within one
+     * inactivity timeout after it are dropped (samples counted) instead of opening a second session
+     * that would overwrite the row; from then on it means nothing, and the next end replaces it.
+     * Here rather than in the {@code session} value so that an ended session keeps no value and no
+     * timer of its own there.
+     */
+    public Long endedAt;
 
     public SessionRedeliveries() {}
 

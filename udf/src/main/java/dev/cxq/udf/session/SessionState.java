@@ -21,9 +21,9 @@ public class SessionState {
     public SessionStats stats;
 
     /**
-     * Set when the session has ended; kept for one more inactivity timeout so that stray samples
-     * after the end are dropped (and counted) instead of opening a second session that would
-     * overwrite the row.
+     * The end of the session, as the previous builds kept it here for one more inactivity timeout
+     * (with a timer at end + timeout); still read from their savepoints. This build keeps the end
+     * in {@link SessionRedeliveries#endedAt} and never sets it.
      */
     public Long endedAt;
 

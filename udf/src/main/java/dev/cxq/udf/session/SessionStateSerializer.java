@@ -19,8 +19,8 @@ import static dev.cxq.udf.session.SessionStateFormat.writeVarLong;
  * Serializer of the {@code session} value, written out instead of Flink's POJO serializer, whose
  * reflective field access was most of the 18.6 % of task-thread CPU the serializers took in the
  * profile of issue 17 ({@code docs/benchmarks.md}). Format: a presence byte (deadline, statistics,
- * end marker, timer), the buffered events, the present longs, then the statistics ({@link
- * SessionStateFormat}).
+ * end of the previous builds, timer), the buffered events, the present longs, then the statistics
+ * ({@link SessionStateFormat}).
  *
  * <p>The buffered events are written compactly ({@link HeldEventsFormat}, format 2) without their
  * session id, which is the key: the operator sets it back where it reads the value; a copy loses it

@@ -67,6 +67,14 @@ final class SessionSteps {
     /** Open sessions on this subtask; in memory only, so it restarts from zero after a restore. */
     private long activeSessions;
 
+    /**
+     * The session's record as this hand-over last read or wrote it, so that a hand-over reads it at
+     * most once; valid while {@link #recordKnown}, which {@link #beginHandOver} resets.
+     */
+    private SessionRedeliveries knownRecord;
+
+    private boolean recordKnown;
+
     SessionSteps(
             long inactivityTimeoutMs,
             QualityThresholds thresholds,
@@ -140,6 +148,28 @@ final class SessionSteps {
         return true;
     }
 
+    /** A hand-over of another session (or of this one, later) begins: its record is unread. */
+    void beginHandOver() {
+        knownRecord = null;
+        recordKnown = false;
+    }
+
+    /** The current session's record, read once per hand-over; null when it has none. */
+    private SessionRedeliveries record() throws Exception {
+        if (!recordKnown) {
+            knownRecord = redeliveries.value();
+            recordKnown = true;
+        }
+        return knownRecord;
+    }
+
+    /** Writes the current session's record, which starts its retention again. */
+    private void write(SessionRedeliveries written) throws Exception {
+        redeliveries.update(written);
+        knownRecord = written;
+        recordKnown = true;
+    }
+
     /**
      * Whether the session's {@code record} holds {@code id}, the identity bits of {@code event}.
      */
@@ -170,7 +200,7 @@ final class SessionSteps {
             return record;
         }
         record.eventIds = EventIds.with(record.eventIds, id, content);
-        redeliveries.update(record);
+        write(record);
         return record;
     }
 
@@ -193,15 +223,17 @@ final class SessionSteps {
             opens |= event.kind != EventKind.RECORDING;
         }
         SessionStats current = state.stats;
-        // An ended session has no stats (end() clears them), so an open one skips this read.
-        Long ended = current == null ? state.endedAt : null;
-        if (ended != null) {
-            if (time < ended + inactivityTimeoutMs) {
-                samplesAfterEnd.inc(samples.size());
-                rememberAfterEnd(samples);
-                return ended + inactivityTimeoutMs;
-            }
+        if (current == null && (!events.isEmpty() || state.endedAt != null)) {
+            // No open session (an ended one has no stats): did one end within the timeout? Only
+            // here is the record read for it, once per hand-over (an earlier build's value may
+            // still hold the end, with its timer at end + timeout: it moves to the record).
+            Long ended = state.endedAt != null ? state.endedAt : endOfLastRun();
             state.endedAt = null;
+            if (ended != null && time < ended + inactivityTimeoutMs) {
+                samplesAfterEnd.inc(samples.size());
+                rememberAfterEnd(samples, ended);
+                return null;
+            }
         }
         if (current != null) {
             long deadline = current.lastEventTs + inactivityTimeoutMs;
@@ -218,10 +250,9 @@ final class SessionSteps {
                         deadline,
                         time);
                 if (time < deadline + inactivityTimeoutMs) {
-                    rememberAfterEnd(samples);
-                    return deadline + inactivityTimeoutMs;
+                    rememberAfterEnd(samples, deadline);
+                    return null;
                 }
-                state.endedAt = null;
                 current = null;
             }
         }
@@ -253,7 +284,7 @@ final class SessionSteps {
                 current.media.onInteraction(time, event.state);
                 if (event.state.isTerminal()) {
                     end(key, state, current, time, time, "terminal", time, time);
-                    return time + inactivityTimeoutMs;
+                    return null;
                 }
             }
         }
@@ -342,7 +373,7 @@ final class SessionSteps {
     void onLateCopies(SessionState state, List<CanonicalEvent> late) throws Exception {
         SessionStats current = state.stats;
         EndedSamples restoredTombstone = endedSamples.value();
-        SessionRedeliveries record = redeliveries.value();
+        SessionRedeliveries record = record();
         long now = timers.currentProcessingTime();
         for (CanonicalEvent copy : late) {
             if (copy.kind != EventKind.MEDIA_SAMPLE) {
@@ -383,33 +414,46 @@ final class SessionSteps {
                 new StreamRecord<>(CanonicalJson.lateEvent(event), timestamp));
     }
 
-    /** Samples handed over after the session ended: their late copies are redeliveries too. */
-    private void rememberAfterEnd(List<CanonicalEvent> samples) throws Exception {
-        if (samples.isEmpty()) {
-            return;
-        }
+    /** When the session's last run ended, from its record; null when it never ended. */
+    private Long endOfLastRun() throws Exception {
+        SessionRedeliveries record = record();
+        return record == null ? null : record.endedAt;
+    }
+
+    /**
+     * Samples handed over within the timeout after the session's end at {@code ended}: their late
+     * copies are redeliveries too. Writes the record when there are any, or when the end is not in
+     * it yet (an earlier build's value held it).
+     */
+    private void rememberAfterEnd(List<CanonicalEvent> samples, long ended) throws Exception {
         SampleSlots slots = new SampleSlots();
         for (CanonicalEvent sample : samples) {
             slots.add(sample.media, sample.ts);
         }
-        remember(slots, false);
+        SessionRedeliveries record = record();
+        if (slots.isEmpty() && record != null && Objects.equals(record.endedAt, ended)) {
+            return;
+        }
+        remember(slots, ended, false);
     }
 
     /**
-     * Adds {@code slots} to the session's ended runs; with a media-sample retention shorter than
-     * the event ids', a session's end ({@code restart}) or the first slots keep them that long from
-     * now. The value's TTL keeps them at least as long as the ids.
+     * Adds {@code slots} to the session's ended runs and records its end at {@code ended}; with a
+     * media-sample retention shorter than the event ids', a session's end ({@code restart}) or the
+     * first slots keep them that long from now. The value's TTL keeps them at least as long as the
+     * ids.
      */
-    private void remember(SampleSlots slots, boolean restart) throws Exception {
-        SessionRedeliveries record = redeliveries.value();
+    private void remember(SampleSlots slots, long ended, boolean restart) throws Exception {
+        SessionRedeliveries record = record();
         if (record == null) {
             record = new SessionRedeliveries();
         }
-        if (samplesForgottenFirst && (restart || record.endedSlots.isEmpty())) {
+        if (samplesForgottenFirst && !slots.isEmpty() && (restart || record.endedSlots.isEmpty())) {
             record.slotsForgetAt = timers.currentProcessingTime() + sampleRetentionMs;
         }
         record.endedSlots.addAll(slots);
-        redeliveries.update(record);
+        record.endedAt = ended;
+        write(record);
     }
 
     /** Alerts of the session at {@code time}, counted and written out. */
@@ -443,11 +487,10 @@ final class SessionSteps {
         if (current.samples > 0) {
             output.collect(new StreamRecord<>(current.toRow(key, endTime, reason), time));
         }
-        if (!current.slots.isEmpty()) {
-            remember(current.slots, true);
-        }
+        // The end goes to the record even with no slots: it keeps later events from opening a
+        // second session within the timeout, with no value or timer of its own.
+        remember(current.slots, forgetFrom, true);
         state.stats = null;
-        state.endedAt = forgetFrom;
         activeSessions--;
     }
 }

@@ -143,7 +143,8 @@ class EventRedeliveryTest {
             send(sample("s1", 5L * i, i % 2 == 0 ? 3.0 : 4.2));
         }
         send(lifecycle.get(1));
-        // Past the end marker's expiry (30 min after the end) only the session's record is left.
+        // Past the timeout after the end (30 min), when events open a session again: the session's
+        // record, which holds its end, is all that is left.
         harness.processWatermark(new Watermark(at(40 + 1800 + 60)));
         List<SessionQuality> afterCall = harness.extractOutputValues();
         assertThat(afterCall).hasSize(1);

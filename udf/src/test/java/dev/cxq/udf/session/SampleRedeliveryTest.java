@@ -192,7 +192,7 @@ class SampleRedeliveryTest {
     @Test
     void samplesAfterTheEndAreRememberedSoTheirLateCopiesAreDroppedToo() throws Exception {
         call();
-        // After the terminal event in event time, within the end marker's timeout.
+        // After the terminal event in event time, within the timeout after the end.
         CanonicalEvent stray = sample("s", 25, 4.0);
         send(stray);
         harness.processWatermark(at(60));

@@ -9,6 +9,7 @@ import dev.cxq.udf.quality.MediaQualityDetector;
 import dev.cxq.udf.rows.OutputTags;
 import dev.cxq.udf.rows.QualityAlert;
 import dev.cxq.udf.rows.SessionQuality;
+import dev.cxq.udf.testing.ContractRules;
 import dev.cxq.udf.testing.SessionHarness;
 
 import org.apache.flink.api.common.typeinfo.TypeInformation;
@@ -160,23 +161,64 @@ class SessionQualityFunctionTest {
     }
 
     @Test
-    void allStateAndTimersAreClearedAfterTheEndMarkerExpires() throws Exception {
+    void anEndedSessionKeepsOnlyItsRecordAndNoTimer() throws Exception {
         for (CanonicalEvent e : callWithSamples()) {
             send(e);
         }
         harness.processWatermark(at(100));
         assertThat(harness.extractOutputValues()).hasSize(1);
-        // Only the end marker and its timer are left.
-        assertThat(harness.numEventTimeTimers()).isEqualTo(1);
-
-        harness.processWatermark(at(61 + TIMEOUT.toSeconds()));
+        // Its end is in the record of its ids and sample slots: no value, no timer of its own.
         assertThat(harness.numEventTimeTimers()).isZero();
-        // The record of its ids and sample slots stays for the dedup retention (state TTL).
         assertThat(harness.numKeyedStateEntries()).isEqualTo(1);
         assertThat(harness.numProcessingTimeTimers()).isZero();
+        // The record stays for the dedup retention (state TTL).
         harness.setStateTtlProcessingTime(
                 SessionQualityFunction.DEFAULT_SAMPLE_RETENTION.toMillis() + 1);
         assertThat(SessionHarness.restoredEntries(harness)).isZero();
+    }
+
+    @Test
+    void aSampleWithinTheTimeoutAfterTheEndIsDroppedOneAtItOpensASecondSession() throws Exception {
+        for (CanonicalEvent e : callWithSamples()) {
+            send(e);
+        }
+        long endPlusTimeout = 61 + TIMEOUT.toSeconds();
+        send(sample("s1", endPlusTimeout - 1, 4.0));
+        harness.processWatermark(at(endPlusTimeout - 1));
+        assertThat(harness.extractOutputValues()).hasSize(1);
+        assertThat(harness.numEventTimeTimers()).isZero();
+        assertThat(harness.numKeyedStateEntries()).isEqualTo(1);
+
+        send(sample("s1", endPlusTimeout, 4.0));
+        harness.processWatermark(Long.MAX_VALUE);
+        assertThat(harness.extractOutputValues())
+                .extracting(SessionQuality::samples, SessionQuality::endedAtMillis)
+                .containsExactly(tuple(12L, at(61)), tuple(1L, at(endPlusTimeout)));
+    }
+
+    /**
+     * The end lives in the session's record, kept for the event-id retention: with a retention
+     * shorter than the inactivity timeout, the record still outlives the timeout in processing
+     * time, so a sample within the timeout after the end does not open a second session.
+     */
+    @Test
+    void aRetentionShorterThanTheTimeoutStillRemembersTheEndForTheTimeout() throws Exception {
+        Duration retention = Duration.ofMinutes(5);
+        try (var shortRetention =
+                SessionHarness.open(
+                        new SessionQualityFunction(
+                                TIMEOUT, ContractRules.THRESHOLDS, retention, retention))) {
+            shortRetention.setStateTtlProcessingTime(0);
+            for (CanonicalEvent e : callWithSamples()) {
+                SessionHarness.send(shortRetention, e);
+            }
+            shortRetention.processWatermark(at(70));
+            // Past the retention, within the timeout, in processing time as in event time.
+            shortRetention.setStateTtlProcessingTime(TIMEOUT.toMillis() - 1);
+            SessionHarness.send(shortRetention, sample("s1", 61 + TIMEOUT.toSeconds() - 1, 4.0));
+            shortRetention.processWatermark(Long.MAX_VALUE);
+            assertThat(shortRetention.extractOutputValues()).hasSize(1);
+        }
     }
 
     @Test

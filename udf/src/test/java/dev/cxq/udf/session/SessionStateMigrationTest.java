@@ -48,8 +48,16 @@ import static org.assertj.core.api.Assertions.assertThat;
  *       serializer, the slot records in the per-sample form);
  *   <li>{@code format-1.snapshot}, of the first written-out format (main at 825c44d: every held
  *       event written whole, its session id too), with a late copy held at the cut, whose {@code
- *       late_events} row needs the session id that the next format leaves to the key.
+ *       late_events} row needs the session id that the next format leaves to the key;
+ *   <li>{@code end-marker-in-value.snapshot}, of the last build with the end of an ended session in
+ *       its {@code session} value, with a timer at end + timeout (main at c60d86a), and the records
+ *       of redeliveries in their first format (no end).
  * </ul>
+ *
+ * <p>In all three s1 has ended at the cut, its end in its value with a timer at end + timeout. That
+ * timer clears it; or, when an in-time sample of s1 comes within the timeout after the end, the end
+ * moves to the session's record and the sample is dropped (it opens no second session, which would
+ * add a row), and so is its late copy.
  *
  * <p>Each was written by {@link #writeSnapshotOfThisBuild} copied into that build ({@code
  * -Dcxq.session.snapshot.write=<file>}); run on this build it writes this format, for the test of a
@@ -62,25 +70,49 @@ class SessionStateMigrationTest {
 
     private static final String POJO_LAYOUT = "pojo-layout.snapshot";
     private static final String FORMAT_1 = "format-1.snapshot";
+    private static final String END_IN_VALUE = "end-marker-in-value.snapshot";
 
     @Test
     void thePojoLayoutRestoresOnTheHeap() throws Exception {
-        assertRestoresAsIfUninterrupted(new HashMapStateBackend(), POJO_LAYOUT, false);
+        assertRestoresAsIfUninterrupted(new HashMapStateBackend(), POJO_LAYOUT, false, false);
     }
 
     @Test
     void thePojoLayoutRestoresOnRocksDb() throws Exception {
-        assertRestoresAsIfUninterrupted(new EmbeddedRocksDBStateBackend(), POJO_LAYOUT, false);
+        assertRestoresAsIfUninterrupted(
+                new EmbeddedRocksDBStateBackend(), POJO_LAYOUT, false, false);
     }
 
     @Test
     void formatOneRestoresOnTheHeap() throws Exception {
-        assertRestoresAsIfUninterrupted(new HashMapStateBackend(), FORMAT_1, true);
+        assertRestoresAsIfUninterrupted(new HashMapStateBackend(), FORMAT_1, true, false);
     }
 
     @Test
     void formatOneRestoresOnRocksDb() throws Exception {
-        assertRestoresAsIfUninterrupted(new EmbeddedRocksDBStateBackend(), FORMAT_1, true);
+        assertRestoresAsIfUninterrupted(new EmbeddedRocksDBStateBackend(), FORMAT_1, true, false);
+    }
+
+    @Test
+    void theEndInTheValueCountsUntilItsTimerOnTheHeap() throws Exception {
+        assertRestoresAsIfUninterrupted(new HashMapStateBackend(), END_IN_VALUE, true, false);
+    }
+
+    @Test
+    void theEndInTheValueCountsUntilItsTimerOnRocksDb() throws Exception {
+        assertRestoresAsIfUninterrupted(
+                new EmbeddedRocksDBStateBackend(), END_IN_VALUE, true, false);
+    }
+
+    @Test
+    void theEndInTheValueMovesToTheRecordOnASampleAfterItOnTheHeap() throws Exception {
+        assertRestoresAsIfUninterrupted(new HashMapStateBackend(), END_IN_VALUE, true, true);
+    }
+
+    @Test
+    void theEndInTheValueMovesToTheRecordOnASampleAfterItOnRocksDb() throws Exception {
+        assertRestoresAsIfUninterrupted(
+                new EmbeddedRocksDBStateBackend(), END_IN_VALUE, true, true);
     }
 
     @Test
@@ -88,7 +120,7 @@ class SessionStateMigrationTest {
     void writeSnapshotOfThisBuild() throws Exception {
         try (var harness = harness(new HashMapStateBackend())) {
             harness.open();
-            feed(harness, 0, CUT, true);
+            feed(harness, 0, CUT, true, false);
             harness.prepareSnapshotPreBarrier(1);
             // A canonical savepoint, which either backend restores.
             OperatorSubtaskState savepoint =
@@ -101,11 +133,15 @@ class SessionStateMigrationTest {
     }
 
     private static void assertRestoresAsIfUninterrupted(
-            StateBackend backend, String snapshotResource, boolean heldLateCopy) throws Exception {
+            StateBackend backend,
+            String snapshotResource,
+            boolean heldLateCopy,
+            boolean sampleAfterEnd)
+            throws Exception {
         List<Object> uninterrupted = new ArrayList<>();
         try (var harness = harness(new HashMapStateBackend())) {
             harness.open();
-            feed(harness, 0, ROUNDS, heldLateCopy);
+            feed(harness, 0, ROUNDS, heldLateCopy, sampleAfterEnd);
             harness.processWatermark(new Watermark(Long.MAX_VALUE));
             uninterrupted.addAll(outputs(harness));
         }
@@ -119,7 +155,7 @@ class SessionStateMigrationTest {
         List<Object> restored = new ArrayList<>();
         try (var harness = harness(new HashMapStateBackend())) {
             harness.open();
-            feed(harness, 0, CUT, heldLateCopy);
+            feed(harness, 0, CUT, heldLateCopy, sampleAfterEnd);
             restored.addAll(outputs(harness));
         }
         URL resource = SessionStateMigrationTest.class.getResource(snapshotResource);
@@ -130,7 +166,7 @@ class SessionStateMigrationTest {
             harness.setup();
             harness.initializeState(snapshot);
             harness.open();
-            feed(harness, CUT, ROUNDS, heldLateCopy);
+            feed(harness, CUT, ROUNDS, heldLateCopy, sampleAfterEnd);
             harness.processWatermark(new Watermark(Long.MAX_VALUE));
             restored.addAll(outputs(harness));
         }
@@ -142,14 +178,17 @@ class SessionStateMigrationTest {
      * degraded from 60 s to 120 s, s1 ending at 50 s; each round followed by a watermark 10 s
      * behind it. After the cut's first watermark: late copies of samples handed over before it (of
      * s0, open, and of s1, ended) and a late sample never handed over (of s2). With {@code
-     * heldLateCopy}, after the last watermark before the cut a sample of s2 that its split flagged
-     * late, held on the heap at the cut and handed over (to {@code late_events}) after it.
+     * sampleAfterEnd}, then an in-time sample of s1 within the timeout after its end, and after the
+     * watermark passed it a late copy of it. With {@code heldLateCopy}, after the last watermark
+     * before the cut a sample of s2 that its split flagged late, held on the heap at the cut and
+     * handed over (to {@code late_events}) after it.
      */
     private static void feed(
             KeyedOneInputStreamOperatorTestHarness<String, CanonicalEvent, SessionQuality> harness,
             int from,
             int to,
-            boolean heldLateCopy)
+            boolean heldLateCopy,
+            boolean sampleAfterEnd)
             throws Exception {
         for (int round = from + 1; round <= to; round++) {
             long t = 5L * round;
@@ -176,6 +215,13 @@ class SessionStateMigrationTest {
                 send(harness, copy(sample("s0", 30, 4.2)));
                 send(harness, copy(sample("s1", 20, 4.2)));
                 send(harness, copy(sample("s2", 33, 4.2)));
+            }
+            if (sampleAfterEnd && round == CUT + 2) {
+                send(harness, sample("s1", t, 4.2));
+            }
+            if (sampleAfterEnd && round == CUT + 5) {
+                // The watermark (of the round before) is at that sample: its copy is late.
+                send(harness, copy(sample("s1", 5L * (CUT + 2), 4.2)));
             }
         }
     }
