@@ -162,21 +162,10 @@ final class HeldEvents {
         }
     }
 
-    /**
-     * Removes and returns every held event, per session: a checkpoint moves them to state, where
-     * they are due at their own time, and no session stays quiet.
-     */
-    Map<String, List<CanonicalEvent>> drain() {
-        Map<String, List<CanonicalEvent>> all = new HashMap<>();
-        sessions.forEach(
-                (key, held) -> {
-                    if (!held.events.isEmpty()) {
-                        all.put(key, held.events);
-                    }
-                });
-        sessions.clear();
-        dueOrder.clear();
-        waiting = 0;
+    /** Every held event, of every session: what a checkpoint keeps. */
+    List<CanonicalEvent> all() {
+        List<CanonicalEvent> all = new ArrayList<>();
+        sessions.values().forEach(held -> all.addAll(held.events));
         return all;
     }
 

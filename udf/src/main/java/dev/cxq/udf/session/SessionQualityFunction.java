@@ -12,12 +12,17 @@ import dev.cxq.udf.rows.SessionQuality;
 import dev.cxq.udf.time.EventTimeOrder;
 
 import org.apache.flink.annotation.VisibleForTesting;
+import org.apache.flink.api.common.TaskInfo;
+import org.apache.flink.api.common.state.ListState;
+import org.apache.flink.api.common.state.ListStateDescriptor;
 import org.apache.flink.api.common.state.MapStateDescriptor;
 import org.apache.flink.api.common.state.ValueState;
 import org.apache.flink.api.common.state.ValueStateDescriptor;
 import org.apache.flink.api.common.typeinfo.TypeInformation;
 import org.apache.flink.api.common.typeinfo.Types;
+import org.apache.flink.runtime.state.KeyGroupRangeAssignment;
 import org.apache.flink.runtime.state.StateInitializationContext;
+import org.apache.flink.runtime.state.StateSnapshotContext;
 import org.apache.flink.runtime.state.VoidNamespace;
 import org.apache.flink.runtime.state.VoidNamespaceSerializer;
 import org.apache.flink.streaming.api.operators.AbstractStreamOperator;
@@ -33,7 +38,6 @@ import org.apache.flink.util.OutputTag;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
 import java.util.Objects;
 
 /**
@@ -73,8 +77,9 @@ import java.util.Objects;
  * their earliest event (a heap queue), and their single event-time timer covers the deadline. The
  * healthy samples of a quiet session wait longer, until its next deadline, up to {@link
  * HeldEvents#MAX_DEFERRED} of them, which changes neither what is written nor when. A checkpoint
- * moves the heap's events into their sessions' values first ({@link #prepareSnapshotPreBarrier}),
- * so a restore loses none. The record of redeliveries is a value of its own, touched by interaction
+ * writes the heap's events to operator state ({@code held-events}, a union list: on a rescaled
+ * restore each subtask keeps those of its key groups), so a restore loses none and the checkpoint
+ * touches no keyed state. The record of redeliveries is a value of its own, touched by interaction
  * and recording events, when a session ends, when events find no open session and by late copies.
  * The values of the previous build may still hold an end, with a timer at end + timeout: it is
  * honoured, and moved to the record if an event comes before the timer; a timer that finds no value
@@ -85,8 +90,8 @@ import java.util.Objects;
  * ({@code time/DISCUSSION.md}).
  *
  * <p>An operator, not a {@code KeyedProcessFunction}: only an operator can hold events off keyed
- * state, touch several keys at a watermark and write before a checkpoint barrier. It keeps the name
- * of the function it replaces; the classes once nested in it that savepoints name live on as
+ * state, touch several keys at a watermark and keep operator state beside keyed state. It keeps the
+ * name of the function it replaces; the classes once nested in it that savepoints name live on as
  * subclasses of that name ({@code SessionQualityFunction$SessionStats}), and the previous releases'
  * four states per session are moved into the one value after a restore ({@link PreviousLayouts}).
  * The parts: {@link HeldEvents} (the heap between watermarks), {@link SessionSteps} (a session at
@@ -122,6 +127,16 @@ public class SessionQualityFunction extends AbstractStreamOperator<SessionQualit
     private final QualityThresholds thresholds;
     private final long sampleRetentionMs;
     private final Duration eventIdRetention;
+    private final int waitingSamples;
+
+    /**
+     * The held events at the last checkpoint, every subtask's (union list state, so that a rescaled
+     * restore gives each subtask all of them and it keeps those of its key groups).
+     */
+    private transient ListState<CanonicalEvent> heldAtCheckpoint;
+
+    /** The held events of this subtask's key groups restored from a checkpoint, until open. */
+    private transient List<CanonicalEvent> restoredHeld;
 
     /**
      * Everything of an open session; absent when it holds nothing (an ended session's end is in
@@ -166,6 +181,24 @@ public class SessionQualityFunction extends AbstractStreamOperator<SessionQualit
             QualityThresholds thresholds,
             Duration sampleRetention,
             Duration eventIdRetention) {
+        this(
+                inactivityTimeout,
+                thresholds,
+                sampleRetention,
+                eventIdRetention,
+                HeldEvents.MAX_WAITING);
+    }
+
+    /**
+     * @param waitingSamples the most samples of quiet sessions that wait on the heap past their
+     *     time on one subtask ({@link HeldEvents}); 0: none wait
+     */
+    public SessionQualityFunction(
+            Duration inactivityTimeout,
+            QualityThresholds thresholds,
+            Duration sampleRetention,
+            Duration eventIdRetention,
+            int waitingSamples) {
         if (sampleRetention.isNegative()
                 || sampleRetention.isZero()
                 || sampleRetention.compareTo(eventIdRetention) > 0) {
@@ -179,6 +212,7 @@ public class SessionQualityFunction extends AbstractStreamOperator<SessionQualit
         this.thresholds = thresholds;
         this.sampleRetentionMs = sampleRetention.toMillis();
         this.eventIdRetention = eventIdRetention;
+        this.waitingSamples = waitingSamples;
     }
 
     @Override
@@ -211,7 +245,13 @@ public class SessionQualityFunction extends AbstractStreamOperator<SessionQualit
         moreIdsDescriptor.enableTimeToLive(Redeliveries.keptFromFirstDelivery(eventIdRetention));
         timers = getInternalTimerService("user-timers", VoidNamespaceSerializer.INSTANCE, this);
         keyedInputSorted = getKeyedStateBackend() instanceof BatchExecutionKeyedStateBackend;
-        held = new HeldEvents(!keyedInputSorted, event -> steps.isQuietSample(event));
+        held =
+                new HeldEvents(
+                        !keyedInputSorted, event -> steps.isQuietSample(event), waitingSamples);
+        for (CanonicalEvent event : restoredHeld) {
+            held.hold(event.sessionId, event);
+        }
+        restoredHeld = null;
         if (restored) {
             PreviousLayouts.adopt(
                     getKeyedStateStore(),
@@ -240,6 +280,34 @@ public class SessionQualityFunction extends AbstractStreamOperator<SessionQualit
     public void initializeState(StateInitializationContext context) throws Exception {
         super.initializeState(context);
         restored = context.isRestored();
+        heldAtCheckpoint =
+                context.getOperatorStateStore()
+                        .getUnionListState(
+                                new ListStateDescriptor<>(
+                                        "held-events", CanonicalEventSerializer.INSTANCE));
+        restoredHeld = new ArrayList<>();
+        if (restored) {
+            TaskInfo task = getRuntimeContext().getTaskInfo();
+            for (CanonicalEvent event : heldAtCheckpoint.get()) {
+                if (KeyGroupRangeAssignment.assignKeyToParallelOperator(
+                                event.sessionId,
+                                task.getMaxNumberOfParallelSubtasks(),
+                                task.getNumberOfParallelSubtasks())
+                        == task.getIndexOfThisSubtask()) {
+                    restoredHeld.add(event);
+                }
+            }
+        }
+    }
+
+    /**
+     * Writes the held events to operator state: no keyed-state access at a checkpoint, and the
+     * heap, with the quiet sessions' horizons, stays as it is.
+     */
+    @Override
+    public void snapshotState(StateSnapshotContext context) throws Exception {
+        super.snapshotState(context);
+        heldAtCheckpoint.update(held.all());
     }
 
     /**
@@ -312,25 +380,6 @@ public class SessionQualityFunction extends AbstractStreamOperator<SessionQualit
     @Override
     public void onProcessingTime(InternalTimer<String, VoidNamespace> timer) throws Exception {
         steps.onRetentionEnd(timer.getTimestamp());
-    }
-
-    /**
-     * Moves the held events into their sessions' values, so that the checkpoint has them: one read
-     * and one write per session with held events, per checkpoint.
-     */
-    @Override
-    public void prepareSnapshotPreBarrier(long checkpointId) throws Exception {
-        super.prepareSnapshotPreBarrier(checkpointId);
-        for (Map.Entry<String, List<CanonicalEvent>> entry : held.drain().entrySet()) {
-            setCurrentKey(entry.getKey());
-            SessionState state = session.value();
-            if (state == null) {
-                state = new SessionState();
-            }
-            state.buffered.addAll(entry.getValue());
-            moveTimer(state, earlier(state.timer, firstOf(entry.getValue())));
-            session.update(state);
-        }
     }
 
     /**

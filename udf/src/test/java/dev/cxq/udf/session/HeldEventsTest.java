@@ -95,13 +95,17 @@ class HeldEventsTest {
     }
 
     @Test
-    void aCheckpointEndsEveryQuietness() {
+    void aCheckpointKeepsEveryHeldEventAndTheHorizons() {
         HeldEvents held = new HeldEvents(true, event -> true);
         held.handedOver("s", at(15), SPAN, List.of());
         held.hold("s", sample("s", 5));
-        assertThat(held.drain()).containsOnlyKeys("s");
-        held.hold("s", sample("s", 10));
-        assertThat(held.nextDue(at(10))).isEqualTo("s");
+        held.hold("t", sample("t", 7));
+        assertThat(held.all())
+                .extracting(event -> event.sessionId)
+                .containsExactlyInAnyOrder("s", "t");
+        assertThat(held.nextDue(at(19))).isEqualTo("t");
+        assertThat(held.nextDue(at(19))).isNull();
+        assertThat(held.nextDue(at(20))).isEqualTo("s");
     }
 
     private static List<String> dueAt(HeldEvents held, long watermark) {

@@ -11,13 +11,16 @@ import dev.cxq.udf.testing.StateAccessCounter;
 
 import org.apache.flink.api.common.typeinfo.Types;
 import org.apache.flink.runtime.checkpoint.OperatorSubtaskState;
+import org.apache.flink.runtime.state.KeyGroupRangeAssignment;
 import org.apache.flink.streaming.api.watermark.Watermark;
+import org.apache.flink.streaming.util.AbstractStreamOperatorTestHarness;
 import org.apache.flink.streaming.util.KeyedOneInputStreamOperatorTestHarness;
 
 import org.junit.jupiter.api.Test;
 
 import java.util.ArrayList;
 import java.util.List;
+import java.util.function.Predicate;
 
 import static dev.cxq.udf.testing.Events.at;
 import static dev.cxq.udf.testing.Events.interaction;
@@ -37,6 +40,7 @@ class MediaPathStateAccessTest {
 
     private static final int SESSIONS = 20;
     private static final int ROUNDS = 40;
+    private static final int MAX_PARALLELISM = 128;
     private static final double HEALTHY_MOS = 4.2;
     private static final double DEGRADED_MOS = 2.0;
 
@@ -127,13 +131,7 @@ class MediaPathStateAccessTest {
      */
     @Test
     void samplesOnTheHeapAtACheckpointSurviveARestore() throws Exception {
-        List<Object> uninterrupted = new ArrayList<>();
-        try (var harness = harness(sessionQuality())) {
-            harness.open();
-            feed(harness, 0, ROUNDS);
-            harness.processWatermark(new Watermark(Long.MAX_VALUE));
-            uninterrupted.addAll(outputs(harness));
-        }
+        List<Object> uninterrupted = uninterrupted();
         assertThat(uninterrupted)
                 .as("the run fires degradation alerts and ends its sessions")
                 .hasAtLeastOneElementOfType(QualityAlert.class)
@@ -144,8 +142,7 @@ class MediaPathStateAccessTest {
         try (var harness = harness(sessionQuality())) {
             harness.open();
             feed(harness, 0, ROUNDS / 2);
-            // As the task does before the barrier: the heap goes into keyed state.
-            harness.prepareSnapshotPreBarrier(1);
+            // The held events go into operator state, the keyed state is not touched.
             snapshot = harness.snapshot(1, 0);
             restored.addAll(outputs(harness));
         }
@@ -161,6 +158,58 @@ class MediaPathStateAccessTest {
     }
 
     /**
+     * A checkpoint taken while samples wait on the heap, restored into two subtasks: each keeps the
+     * held events of its key groups, and together they write what a run that never stopped writes.
+     */
+    @Test
+    void samplesOnTheHeapAtACheckpointGoToTheirKeysSubtaskOnARescale() throws Exception {
+        List<Object> uninterrupted = uninterrupted();
+        OperatorSubtaskState snapshot;
+        List<Object> restored = new ArrayList<>();
+        try (var harness = harness(sessionQuality(), MAX_PARALLELISM, 1, 0)) {
+            harness.open();
+            feed(harness, 0, ROUNDS / 2);
+            snapshot = harness.snapshot(1, 0);
+            restored.addAll(outputs(harness));
+        }
+        List<Integer> subtasksWithRows = new ArrayList<>();
+        for (int subtask = 0; subtask < 2; subtask++) {
+            int index = subtask;
+            Predicate<String> owned =
+                    key ->
+                            KeyGroupRangeAssignment.assignKeyToParallelOperator(
+                                            key, MAX_PARALLELISM, 2)
+                                    == index;
+            try (var harness = harness(sessionQuality(), MAX_PARALLELISM, 2, subtask)) {
+                harness.setup();
+                harness.initializeState(
+                        AbstractStreamOperatorTestHarness.repartitionOperatorState(
+                                snapshot, MAX_PARALLELISM, 1, 2, subtask));
+                harness.open();
+                feed(harness, ROUNDS / 2, ROUNDS, owned);
+                harness.processWatermark(new Watermark(Long.MAX_VALUE));
+                List<Object> written = outputs(harness);
+                if (written.stream().anyMatch(SessionQuality.class::isInstance)) {
+                    subtasksWithRows.add(subtask);
+                }
+                restored.addAll(written);
+            }
+        }
+        assertThat(subtasksWithRows).as("both subtasks own sessions").containsExactly(0, 1);
+        assertThat(restored).containsExactlyInAnyOrderElementsOf(uninterrupted);
+    }
+
+    /** What {@link #feed} of every round writes, without a stop. */
+    private static List<Object> uninterrupted() throws Exception {
+        try (var harness = harness(sessionQuality())) {
+            harness.open();
+            feed(harness, 0, ROUNDS);
+            harness.processWatermark(new Watermark(Long.MAX_VALUE));
+            return outputs(harness);
+        }
+    }
+
+    /**
      * Rounds {@code from} (exclusive) to {@code to} of three sessions, one sample each per 5 s, one
      * of them degraded from 60 s to 120 s, each round followed by a watermark 10 s behind it, so
      * the last two rounds' samples are always still held.
@@ -170,16 +219,29 @@ class MediaPathStateAccessTest {
             int from,
             int to)
             throws Exception {
+        feed(harness, from, to, session -> true);
+    }
+
+    /** {@link #feed}, only the events of the sessions {@code owned}. */
+    private static void feed(
+            KeyedOneInputStreamOperatorTestHarness<String, CanonicalEvent, SessionQuality> harness,
+            int from,
+            int to,
+            Predicate<String> owned)
+            throws Exception {
         for (int round = from + 1; round <= to; round++) {
             long t = 5L * round;
             for (int s = 0; s < 3; s++) {
+                if (!owned.test("s" + s)) {
+                    continue;
+                }
                 if (round == 1) {
                     send(harness, interaction("s" + s, 0, InteractionState.CONNECTED));
                 }
                 boolean degraded = s == 0 && t >= 60 && t < 120;
                 send(harness, sample("s" + s, t, degraded ? 2.0 : 4.2));
             }
-            if (round == ROUNDS - 5) {
+            if (round == ROUNDS - 5 && owned.test("s1")) {
                 send(harness, interaction("s1", t, InteractionState.COMPLETED));
             }
             harness.processWatermark(at(t - 10));
@@ -226,5 +288,12 @@ class MediaPathStateAccessTest {
             harness(SessionQualityFunction operator) throws Exception {
         return new KeyedOneInputStreamOperatorTestHarness<>(
                 operator, e -> e.sessionId, Types.STRING);
+    }
+
+    private static KeyedOneInputStreamOperatorTestHarness<String, CanonicalEvent, SessionQuality>
+            harness(SessionQualityFunction operator, int maxParallelism, int parallelism, int index)
+                    throws Exception {
+        return new KeyedOneInputStreamOperatorTestHarness<>(
+                operator, e -> e.sessionId, Types.STRING, maxParallelism, parallelism, index);
     }
 }

@@ -15,6 +15,17 @@ public final class CountedSessionQuality extends SessionQualityFunction {
         this.counter = counter;
     }
 
+    /** With at most {@code waitingSamples} samples of quiet sessions waiting on the heap. */
+    public CountedSessionQuality(StateAccessCounter counter, int waitingSamples) {
+        super(
+                SessionHarness.TIMEOUT,
+                ContractRules.THRESHOLDS,
+                SessionQualityFunction.DEFAULT_SAMPLE_RETENTION,
+                SessionQualityFunction.DEFAULT_SAMPLE_RETENTION,
+                waitingSamples);
+        this.counter = counter;
+    }
+
     @Override
     public KeyedStateStore getKeyedStateStore() {
         return counter.counting(super.getKeyedStateStore());
