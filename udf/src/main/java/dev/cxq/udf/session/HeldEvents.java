@@ -162,10 +162,15 @@ final class HeldEvents {
         }
     }
 
-    /** Every held event, of every session: what a checkpoint keeps. */
-    List<CanonicalEvent> all() {
-        List<CanonicalEvent> all = new ArrayList<>();
-        sessions.values().forEach(held -> all.addAll(held.events));
+    /** The held events, per session that has some: what a checkpoint keeps. */
+    Map<String, List<CanonicalEvent>> bySession() {
+        Map<String, List<CanonicalEvent>> all = new HashMap<>();
+        sessions.forEach(
+                (key, held) -> {
+                    if (!held.events.isEmpty()) {
+                        all.put(key, held.events);
+                    }
+                });
         return all;
     }
 

@@ -19,12 +19,13 @@ import static dev.cxq.udf.session.SessionStateFormat.writeVarLong;
 import static dev.cxq.udf.session.SessionStateFormat.writeZigZag;
 
 /**
- * The events of a session value ({@link SessionState#buffered}), written compactly: format 2 of
- * {@link SessionStateSerializer}. A checkpoint moves the events the watermark has not passed into
- * their sessions' values, about two per session with the 10 s bound and a sample every 5 s, so
- * every checkpoint carries them (issue 17: state per active session). Format 1 wrote each with
- * {@link CanonicalEventSerializer}; this writes, per event, what that one writes of the fields it
- * leaves alone ({@link CanonicalEventSerializer#writeFields}), and instead of the others:
+ * The held events of one session, written compactly: in a session value ({@link
+ * SessionState#buffered}, format 2 of {@link SessionStateSerializer}, where builds before the
+ * operator state {@code held-events} moved them at a checkpoint) and in that operator state. Every
+ * checkpoint carries the events the watermark has not passed, and a quiet session's waiting samples
+ * (issue 17: state per active session). Format 1 wrote each with {@link CanonicalEventSerializer};
+ * this writes, per event, what that one writes of the fields it leaves alone ({@link
+ * CanonicalEventSerializer#writeFields}), and instead of the others:
  *
  * <ul>
  *   <li>no session id: it is the state's key, which the operator sets back where it reads the

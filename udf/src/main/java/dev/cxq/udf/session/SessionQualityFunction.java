@@ -20,6 +20,9 @@ import org.apache.flink.api.common.state.ValueState;
 import org.apache.flink.api.common.state.ValueStateDescriptor;
 import org.apache.flink.api.common.typeinfo.TypeInformation;
 import org.apache.flink.api.common.typeinfo.Types;
+import org.apache.flink.api.common.typeutils.base.array.BytePrimitiveArraySerializer;
+import org.apache.flink.core.memory.DataInputDeserializer;
+import org.apache.flink.core.memory.DataOutputSerializer;
 import org.apache.flink.runtime.state.KeyGroupRangeAssignment;
 import org.apache.flink.runtime.state.StateInitializationContext;
 import org.apache.flink.runtime.state.StateSnapshotContext;
@@ -38,6 +41,7 @@ import org.apache.flink.util.OutputTag;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.Objects;
 
 /**
@@ -130,10 +134,11 @@ public class SessionQualityFunction extends AbstractStreamOperator<SessionQualit
     private final int waitingSamples;
 
     /**
-     * The held events at the last checkpoint, every subtask's (union list state, so that a rescaled
-     * restore gives each subtask all of them and it keeps those of its key groups).
+     * The held events at the last checkpoint, every subtask's, one element per session: its id,
+     * then its events in {@link HeldEventsFormat}. A union list state, so that a rescaled restore
+     * gives each subtask all of them and it keeps those of its key groups.
      */
-    private transient ListState<CanonicalEvent> heldAtCheckpoint;
+    private transient ListState<byte[]> heldAtCheckpoint;
 
     /** The held events of this subtask's key groups restored from a checkpoint, until open. */
     private transient List<CanonicalEvent> restoredHeld;
@@ -284,17 +289,22 @@ public class SessionQualityFunction extends AbstractStreamOperator<SessionQualit
                 context.getOperatorStateStore()
                         .getUnionListState(
                                 new ListStateDescriptor<>(
-                                        "held-events", CanonicalEventSerializer.INSTANCE));
+                                        "held-events", BytePrimitiveArraySerializer.INSTANCE));
         restoredHeld = new ArrayList<>();
         if (restored) {
             TaskInfo task = getRuntimeContext().getTaskInfo();
-            for (CanonicalEvent event : heldAtCheckpoint.get()) {
+            for (byte[] session : heldAtCheckpoint.get()) {
+                DataInputDeserializer in = new DataInputDeserializer(session);
+                String key = in.readUTF();
                 if (KeyGroupRangeAssignment.assignKeyToParallelOperator(
-                                event.sessionId,
+                                key,
                                 task.getMaxNumberOfParallelSubtasks(),
                                 task.getNumberOfParallelSubtasks())
                         == task.getIndexOfThisSubtask()) {
-                    restoredHeld.add(event);
+                    for (CanonicalEvent event : HeldEventsFormat.read(in)) {
+                        event.sessionId = key;
+                        restoredHeld.add(event);
+                    }
                 }
             }
         }
@@ -307,7 +317,15 @@ public class SessionQualityFunction extends AbstractStreamOperator<SessionQualit
     @Override
     public void snapshotState(StateSnapshotContext context) throws Exception {
         super.snapshotState(context);
-        heldAtCheckpoint.update(held.all());
+        List<byte[]> sessions = new ArrayList<>();
+        DataOutputSerializer out = new DataOutputSerializer(256);
+        for (Map.Entry<String, List<CanonicalEvent>> entry : held.bySession().entrySet()) {
+            out.clear();
+            out.writeUTF(entry.getKey());
+            HeldEventsFormat.write(entry.getValue(), out);
+            sessions.add(out.getCopyOfBuffer());
+        }
+        heldAtCheckpoint.update(sessions);
     }
 
     /**

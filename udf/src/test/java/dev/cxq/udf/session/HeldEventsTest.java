@@ -100,9 +100,7 @@ class HeldEventsTest {
         held.handedOver("s", at(15), SPAN, List.of());
         held.hold("s", sample("s", 5));
         held.hold("t", sample("t", 7));
-        assertThat(held.all())
-                .extracting(event -> event.sessionId)
-                .containsExactlyInAnyOrder("s", "t");
+        assertThat(held.bySession()).containsOnlyKeys("s", "t");
         assertThat(held.nextDue(at(19))).isEqualTo("t");
         assertThat(held.nextDue(at(19))).isNull();
         assertThat(held.nextDue(at(20))).isEqualTo("s");
