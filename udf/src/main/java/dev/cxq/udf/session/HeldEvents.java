@@ -61,10 +61,6 @@ final class HeldEvents {
     /** The most samples of all sessions that may wait ({@link #MAX_WAITING}). */
     private final int maxWaiting;
 
-    HeldEvents(boolean ordered, Predicate<CanonicalEvent> quietSample) {
-        this(ordered, quietSample, MAX_WAITING);
-    }
-
     HeldEvents(boolean ordered, Predicate<CanonicalEvent> quietSample, int maxWaiting) {
         this.ordered = ordered;
         this.quietSample = quietSample;

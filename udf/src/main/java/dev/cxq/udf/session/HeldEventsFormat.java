@@ -3,7 +3,9 @@ package dev.cxq.udf.session;
 import dev.cxq.udf.model.CanonicalEvent;
 import dev.cxq.udf.model.CanonicalEventSerializer;
 
+import org.apache.flink.core.memory.DataInputDeserializer;
 import org.apache.flink.core.memory.DataInputView;
+import org.apache.flink.core.memory.DataOutputSerializer;
 import org.apache.flink.core.memory.DataOutputView;
 
 import java.io.IOException;
@@ -12,6 +14,7 @@ import java.util.List;
 import java.util.UUID;
 import java.util.function.BiConsumer;
 import java.util.function.Function;
+import java.util.function.Predicate;
 
 import static dev.cxq.udf.session.SessionStateFormat.readVarLong;
 import static dev.cxq.udf.session.SessionStateFormat.readZigZag;
@@ -130,6 +133,33 @@ final class HeldEventsFormat {
             }
         }
         CanonicalEventSerializer.writeFields(rest, out);
+    }
+
+    /**
+     * One element of the operator state {@code held-events}: the session id {@code key}, then its
+     * events as {@link #write} writes them.
+     */
+    static byte[] writeSession(String key, List<CanonicalEvent> events) throws IOException {
+        DataOutputSerializer out = new DataOutputSerializer(256);
+        out.writeUTF(key);
+        write(events, out);
+        return out.getCopyOfBuffer();
+    }
+
+    /**
+     * The events of an element {@link #writeSession} wrote, with their session id, if {@code owned}
+     * accepts the session; none otherwise (they are not decoded).
+     */
+    static List<CanonicalEvent> readSession(byte[] element, Predicate<String> owned)
+            throws IOException {
+        DataInputDeserializer in = new DataInputDeserializer(element);
+        String key = in.readUTF();
+        if (!owned.test(key)) {
+            return List.of();
+        }
+        List<CanonicalEvent> events = read(in);
+        events.forEach(event -> event.sessionId = key);
+        return events;
     }
 
     /** The events {@link #write} wrote, without their session id. */

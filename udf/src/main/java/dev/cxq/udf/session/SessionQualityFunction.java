@@ -21,8 +21,6 @@ import org.apache.flink.api.common.state.ValueStateDescriptor;
 import org.apache.flink.api.common.typeinfo.TypeInformation;
 import org.apache.flink.api.common.typeinfo.Types;
 import org.apache.flink.api.common.typeutils.base.array.BytePrimitiveArraySerializer;
-import org.apache.flink.core.memory.DataInputDeserializer;
-import org.apache.flink.core.memory.DataOutputSerializer;
 import org.apache.flink.runtime.state.KeyGroupRangeAssignment;
 import org.apache.flink.runtime.state.StateInitializationContext;
 import org.apache.flink.runtime.state.StateSnapshotContext;
@@ -294,18 +292,15 @@ public class SessionQualityFunction extends AbstractStreamOperator<SessionQualit
         if (restored) {
             TaskInfo task = getRuntimeContext().getTaskInfo();
             for (byte[] session : heldAtCheckpoint.get()) {
-                DataInputDeserializer in = new DataInputDeserializer(session);
-                String key = in.readUTF();
-                if (KeyGroupRangeAssignment.assignKeyToParallelOperator(
-                                key,
-                                task.getMaxNumberOfParallelSubtasks(),
-                                task.getNumberOfParallelSubtasks())
-                        == task.getIndexOfThisSubtask()) {
-                    for (CanonicalEvent event : HeldEventsFormat.read(in)) {
-                        event.sessionId = key;
-                        restoredHeld.add(event);
-                    }
-                }
+                restoredHeld.addAll(
+                        HeldEventsFormat.readSession(
+                                session,
+                                key ->
+                                        KeyGroupRangeAssignment.assignKeyToParallelOperator(
+                                                        key,
+                                                        task.getMaxNumberOfParallelSubtasks(),
+                                                        task.getNumberOfParallelSubtasks())
+                                                == task.getIndexOfThisSubtask()));
             }
         }
     }
@@ -318,12 +313,8 @@ public class SessionQualityFunction extends AbstractStreamOperator<SessionQualit
     public void snapshotState(StateSnapshotContext context) throws Exception {
         super.snapshotState(context);
         List<byte[]> sessions = new ArrayList<>();
-        DataOutputSerializer out = new DataOutputSerializer(256);
         for (Map.Entry<String, List<CanonicalEvent>> entry : held.bySession().entrySet()) {
-            out.clear();
-            out.writeUTF(entry.getKey());
-            HeldEventsFormat.write(entry.getValue(), out);
-            sessions.add(out.getCopyOfBuffer());
+            sessions.add(HeldEventsFormat.writeSession(entry.getKey(), entry.getValue()));
         }
         heldAtCheckpoint.update(sessions);
     }

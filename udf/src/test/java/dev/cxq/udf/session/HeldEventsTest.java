@@ -18,7 +18,7 @@ class HeldEventsTest {
 
     @Test
     void aSessionThatIsNotQuietIsDueAtItsEarliestEvent() {
-        HeldEvents held = new HeldEvents(true, event -> true);
+        HeldEvents held = new HeldEvents(true, event -> true, HeldEvents.MAX_WAITING);
         held.handedOver("s", null, 0, List.of());
         held.hold("s", sample("s", 10));
         assertThat(held.nextDue(at(10) - 1)).isNull();
@@ -27,7 +27,7 @@ class HeldEventsTest {
 
     @Test
     void quietSamplesWaitForTheHorizonTheyMove() {
-        HeldEvents held = new HeldEvents(true, event -> true);
+        HeldEvents held = new HeldEvents(true, event -> true, HeldEvents.MAX_WAITING);
         held.handedOver("s", at(15), SPAN, List.of());
         held.hold("s", sample("s", 5));
         held.hold("s", sample("s", 10));
@@ -44,7 +44,7 @@ class HeldEventsTest {
      */
     @Test
     void theFirstWaitingSampleSetsTheHorizonFromItsOwnTime() {
-        HeldEvents held = new HeldEvents(true, event -> true);
+        HeldEvents held = new HeldEvents(true, event -> true, HeldEvents.MAX_WAITING);
         held.handedOver("s", at(1_800), SPAN, List.of());
         held.hold("s", sample("s", 5));
         assertThat(held.nextDue(at(19))).isNull();
@@ -53,7 +53,7 @@ class HeldEventsTest {
 
     @Test
     void aSampleThatIsNotQuietIsDueAtItsOwnTime() {
-        HeldEvents held = new HeldEvents(true, event -> event.mos > 3.5);
+        HeldEvents held = new HeldEvents(true, event -> event.mos > 3.5, HeldEvents.MAX_WAITING);
         held.handedOver("s", at(15), SPAN, List.of());
         held.hold("s", sample("s", 5));
         held.hold("s", sample("s", 10, 2.0));
@@ -65,7 +65,7 @@ class HeldEventsTest {
 
     @Test
     void atMostMaxDeferredSamplesOfOneSessionWait() {
-        HeldEvents held = new HeldEvents(true, event -> true);
+        HeldEvents held = new HeldEvents(true, event -> true, HeldEvents.MAX_WAITING);
         held.handedOver("s", at(15), SPAN, List.of());
         long t = 0;
         for (int i = 0; i < HeldEvents.MAX_DEFERRED; i++) {
@@ -96,7 +96,7 @@ class HeldEventsTest {
 
     @Test
     void aCheckpointKeepsEveryHeldEventAndTheHorizons() {
-        HeldEvents held = new HeldEvents(true, event -> true);
+        HeldEvents held = new HeldEvents(true, event -> true, HeldEvents.MAX_WAITING);
         held.handedOver("s", at(15), SPAN, List.of());
         held.hold("s", sample("s", 5));
         held.hold("t", sample("t", 7));
