@@ -1,13 +1,17 @@
 package dev.cxq.udf.model;
 
+import org.apache.flink.api.common.typeinfo.TypeInfo;
+
 import java.util.List;
 import java.util.Objects;
 
 /**
  * One input record before parsing: its payload and where it came from ({@code file:line} for
  * replays, {@code topic/partition/offset} for Kafka), so that a rejection can say exactly which
- * record was bad.
+ * record was bad. Flink serializes and copies it with {@link RawRecordSerializer}; a field added
+ * here must be added there too ({@code RawRecordSerializerTest} fails until it is).
  */
+@TypeInfo(RawRecordTypeInfo.Factory.class)
 public class RawRecord {
 
     /** Position of the record in its source. */
