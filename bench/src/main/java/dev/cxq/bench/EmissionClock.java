@@ -5,28 +5,46 @@ package dev.cxq.bench;
  * every 64th record, kept in a JVM-wide array (the benchmark runs a local cluster in this JVM).
  * Looking up a record rounds its index down to a multiple of 64, so the probe measures from at or
  * slightly before the real emission: latencies are overestimated by at most 64 records' time.
+ *
+ * <p>It also marks the middle of the input for the steady-state figure ({@link Timed}): the action
+ * {@link #atHalfway} installs runs in the source thread as record {@code count / 2} is emitted.
  */
 public final class EmissionClock {
 
     private static final int SHIFT = 6;
 
     private static volatile long[] nanos;
+    private static volatile long halfway = -1;
+    private static volatile Runnable atHalfway;
 
     private EmissionClock() {}
 
     /** Starts recording for a run of {@code count} records. */
     public static void install(long count) {
         nanos = new long[(int) (count >>> SHIFT) + 1];
+        halfway = count / 2;
     }
 
     public static void uninstall() {
         nanos = null;
+        halfway = -1;
+    }
+
+    /** Runs {@code action} when the record in the middle of the input is emitted; null: none. */
+    static void atHalfway(Runnable action) {
+        atHalfway = action;
     }
 
     static void record(long index) {
         long[] clock = nanos;
         if (clock != null && (index & ((1 << SHIFT) - 1)) == 0) {
             clock[(int) (index >>> SHIFT)] = System.nanoTime();
+        }
+        if (index == halfway) {
+            Runnable action = atHalfway;
+            if (action != null) {
+                action.run();
+            }
         }
     }
 

@@ -84,10 +84,17 @@ record JobRuns(LocalFlink flink) {
     }
 
     static void log(String name, Timed timed) {
+        String steady =
+                Double.isNaN(timed.secondHalfCpuSeconds())
+                        ? ""
+                        : String.format(
+                                Locale.ROOT,
+                                ", %.0f steady state (second half without JIT)",
+                                timed.perCpuSecondSteady());
         System.out.printf(
                 Locale.ROOT,
                 "%s: %d events in %.1f s wall, %.1f s CPU (JIT %.1f s), other processes %.2f"
-                        + " cores: %.0f events/s, %.0f events/CPU-s, %.0f without JIT%n",
+                        + " cores: %.0f events/s, %.0f events/CPU-s, %.0f without JIT%s%n",
                 name,
                 timed.events(),
                 timed.wallSeconds(),
@@ -96,6 +103,7 @@ record JobRuns(LocalFlink flink) {
                 timed.otherCores(),
                 timed.perSecond(),
                 timed.perCpuSecond(),
-                timed.perCpuSecondWithoutJit());
+                timed.perCpuSecondWithoutJit(),
+                steady);
     }
 }

@@ -35,6 +35,8 @@ record RunResult(
         p.setProperty("cpuSeconds", Double.toString(timed.cpuSeconds()));
         p.setProperty("jitCpuSeconds", Double.toString(timed.jitCpuSeconds()));
         p.setProperty("machineCpuSeconds", Double.toString(timed.machineCpuSeconds()));
+        p.setProperty("secondHalfCpuSeconds", Double.toString(timed.secondHalfCpuSeconds()));
+        p.setProperty("secondHalfJitCpuSeconds", Double.toString(timed.secondHalfJitCpuSeconds()));
         p.setProperty("alertsFired", Long.toString(alertsFired));
         p.setProperty("latencyP50Millis", Double.toString(latencyP50Millis));
         p.setProperty("latencyP99Millis", Double.toString(latencyP99Millis));
@@ -64,7 +66,9 @@ record RunResult(
                         Double.parseDouble(p.getProperty("windowSeconds")),
                         Double.parseDouble(p.getProperty("cpuSeconds")),
                         Double.parseDouble(p.getProperty("jitCpuSeconds")),
-                        Double.parseDouble(p.getProperty("machineCpuSeconds"))),
+                        Double.parseDouble(p.getProperty("machineCpuSeconds")),
+                        Double.parseDouble(p.getProperty("secondHalfCpuSeconds")),
+                        Double.parseDouble(p.getProperty("secondHalfJitCpuSeconds"))),
                 Long.parseLong(p.getProperty("alertsFired")),
                 Double.parseDouble(p.getProperty("latencyP50Millis")),
                 Double.parseDouble(p.getProperty("latencyP99Millis")),

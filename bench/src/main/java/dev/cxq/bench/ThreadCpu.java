@@ -63,16 +63,33 @@ final class ThreadCpu {
         return Files.isDirectory(TASKS) ? new ThreadCpu() : null;
     }
 
+    /** CPU seconds per kind since {@link #start()}, sampling goes on. */
+    Map<Kind, Double> now() {
+        Map<String, Long> current = new HashMap<>();
+        sample(current);
+        return secondsSinceStart(current);
+    }
+
     /** Stops sampling; CPU seconds per kind since {@link #start()}. */
     Map<Kind, Double> stop() throws InterruptedException {
         running = false;
         sampler.join();
         sample(latest);
+        return secondsSinceStart(latest);
+    }
+
+    /**
+     * {@code current} may miss threads that ended; their last sample in {@link #latest} stands for
+     * them.
+     */
+    private synchronized Map<Kind, Double> secondsSinceStart(Map<String, Long> current) {
+        Map<String, Long> ticksByThread = new HashMap<>(latest);
+        ticksByThread.putAll(current);
         Map<Kind, Double> seconds = new EnumMap<>(Kind.class);
         for (Kind kind : Kind.values()) {
             seconds.put(kind, 0.0);
         }
-        for (Map.Entry<String, Long> thread : latest.entrySet()) {
+        for (Map.Entry<String, Long> thread : ticksByThread.entrySet()) {
             long ticks = thread.getValue() - atStart.getOrDefault(thread.getKey(), 0L);
             seconds.merge(kinds.get(thread.getKey()), ticks / TICKS_PER_SECOND, Double::sum);
         }

@@ -6,6 +6,7 @@ import java.io.IOException;
 import java.lang.management.ManagementFactory;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.concurrent.atomic.AtomicReference;
 
 /**
  * One timed job: events in, the job's wall-clock seconds (its net runtime), and over the whole call
@@ -13,6 +14,12 @@ import java.nio.file.Path;
  * the JIT compiler threads among them (0 where they could not be told apart) and of the whole
  * machine (every process; 0 where {@code /proc/stat} is missing), which tells how much of the
  * machine other processes took meanwhile.
+ *
+ * <p>The steady-state figure takes the second half of the input only: the process's and the JIT's
+ * CPU seconds from the emission of the record in the middle ({@link EmissionClock#atHalfway}) to
+ * the job's end (NaN when the job's source does not mark it). The first half carries the cluster's
+ * start, the deployment and the warm-up of the code, which a long-running job pays once; on the
+ * small CEP input the start alone was most of the CPU.
  */
 record Timed(
         long events,
@@ -20,7 +27,9 @@ record Timed(
         double windowSeconds,
         double cpuSeconds,
         double jitCpuSeconds,
-        double machineCpuSeconds) {
+        double machineCpuSeconds,
+        double secondHalfCpuSeconds,
+        double secondHalfJitCpuSeconds) {
 
     private static final Path PROC_STAT = Path.of("/proc/stat");
 
@@ -39,14 +48,35 @@ record Timed(
         ThreadCpu threads = ThreadCpu.start();
         double machineBefore = machineBusySeconds();
         long cpuBefore = os.getProcessCpuTime();
+        AtomicReference<double[]> halfway = new AtomicReference<>();
+        EmissionClock.atHalfway(
+                () ->
+                        halfway.set(
+                                new double[] {
+                                    os.getProcessCpuTime() / 1e9,
+                                    threads == null ? 0 : threads.now().get(ThreadCpu.Kind.JIT)
+                                }));
         long start = System.nanoTime();
-        JobExecutionResult result = job.run();
+        JobExecutionResult result;
+        try {
+            result = job.run();
+        } finally {
+            EmissionClock.atHalfway(null);
+        }
         long window = System.nanoTime() - start;
-        long cpu = os.getProcessCpuTime() - cpuBefore;
+        long cpuAfter = os.getProcessCpuTime();
         double machine = machineBusySeconds() - machineBefore;
         double jit = threads == null ? 0 : threads.stop().get(ThreadCpu.Kind.JIT);
+        double[] atHalfway = halfway.get();
         return new Timed(
-                events, result.getNetRuntime() / 1e3, window / 1e9, cpu / 1e9, jit, machine);
+                events,
+                result.getNetRuntime() / 1e3,
+                window / 1e9,
+                (cpuAfter - cpuBefore) / 1e9,
+                jit,
+                machine,
+                atHalfway == null ? Double.NaN : cpuAfter / 1e9 - atHalfway[0],
+                atHalfway == null ? Double.NaN : jit - atHalfway[1]);
     }
 
     double perSecond() {
@@ -57,9 +87,14 @@ record Timed(
         return events / cpuSeconds;
     }
 
-    /** The steady-state figure: a long-running job compiles its hot code once. */
+    /** Over the whole run without the JIT: a long-running job compiles its hot code once. */
     double perCpuSecondWithoutJit() {
         return events / (cpuSeconds - jitCpuSeconds);
+    }
+
+    /** The steady-state figure: the second half of the input, without the JIT. */
+    double perCpuSecondSteady() {
+        return (events - events / 2) / (secondHalfCpuSeconds - secondHalfJitCpuSeconds);
     }
 
     /** Cores other processes kept busy on average while the job ran. */

@@ -53,9 +53,12 @@ class AbReportTest {
                         "| 1 | cxq media-quality path, 1,000 sessions × 60 steps | rocksdb | B |");
     }
 
-    /** A run on {@code input} of one second of CPU and {@code perCpuSecond} events per second. */
+    /**
+     * A run on {@code input} of one second of CPU, half of it for the second half of the input, and
+     * {@code perCpuSecond} events per second.
+     */
     private static JobRun run(BenchJob job, Side side, Input input, long perCpuSecond) {
-        Timed timed = new Timed(perCpuSecond, 1, 1, 1, 0, 1);
+        Timed timed = new Timed(perCpuSecond, 1, 1, 1, 0, 1, 0.5, 0);
         RunResult result =
                 new RunResult(job, "rocksdb", timed, 0, Double.NaN, Double.NaN, Map.of());
         return new JobRun(1, job, "rocksdb", side, input, QUIET, QUIET, result, null);

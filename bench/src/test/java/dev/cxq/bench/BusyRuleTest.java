@@ -23,9 +23,9 @@ class BusyRuleTest {
     @Test
     void aRunIsBusyWhenOtherProcessesTookMoreThanTheLimitMeanwhile() {
         // 10 s window, the run used 15 CPU-s: others took (17 - 15) / 10 = 0.2 cores.
-        Timed quiet = new Timed(1000, 9, 10, 15, 2, 17);
+        Timed quiet = new Timed(1000, 9, 10, 15, 2, 17, Double.NaN, Double.NaN);
         // Others took (18 - 15) / 10 = 0.3 cores.
-        Timed busy = new Timed(1000, 9, 10, 15, 2, 18);
+        Timed busy = new Timed(1000, 9, 10, 15, 2, 18, Double.NaN, Double.NaN);
 
         assertThat(quiet.otherCores()).isCloseTo(0.2, within(1e-9));
         assertThat(rule.busyDuring(quiet)).isFalse();
@@ -35,7 +35,7 @@ class BusyRuleTest {
     @Test
     void theRunsOwnCpuIsNeverCountedAsOthers() {
         // A run that used both cores for its whole window, alone on the machine.
-        Timed alone = new Timed(1000, 9, 10, 20, 2, 20);
+        Timed alone = new Timed(1000, 9, 10, 20, 2, 20, Double.NaN, Double.NaN);
 
         assertThat(alone.otherCores()).isZero();
         assertThat(rule.busyDuring(alone)).isFalse();
