@@ -250,6 +250,7 @@ final class AbCommand implements Callable<Integer> {
                 }
                 // CEP is no part of a release: it runs on this build's parser, as the path does.
                 jobRuns.add(run(children, round, BenchJob.CEP, backend, Side.B, cep));
+                jobRuns.add(run(children, round, BenchJob.INPUT_STAGE, backend, Side.B, cep));
             }
             for (String backend : asyncBackends) {
                 if ("none".equals(backend)) {

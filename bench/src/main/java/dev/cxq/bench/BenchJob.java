@@ -8,6 +8,11 @@ enum BenchJob {
     QUALITY_PATH("cxq media-quality path"),
     /** The same detection as a CEP pattern ({@link CepBaseline}). */
     CEP("CEP baseline"),
+    /**
+     * The input stage the two share ({@link MediaSamples}), its records discarded: what neither
+     * detector can go below.
+     */
+    INPUT_STAGE("shared input stage"),
     /** The quality path on the asynchronous state API ({@link AsyncQualityPath}), for ForSt. */
     ASYNC_QUALITY_PATH("cxq media-quality path, async state");
 

@@ -56,6 +56,14 @@ record JobRuns(LocalFlink flink) {
                         settings.qualityThresholds(),
                         new CountingDiscardSink<>(CEP_INCIDENTS));
             }
+            case INPUT_STAGE ->
+                    MediaSamples.bySession(
+                                    env,
+                                    source,
+                                    ReleaseDefaults.pipelineSettings().maxOutOfOrderness())
+                            .sinkTo(new CountingDiscardSink<>("media_samples"))
+                            .uid("sink-media-samples")
+                            .name("media_samples");
         }
         CountingDiscardSink.reset();
         LatencyProbeSink.drain();

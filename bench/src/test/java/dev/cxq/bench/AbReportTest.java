@@ -28,6 +28,7 @@ class AbReportTest {
         runs.add(run(BenchJob.QUALITY_PATH, Side.B, MAIN, 2_000));
         runs.add(run(BenchJob.QUALITY_PATH, Side.B, CEP_INPUT, 3_000));
         runs.add(run(BenchJob.CEP, Side.B, CEP_INPUT, 1_000));
+        runs.add(run(BenchJob.INPUT_STAGE, Side.B, CEP_INPUT, 4_000));
 
         String page =
                 new AbReport(
@@ -48,6 +49,7 @@ class AbReportTest {
         assertThat(page)
                 .contains("| media-quality path B ≥ 2× CEP, rocksdb | 3.00× (3.00–3.00) | yes |")
                 .contains("CEP and the path it is compared with")
+                .contains("| 4.00× (4.00–4.00) | 3.00× (3.00–3.00) |")
                 .contains("1,000 sessions × 60 steps")
                 .contains(
                         "| 1 | cxq media-quality path, 1,000 sessions × 60 steps | rocksdb | B |");
