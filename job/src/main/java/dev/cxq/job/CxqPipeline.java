@@ -166,7 +166,8 @@ public final class CxqPipeline {
                                         settings.sessionInactivityTimeout(),
                                         settings.qualityThresholds(),
                                         settings.mediaSampleDedupRetention(),
-                                        settings.dedupRetention()))
+                                        settings.dedupRetention(),
+                                        settings.quietSamplesHeld()))
                         .uid("session-quality");
 
         sessionQuality

@@ -24,6 +24,8 @@ import java.time.Duration;
  *     holding the watermark back
  * @param eventTimeLimits the latest event time accepted; a later event is rejected at the source
  * @param pipelineStatus the rules of {@code pipeline_status} (streaming runs only)
+ * @param quietSamplesHeld per subtask, the most samples of quiet sessions that wait on the heap for
+ *     their session's next deadline; 0: none
  */
 public record PipelineSettings(
         Duration maxOutOfOrderness,
@@ -34,7 +36,8 @@ public record PipelineSettings(
         Duration mediaSampleDedupRetention,
         Duration sourceIdleness,
         EventTimeLimits eventTimeLimits,
-        PipelineStatusSettings pipelineStatus)
+        PipelineStatusSettings pipelineStatus,
+        int quietSamplesHeld)
         implements Serializable {
 
     /** These settings with other {@code pipeline_status} rules. */
@@ -48,6 +51,7 @@ public record PipelineSettings(
                 mediaSampleDedupRetention,
                 sourceIdleness,
                 eventTimeLimits,
-                rules);
+                rules,
+                quietSamplesHeld);
     }
 }

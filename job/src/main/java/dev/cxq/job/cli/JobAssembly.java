@@ -81,7 +81,8 @@ final class JobAssembly {
                         : events.dedupRetention,
                 events.sourceIdleness,
                 events.limits(),
-                options.pipelineStatusOptions.settings(events.maxOutOfOrderness));
+                options.pipelineStatusOptions.settings(events.maxOutOfOrderness),
+                options.executionOptions.quietSamplesHeld);
     }
 
     /**

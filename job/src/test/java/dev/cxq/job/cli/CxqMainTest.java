@@ -68,6 +68,8 @@ class CxqMainTest {
                 .contains("--execution-mode must be batch or streaming");
         assertThat(runWithInput("--parallelism", "0").stderr())
                 .contains("--parallelism must be 1 or more");
+        assertThat(runWithInput("--quiet-samples-held", "-1").stderr())
+                .contains("--quiet-samples-held must be 0 or more");
         assertThat(runWithInput("--max-out-of-orderness", "soon").stderr())
                 .contains("not a duration");
     }

@@ -34,6 +34,7 @@ class JobAssemblyTest {
         assertThat(settings.dedupRetention()).hasHours(48);
         assertThat(settings.mediaSampleDedupRetention()).hasHours(48);
         assertThat(settings.sourceIdleness()).hasSeconds(30);
+        assertThat(settings.quietSamplesHeld()).isEqualTo(100_000);
         assertThat(settings.eventTimeLimits())
                 .usingRecursiveComparison()
                 .isEqualTo(ContractRules.EVENT_TIME_LIMITS);
@@ -46,11 +47,13 @@ class JobAssemblyTest {
                 assembly(
                                 "--degraded-mos-below", "3.4",
                                 "--alert-hysteresis", "20s",
-                                "--dedup-retention", "24h")
+                                "--dedup-retention", "24h",
+                                "--quiet-samples-held", "0")
                         .settings();
         assertThat(settings.qualityThresholds().mosBelow()).isEqualTo(3.4);
         assertThat(settings.qualityThresholds().fireAfter()).hasSeconds(20);
         assertThat(settings.dedupRetention()).hasHours(24);
         assertThat(settings.mediaSampleDedupRetention()).hasHours(24);
+        assertThat(settings.quietSamplesHeld()).isZero();
     }
 }
