@@ -46,19 +46,23 @@ class QuietSessionTest {
     void waitingSamplesChangeNeitherWhatIsWrittenNorWhen() throws Exception {
         for (long seed = 1; seed <= 12; seed++) {
             List<CanonicalEvent> events = sessions(new SplittableRandom(seed));
-            List<Long> watermarks = watermarks(events, new SplittableRandom(~seed));
-            Run eager = run(events, watermarks, 0);
-            Run waiting = run(events, watermarks, HeldEvents.MAX_WAITING);
-            assertThat(eager.written().stream().flatMap(List::stream))
-                    .as("seed %d writes alerts and rows", seed)
-                    .hasAtLeastOneElementOfType(QualityAlert.class)
-                    .hasAtLeastOneElementOfType(SessionQuality.class);
-            assertThat(waiting.written())
-                    .as("seed %d, per watermark", seed)
-                    .isEqualTo(eager.written());
-            assertThat(waiting.readsAtWatermarks())
-                    .as("seed %d: the quiet sessions' samples waited", seed)
-                    .isLessThan(eager.readsAtWatermarks() / 2);
+            List<Arrival> plan = inOrder(events, watermarks(events, new SplittableRandom(~seed)));
+            assertWaitingChangesNothing(seed, plan, 2);
+        }
+    }
+
+    /**
+     * The same with the arrivals a platform sends: out of order within the watermark bound,
+     * redelivered at once or after the watermark has passed them, and watermarks that land exactly
+     * on event times. Drops, late events and hand-overs to the interaction side must not depend on
+     * whether samples waited either.
+     */
+    @Test
+    void copiesDisorderAndWatermarksOnEventTimesChangeNothingEither() throws Exception {
+        for (long seed = 1; seed <= 12; seed++) {
+            List<CanonicalEvent> events = sessions(new SplittableRandom(seed));
+            List<Arrival> plan = hostile(events, new SplittableRandom(seed * 31));
+            assertWaitingChangesNothing(seed, plan, 1);
         }
     }
 
@@ -88,33 +92,119 @@ class QuietSessionTest {
         }
     }
 
+    /**
+     * Runs {@code plan} with no sample waiting and with the default budget: both write the same,
+     * watermark by watermark, and the second reads less than {@code 1 / readsDivisor} of the
+     * first's state at the watermarks.
+     */
+    private static void assertWaitingChangesNothing(long seed, List<Arrival> plan, int readsDivisor)
+            throws Exception {
+        Run eager = run(plan, 0);
+        Run waiting = run(plan, HeldEvents.MAX_WAITING);
+        assertThat(eager.written().stream().flatMap(List::stream))
+                .as("seed %d writes alerts and rows", seed)
+                .hasAtLeastOneElementOfType(QualityAlert.class)
+                .hasAtLeastOneElementOfType(SessionQuality.class);
+        assertThat(waiting.written()).as("seed %d, per watermark", seed).isEqualTo(eager.written());
+        assertThat(waiting.readsAtWatermarks())
+                .as("seed %d: the quiet sessions' samples waited", seed)
+                .isLessThan(eager.readsAtWatermarks() / readsDivisor);
+    }
+
     /** What a run wrote after each watermark, and the state it read handling the watermarks. */
     private record Run(List<List<Object>> written, long readsAtWatermarks) {}
 
-    /**
-     * Runs {@code events} in order, each up to 10 s ahead of the watermark, then the end of input,
-     * with at most {@code waitingSamples} samples waiting.
-     */
-    private static Run run(List<CanonicalEvent> events, List<Long> watermarks, int waitingSamples)
-            throws Exception {
+    /** One step of a run: an event arrives, or (event null) the watermark moves to {@code time}. */
+    private record Arrival(CanonicalEvent event, long time) {
+        static Arrival of(CanonicalEvent event) {
+            return new Arrival(event, event.ts);
+        }
+
+        static Arrival watermark(long time) {
+            return new Arrival(null, time);
+        }
+    }
+
+    /** Runs {@code plan} with at most {@code waitingSamples} samples waiting. */
+    private static Run run(List<Arrival> plan, int waitingSamples) throws Exception {
         StateAccessCounter counter = StateAccessCounter.forOperator();
         List<List<Object>> written = new ArrayList<>();
         long readsAtWatermarks = 0;
         try (var harness =
                 SessionHarness.open(new CountedSessionQuality(counter, waitingSamples))) {
-            int next = 0;
-            for (long watermark : watermarks) {
-                long sendUpTo = watermark == Long.MAX_VALUE ? watermark : watermark + 10_000;
-                while (next < events.size() && events.get(next).ts <= sendUpTo) {
-                    send(harness, CanonicalEventSerializer.INSTANCE.copy(events.get(next++)));
+            for (Arrival arrival : plan) {
+                if (arrival.event() != null) {
+                    send(harness, CanonicalEventSerializer.INSTANCE.copy(arrival.event()));
+                    continue;
                 }
                 long reads = counter.reads();
-                harness.processWatermark(new Watermark(watermark));
+                harness.processWatermark(new Watermark(arrival.time()));
                 readsAtWatermarks += counter.reads() - reads;
                 written.add(drained(harness));
             }
         }
         return new Run(written, readsAtWatermarks);
+    }
+
+    /** {@code events} in order, each up to 10 s ahead of the watermark, then the end of input. */
+    private static List<Arrival> inOrder(List<CanonicalEvent> events, List<Long> watermarks) {
+        List<Arrival> plan = new ArrayList<>();
+        int next = 0;
+        for (long watermark : watermarks) {
+            long sendUpTo = watermark == Long.MAX_VALUE ? watermark : watermark + 10_000;
+            while (next < events.size() && events.get(next).ts <= sendUpTo) {
+                plan.add(Arrival.of(events.get(next++)));
+            }
+            plan.add(Arrival.watermark(watermark));
+        }
+        return plan;
+    }
+
+    /**
+     * {@code events} shuffled within each step of the watermark (up to 10 s ahead of it), one in
+     * ten sent twice at once, one in twenty sent again after a later watermark has passed it; the
+     * watermark moves 1 to 9 s at a time, and every fourth time exactly to the time of an event.
+     */
+    private static List<Arrival> hostile(List<CanonicalEvent> events, SplittableRandom random) {
+        List<Arrival> plan = new ArrayList<>();
+        List<CanonicalEvent> lateCopies = new ArrayList<>();
+        long last = events.get(events.size() - 1).ts;
+        int next = 0;
+        for (long w = at(0) - 1; ; ) {
+            boolean end = w >= last;
+            long watermark = end ? Long.MAX_VALUE : w;
+            List<CanonicalEvent> step = new ArrayList<>();
+            while (next < events.size() && (end || events.get(next).ts <= watermark + 10_000)) {
+                step.add(events.get(next++));
+            }
+            for (int i = step.size() - 1; i > 0; i--) {
+                int j = random.nextInt(i + 1);
+                CanonicalEvent swapped = step.get(i);
+                step.set(i, step.get(j));
+                step.set(j, swapped);
+            }
+            for (CanonicalEvent event : step) {
+                plan.add(Arrival.of(event));
+                if (random.nextInt(10) == 0) {
+                    plan.add(Arrival.of(event));
+                }
+                if (random.nextInt(20) == 0) {
+                    lateCopies.add(event);
+                }
+            }
+            plan.add(Arrival.watermark(watermark));
+            if (end) {
+                return plan;
+            }
+            List<CanonicalEvent> passed =
+                    lateCopies.stream().filter(e -> e.ts <= watermark).toList();
+            passed.forEach(e -> plan.add(Arrival.of(e)));
+            lateCopies.removeAll(passed);
+            w += 1_000 * (1 + random.nextInt(9));
+            if (random.nextInt(4) == 0 && next < events.size()) {
+                w = Math.max(w, events.get(next).ts);
+            }
+        }
     }
 
     /** What the operator wrote since the last call, in a fixed order. */
@@ -123,9 +213,17 @@ class QuietSessionTest {
                     harness) {
         // Sessions due at one watermark are handed over in no particular order.
         List<Object> written = new ArrayList<>(outputs(harness));
-        written.sort(Comparator.comparing(Object::toString));
         harness.getOutput().clear();
-        for (OutputTag<?> tag : List.of(OutputTags.QUALITY_ALERTS, OutputTags.LATE_EVENTS)) {
+        var handedOn = harness.getSideOutput(SessionQualityFunction.FIRST_DELIVERIES);
+        if (handedOn != null) {
+            handedOn.forEach(record -> written.add("handed on " + record.getValue()));
+        }
+        written.sort(Comparator.comparing(Object::toString));
+        for (OutputTag<?> tag :
+                List.of(
+                        OutputTags.QUALITY_ALERTS,
+                        OutputTags.LATE_EVENTS,
+                        SessionQualityFunction.FIRST_DELIVERIES)) {
             var side = harness.getSideOutput(tag);
             if (side != null) {
                 side.clear();
