@@ -5,6 +5,7 @@ import dev.cxq.udf.model.RawRecord;
 import org.apache.flink.connector.datagen.source.GeneratorFunction;
 
 import java.time.Instant;
+import java.util.Objects;
 import java.util.SplittableRandom;
 import java.util.UUID;
 
@@ -86,10 +87,15 @@ public final class SampleStream implements GeneratorFunction<Long, RawRecord> {
         return step * sessions + slot;
     }
 
+    /**
+     * Record {@code index}: its payload from {@link PregeneratedInput} when a timed run generated
+     * it beforehand, else generated here.
+     */
     @Override
     public RawRecord map(Long index) {
         EmissionClock.record(index);
-        return new RawRecord("gen:" + index, payload(index));
+        String payload = PregeneratedInput.payload(this, index);
+        return new RawRecord("gen:" + index, payload != null ? payload : payload(index));
     }
 
     public String payload(long index) {
@@ -170,6 +176,20 @@ public final class SampleStream implements GeneratorFunction<Long, RawRecord> {
 
     private static double round(double value) {
         return Math.round(value * 100) / 100.0;
+    }
+
+    /** Streams are equal when they make the same records. */
+    @Override
+    public boolean equals(Object other) {
+        return other instanceof SampleStream stream
+                && stream.sessions == sessions
+                && stream.seed == seed
+                && stream.uuidEventIds == uuidEventIds;
+    }
+
+    @Override
+    public int hashCode() {
+        return Objects.hash(sessions, seed, uuidEventIds);
     }
 
     /** SplitMix64 finaliser: a well-spread hash of the seed and a number. */
