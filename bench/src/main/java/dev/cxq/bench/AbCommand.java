@@ -158,10 +158,10 @@ final class AbCommand implements Callable<Integer> {
 
     @Option(
             names = "--profile-steps",
-            defaultValue = "60",
+            defaultValue = "120",
             description =
-                    "Its steps (default: ${DEFAULT-VALUE}); larger than a quick A/B run's, so"
-                            + " that the cluster's start does not dominate the samples.")
+                    "Its steps (default: ${DEFAULT-VALUE}), the A/B runs' by default, so that the"
+                            + " cluster's start and the warm-up do not dominate the samples.")
     int profileSteps;
 
     @Option(
