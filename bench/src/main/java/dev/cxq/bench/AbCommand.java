@@ -128,7 +128,7 @@ final class AbCommand implements Callable<Integer> {
 
     @Option(
             names = "--state-sessions",
-            defaultValue = "100000",
+            defaultValue = "20000",
             description =
                     "Sessions of the state measurement of A and B (default: ${DEFAULT-VALUE}; 0"
                             + " leaves it out).")
@@ -136,7 +136,7 @@ final class AbCommand implements Callable<Integer> {
 
     @Option(
             names = "--state-steps",
-            defaultValue = "6,12",
+            defaultValue = "60,120",
             description = "Its loads, in steps (default: ${DEFAULT-VALUE}).")
     String stateSteps;
 

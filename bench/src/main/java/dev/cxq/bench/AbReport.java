@@ -341,7 +341,7 @@ final class AbReport {
                         Locale.ROOT,
                         "The jar's full topology on RocksDB (`state`, default settings: 48 h"
                                 + " dedup retention for every event) with %,d concurrent sessions,"
-                                + " %s event ids, measured (a %s, the session operator's watermark"
+                                + " %s event and session ids, measured (a %s, the session operator's watermark"
                                 + " at the load's last event time minus the bound) after %d steps"
                                 + " (%,d events) and again after %d (%,d): each operator's state"
                                 + " from its `_metadata`. An operator's growth between"
@@ -349,9 +349,13 @@ final class AbReport {
                                 + " keep that for the retention. Extrapolated to %,d sessions:"
                                 + " **dedup state = bytes kept per event × %,d events per session"
                                 + " in 48 h (one per 5 s) × %,d sessions**; state per active"
-                                + " session = the other operators' state at the last load plus"
-                                + " what the dedup operators hold beyond their growth per event, over the"
-                                + " sessions. Both err on the large side (`StateSize`).%n%n",
+                                + " session = what every operator holds beyond its growth per"
+                                + " event, over the sessions. Both loads are past one session's"
+                                + " lifetime (60 steps), when the open sessions' state has"
+                                + " stopped growing: what grows is what outlives a session, the"
+                                + " dedup's record for the retention, an interaction until its"
+                                + " recording SLA, a KPI window until its lateness (`StateSize`)."
+                                + "%n%n",
                         any.sessions(),
                         "uuid".equals(any.eventIds()) ? "UUID" : "short",
                         any.checkpointType(),

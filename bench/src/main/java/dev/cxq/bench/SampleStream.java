@@ -42,21 +42,21 @@ public final class SampleStream implements GeneratorFunction<Long, RawRecord> {
 
     private final int sessions;
     private final long seed;
-    private final boolean uuidEventIds;
+    private final boolean uuidIds;
 
     public SampleStream(int sessions, long seed) {
         this(sessions, seed, false);
     }
 
     /**
-     * With {@code uuidEventIds}, event ids are UUIDs (derived from the seed and the index), as
-     * producers send them, instead of the short {@code e-<index>}: the state measurement needs
-     * their size.
+     * With {@code uuidIds}, event and session ids are UUIDs (derived from the seed and the index,
+     * the slot and its generation), as producers send them, instead of the short {@code e-<index>}
+     * and {@code s<slot>-<generation>}: the state measurement needs their size.
      */
-    public SampleStream(int sessions, long seed, boolean uuidEventIds) {
+    public SampleStream(int sessions, long seed, boolean uuidIds) {
         this.sessions = sessions;
         this.seed = seed;
-        this.uuidEventIds = uuidEventIds;
+        this.uuidIds = uuidIds;
     }
 
     public int sessions() {
@@ -104,13 +104,17 @@ public final class SampleStream implements GeneratorFunction<Long, RawRecord> {
         long lifeStep = step + shift(slot);
         long generation = lifeStep / LIFE_STEPS;
         int phase = (int) (lifeStep % LIFE_STEPS);
-        String sessionId = "s" + slot + "-" + generation;
+        String sessionId =
+                uuidIds
+                        ? new UUID(mix(seed, slot * 1_000_003L + generation), mix(~seed, slot))
+                                .toString()
+                        : "s" + slot + "-" + generation;
         long ts = timestampOf(index);
         SplittableRandom random = new SplittableRandom(mix(seed, index));
 
         StringBuilder json = new StringBuilder(320);
         json.append("{\"event_id\":\"");
-        if (uuidEventIds) {
+        if (uuidIds) {
             json.append(new UUID(mix(seed, ~index), mix(~seed, index)));
         } else {
             json.append("e-").append(index);
@@ -184,12 +188,12 @@ public final class SampleStream implements GeneratorFunction<Long, RawRecord> {
         return other instanceof SampleStream stream
                 && stream.sessions == sessions
                 && stream.seed == seed
-                && stream.uuidEventIds == uuidEventIds;
+                && stream.uuidIds == uuidIds;
     }
 
     @Override
     public int hashCode() {
-        return Objects.hash(sessions, seed, uuidEventIds);
+        return Objects.hash(sessions, seed, uuidIds);
     }
 
     /** SplitMix64 finaliser: a well-spread hash of the seed and a number. */

@@ -13,8 +13,9 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 class StateSizeTest {
 
     /**
-     * 1,000 sessions: the dedup keeps 40 B per event, the session function 300 B per session and
-     * nothing per event, the interactions grow while sessions start (counted whole, per session).
+     * 1,000 sessions, loads past one session lifetime: the dedup keeps 40 B per event, the session
+     * function 300 B per session and nothing per event, the interactions 50 B per session and 0.5 B
+     * per event (ended interactions until their recording SLA, not part of either figure).
      */
     private static final StateSize MEASURED =
             new StateSize(
@@ -24,28 +25,28 @@ class StateSizeTest {
                     List.of("dedup-events", "session-quality"),
                     List.of(
                             new StateSize.Load(
-                                    6,
-                                    6_000,
+                                    60,
+                                    60_000,
                                     0,
                                     10,
                                     Map.of(
-                                            "dedup-events", 240_000L,
+                                            "dedup-events", 2_400_000L,
                                             "session-quality", 300_000L,
-                                            "interactions", 20_000L)),
+                                            "interactions", 80_000L)),
                             new StateSize.Load(
-                                    12,
-                                    12_000,
+                                    120,
+                                    120_000,
                                     0,
                                     20,
                                     Map.of(
-                                            "dedup-events", 480_000L,
+                                            "dedup-events", 4_800_000L,
                                             "session-quality", 300_000L,
-                                            "interactions", 50_000L))));
+                                            "interactions", 110_000L))));
 
     @Test
     void theDedupKeepsItsGrowthPerEventAndSessionsTheRest() {
         assertEquals(40, MEASURED.retainedBytesPerEvent(), 1e-9);
-        // 300 B of session quality, 50 B of interactions at the last load, no fixed dedup part.
+        // 300 B of session quality, 50 B of interactions beyond their growth, no fixed dedup part.
         assertEquals(350, MEASURED.bytesPerActiveSession(), 1e-9);
     }
 
