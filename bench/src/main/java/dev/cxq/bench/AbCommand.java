@@ -136,7 +136,7 @@ final class AbCommand implements Callable<Integer> {
 
     @Option(
             names = "--state-steps",
-            defaultValue = "60,120",
+            defaultValue = "60,70,80,90,100,110,120",
             description = "Its loads, in steps (default: ${DEFAULT-VALUE}).")
     String stateSteps;
 

@@ -342,10 +342,10 @@ final class AbReport {
                         "The jar's full topology on RocksDB (`state`, default settings: 48 h"
                                 + " dedup retention for every event) with %,d concurrent sessions,"
                                 + " %s event and session ids, measured (a %s, the session operator's watermark"
-                                + " at the load's last event time minus the bound) after %d steps"
-                                + " (%,d events) and again after %d (%,d): each operator's state"
-                                + " from its `_metadata`. An operator's growth between"
-                                + " the two is what it keeps per event; the dedup operators (`%s`)"
+                                + " at the load's last event time minus the bound) after %d loads"
+                                + " from %d steps (%,d events) to %d (%,d): each operator's state"
+                                + " from its `_metadata`. An operator's slope over the loads (least"
+                                + " squares) is what it keeps per event; the dedup operators (`%s`)"
                                 + " keep that for the retention. Extrapolated to %,d sessions:"
                                 + " **dedup state = bytes kept per event × %,d events per session"
                                 + " in 48 h (one per 5 s) × %,d sessions**; state per active"
@@ -359,6 +359,7 @@ final class AbReport {
                         any.sessions(),
                         "uuid".equals(any.eventIds()) ? "UUID" : "short",
                         any.checkpointType(),
+                        any.loads().size(),
                         first.steps(),
                         first.events(),
                         last.steps(),

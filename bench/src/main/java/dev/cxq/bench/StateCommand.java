@@ -88,7 +88,7 @@ final class StateCommand implements Callable<Integer> {
     @Option(
             names = "--steps",
             split = ",",
-            defaultValue = "60,120",
+            defaultValue = "60,70,80,90,100,110,120",
             description =
                     "Loads, in 5 s steps of every session, after which a checkpoint is taken; at"
                             + " least two, increasing (default: ${DEFAULT-VALUE}).")

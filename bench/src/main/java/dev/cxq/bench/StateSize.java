@@ -58,16 +58,39 @@ record StateSize(
             double bytesPerEvent,
             double bytesPerSession) {}
 
+    /**
+     * Each operator's slope over all loads, a least-squares fit: the session operator's snapshot
+     * holds the samples that wait at the barrier, which depend on where the watermarks fell, so a
+     * slope over two loads alone moved by a fifth between runs of one build (1.52–1.89 B per event,
+     * 2026-12-01).
+     */
     List<Operator> operators() {
         Load first = loads.get(0);
         Load last = loads.get(loads.size() - 1);
+        double meanEvents = loads.stream().mapToLong(Load::events).average().orElseThrow();
         List<Operator> operators = new ArrayList<>();
         for (String uid : new TreeSet<>(last.operators().keySet())) {
-            long a = first.operators().getOrDefault(uid, 0L);
-            long b = last.operators().getOrDefault(uid, 0L);
-            double perEvent = (double) (b - a) / (last.events() - first.events());
-            double fixed = a - perEvent * first.events();
-            operators.add(new Operator(uid, a, b, perEvent, fixed / sessions));
+            double meanBytes =
+                    loads.stream()
+                            .mapToLong(load -> load.operators().getOrDefault(uid, 0L))
+                            .average()
+                            .orElseThrow();
+            double covariance = 0;
+            double variance = 0;
+            for (Load load : loads) {
+                double events = load.events() - meanEvents;
+                covariance += events * (load.operators().getOrDefault(uid, 0L) - meanBytes);
+                variance += events * events;
+            }
+            double perEvent = covariance / variance;
+            double fixed = meanBytes - perEvent * meanEvents;
+            operators.add(
+                    new Operator(
+                            uid,
+                            first.operators().getOrDefault(uid, 0L),
+                            last.operators().getOrDefault(uid, 0L),
+                            perEvent,
+                            fixed / sessions));
         }
         return operators;
     }
@@ -86,10 +109,12 @@ record StateSize(
 
     /** Bytes of state per open session: see the class comment. */
     double bytesPerActiveSession() {
-        long events = loads.get(loads.size() - 1).events();
+        double meanEvents = loads.stream().mapToLong(Load::events).average().orElseThrow();
         double bytes = 0;
         for (Operator op : operators()) {
-            bytes += Math.max(0, op.lastBytes() - Math.max(0, op.bytesPerEvent()) * events);
+            // The fit's bytes at the mean load, less what the operator keeps per event.
+            double atMean = op.bytesPerSession() * sessions + op.bytesPerEvent() * meanEvents;
+            bytes += Math.max(0, atMean - Math.max(0, op.bytesPerEvent()) * meanEvents);
         }
         return bytes / sessions;
     }

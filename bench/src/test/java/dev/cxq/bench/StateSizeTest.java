@@ -4,6 +4,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 
@@ -48,6 +49,28 @@ class StateSizeTest {
         assertEquals(40, MEASURED.retainedBytesPerEvent(), 1e-9);
         // 300 B of session quality, 50 B of interactions beyond their growth, no fixed dedup part.
         assertEquals(350, MEASURED.bytesPerActiveSession(), 1e-9);
+    }
+
+    /** Every load counts, not only the first and the last: the slope is a least-squares fit. */
+    @Test
+    void theSlopeIsFittedOverEveryLoad() {
+        long[] bytes = {300_000, 330_000, 300_000, 300_000};
+        List<StateSize.Load> loads = new ArrayList<>();
+        for (int i = 0; i < bytes.length; i++) {
+            loads.add(
+                    new StateSize.Load(
+                            60 + 20 * i,
+                            60_000 + 20_000L * i,
+                            bytes[i],
+                            10,
+                            Map.of("session-quality", bytes[i])));
+        }
+        StateSize noisy = new StateSize(1_000, "full", "uuid", List.of("session-quality"), loads);
+
+        assertEquals(-0.15, noisy.operators().get(0).bytesPerEvent(), 1e-9);
+        assertEquals(0, noisy.retainedBytesPerEvent(), 1e-9);
+        // The fit at the mean load, 307.5 kB, rather than the last load's 300 kB.
+        assertEquals(307.5, noisy.bytesPerActiveSession(), 1e-9);
     }
 
     @Test
