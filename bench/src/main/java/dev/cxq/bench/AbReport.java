@@ -170,7 +170,7 @@ final class AbReport {
         md.append("the 30 s sustained-degradation rule as a Flink CEP pattern (`CepBaseline`), ");
         md.append("on B's parser");
         if (!cepInput.equals(input)) {
-            md.append(", on its own input (").append(cepInput).append(", ");
+            md.append(", on RocksDB on its own input (").append(cepInput).append(", ");
             md.append(cepInput.records()).append(" records; `--cep-sessions`, `--cep-steps`), ");
             md.append("which B's path also runs for the comparison");
         }
@@ -219,19 +219,24 @@ final class AbReport {
         md.append("(`LatencyProbeSink`), under full load.\n\n");
     }
 
+    private Input cepInput(String backend) {
+        return AbCommand.cepInput(backend, input, cepInput);
+    }
+
     private void detectors(StringBuilder md) {
         md.append("## cxq's media-quality path against CEP\n\n");
         md.append("Same parser and input stage, both backends. Path A and B read the input ");
         md.append("above; CEP and the path it is compared with (\"path B, CEP's input\") ");
-        md.append("both read ").append(cepInput).append(". The ratio path/CEP compares that ");
+        md.append("both read ").append(cepInput).append(" on RocksDB, the input above on the ");
+        md.append("heap. The ratio path/CEP compares that ");
         md.append("path run with the CEP run right after it.\n\n");
         md.append("| backend | figure | path A | path B | path B/A | CEP | path B, CEP's input ");
         md.append("| path B/CEP |\n|---|---|---|---|---|---|---|---|\n");
         for (String backend : backends(BenchJob.CEP)) {
             List<JobRun> a = runs(BenchJob.QUALITY_PATH, backend, Side.A);
             List<JobRun> b = runs(BenchJob.QUALITY_PATH, backend, Side.B);
-            List<JobRun> cep = runs(BenchJob.CEP, backend, Side.B, cepInput);
-            List<JobRun> path = runs(BenchJob.QUALITY_PATH, backend, Side.B, cepInput);
+            List<JobRun> cep = runs(BenchJob.CEP, backend, Side.B, cepInput(backend));
+            List<JobRun> path = runs(BenchJob.QUALITY_PATH, backend, Side.B, cepInput(backend));
             for (Figure figure : THROUGHPUT) {
                 md.append("| ").append(backend).append(" | ").append(figure.name()).append(" | ");
                 md.append(spread(values(a, figure.value()))).append(" | ");
@@ -265,9 +270,9 @@ final class AbReport {
         md.append("| backend | input stage alone | CEP | path B | bound on path/CEP ");
         md.append("| path B/CEP |\n|---|---|---|---|---|---|\n");
         for (String backend : backends(BenchJob.INPUT_STAGE)) {
-            List<JobRun> stage = runs(BenchJob.INPUT_STAGE, backend, Side.B, cepInput);
-            List<JobRun> cep = runs(BenchJob.CEP, backend, Side.B, cepInput);
-            List<JobRun> path = runs(BenchJob.QUALITY_PATH, backend, Side.B, cepInput);
+            List<JobRun> stage = runs(BenchJob.INPUT_STAGE, backend, Side.B, cepInput(backend));
+            List<JobRun> cep = runs(BenchJob.CEP, backend, Side.B, cepInput(backend));
+            List<JobRun> path = runs(BenchJob.QUALITY_PATH, backend, Side.B, cepInput(backend));
             md.append("| ").append(backend).append(" | ");
             md.append(spread(values(stage, STEADY))).append(" | ");
             md.append(spread(values(cep, STEADY))).append(" | ");
@@ -399,6 +404,11 @@ final class AbReport {
                 "%,.1f",
                 s -> s.retainedAtDeployment() / 1e9);
         stateRow(md, "state per active session, bytes", "%,.0f", StateSize::bytesPerActiveSession);
+        stateRow(
+                md,
+                "other operators: bytes kept per event, for their own retention",
+                "%.1f",
+                StateSize::otherRetainedBytesPerEvent);
         stateRow(
                 md,
                 "checkpoint at the last load, MiB",
@@ -547,8 +557,8 @@ final class AbReport {
                     md,
                     "media-quality path B ≥ 2× CEP, " + backend,
                     ratioOf(
-                            runs(BenchJob.CEP, backend, Side.B, cepInput),
-                            runs(BenchJob.QUALITY_PATH, backend, Side.B, cepInput),
+                            runs(BenchJob.CEP, backend, Side.B, cepInput(backend)),
+                            runs(BenchJob.QUALITY_PATH, backend, Side.B, cepInput(backend)),
                             STEADY),
                     2,
                     busy);

@@ -1,5 +1,7 @@
 package dev.cxq.bench;
 
+import java.util.concurrent.atomic.AtomicLong;
+
 /**
  * When the source emitted its records, for the latency probe: the {@code System.nanoTime()} of
  * every 64th record, kept in a JVM-wide array (the benchmark runs a local cluster in this JVM).
@@ -7,7 +9,9 @@ package dev.cxq.bench;
  * slightly before the real emission: latencies are overestimated by at most 64 records' time.
  *
  * <p>It also marks the middle of the input for the steady-state figure ({@link Timed}): the action
- * {@link #atHalfway} installs runs in the source thread as record {@code count / 2} is emitted.
+ * {@link #atHalfway} installs runs in a source thread as the {@code count / 2}-th record is
+ * emitted, counted over every split: with more than one, the record at index {@code count / 2} may
+ * come first.
  */
 public final class EmissionClock {
 
@@ -15,6 +19,7 @@ public final class EmissionClock {
 
     private static volatile long[] nanos;
     private static volatile long halfway = -1;
+    private static final AtomicLong emitted = new AtomicLong();
     private static volatile Runnable atHalfway;
 
     private EmissionClock() {}
@@ -23,6 +28,7 @@ public final class EmissionClock {
     public static void install(long count) {
         nanos = new long[(int) (count >>> SHIFT) + 1];
         halfway = count / 2;
+        emitted.set(0);
     }
 
     public static void uninstall() {
@@ -40,7 +46,7 @@ public final class EmissionClock {
         if (clock != null && (index & ((1 << SHIFT) - 1)) == 0) {
             clock[(int) (index >>> SHIFT)] = System.nanoTime();
         }
-        if (index == halfway) {
+        if (emitted.getAndIncrement() == halfway) {
             Runnable action = atHalfway;
             if (action != null) {
                 action.run();

@@ -107,6 +107,18 @@ record StateSize(
                 .sum();
     }
 
+    /**
+     * Bytes every event leaves in the other operators' state, each kept for its own retention (an
+     * interaction until its recording SLA, FCR's window, a KPI window until its lateness): not part
+     * of either figure, shown beside them.
+     */
+    double otherRetainedBytesPerEvent() {
+        return operators().stream()
+                .filter(op -> !isDedup(op))
+                .mapToDouble(op -> Math.max(0, op.bytesPerEvent()))
+                .sum();
+    }
+
     /** Bytes of state per open session: see the class comment. */
     double bytesPerActiveSession() {
         double meanEvents = loads.stream().mapToLong(Load::events).average().orElseThrow();

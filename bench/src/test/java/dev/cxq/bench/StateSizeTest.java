@@ -49,6 +49,7 @@ class StateSizeTest {
         assertEquals(40, MEASURED.retainedBytesPerEvent(), 1e-9);
         // 300 B of session quality, 50 B of interactions beyond their growth, no fixed dedup part.
         assertEquals(350, MEASURED.bytesPerActiveSession(), 1e-9);
+        assertEquals(0.5, MEASURED.otherRetainedBytesPerEvent(), 1e-9);
     }
 
     /** Every load counts, not only the first and the last: the slope is a least-squares fit. */

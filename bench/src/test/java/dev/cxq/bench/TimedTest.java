@@ -43,6 +43,28 @@ class TimedTest {
         assertThat(timed.secondHalfJitCpuSeconds()).isBetween(0.0, timed.jitCpuSeconds());
     }
 
+    /** Two splits: the record at index count / 2 may be emitted first; the count decides. */
+    @Test
+    void theMiddleIsTheHalfOfTheRecordsEmittedWhateverTheirIndexes() throws Exception {
+        EmissionClock.install(10);
+
+        Timed timed =
+                Timed.measure(
+                        10,
+                        () -> {
+                            for (long i = 5; i < 10; i++) {
+                                burnCpu(0.02);
+                                EmissionClock.record(i);
+                            }
+                            for (long i = 0; i < 5; i++) {
+                                EmissionClock.record(i);
+                            }
+                            return DONE;
+                        });
+
+        assertThat(timed.cpuSeconds() - timed.secondHalfCpuSeconds()).isGreaterThanOrEqualTo(0.1);
+    }
+
     @Test
     void aJobThatNeverReachesTheMiddleHasNoSteadyStateFigure() throws Exception {
         EmissionClock.install(10);

@@ -12,7 +12,7 @@ import java.util.Objects;
  * here must be added there too ({@code RawRecordSerializerTest} fails until it is).
  */
 @TypeInfo(RawRecordTypeInfo.Factory.class)
-public class RawRecord {
+public final class RawRecord {
 
     /** Position of the record in its source. */
     public String source;
