@@ -5,6 +5,7 @@ import dev.cxq.udf.model.CanonicalEventSerializer;
 import dev.cxq.udf.model.InteractionState;
 import dev.cxq.udf.model.MediaType;
 import dev.cxq.udf.model.PeerState;
+import dev.cxq.udf.rows.LateEvent;
 import dev.cxq.udf.rows.OutputTags;
 import dev.cxq.udf.rows.QualityAlert;
 import dev.cxq.udf.rows.SessionQuality;
@@ -53,16 +54,20 @@ class QuietSessionTest {
 
     /**
      * The same with the arrivals a platform sends: out of order within the watermark bound,
-     * redelivered at once or after the watermark has passed them, and watermarks that land exactly
-     * on event times. Drops, late events and hand-overs to the interaction side must not depend on
-     * whether samples waited either.
+     * redelivered at once or after the watermark has passed them, first delivered only after the
+     * watermark has passed them, and watermarks that land exactly on event times. Late events and
+     * hand-overs to the interaction side must not depend on whether samples waited either.
      */
     @Test
-    void copiesDisorderAndWatermarksOnEventTimesChangeNothingEither() throws Exception {
+    void copiesDisorderLatenessAndWatermarksOnEventTimesChangeNothingEither() throws Exception {
         for (long seed = 1; seed <= 12; seed++) {
             List<CanonicalEvent> events = sessions(new SplittableRandom(seed));
             List<Arrival> plan = hostile(events, new SplittableRandom(seed * 31));
-            assertWaitingChangesNothing(seed, plan, 1);
+            Run eager = assertWaitingChangesNothing(seed, plan, 1);
+            assertThat(eager.written().stream().flatMap(List::stream))
+                    .as("seed %d writes late events and hands events on", seed)
+                    .hasAtLeastOneElementOfType(LateEvent.class)
+                    .anyMatch(written -> written.toString().startsWith("handed on "));
         }
     }
 
@@ -96,8 +101,10 @@ class QuietSessionTest {
      * Runs {@code plan} with no sample waiting and with the default budget: both write the same,
      * watermark by watermark, and the second reads less than {@code 1 / readsDivisor} of the
      * first's state at the watermarks.
+     *
+     * @return the run with no sample waiting
      */
-    private static void assertWaitingChangesNothing(long seed, List<Arrival> plan, int readsDivisor)
+    private static Run assertWaitingChangesNothing(long seed, List<Arrival> plan, int readsDivisor)
             throws Exception {
         Run eager = run(plan, 0);
         Run waiting = run(plan, HeldEvents.MAX_WAITING);
@@ -109,6 +116,7 @@ class QuietSessionTest {
         assertThat(waiting.readsAtWatermarks())
                 .as("seed %d: the quiet sessions' samples waited", seed)
                 .isLessThan(eager.readsAtWatermarks() / readsDivisor);
+        return eager;
     }
 
     /** What a run wrote after each watermark, and the state it read handling the watermarks. */
@@ -162,12 +170,13 @@ class QuietSessionTest {
 
     /**
      * {@code events} shuffled within each step of the watermark (up to 10 s ahead of it), one in
-     * ten sent twice at once, one in twenty sent again after a later watermark has passed it; the
-     * watermark moves 1 to 9 s at a time, and every fourth time exactly to the time of an event.
+     * thirty sent only once a later watermark has passed it, one in ten sent twice at once, one in
+     * twenty sent again after a later watermark has passed it; the watermark moves 1 to 9 s at a
+     * time, and every fourth time exactly to the time of an event.
      */
     private static List<Arrival> hostile(List<CanonicalEvent> events, SplittableRandom random) {
         List<Arrival> plan = new ArrayList<>();
-        List<CanonicalEvent> lateCopies = new ArrayList<>();
+        List<CanonicalEvent> behindTheWatermark = new ArrayList<>();
         long last = events.get(events.size() - 1).ts;
         int next = 0;
         for (long w = at(0) - 1; ; ) {
@@ -184,12 +193,16 @@ class QuietSessionTest {
                 step.set(j, swapped);
             }
             for (CanonicalEvent event : step) {
+                if (random.nextInt(30) == 0) {
+                    behindTheWatermark.add(event);
+                    continue;
+                }
                 plan.add(Arrival.of(event));
                 if (random.nextInt(10) == 0) {
                     plan.add(Arrival.of(event));
                 }
                 if (random.nextInt(20) == 0) {
-                    lateCopies.add(event);
+                    behindTheWatermark.add(event);
                 }
             }
             plan.add(Arrival.watermark(watermark));
@@ -197,9 +210,9 @@ class QuietSessionTest {
                 return plan;
             }
             List<CanonicalEvent> passed =
-                    lateCopies.stream().filter(e -> e.ts <= watermark).toList();
+                    behindTheWatermark.stream().filter(e -> e.ts <= watermark).toList();
             passed.forEach(e -> plan.add(Arrival.of(e)));
-            lateCopies.removeAll(passed);
+            behindTheWatermark.removeAll(passed);
             w += 1_000 * (1 + random.nextInt(9));
             if (random.nextInt(4) == 0 && next < events.size()) {
                 w = Math.max(w, events.get(next).ts);
