@@ -2,7 +2,6 @@ package dev.cxq.udf.model;
 
 import org.apache.flink.api.common.typeutils.SimpleTypeSerializerSnapshot;
 import org.apache.flink.api.common.typeutils.TypeSerializerSnapshot;
-import org.apache.flink.api.common.typeutils.base.TypeSerializerSingleton;
 import org.apache.flink.core.memory.DataInputView;
 import org.apache.flink.core.memory.DataOutputView;
 import org.apache.flink.types.StringValue;
@@ -27,7 +26,7 @@ import java.io.IOException;
  * its own way ({@link #maskOf}, {@link #writeFields}, {@link #readFields}): the session operator's
  * held events, whose session id is the state's key.
  */
-public final class CanonicalEventSerializer extends TypeSerializerSingleton<CanonicalEvent> {
+public final class CanonicalEventSerializer extends NonReusingSerializer<CanonicalEvent> {
 
     private static final long serialVersionUID = 1L;
 
@@ -47,11 +46,6 @@ public final class CanonicalEventSerializer extends TypeSerializerSingleton<Cano
     private static final Channel[] CHANNELS = Channel.values();
     private static final RecordingMedia[] RECORDING_MEDIA = RecordingMedia.values();
     private static final RecordingStatus[] RECORDING_STATUSES = RecordingStatus.values();
-
-    @Override
-    public boolean isImmutableType() {
-        return false;
-    }
 
     @Override
     public CanonicalEvent createInstance() {
@@ -91,16 +85,6 @@ public final class CanonicalEventSerializer extends TypeSerializerSingleton<Cano
         to.recordingStatus = from.recordingStatus;
         to.lateOnArrival = from.lateOnArrival;
         return to;
-    }
-
-    @Override
-    public CanonicalEvent copy(CanonicalEvent from, CanonicalEvent reuse) {
-        return copy(from);
-    }
-
-    @Override
-    public int getLength() {
-        return -1;
     }
 
     @Override
@@ -225,16 +209,6 @@ public final class CanonicalEventSerializer extends TypeSerializerSingleton<Cano
         e.recordingId = f.string();
         e.recordingMedia = f.enumOf(RECORDING_MEDIA);
         e.recordingStatus = f.enumOf(RECORDING_STATUSES);
-    }
-
-    @Override
-    public CanonicalEvent deserialize(CanonicalEvent reuse, DataInputView in) throws IOException {
-        return deserialize(in);
-    }
-
-    @Override
-    public void copy(DataInputView in, DataOutputView out) throws IOException {
-        serialize(deserialize(in), out);
     }
 
     @Override

@@ -2,7 +2,6 @@ package dev.cxq.udf.model;
 
 import org.apache.flink.api.common.typeutils.SimpleTypeSerializerSnapshot;
 import org.apache.flink.api.common.typeutils.TypeSerializerSnapshot;
-import org.apache.flink.api.common.typeutils.base.TypeSerializerSingleton;
 import org.apache.flink.core.memory.DataInputView;
 import org.apache.flink.core.memory.DataOutputView;
 import org.apache.flink.types.StringValue;
@@ -24,18 +23,13 @@ import java.util.List;
  * nullable strings, then the number of decoded events ({@code -1} when the record carries none) and
  * each in {@link CanonicalEventSerializer}'s format.
  */
-public final class RawRecordSerializer extends TypeSerializerSingleton<RawRecord> {
+public final class RawRecordSerializer extends NonReusingSerializer<RawRecord> {
 
     private static final long serialVersionUID = 1L;
 
     public static final RawRecordSerializer INSTANCE = new RawRecordSerializer();
 
     private static final CanonicalEventSerializer EVENTS = CanonicalEventSerializer.INSTANCE;
-
-    @Override
-    public boolean isImmutableType() {
-        return false;
-    }
 
     @Override
     public RawRecord createInstance() {
@@ -54,16 +48,6 @@ public final class RawRecordSerializer extends TypeSerializerSingleton<RawRecord
             to.events = events;
         }
         return to;
-    }
-
-    @Override
-    public RawRecord copy(RawRecord from, RawRecord reuse) {
-        return copy(from);
-    }
-
-    @Override
-    public int getLength() {
-        return -1;
     }
 
     @Override
@@ -94,16 +78,6 @@ public final class RawRecordSerializer extends TypeSerializerSingleton<RawRecord
             record.events = events;
         }
         return record;
-    }
-
-    @Override
-    public RawRecord deserialize(RawRecord reuse, DataInputView in) throws IOException {
-        return deserialize(in);
-    }
-
-    @Override
-    public void copy(DataInputView in, DataOutputView out) throws IOException {
-        serialize(deserialize(in), out);
     }
 
     @Override

@@ -1,7 +1,8 @@
 package dev.cxq.udf.session;
 
+import dev.cxq.udf.model.NonReusingSerializer;
+
 import org.apache.flink.api.common.typeutils.TypeSerializerSnapshot;
-import org.apache.flink.api.common.typeutils.base.TypeSerializerSingleton;
 import org.apache.flink.core.memory.DataInputView;
 import org.apache.flink.core.memory.DataOutputView;
 
@@ -12,16 +13,11 @@ import java.io.IOException;
  * ({@link SessionStateFormat}). State that the POJO serializer wrote is migrated: see {@link
  * SessionValueSnapshot}.
  */
-public final class EndedSamplesSerializer extends TypeSerializerSingleton<EndedSamples> {
+public final class EndedSamplesSerializer extends NonReusingSerializer<EndedSamples> {
 
     private static final long serialVersionUID = 1L;
 
     public static final EndedSamplesSerializer INSTANCE = new EndedSamplesSerializer();
-
-    @Override
-    public boolean isImmutableType() {
-        return false;
-    }
 
     @Override
     public EndedSamples createInstance() {
@@ -32,16 +28,6 @@ public final class EndedSamplesSerializer extends TypeSerializerSingleton<EndedS
     @Override
     public EndedSamples copy(EndedSamples from) {
         return SessionStateFormat.copy(this, from);
-    }
-
-    @Override
-    public EndedSamples copy(EndedSamples from, EndedSamples reuse) {
-        return copy(from);
-    }
-
-    @Override
-    public int getLength() {
-        return -1;
     }
 
     @Override
@@ -59,16 +45,6 @@ public final class EndedSamplesSerializer extends TypeSerializerSingleton<EndedS
         e.forgetAt = in.readLong();
         e.slots = SessionStateFormat.readSlots(in);
         return e;
-    }
-
-    @Override
-    public EndedSamples deserialize(EndedSamples reuse, DataInputView in) throws IOException {
-        return deserialize(in);
-    }
-
-    @Override
-    public void copy(DataInputView in, DataOutputView out) throws IOException {
-        serialize(deserialize(in), out);
     }
 
     @Override

@@ -1,9 +1,10 @@
 package dev.cxq.udf.session;
 
+import dev.cxq.udf.model.NonReusingSerializer;
+
 import org.apache.flink.api.common.typeutils.TypeSerializer;
 import org.apache.flink.api.common.typeutils.TypeSerializerSchemaCompatibility;
 import org.apache.flink.api.common.typeutils.TypeSerializerSnapshot;
-import org.apache.flink.api.common.typeutils.base.TypeSerializerSingleton;
 import org.apache.flink.core.memory.DataInputView;
 import org.apache.flink.core.memory.DataOutputView;
 
@@ -23,18 +24,12 @@ import static dev.cxq.udf.session.SessionStateFormat.writeZigZag;
  * SimpleTypeSerializerSnapshot}, version 3) is format 2 without its bit, so this serializer reads
  * its values as they are: no migration, no rewrite at a restore ({@link Snapshot}).
  */
-public final class SessionRedeliveriesSerializer
-        extends TypeSerializerSingleton<SessionRedeliveries> {
+public final class SessionRedeliveriesSerializer extends NonReusingSerializer<SessionRedeliveries> {
 
     private static final long serialVersionUID = 1L;
 
     public static final SessionRedeliveriesSerializer INSTANCE =
             new SessionRedeliveriesSerializer();
-
-    @Override
-    public boolean isImmutableType() {
-        return false;
-    }
 
     @Override
     public SessionRedeliveries createInstance() {
@@ -45,16 +40,6 @@ public final class SessionRedeliveriesSerializer
     @Override
     public SessionRedeliveries copy(SessionRedeliveries from) {
         return SessionStateFormat.copy(this, from);
-    }
-
-    @Override
-    public SessionRedeliveries copy(SessionRedeliveries from, SessionRedeliveries reuse) {
-        return copy(from);
-    }
-
-    @Override
-    public int getLength() {
-        return -1;
     }
 
     @Override
@@ -88,17 +73,6 @@ public final class SessionRedeliveriesSerializer
         r.slotsForgetAt = (presence & 2) != 0 ? in.readLong() : null;
         r.endedAt = (presence & 4) != 0 ? readZigZag(in) : null;
         return r;
-    }
-
-    @Override
-    public SessionRedeliveries deserialize(SessionRedeliveries reuse, DataInputView in)
-            throws IOException {
-        return deserialize(in);
-    }
-
-    @Override
-    public void copy(DataInputView in, DataOutputView out) throws IOException {
-        serialize(deserialize(in), out);
     }
 
     @Override
