@@ -128,7 +128,7 @@ final class AbCommand implements Callable<Integer> {
 
     @Option(
             names = "--state-sessions",
-            defaultValue = "20000",
+            defaultValue = StateCommand.DEFAULT_SESSIONS,
             description =
                     "Sessions of the state measurement of A and B (default: ${DEFAULT-VALUE}; 0"
                             + " leaves it out).")
@@ -136,7 +136,7 @@ final class AbCommand implements Callable<Integer> {
 
     @Option(
             names = "--state-steps",
-            defaultValue = "60,70,80,90,100,110,120",
+            defaultValue = StateCommand.DEFAULT_STEPS,
             description = "Its loads, in steps (default: ${DEFAULT-VALUE}).")
     String stateSteps;
 

@@ -20,14 +20,14 @@ import java.util.TreeSet;
  *
  * <p>The dedup state is what the dedup operators ({@code dedupOperators}: the event-id dedup, and
  * the session function, where a design may deduplicate samples inside the session's state) keep per
- * event: their growth between the first and the last load. It extrapolates to a deployment as
- * {@code bytes kept per event × events per session in the retention × sessions}, with one event per
- * session every {@link SampleStream#STEP_MILLIS} ms, as the generated input has. The state per
- * active session is what every operator holds beyond its growth per event (the intercept of its
- * slope), over the sessions: with both loads past one session lifetime ({@link
- * StateCommand#MIN_FIRST_LOAD_STEPS}) the open sessions' state no longer grows, so the slope is
- * what outlives a session (the dedup's record for the retention; an interaction until its recording
- * SLA, a KPI window until its lateness, shown per event, extrapolated for the dedup only).
+ * event: their slope over the loads. It extrapolates to a deployment as {@code bytes kept per event
+ * × events per session in the retention × sessions}, with one event per session every {@link
+ * SampleStream#STEP_MILLIS} ms, as the generated input has. The state per active session is what
+ * every operator holds beyond its growth per event (the intercept of its slope), over the sessions:
+ * with both loads past one session lifetime ({@link StateCommand#MIN_FIRST_LOAD_STEPS}) the open
+ * sessions' state no longer grows, so the slope is what outlives a session (the dedup's record for
+ * the retention; an interaction until its recording SLA, a KPI window until its lateness, shown per
+ * event, extrapolated for the dedup only).
  */
 record StateSize(
         int sessions,
@@ -67,7 +67,7 @@ record StateSize(
     List<Operator> operators() {
         Load first = loads.get(0);
         Load last = loads.get(loads.size() - 1);
-        double meanEvents = loads.stream().mapToLong(Load::events).average().orElseThrow();
+        double meanEvents = meanEvents();
         List<Operator> operators = new ArrayList<>();
         for (String uid : new TreeSet<>(last.operators().keySet())) {
             double meanBytes =
@@ -121,14 +121,21 @@ record StateSize(
 
     /** Bytes of state per open session: see the class comment. */
     double bytesPerActiveSession() {
-        double meanEvents = loads.stream().mapToLong(Load::events).average().orElseThrow();
+        double meanEvents = meanEvents();
         double bytes = 0;
         for (Operator op : operators()) {
-            // The fit's bytes at the mean load, less what the operator keeps per event.
-            double atMean = op.bytesPerSession() * sessions + op.bytesPerEvent() * meanEvents;
-            bytes += Math.max(0, atMean - Math.max(0, op.bytesPerEvent()) * meanEvents);
+            // The fit's intercept; an operator that shrank over the loads counts at its mean load.
+            bytes +=
+                    Math.max(
+                            0,
+                            op.bytesPerSession() * sessions
+                                    + Math.min(0, op.bytesPerEvent()) * meanEvents);
         }
         return bytes / sessions;
+    }
+
+    private double meanEvents() {
+        return loads.stream().mapToLong(Load::events).average().orElseThrow();
     }
 
     /** State retained for 48 h at {@link #DEPLOYMENT_SESSIONS} sessions, bytes. */
