@@ -171,8 +171,9 @@ class FailureRecoveryITCase {
             // The failure waits for a completed checkpoint, which the restart below needs. A tenth
             // of a failure-free run's writes: how many writes a run makes depends on when its
             // watermarks pass, and the failure must be reached in every run, while input is left
-            // to read: at a third, a faster parser had read it all before the newest checkpoint
-            // once in three fresh-clone runs (2026-12-01), and the restored run parsed nothing.
+            // to read. Checkpoints every 20 ms for the same reason: in the suite's warm JVM the
+            // source read all 100,872 events before the first 300 ms checkpoint in two fresh-clone
+            // runs of four (2026-12-01), and the restored run had nothing left to parse.
             FailingSinks.reset(
                     Set.of(referenceWrites / 10),
                     () -> FaultInjectedReplay.newestCheckpointId(checkpoints));
@@ -183,6 +184,8 @@ class FailureRecoveryITCase {
                                             input,
                                             "--restart-attempts",
                                             "0",
+                                            "--checkpoint-interval",
+                                            "20ms",
                                             "--checkpoint-dir",
                                             checkpoints.toString()))
                     .hasStackTraceContaining("injected failure");
