@@ -46,7 +46,7 @@ class DedupStateSizeTest {
     private static final int IDS_PER_SESSION = LIFECYCLE.size();
 
     @Test
-    void aSessionCostsItsKeyAndTenBytesAnIdAndDuplicatesAddNothing() throws Exception {
+    void anEndedSessionCostsItsKeyAndSixBytesAnIdAndDuplicatesAddNothing() throws Exception {
         long uuidIds =
                 bytesPerSession(i -> UUID.nameUUIDFromBytes(("e" + i).getBytes()).toString());
         long genesysIds =
@@ -56,9 +56,10 @@ class DedupStateSizeTest {
                 "dedup state per session of %d ids: %d bytes (36-char UUID ids), %d bytes"
                         + " (72-char Genesys ids)%n",
                 IDS_PER_SESSION, uuidIds, genesysIds);
-        // The session key (key group, 36-char session id, namespace), the TTL timestamp, 10 bytes
-        // an id and the session's end (6), with the framing: the ids' own length no longer counts.
-        long floor = IDS_PER_SESSION * 10L + 36 + 8 + 6;
+        // The session key (key group, 36-char session id, namespace), the TTL timestamp, 6 bytes
+        // an id (an ended session keeps no content hash) and the session's end (6), with the
+        // framing.
+        long floor = IDS_PER_SESSION * 6L + 36 + 8 + 6;
         assertThat(uuidIds).isBetween(floor, floor + 20);
         assertThat(genesysIds).isEqualTo(uuidIds);
     }

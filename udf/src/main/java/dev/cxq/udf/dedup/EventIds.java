@@ -1,5 +1,7 @@
 package dev.cxq.udf.dedup;
 
+import java.util.Arrays;
+
 /**
  * The interaction and recording event ids a session has seen, as a byte array kept in the session's
  * state: per id a 48-bit hash of its identity ({@link EventIdentity}) and a 32-bit hash of its
@@ -9,6 +11,10 @@ package dev.cxq.udf.dedup;
  *
  * <p>Two ids of one session are taken for one when their 48-bit hashes agree: with n ids in a
  * session that happens with probability about n² / 2⁴⁹ (10⁻¹³ for four ids).
+ *
+ * <p>Once a session has ended, its ids are kept without their content hash, 6 bytes each, sorted
+ * (an id list): a copy of an ended run's event is dropped unchecked, and the 4 bytes an id saves
+ * are most of the record an ended session keeps for the retention ({@code docs/dedup.md}).
  */
 public final class EventIds {
 
@@ -63,22 +69,60 @@ public final class EventIds {
                     (size - insert) * ENTRY_BYTES);
         }
         int offset = insert * ENTRY_BYTES;
-        for (int i = 0; i < ID_BYTES; i++) {
-            out[offset + i] = (byte) (id >>> (8 * (ID_BYTES - 1 - i)));
-        }
+        writeId(out, offset, id);
         for (int i = 0; i < 4; i++) {
             out[offset + ID_BYTES + i] = (byte) (content >>> (8 * (3 - i)));
         }
         return out;
     }
 
-    /** Binary search: the entry's index, or {@code -(insertion point) - 1}. */
+    /** The number of ids in {@code idList} (null: none). */
+    public static int idListSize(byte[] idList) {
+        return idList == null ? 0 : idList.length / ID_BYTES;
+    }
+
+    /** Whether {@code idList} holds {@code id}. */
+    public static boolean idListContains(byte[] idList, long id) {
+        return find(idList, ID_BYTES, id) >= 0;
+    }
+
+    /**
+     * The ids of {@code idList} and of {@code record}, without their content, as an id list (a new
+     * array; either may be null; null when both hold none).
+     */
+    public static byte[] idListWith(byte[] idList, byte[] record) {
+        int listed = idListSize(idList);
+        int added = size(record);
+        if (listed + added == 0) {
+            return null;
+        }
+        byte[] out = new byte[(listed + added) * ID_BYTES];
+        int i = 0;
+        int j = 0;
+        int n = 0;
+        while (i < listed || j < added) {
+            long fromList = i < listed ? readId(idList, i * ID_BYTES) : Long.MAX_VALUE;
+            long fromRecord = j < added ? readId(record, j * ENTRY_BYTES) : Long.MAX_VALUE;
+            long id = Math.min(fromList, fromRecord);
+            i += fromList == id ? 1 : 0;
+            j += fromRecord == id ? 1 : 0;
+            writeId(out, n++ * ID_BYTES, id);
+        }
+        return n * ID_BYTES == out.length ? out : Arrays.copyOf(out, n * ID_BYTES);
+    }
+
+    /** Binary search in a record: the entry's index, or {@code -(insertion point) - 1}. */
     private static int find(byte[] record, long id) {
+        return find(record, ENTRY_BYTES, id);
+    }
+
+    /** Binary search over entries of {@code entryBytes}, each led by its id. */
+    private static int find(byte[] entries, int entryBytes, long id) {
         int low = 0;
-        int high = size(record) - 1;
+        int high = (entries == null ? 0 : entries.length / entryBytes) - 1;
         while (low <= high) {
             int mid = (low + high) >>> 1;
-            long found = readId(record, mid * ENTRY_BYTES);
+            long found = readId(entries, mid * entryBytes);
             if (found < id) {
                 low = mid + 1;
             } else if (found > id) {
@@ -88,6 +132,12 @@ public final class EventIds {
             }
         }
         return -(low + 1);
+    }
+
+    private static void writeId(byte[] out, int offset, long id) {
+        for (int i = 0; i < ID_BYTES; i++) {
+            out[offset + i] = (byte) (id >>> (8 * (ID_BYTES - 1 - i)));
+        }
     }
 
     private static long readId(byte[] record, int offset) {

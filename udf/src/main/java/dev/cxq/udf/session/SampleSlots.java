@@ -95,6 +95,52 @@ public class SampleSlots {
             lastStep = step;
         }
 
+        /**
+         * The tokens of the distances from these timestamps to {@code end} ({@code end - ts}, in
+         * increasing order: from the last timestamp back), every run closed. The form of an ended
+         * run's slots in {@code session-redeliveries}: its first token is the gap to the end, a
+         * byte or two, where this sequence's own first two tokens carry an instant (six bytes
+         * each).
+         */
+        byte[] encodedBefore(long end) {
+            long[] timestamps = timestamps();
+            Sequence distances = new Sequence();
+            for (int i = timestamps.length - 1; i >= 0; i--) {
+                distances.add(end - timestamps[i]);
+            }
+            distances.closeRun();
+            return distances.encoded;
+        }
+
+        /** The sequence whose {@link #encodedBefore encodedBefore(end)} is {@code tokens}. */
+        static Sequence fromEncodedBefore(long end, byte[] tokens) {
+            Sequence distances = new Sequence();
+            distances.encoded = tokens;
+            long[] decoded = distances.timestamps();
+            Sequence sequence = new Sequence();
+            for (int i = decoded.length - 1; i >= 0; i--) {
+                sequence.add(end - decoded[i]);
+            }
+            return sequence;
+        }
+
+        /** The timestamps, in increasing order. */
+        private long[] timestamps() {
+            long[][] out = {new long[Math.max(count, 8)]};
+            int[] n = {0};
+            runs(
+                    (first, step, k) -> {
+                        for (long i = 0; i < k; i++) {
+                            if (n[0] == out[0].length) {
+                                out[0] = Arrays.copyOf(out[0], 2 * n[0]);
+                            }
+                            out[0][n[0]++] = first + i * step;
+                        }
+                        return false;
+                    });
+            return Arrays.copyOf(out[0], n[0]);
+        }
+
         /** Writes the growing run as tokens: one alone as a zero, more as a run token. */
         private void closeRun() {
             if (repeats == 1) {

@@ -5,13 +5,23 @@ import dev.cxq.udf.model.MediaType;
 /**
  * What a session has applied, to recognise redeliveries ({@code session-redeliveries}): the ids of
  * its interaction and recording events, the sample slots of its ended runs and when its last run
- * ended. One value, kept for the event-id retention after its last write (state TTL), so that an
- * ended session costs its key once for all three (issue 17, {@code docs/dedup.md}).
+ * ended. At an end the ids move to {@link #endedEventIds}, without their content. One value, kept
+ * for the event-id retention after its last write (state TTL), so that an ended session costs its
+ * key once for all three (issue 17, {@code docs/dedup.md}).
  */
 public class SessionRedeliveries {
 
-    /** Interaction and recording event ids, in {@code dedup.EventIds}' form; null when none. */
+    /**
+     * Interaction and recording event ids since the session's last end, with their content, in
+     * {@code dedup.EventIds}' form; null when none.
+     */
     public byte[] eventIds;
+
+    /**
+     * The ids of the ended runs' interaction and recording events, without their content ({@code
+     * dedup.EventIds}' id list): a copy of one is dropped unchecked; null when none.
+     */
+    public byte[] endedEventIds;
 
     /** The sample slots of the session's ended runs. */
     public SampleSlots endedSlots = new SampleSlots();

@@ -16,13 +16,16 @@ import static dev.cxq.udf.session.SessionStateFormat.writeVarLong;
 import static dev.cxq.udf.session.SessionStateFormat.writeZigZag;
 
 /**
- * Serializer of {@code session-redeliveries}: a presence byte (ids, forget time, end), the ids'
- * length and bytes, the slots ({@link SessionStateFormat}), the forget time, the end as a zig-zag
- * varint (6 bytes for an instant of this century).
+ * Serializer of {@code session-redeliveries}. Format 3: a presence byte (ids since the end, forget
+ * time, end, ended runs' ids, slots before the end), each id array's length and bytes, then, with
+ * an end, the end as a zig-zag varint (6 bytes for an instant of this century) and the slots as
+ * distances back from it (per media a length and {@code SampleSlots.Sequence#encodedBefore}'s
+ * tokens), else the slots in {@link SessionStateFormat}'s form; last the forget time.
  *
- * <p>Format 2 added the end. Format 1 (the build before, whose snapshot was Flink's {@code
- * SimpleTypeSerializerSnapshot}, version 3) is format 2 without its bit, so this serializer reads
- * its values as they are: no migration, no rewrite at a restore ({@link Snapshot}).
+ * <p>Format 2 (the end after the forget time, slots in {@link SessionStateFormat}'s form, no ended
+ * ids) added the end to format 1 (the build before, whose snapshot was Flink's {@code
+ * SimpleTypeSerializerSnapshot}, version 3). Their values carry neither of format 3's bits, so this
+ * serializer reads them as they are: no migration, no rewrite at a restore ({@link Snapshot}).
  */
 public final class SessionRedeliveriesSerializer extends NonReusingSerializer<SessionRedeliveries> {
 
@@ -42,22 +45,32 @@ public final class SessionRedeliveriesSerializer extends NonReusingSerializer<Se
         return SessionStateFormat.copy(this, from);
     }
 
+    private static final int IDS = 1;
+    private static final int FORGET_AT = 2;
+    private static final int ENDED_AT = 4;
+    private static final int ENDED_IDS = 8;
+
+    /** Format 3: the end comes before the slots, which are written as distances back from it. */
+    private static final int SLOTS_BEFORE_END = 16;
+
     @Override
     public void serialize(SessionRedeliveries r, DataOutputView out) throws IOException {
         out.writeByte(
-                (r.eventIds != null ? 1 : 0)
-                        | (r.slotsForgetAt != null ? 2 : 0)
-                        | (r.endedAt != null ? 4 : 0));
-        if (r.eventIds != null) {
-            writeVarLong(r.eventIds.length, out);
-            out.write(r.eventIds);
-        }
-        SessionStateFormat.writeSlots(r.endedSlots, out);
-        if (r.slotsForgetAt != null) {
-            out.writeLong(r.slotsForgetAt);
-        }
+                (r.eventIds != null ? IDS : 0)
+                        | (r.slotsForgetAt != null ? FORGET_AT : 0)
+                        | (r.endedAt != null ? ENDED_AT | SLOTS_BEFORE_END : 0)
+                        | (r.endedEventIds != null ? ENDED_IDS : 0));
+        writeBytes(r.eventIds, out);
+        writeBytes(r.endedEventIds, out);
         if (r.endedAt != null) {
             writeZigZag(r.endedAt, out);
+            writeBytes(r.endedSlots.audio.encodedBefore(r.endedAt), out);
+            writeBytes(r.endedSlots.video.encodedBefore(r.endedAt), out);
+        } else {
+            SessionStateFormat.writeSlots(r.endedSlots, out);
+        }
+        if (r.slotsForgetAt != null) {
+            out.writeLong(r.slotsForgetAt);
         }
     }
 
@@ -65,14 +78,32 @@ public final class SessionRedeliveriesSerializer extends NonReusingSerializer<Se
     public SessionRedeliveries deserialize(DataInputView in) throws IOException {
         int presence = in.readUnsignedByte();
         SessionRedeliveries r = new SessionRedeliveries();
-        if ((presence & 1) != 0) {
-            r.eventIds = new byte[(int) readVarLong(in)];
-            in.readFully(r.eventIds);
+        r.eventIds = (presence & IDS) != 0 ? readBytes(in) : null;
+        r.endedEventIds = (presence & ENDED_IDS) != 0 ? readBytes(in) : null;
+        if ((presence & SLOTS_BEFORE_END) != 0) {
+            r.endedAt = readZigZag(in);
+            r.endedSlots.audio = SampleSlots.Sequence.fromEncodedBefore(r.endedAt, readBytes(in));
+            r.endedSlots.video = SampleSlots.Sequence.fromEncodedBefore(r.endedAt, readBytes(in));
+            r.slotsForgetAt = (presence & FORGET_AT) != 0 ? in.readLong() : null;
+        } else {
+            r.endedSlots = SessionStateFormat.readSlots(in);
+            r.slotsForgetAt = (presence & FORGET_AT) != 0 ? in.readLong() : null;
+            r.endedAt = (presence & ENDED_AT) != 0 ? readZigZag(in) : null;
         }
-        r.endedSlots = SessionStateFormat.readSlots(in);
-        r.slotsForgetAt = (presence & 2) != 0 ? in.readLong() : null;
-        r.endedAt = (presence & 4) != 0 ? readZigZag(in) : null;
         return r;
+    }
+
+    private static void writeBytes(byte[] bytes, DataOutputView out) throws IOException {
+        if (bytes != null) {
+            writeVarLong(bytes.length, out);
+            out.write(bytes);
+        }
+    }
+
+    private static byte[] readBytes(DataInputView in) throws IOException {
+        byte[] bytes = new byte[(int) readVarLong(in)];
+        in.readFully(bytes);
+        return bytes;
     }
 
     @Override
@@ -84,7 +115,8 @@ public final class SessionRedeliveriesSerializer extends NonReusingSerializer<Se
      * Restores this serializer. The class name is the one the savepoints of format 1 carry; its
      * version is the format's, after the 3 of the {@code SimpleTypeSerializerSnapshot} that format
      * 1 wrote (nothing else, like this one). A later format that this build cannot read fails the
-     * restore here rather than misreading values; the build of format 1 refuses format 2 likewise.
+     * restore here rather than misreading values; the builds of formats 1 and 2 refuse later ones
+     * likewise.
      */
     public static final class Snapshot implements TypeSerializerSnapshot<SessionRedeliveries> {
 
@@ -94,9 +126,12 @@ public final class SessionRedeliveriesSerializer extends NonReusingSerializer<Se
         /** Format 2: the end of the session's last run. */
         static final int FORMAT_2 = 4;
 
+        /** Format 3: the ended runs' ids without content, the slots as distances before the end. */
+        static final int FORMAT_3 = 5;
+
         @Override
         public int getCurrentVersion() {
-            return FORMAT_2;
+            return FORMAT_3;
         }
 
         @Override
@@ -105,13 +140,13 @@ public final class SessionRedeliveriesSerializer extends NonReusingSerializer<Se
         @Override
         public void readSnapshot(int version, DataInputView in, ClassLoader classLoader)
                 throws IOException {
-            if (version != FORMAT_1 && version != FORMAT_2) {
+            if (version < FORMAT_1 || version > FORMAT_3) {
                 throw new IOException(
                         "unknown format version " + version + " of session-redeliveries");
             }
         }
 
-        /** This build's serializer, which reads format 1 too. */
+        /** This build's serializer, which reads formats 1 and 2 too. */
         @Override
         public TypeSerializer<SessionRedeliveries> restoreSerializer() {
             return INSTANCE;

@@ -175,9 +175,13 @@ final class SessionSteps {
      */
     private boolean isRedelivery(CanonicalEvent event, long id, SessionRedeliveries record)
             throws Exception {
-        byte[] ids = record == null ? null : record.eventIds;
-        Integer first = EventIds.content(ids, id);
-        if (first == null && EventIds.size(ids) >= IDS_IN_VALUE) {
+        if (record != null && EventIds.idListContains(record.endedEventIds, id)) {
+            // An ended run's id: its content is no longer kept.
+            copies.dropped();
+            return true;
+        }
+        Integer first = EventIds.content(record == null ? null : record.eventIds, id);
+        if (first == null && idsInValue(record) >= IDS_IN_VALUE) {
             first = moreEventIds.get(id);
         }
         if (first == null) {
@@ -195,13 +199,23 @@ final class SessionSteps {
             throws Exception {
         SessionRedeliveries record = stored == null ? new SessionRedeliveries() : stored;
         int content = EventIds.contentBits(EventIdentity.contentHash(event));
-        if (EventIds.size(record.eventIds) >= IDS_IN_VALUE) {
+        if (idsInValue(record) >= IDS_IN_VALUE) {
             moreEventIds.put(id, content);
             return record;
         }
         record.eventIds = EventIds.with(record.eventIds, id, content);
         write(record);
         return record;
+    }
+
+    /**
+     * The ids {@code record} holds, with content or not; ids only move from one to the other, so
+     * once it reaches {@link #IDS_IN_VALUE} the rest are in {@code more-session-event-ids}.
+     */
+    private static int idsInValue(SessionRedeliveries record) {
+        return record == null
+                ? 0
+                : EventIds.size(record.eventIds) + EventIds.idListSize(record.endedEventIds);
     }
 
     /**
@@ -438,7 +452,8 @@ final class SessionSteps {
     }
 
     /**
-     * Adds {@code slots} to the session's ended runs and records its end at {@code ended}; with a
+     * Adds {@code slots} to the session's ended runs, records its end at {@code ended} and keeps
+     * its ids from then on without their content (a copy is still dropped, unchecked); with a
      * media-sample retention shorter than the event ids', a session's end ({@code restart}) or the
      * first slots keep them that long from now. The value's TTL keeps them at least as long as the
      * ids.
@@ -453,6 +468,8 @@ final class SessionSteps {
         }
         record.endedSlots.addAll(slots);
         record.endedAt = ended;
+        record.endedEventIds = EventIds.idListWith(record.endedEventIds, record.eventIds);
+        record.eventIds = null;
         write(record);
     }
 

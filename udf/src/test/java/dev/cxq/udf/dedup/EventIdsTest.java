@@ -46,6 +46,38 @@ class EventIdsTest {
     }
 
     @Test
+    void anIdListHoldsTheIdsOfBothWithoutContentInSixBytesEach() {
+        SplittableRandom random = new SplittableRandom(9);
+        TreeMap<Long, Integer> listed = new TreeMap<>();
+        byte[] idList = null;
+        for (int round = 0; round < 20; round++) {
+            byte[] record = null;
+            for (int i = random.nextInt(6); i > 0; i--) {
+                long id = EventIds.idBits(random.nextLong());
+                if (EventIds.content(record, id) == null) {
+                    record = EventIds.with(record, id, random.nextInt());
+                    listed.put(id, 0);
+                }
+            }
+            idList = EventIds.idListWith(idList, record);
+        }
+        // An id in both (a first delivery remembered after a restore of the list) is listed once.
+        long again = listed.firstKey();
+        idList = EventIds.idListWith(idList, EventIds.with(null, again, 1));
+
+        assertThat(EventIds.idListSize(idList)).isEqualTo(listed.size());
+        assertThat(idList).hasSize(6 * listed.size());
+        for (long id : listed.keySet()) {
+            assertThat(EventIds.idListContains(idList, id)).isTrue();
+        }
+        for (int i = 0; i < 300; i++) {
+            long other = EventIds.idBits(random.nextLong());
+            assertThat(EventIds.idListContains(idList, other)).isEqualTo(listed.containsKey(other));
+        }
+        assertThat(EventIds.idListWith(null, null)).isNull();
+    }
+
+    @Test
     void refusesAnIdItAlreadyHolds() {
         byte[] record = EventIds.with(null, 42, 1);
         assertThatThrownBy(() -> EventIds.with(record, 42, 2))

@@ -179,6 +179,30 @@ class EventRedeliveryTest {
         assertThat(firstDeliveries()).containsExactly(first);
     }
 
+    /**
+     * Once the session has ended its ids are kept without their content (docs/dedup.md): a copy is
+     * still dropped, but no longer compared.
+     */
+    @Test
+    void aCopyOfAnEndedRunsEventIsDroppedUnchecked() throws Exception {
+        CanonicalEvent connected = interaction("s1", 0, InteractionState.CONNECTED);
+        connected.queueId = "q-1";
+        send(connected);
+        send(sample("s1", 5, 4.2));
+        send(interaction("s1", 10, InteractionState.COMPLETED));
+        harness.processWatermark(new Watermark(at(11)));
+        assertThat(harness.extractOutputValues()).hasSize(1);
+
+        CanonicalEvent otherContent = copy(connected);
+        otherContent.queueId = "q-2";
+        assertThat(send(otherContent)).isEmpty();
+        assertThat(send(copy(connected))).isEmpty();
+
+        assertThat(operator.duplicatesDropped()).isEqualTo(2);
+        assertThat(operator.redeliveryConflicts()).isZero();
+        assertThat(firstDeliveries()).hasSize(2);
+    }
+
     @Test
     void aCanonicalIdCannotPassForAPlatformsEventOfTheSameSession() throws Exception {
         CanonicalEvent nice = interaction("s1", 0, InteractionState.CONNECTED);
@@ -199,6 +223,27 @@ class EventRedeliveryTest {
         }
         for (int i = 0; i < ids; i++) {
             assertThat(send(recording("s1", i, RecordingStatus.UPLOADED))).isEmpty();
+        }
+        assertThat(operator.duplicatesDropped()).isEqualTo(ids);
+    }
+
+    /** The end moves the value's ids aside without their content; those kept apart stay found. */
+    @Test
+    void theIdsKeptApartAreStillFoundAfterTheSessionEnded() throws Exception {
+        int ids = SessionSteps.IDS_IN_VALUE + 50;
+        send(interaction("s1", 0, InteractionState.CONNECTED));
+        send(sample("s1", 1, 4.2));
+        for (int i = 0; i < ids; i++) {
+            send(recording("s1", i, RecordingStatus.UPLOADED));
+        }
+        send(interaction("s1", ids, InteractionState.COMPLETED));
+        harness.processWatermark(new Watermark(at(ids + 1)));
+        assertThat(harness.extractOutputValues()).hasSize(1);
+
+        for (int i = 0; i < ids; i++) {
+            assertThat(send(recording("s1", i, RecordingStatus.UPLOADED)))
+                    .as("copy %d", i)
+                    .isEmpty();
         }
         assertThat(operator.duplicatesDropped()).isEqualTo(ids);
     }

@@ -99,6 +99,43 @@ class SampleSlotsTest {
         assertThat(compacted.encodedBytes()).isLessThan(old.encodedBytes() / 10);
     }
 
+    /**
+     * The ended runs' form ({@code session-redeliveries}): distances back from the end, which may
+     * fall before, among or after the slots (samples handed over within the timeout after it).
+     */
+    @Test
+    void theFormBeforeTheEndReadsTheSameSlots() {
+        Random random = new Random(11);
+        for (int round = 0; round < 200; round++) {
+            List<Long> timestamps = new ArrayList<>();
+            long ts = START + random.nextInt(100_000);
+            for (int i = 1 + random.nextInt(300); i > 0; i--) {
+                timestamps.add(ts);
+                ts +=
+                        random.nextInt(10) == 0
+                                ? 1 + random.nextInt(600_000)
+                                : 5_000 + (random.nextBoolean() ? random.nextInt(21) - 10 : 0);
+            }
+            long end = timestamps.get(random.nextInt(timestamps.size())) + random.nextInt(20_000);
+            SampleSlots.Sequence sequence = record(timestamps).audio;
+
+            SampleSlots.Sequence read =
+                    SampleSlots.Sequence.fromEncodedBefore(end, sequence.encodedBefore(end));
+
+            assertThat(read).usingRecursiveComparison().isEqualTo(sequence);
+        }
+    }
+
+    @Test
+    void anEndedFiveMinuteRunCostsAThirdOfItsForwardForm() throws IOException {
+        List<Long> run = grid(START + 5_000, 58);
+        long end = START + 59 * 5_000L;
+        SampleSlots slots = record(run);
+        int before = slots.audio.encodedBefore(end).length;
+        assertThat(before).isLessThanOrEqualTo(8);
+        assertThat(serializedBytes(slots)).isGreaterThanOrEqualTo(3 * before);
+    }
+
     private static void assertContainsExactly(SampleSlots slots, List<Long> timestamps) {
         for (long ts : timestamps) {
             assertThat(slots.contains(MediaType.AUDIO, ts)).as("audio %d", ts).isTrue();
