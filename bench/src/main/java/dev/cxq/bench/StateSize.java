@@ -59,10 +59,9 @@ record StateSize(
             double bytesPerSession) {}
 
     /**
-     * Each operator's slope over all loads, a least-squares fit: the session operator's snapshot
-     * holds the samples that wait at the barrier, which depend on where the watermarks fell, so a
-     * slope over two loads alone moved by a fifth between runs of one build (1.52–1.89 B per event,
-     * 2026-12-01).
+     * Each operator's slope over all loads, a least-squares fit, keyed state and operator state
+     * apart ({@link StateCommand}): a slope over two loads alone moved by a fifth between runs of
+     * one build (1.52–1.89 B per event, 2026-12-01) while the waiting samples counted in it.
      */
     List<Operator> operators() {
         Load first = loads.get(0);
@@ -82,7 +81,9 @@ record StateSize(
                 covariance += events * (load.operators().getOrDefault(uid, 0L) - meanBytes);
                 variance += events * events;
             }
-            double perEvent = covariance / variance;
+            // Operator state (the samples waiting at the barrier, source positions) is a buffer
+            // whose fill follows the waiting cap and the watermarks, not a retention: its mean.
+            double perEvent = StateCommand.isOperatorState(uid) ? 0 : covariance / variance;
             double fixed = meanBytes - perEvent * meanEvents;
             operators.add(
                     new Operator(

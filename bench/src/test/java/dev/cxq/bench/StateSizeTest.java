@@ -74,6 +74,31 @@ class StateSizeTest {
         assertEquals(307.5, noisy.bytesPerActiveSession(), 1e-9);
     }
 
+    /**
+     * Operator state (samples waiting at the barrier) is a buffer that fills up to its cap: it
+     * counts per session at its mean, never per event, and never as the dedup's.
+     */
+    @Test
+    void operatorStateCountsAtItsMeanPerSession() {
+        String held = StateCommand.operatorStateOf("session-quality");
+        long[] bytes = {100_000, 200_000, 300_000};
+        List<StateSize.Load> loads = new ArrayList<>();
+        for (int i = 0; i < bytes.length; i++) {
+            loads.add(
+                    new StateSize.Load(
+                            60 + 30 * i,
+                            60_000 + 30_000L * i,
+                            bytes[i],
+                            10,
+                            Map.of("session-quality", 300_000L, held, bytes[i])));
+        }
+        StateSize filling = new StateSize(1_000, "full", "uuid", List.of("session-quality"), loads);
+
+        assertEquals(0, filling.retainedBytesPerEvent(), 1e-9);
+        assertEquals(0, filling.otherRetainedBytesPerEvent(), 1e-9);
+        assertEquals(300 + 200, filling.bytesPerActiveSession(), 1e-9);
+    }
+
     @Test
     void extrapolatesToAMillionSessionsOver48Hours() {
         // 40 B × 34,560 events per session in 48 h × 1,000,000 sessions.
