@@ -64,6 +64,46 @@ class DedupStateSizeTest {
         assertThat(genesysIds).isEqualTo(uuidIds);
     }
 
+    /**
+     * The bench's 5-minute call (`SampleStream`): the lifecycle at 0, 200, 220 and 295 s and an
+     * audio sample every 5 s between. Its slots are what it keeps beyond its ids and end, written
+     * as distances back from the end: this is the record per ended session that the state run's
+     * slope estimates ({@code docs/benchmarks.md}).
+     */
+    @Test
+    void aFiveMinuteCallKeepsItsSamplesSlotsInUnderTwentyBytes() throws Exception {
+        IdOf ids = i -> UUID.nameUUIDFromBytes(("e" + i).getBytes()).toString();
+        long lifecycleOnly = bytesPerSession(ids);
+        long call;
+        try (var harness = harness()) {
+            for (int s = 0; s < SESSIONS; s++) {
+                String session = UUID.nameUUIDFromBytes(("s" + s).getBytes()).toString();
+                for (int step = 0; step < 60; step++) {
+                    CanonicalEvent e =
+                            switch (step) {
+                                case 0 ->
+                                        Events.interaction(session, 0, InteractionState.CONNECTED);
+                                case 40 -> Events.interaction(session, 200, InteractionState.HOLD);
+                                case 44 ->
+                                        Events.interaction(session, 220, InteractionState.UNHOLD);
+                                case 59 ->
+                                        Events.interaction(
+                                                session, 295, InteractionState.COMPLETED);
+                                default -> Events.sample(session, 5L * step);
+                            };
+                    e.eventId = ids.id(s * 60 + step);
+                    harness.processElement(new StreamRecord<>(e, e.ts));
+                }
+            }
+            harness.processWatermark(new Watermark(Events.at(0) + Duration.ofHours(2).toMillis()));
+            assertThat(harness.extractOutputValues()).hasSize(SESSIONS);
+            call = snapshotSize(harness, 1) / SESSIONS;
+        }
+        System.out.printf(
+                "dedup state per ended 5-minute call (4 ids, 56 samples): %d bytes%n", call);
+        assertThat(call - lifecycleOnly).isBetween(1L, 20L);
+    }
+
     @Test
     void withinTheTimeoutAfterItsEndASessionCostsItsRecordAndNoTimer() throws Exception {
         IdOf ids = i -> UUID.nameUUIDFromBytes(("e" + i).getBytes()).toString();
