@@ -7,6 +7,7 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.function.Function;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
@@ -55,17 +56,10 @@ class StateSizeTest {
     /** Every load counts, not only the first and the last: the slope is a least-squares fit. */
     @Test
     void theSlopeIsFittedOverEveryLoad() {
-        long[] bytes = {300_000, 330_000, 300_000, 300_000};
-        List<StateSize.Load> loads = new ArrayList<>();
-        for (int i = 0; i < bytes.length; i++) {
-            loads.add(
-                    new StateSize.Load(
-                            60 + 20 * i,
-                            60_000 + 20_000L * i,
-                            bytes[i],
-                            10,
-                            Map.of("session-quality", bytes[i])));
-        }
+        List<StateSize.Load> loads =
+                loads(
+                        new long[] {300_000, 330_000, 300_000, 300_000},
+                        bytes -> Map.of("session-quality", bytes));
         StateSize noisy = new StateSize(1_000, "full", "uuid", List.of("session-quality"), loads);
 
         assertEquals(-0.15, noisy.operators().get(0).bytesPerEvent(), 1e-9);
@@ -81,22 +75,34 @@ class StateSizeTest {
     @Test
     void operatorStateCountsAtItsMeanPerSession() {
         String held = StateCommand.operatorStateOf("session-quality");
-        long[] bytes = {100_000, 200_000, 300_000};
-        List<StateSize.Load> loads = new ArrayList<>();
-        for (int i = 0; i < bytes.length; i++) {
-            loads.add(
-                    new StateSize.Load(
-                            60 + 30 * i,
-                            60_000 + 30_000L * i,
-                            bytes[i],
-                            10,
-                            Map.of("session-quality", 300_000L, held, bytes[i])));
-        }
+        List<StateSize.Load> loads =
+                loads(
+                        new long[] {100_000, 200_000, 300_000},
+                        bytes -> Map.of("session-quality", 300_000L, held, bytes));
         StateSize filling = new StateSize(1_000, "full", "uuid", List.of("session-quality"), loads);
 
         assertEquals(0, filling.retainedBytesPerEvent(), 1e-9);
         assertEquals(0, filling.otherRetainedBytesPerEvent(), 1e-9);
         assertEquals(300 + 200, filling.bytesPerActiveSession(), 1e-9);
+    }
+
+    /**
+     * Loads 20 steps (20,000 events) apart from 60 steps, the i-th with {@code bytes[i]} in all and
+     * {@code operators} of it per uid.
+     */
+    private static List<StateSize.Load> loads(
+            long[] bytes, Function<Long, Map<String, Long>> operators) {
+        List<StateSize.Load> loads = new ArrayList<>();
+        for (int i = 0; i < bytes.length; i++) {
+            loads.add(
+                    new StateSize.Load(
+                            60 + 20 * i,
+                            60_000 + 20_000L * i,
+                            bytes[i],
+                            10,
+                            operators.apply(bytes[i])));
+        }
+        return loads;
     }
 
     @Test
