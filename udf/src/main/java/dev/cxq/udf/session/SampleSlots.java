@@ -3,6 +3,7 @@ package dev.cxq.udf.session;
 import dev.cxq.udf.model.MediaType;
 
 import java.util.Arrays;
+import java.util.stream.LongStream;
 
 /**
  * The sample slots (media, timestamp) a session has handed over, in a compact form: per media the
@@ -126,19 +127,15 @@ public class SampleSlots {
 
         /** The timestamps, in increasing order. */
         private long[] timestamps() {
-            long[][] out = {new long[Math.max(count, 8)]};
-            int[] n = {0};
+            LongStream.Builder timestamps = LongStream.builder();
             runs(
                     (first, step, k) -> {
                         for (long i = 0; i < k; i++) {
-                            if (n[0] == out[0].length) {
-                                out[0] = Arrays.copyOf(out[0], 2 * n[0]);
-                            }
-                            out[0][n[0]++] = first + i * step;
+                            timestamps.add(first + i * step);
                         }
                         return false;
                     });
-            return Arrays.copyOf(out[0], n[0]);
+            return timestamps.build().toArray();
         }
 
         /** Writes the growing run as tokens: one alone as a zero, more as a run token. */
