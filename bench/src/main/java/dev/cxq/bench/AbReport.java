@@ -355,12 +355,14 @@ final class AbReport {
                                 + " **dedup state = bytes kept per event × %,d events per session"
                                 + " in 48 h (one per 5 s) × %,d sessions**; state per active"
                                 + " session = what every operator holds beyond its growth per"
-                                + " event, over the sessions. Both loads are past one session's"
+                                + " event, over the sessions. Every load is past one session's"
                                 + " lifetime (60 steps), when the open sessions' state has"
                                 + " stopped growing: what grows is what outlives a session, the"
                                 + " dedup's record for the retention, an interaction until its"
-                                + " recording SLA, a KPI window until its lateness (`StateSize`)."
-                                + "%n%n",
+                                + " recording SLA, a KPI window until its lateness. An"
+                                + " operator's operator state (the samples waiting at the"
+                                + " barrier) is counted apart from its keyed state, per session"
+                                + " at its mean (`StateSize`).%n%n",
                         any.sessions(),
                         "uuid".equals(any.eventIds()) ? "UUID" : "short",
                         any.checkpointType(),

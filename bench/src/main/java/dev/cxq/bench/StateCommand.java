@@ -65,6 +65,8 @@ final class StateCommand implements Callable<Integer> {
 
     private static final ObjectMapper JSON = new ObjectMapper();
 
+    private static final String OPERATOR_STATE = " (operator state)";
+
     /**
      * One session's lifetime ({@link SampleStream#LIFE_STEPS}): before it, every open session is
      * younger than it will be, and the growth of its state between two loads (its sample slots,
@@ -301,8 +303,6 @@ final class StateCommand implements Callable<Integer> {
         }
         return sizes;
     }
-
-    private static final String OPERATOR_STATE = " (operator state)";
 
     /** The name under which an operator's operator state (not keyed) is counted. */
     static String operatorStateOf(String uid) {

@@ -24,7 +24,7 @@ import java.util.TreeSet;
  * × events per session in the retention × sessions}, with one event per session every {@link
  * SampleStream#STEP_MILLIS} ms, as the generated input has. The state per active session is what
  * every operator holds beyond its growth per event (the intercept of its slope), over the sessions:
- * with both loads past one session lifetime ({@link StateCommand#MIN_FIRST_LOAD_STEPS}) the open
+ * with every load past one session lifetime ({@link StateCommand#MIN_FIRST_LOAD_STEPS}) the open
  * sessions' state no longer grows, so the slope is what outlives a session (the dedup's record for
  * the retention; an interaction until its recording SLA, a KPI window until its lateness, shown per
  * event, extrapolated for the dedup only).
