@@ -127,7 +127,8 @@ class DashboardMetricsITCase {
                     .build(env);
             job = env.executeAsync("cxq kafka cxq-events");
 
-            Set<String> exported = scrapeUntilComplete("http://127.0.0.1:" + port + "/metrics");
+            Set<String> exported =
+                    scrapeUntilComplete("http://127.0.0.1:" + port + "/metrics", wanted.keySet());
             Map<String, Set<String>> missing = new TreeMap<>();
             wanted.forEach(
                     (metric, where) -> {
@@ -149,9 +150,12 @@ class DashboardMetricsITCase {
 
     /**
      * Scrapes until the series that appear only once the job has worked are there: a parsed and a
-     * rejected event, a completed checkpoint, the Kafka reader's lag, the input's status.
+     * rejected event, a completed checkpoint, the Kafka reader's lag, the input's status, and every
+     * {@code wanted} one (the source's {@code watermarkLag} is registered at its first watermark,
+     * which may come after the rest). At the deadline it fails, naming what is missing.
      */
-    private static Set<String> scrapeUntilComplete(String url) throws Exception {
+    private static Set<String> scrapeUntilComplete(String url, Set<String> wanted)
+            throws Exception {
         HttpClient http = HttpClient.newHttpClient();
         long deadline = System.nanoTime() + Duration.ofMinutes(3).toNanos();
         Set<String> names = Set.of();
@@ -172,6 +176,7 @@ class DashboardMetricsITCase {
                 if (names.contains("flink_taskmanager_job_task_operator_cxq_reason_eventsRejected")
                         && names.contains("flink_taskmanager_job_task_operator_pendingRecords")
                         && names.contains("flink_taskmanager_job_task_operator_cxq_input_status")
+                        && names.containsAll(wanted)
                         && completedCheckpoint(body)) {
                     return names;
                 }
@@ -180,7 +185,13 @@ class DashboardMetricsITCase {
             }
             Thread.sleep(500); // scrape interval; the condition above decides
         }
-        throw new AssertionError("the job never exported its full set of metrics; had " + names);
+        Set<String> missing = new TreeSet<>(wanted);
+        missing.removeAll(names);
+        throw new AssertionError(
+                "the job never exported its full set of metrics; missing "
+                        + missing
+                        + " of those the dashboard and alert rules name; had "
+                        + names);
     }
 
     private static boolean completedCheckpoint(String body) {
