@@ -256,7 +256,7 @@ public final class CanonicalEventSerializer extends NonReusingSerializer<Canonic
         }
 
         String string() throws IOException {
-            return present() ? StringValue.readString(in) : null;
+            return present() ? StringValueFormat.read(in) : null;
         }
 
         <E extends Enum<E>> E enumOf(E[] constants) throws IOException {

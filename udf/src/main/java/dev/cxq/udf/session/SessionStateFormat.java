@@ -1,5 +1,6 @@
 package dev.cxq.udf.session;
 
+import dev.cxq.udf.model.StringValueFormat;
 import dev.cxq.udf.quality.MediaQualityDetector;
 import dev.cxq.udf.quality.OpenAlert;
 import dev.cxq.udf.quality.SampleMetrics;
@@ -68,8 +69,8 @@ final class SessionStateFormat {
         Presence p = new Presence(in.readUnsignedByte());
         s.minMos = p.next() ? in.readDouble() : null;
         s.maxPacketLossPct = p.next() ? in.readDouble() : null;
-        s.agentId = p.next() ? StringValue.readString(in) : null;
-        s.queueId = p.next() ? StringValue.readString(in) : null;
+        s.agentId = p.next() ? StringValueFormat.read(in) : null;
+        s.queueId = p.next() ? StringValueFormat.read(in) : null;
         s.lastEventTs = in.readLong();
         s.media = readDetector(in);
         s.slots = readSlots(in);
@@ -125,9 +126,9 @@ final class SessionStateFormat {
         d.degradation = p.next() ? readAlert(in) : null;
         d.mediaGap = p.next() ? readAlert(in) : null;
         d.disconnect = p.next() ? readAlert(in) : null;
-        d.lastDegradationKey = p.next() ? StringValue.readString(in) : null;
-        d.lastMediaGapKey = p.next() ? StringValue.readString(in) : null;
-        d.lastDisconnectKey = p.next() ? StringValue.readString(in) : null;
+        d.lastDegradationKey = p.next() ? StringValueFormat.read(in) : null;
+        d.lastMediaGapKey = p.next() ? StringValueFormat.read(in) : null;
+        d.lastDisconnectKey = p.next() ? StringValueFormat.read(in) : null;
         d.lastSampleTs = p.next() ? in.readLong() : null;
         d.lastSample = p.next() ? readMetrics(in) : null;
         d.silentSince = p.next() ? in.readLong() : null;
@@ -166,13 +167,13 @@ final class SessionStateFormat {
     private static OpenAlert readAlert(DataInputView in) throws IOException {
         OpenAlert a = new OpenAlert();
         Presence p = new Presence(in.readUnsignedByte());
-        a.incidentKey = p.next() ? StringValue.readString(in) : null;
-        a.alertType = p.next() ? StringValue.readString(in) : null;
-        a.severity = p.next() ? StringValue.readString(in) : null;
-        a.agentId = p.next() ? StringValue.readString(in) : null;
-        a.queueId = p.next() ? StringValue.readString(in) : null;
+        a.incidentKey = p.next() ? StringValueFormat.read(in) : null;
+        a.alertType = p.next() ? StringValueFormat.read(in) : null;
+        a.severity = p.next() ? StringValueFormat.read(in) : null;
+        a.agentId = p.next() ? StringValueFormat.read(in) : null;
+        a.queueId = p.next() ? StringValueFormat.read(in) : null;
         a.metrics = p.next() ? readMetrics(in) : null;
-        a.reason = p.next() ? StringValue.readString(in) : null;
+        a.reason = p.next() ? StringValueFormat.read(in) : null;
         a.reported = p.next();
         a.startedAt = in.readLong();
         a.firedAt = in.readLong();
