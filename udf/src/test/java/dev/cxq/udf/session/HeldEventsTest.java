@@ -5,7 +5,10 @@ import dev.cxq.udf.model.CanonicalEvent;
 import org.junit.jupiter.api.Test;
 
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
+import java.util.Random;
 
 import static dev.cxq.udf.testing.Events.at;
 import static dev.cxq.udf.testing.Events.sample;
@@ -104,6 +107,47 @@ class HeldEventsTest {
         assertThat(held.nextDue(at(19))).isEqualTo("t");
         assertThat(held.nextDue(at(19))).isNull();
         assertThat(held.nextDue(at(20))).isEqualTo("s");
+    }
+
+    /**
+     * Many sessions, not quiet, held at random times, some handed over, emptied and held again
+     * later: each watermark hands over exactly the sessions whose earliest held event it passed, in
+     * the order of that event, each once.
+     */
+    @Test
+    void sessionsAreDueInTheOrderOfTheirEarliestEventEachOnce() {
+        Random random = new Random(17);
+        HeldEvents held = new HeldEvents(true, event -> false, HeldEvents.MAX_WAITING);
+        Map<String, Long> earliest = new HashMap<>();
+        for (int round = 0; round < 20; round++) {
+            long watermark = at(100L * (round + 1));
+            for (int n = 0; n < 300; n++) {
+                String key = "s" + random.nextInt(500);
+                long seconds = 100L * round + random.nextInt(150);
+                held.hold(key, sample(key, seconds));
+                earliest.merge(key, at(seconds), Math::min);
+            }
+            List<String> expected =
+                    earliest.entrySet().stream()
+                            .filter(entry -> entry.getValue() <= watermark)
+                            .sorted(Map.Entry.comparingByValue())
+                            .map(Map.Entry::getKey)
+                            .toList();
+            List<String> due = new ArrayList<>();
+            List<Long> times = new ArrayList<>();
+            String next;
+            while ((next = held.nextDue(watermark)) != null) {
+                String key = next;
+                due.add(key);
+                times.add(earliest.remove(key));
+                List<CanonicalEvent> notDue =
+                        held.take(key).stream().filter(event -> event.ts > watermark).toList();
+                notDue.forEach(event -> earliest.merge(key, event.ts, Math::min));
+                held.handedOver(key, null, 0, notDue);
+            }
+            assertThat(due).containsExactlyInAnyOrderElementsOf(expected);
+            assertThat(times).isSorted();
+        }
     }
 
     private static List<String> dueAt(HeldEvents held, long watermark) {
