@@ -19,7 +19,6 @@ import dev.cxq.udf.interaction.KpiInput;
 import dev.cxq.udf.interaction.KpiWindowFunction;
 import dev.cxq.udf.interaction.LateKpiInputs;
 import dev.cxq.udf.model.CanonicalEvent;
-import dev.cxq.udf.model.EventKind;
 import dev.cxq.udf.model.RawRecord;
 import dev.cxq.udf.rows.ComputedMetric;
 import dev.cxq.udf.rows.KpiWindow;
@@ -119,31 +118,31 @@ public final class CxqPipeline {
                                 "Input records")
                         .uid("input-records");
 
-        if (env.getConfiguration().get(ExecutionOptions.RUNTIME_MODE)
-                == RuntimeExecutionMode.STREAMING) {
-            buildPipelineStatus(raw);
-        }
-
-        SingleOutputStreamOperator<CanonicalEvent> parsed =
+        // Media samples on the main output, interaction and recording events on a side output:
+        // the parser routes them without a chained filter's copy of every event.
+        SingleOutputStreamOperator<CanonicalEvent> samples =
                 raw.process(
                                 new ParseFunction(
                                         settings.eventTimeLimits(), settings.maxOutOfOrderness()))
                         .uid("parse-events")
                         .name("Parse events");
 
-        parsed.getSideOutput(OutputTags.REJECTED_EVENTS)
+        samples.getSideOutput(OutputTags.REJECTED_EVENTS)
                 .sinkTo(sinks.sink(CxqTables.REJECTED_EVENTS))
                 .uid("sink-rejected-events")
                 .name("rejected_events");
+
+        if (env.getConfiguration().get(ExecutionOptions.RUNTIME_MODE)
+                == RuntimeExecutionMode.STREAMING) {
+            buildPipelineStatus(samples.getSideOutput(ParseFunction.RECORDS_READ));
+        }
 
         // Interaction and recording events go to the session function with the samples: it
         // remembers each session's ids and sample slots in one value, drops the copies, and hands
         // the first deliveries of interaction and recording events to the interaction functions
         // (docs/dedup.md). The ids that releases before it kept, one entry each, are keyed by id.
         DataStream<CanonicalEvent> events =
-                parsed.filter(event -> event.kind != EventKind.MEDIA_SAMPLE)
-                        .uid("interaction-events")
-                        .name("Interaction and recording events")
+                samples.getSideOutput(ParseFunction.INTERACTION_AND_RECORDING_EVENTS)
                         .keyBy(EventIdentity::of)
                         .process(
                                 new PreviousReleaseIds(
@@ -151,10 +150,6 @@ public final class CxqPipeline {
                                         settings.mediaSampleDedupRetention()))
                         .uid("dedup-events")
                         .name("Drop ids seen by the previous release");
-        DataStream<CanonicalEvent> samples =
-                parsed.filter(event -> event.kind == EventKind.MEDIA_SAMPLE)
-                        .uid("media-samples")
-                        .name("Media samples");
 
         SingleOutputStreamOperator<SessionQuality> sessionQuality =
                 samples.union(events)
@@ -197,7 +192,7 @@ public final class CxqPipeline {
                 .name("late_events");
 
         if (deadLetters != null) {
-            parsed.getSideOutput(OutputTags.REJECTED_EVENTS)
+            samples.getSideOutput(OutputTags.REJECTED_EVENTS)
                     .map(DeadLetter::rejected)
                     .uid("dead-letter-rejected")
                     .name("Rejected as dead letters")
@@ -217,9 +212,10 @@ public final class CxqPipeline {
      * runs only: a BATCH run has no wall clock that its event time could be behind, and its
      * processing-time timers would all fire at the end of input.
      */
-    private void buildPipelineStatus(DataStream<RawRecord> raw) {
+    private void buildPipelineStatus(DataStream<String> splitsRead) {
         PipelineStatusSettings rules = settings.pipelineStatus();
-        raw.transform(
+        splitsRead
+                .transform(
                         "Input activity per minute",
                         TypeInformation.of(InputActivity.class),
                         new InputActivityCounter(rules.interval()))

@@ -12,11 +12,11 @@ import java.util.List;
 
 /**
  * Serializer of {@link RawRecord}, written out instead of Flink's POJO serializer. The source's
- * output is copied once into each operator chained to it (object reuse is off), and the POJO
- * serializer's copy, reflective per field and through generic list and null wrappers for the
- * decoded events, was 8.5 % of the task threads' CPU in the full topology's profile of 2026-12-01
- * ({@code docs/benchmarks.md}). This copy shares the immutable strings and copies the events with
- * {@link CanonicalEventSerializer}, so a consumer still gets a record of its own.
+ * output is copied into the parser chained to it (object reuse is off), and the POJO serializer's
+ * copy, reflective per field and through generic list and null wrappers for the decoded events, was
+ * 8.5 % of the task threads' CPU in the full topology's profile of 2026-12-01 ({@code
+ * docs/benchmarks.md}). This copy shares the immutable strings and copies the events with {@link
+ * CanonicalEventSerializer}, so a consumer still gets a record of its own.
  *
  * <p>Records are never kept in state; this format only crosses the network when the source and the
  * parser are not chained. Format: {@code source}, {@code payload} and {@code rejectReason} as
@@ -67,8 +67,8 @@ public final class RawRecordSerializer extends NonReusingSerializer<RawRecord> {
 
     @Override
     public RawRecord deserialize(DataInputView in) throws IOException {
-        RawRecord record = new RawRecord(StringValue.readString(in), StringValue.readString(in));
-        record.rejectReason = StringValue.readString(in);
+        RawRecord record = new RawRecord(StringValueFormat.read(in), StringValueFormat.read(in));
+        record.rejectReason = StringValueFormat.read(in);
         int count = in.readInt();
         if (count >= 0) {
             List<CanonicalEvent> events = new ArrayList<>(count);

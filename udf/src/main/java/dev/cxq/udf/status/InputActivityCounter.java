@@ -1,5 +1,6 @@
 package dev.cxq.udf.status;
 
+import dev.cxq.udf.ingest.ParseFunction;
 import dev.cxq.udf.model.RawRecord;
 
 import org.apache.flink.streaming.api.operators.AbstractStreamOperator;
@@ -13,15 +14,16 @@ import java.util.Map;
 
 /**
  * The per-subtask pre-aggregation of {@code pipeline_status} (operator {@code input-activity},
- * chained to the source): per input ({@link RawRecord#split()}) and processing-time minute, the
- * records read and their largest event time (the source's timestamp; a record to be rejected has
- * none). It emits one {@link InputActivity} per input at each minute's end (a processing-time
- * timer), when an input's minute changes, before each checkpoint barrier (so nothing is held in a
- * checkpoint: no state) and at the end of input. So the keyed {@link PipelineStatusFunction} sees a
- * few records per input and subtask per minute, not one per event.
+ * chained to the parser, which passes on each record's split: {@link ParseFunction#RECORDS_READ}):
+ * per input ({@link RawRecord#split()}) and processing-time minute, the records read and their
+ * largest event time (the source's timestamp; a record to be rejected has none). It emits one
+ * {@link InputActivity} per input at each minute's end (a processing-time timer), when an input's
+ * minute changes, before each checkpoint barrier (so nothing is held in a checkpoint: no state) and
+ * at the end of input. So the keyed {@link PipelineStatusFunction} sees a few records per input and
+ * subtask per minute, not one per event.
  */
 public final class InputActivityCounter extends AbstractStreamOperator<InputActivity>
-        implements OneInputStreamOperator<RawRecord, InputActivity>, BoundedOneInput {
+        implements OneInputStreamOperator<String, InputActivity>, BoundedOneInput {
 
     private static final long serialVersionUID = 1L;
 
@@ -43,10 +45,10 @@ public final class InputActivityCounter extends AbstractStreamOperator<InputActi
     }
 
     @Override
-    public void processElement(StreamRecord<RawRecord> element) {
+    public void processElement(StreamRecord<String> element) {
         long now = getProcessingTimeService().getCurrentProcessingTime();
         long minute = now - Math.floorMod(now, intervalMillis);
-        String input = element.getValue().split();
+        String input = element.getValue();
         InputActivity activity = open.get(input);
         if (activity != null && activity.minuteStart != minute) {
             output.collect(new StreamRecord<>(activity));

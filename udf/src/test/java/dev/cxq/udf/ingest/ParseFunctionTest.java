@@ -12,15 +12,17 @@ import org.apache.flink.streaming.util.OneInputStreamOperatorTestHarness;
 
 import org.junit.jupiter.api.Test;
 
+import java.time.Instant;
 import java.util.List;
 import java.util.concurrent.ConcurrentLinkedQueue;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.tuple;
 
 class ParseFunctionTest {
 
     @Test
-    void routesValidEventsToTheMainOutputAndRejectionsToTheSideOutput() throws Exception {
+    void routesSamplesToTheMainOutputOtherEventsAndRejectionsToSideOutputs() throws Exception {
         try (OneInputStreamOperatorTestHarness<RawRecord, CanonicalEvent> harness =
                 new OneInputStreamOperatorTestHarness<>(new ProcessOperator<>(parser()))) {
             harness.open();
@@ -28,12 +30,29 @@ class ParseFunctionTest {
                     "{\"event_id\":\"e1\",\"kind\":\"media_sample\",\"session_id\":\"s1\","
                             + "\"ts\":\"2026-03-09T14:00:05Z\",\"mos\":4.0}";
             String bad = "{\"event_id\":\"e2\",\"kind\":\"media_sample\"\u0000";
-            harness.processElement(new StreamRecord<>(new RawRecord("f.jsonl:1", valid)));
+            String interaction =
+                    "{\"event_id\":\"e3\",\"kind\":\"interaction\",\"session_id\":\"s1\","
+                            + "\"ts\":\"2026-03-09T14:00:00Z\",\"state\":\"connected\","
+                            + "\"agent_id\":\"a1\",\"queue_id\":\"q1\",\"channel\":\"voice\"}";
+            long sampleTime = Instant.parse("2026-03-09T14:00:05Z").toEpochMilli();
+            harness.processElement(
+                    new StreamRecord<>(new RawRecord("f.jsonl:1", valid), sampleTime));
             harness.processElement(new StreamRecord<>(new RawRecord("f.jsonl:2", bad)));
+            harness.processElement(new StreamRecord<>(new RawRecord("f.jsonl:3", interaction)));
 
             assertThat(harness.extractOutputValues())
                     .singleElement()
                     .satisfies(e -> assertThat(e.eventId).isEqualTo("e1"));
+            assertThat(harness.getSideOutput(ParseFunction.INTERACTION_AND_RECORDING_EVENTS))
+                    .singleElement()
+                    .satisfies(e -> assertThat(e.getValue().eventId).isEqualTo("e3"));
+            // Every record read, the rejected one too, passes on its split for pipeline_status.
+            assertThat(harness.getSideOutput(ParseFunction.RECORDS_READ))
+                    .extracting(StreamRecord::getValue, StreamRecord::getTimestamp)
+                    .containsExactly(
+                            tuple("f.jsonl", sampleTime),
+                            tuple("f.jsonl", Long.MIN_VALUE),
+                            tuple("f.jsonl", Long.MIN_VALUE));
             ConcurrentLinkedQueue<StreamRecord<RejectedEvent>> rejected =
                     harness.getSideOutput(OutputTags.REJECTED_EVENTS);
             List<RejectedEvent> rows = rejected.stream().map(StreamRecord::getValue).toList();
@@ -145,8 +164,8 @@ class ParseFunctionTest {
             harness.processElement(new StreamRecord<>(new RawRecord("events/0/2", niceContact)));
             harness.processElement(new StreamRecord<>(forged));
 
-            assertThat(harness.extractOutputValues())
-                    .extracting(e -> e.eventId)
+            assertThat(harness.getSideOutput(ParseFunction.INTERACTION_AND_RECORDING_EVENTS))
+                    .extracting(e -> e.getValue().eventId)
                     .containsExactly("nice:7:queued", "nice:7:completed");
             assertThat(harness.getSideOutput(OutputTags.REJECTED_EVENTS))
                     .singleElement()
