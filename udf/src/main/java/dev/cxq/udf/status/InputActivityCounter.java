@@ -1,6 +1,5 @@
 package dev.cxq.udf.status;
 
-import dev.cxq.udf.ingest.ParseFunction;
 import dev.cxq.udf.model.RawRecord;
 
 import org.apache.flink.streaming.api.operators.AbstractStreamOperator;
@@ -14,13 +13,13 @@ import java.util.Map;
 
 /**
  * The per-subtask pre-aggregation of {@code pipeline_status} (operator {@code input-activity},
- * chained to the parser, which passes on each record's split: {@link ParseFunction#RECORDS_READ}):
- * per input ({@link RawRecord#split()}) and processing-time minute, the records read and their
- * largest event time (the source's timestamp; a record to be rejected has none). It emits one
- * {@link InputActivity} per input at each minute's end (a processing-time timer), when an input's
- * minute changes, before each checkpoint barrier (so nothing is held in a checkpoint: no state) and
- * at the end of input. So the keyed {@link PipelineStatusFunction} sees a few records per input and
- * subtask per minute, not one per event.
+ * chained to the parser, which passes on each record's split: {@code
+ * ingest.ParseFunction#RECORDS_READ}): per input ({@link RawRecord#split()}) and processing-time
+ * minute, the records read and their largest event time (the source's timestamp; a record to be
+ * rejected has none). It emits one {@link InputActivity} per input at each minute's end (a
+ * processing-time timer), when an input's minute changes, before each checkpoint barrier (so
+ * nothing is held in a checkpoint: no state) and at the end of input. So the keyed {@link
+ * PipelineStatusFunction} sees a few records per input and subtask per minute, not one per event.
  */
 public final class InputActivityCounter extends AbstractStreamOperator<InputActivity>
         implements OneInputStreamOperator<String, InputActivity>, BoundedOneInput {
@@ -59,9 +58,9 @@ public final class InputActivityCounter extends AbstractStreamOperator<InputActi
             open.put(input, activity);
         }
         activity.records++;
-        if (element.hasTimestamp()) {
-            activity.maxEventTime = Math.max(activity.maxEventTime, element.getTimestamp());
-        }
+        // A record without the source's timestamp comes from the parser's side output at
+        // Long.MIN_VALUE, which moves nothing.
+        activity.maxEventTime = Math.max(activity.maxEventTime, element.getTimestamp());
         if (!flushPending) {
             flushPending = true;
             getProcessingTimeService().registerTimer(minute + intervalMillis, this::flush);
