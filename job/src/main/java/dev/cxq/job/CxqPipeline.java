@@ -56,7 +56,7 @@ import java.util.List;
  *                  │                     └─▶ keyBy(session_id) ─▶ interactions ─┬─▶ keyBy(interaction_id) ─▶ computed_metrics │
  *                  │                                 keyBy(customer_id) ─▶ fcr ◀─┤   │                                      │
  *                  │                                 keyBy(agent|queue) ─▶ kpi windows ◀─┴───┴──────────────────────────────┘
- *                  ├─▶ input activity ─▶ keyBy(input) ─▶ pipeline status ─▶ pipeline_status (streaming only)
+ *                  ├─(each record's split)─▶ input activity ─▶ keyBy(input) ─▶ pipeline status ─▶ pipeline_status (streaming only)
  *                  ├─(rejected)─────────────────────────────────────────────────────────────▶ rejected_events
  *                  └─ late events of every keyed operator ──────────────────────────────────▶ late_events
  * </pre>
@@ -118,23 +118,23 @@ public final class CxqPipeline {
                                 "Input records")
                         .uid("input-records");
 
-        // Media samples on the main output, interaction and recording events on a side output:
-        // the parser routes them without a chained filter's copy of every event.
-        SingleOutputStreamOperator<CanonicalEvent> samples =
+        // Its main output is the media samples; interaction and recording events, rejections and
+        // each record's split leave on side outputs, without a chained filter's copy of each event.
+        SingleOutputStreamOperator<CanonicalEvent> parsed =
                 raw.process(
                                 new ParseFunction(
                                         settings.eventTimeLimits(), settings.maxOutOfOrderness()))
                         .uid("parse-events")
                         .name("Parse events");
 
-        samples.getSideOutput(OutputTags.REJECTED_EVENTS)
+        parsed.getSideOutput(OutputTags.REJECTED_EVENTS)
                 .sinkTo(sinks.sink(CxqTables.REJECTED_EVENTS))
                 .uid("sink-rejected-events")
                 .name("rejected_events");
 
         if (env.getConfiguration().get(ExecutionOptions.RUNTIME_MODE)
                 == RuntimeExecutionMode.STREAMING) {
-            buildPipelineStatus(samples.getSideOutput(ParseFunction.RECORDS_READ));
+            buildPipelineStatus(parsed.getSideOutput(ParseFunction.RECORDS_READ));
         }
 
         // Interaction and recording events go to the session function with the samples: it
@@ -142,7 +142,7 @@ public final class CxqPipeline {
         // the first deliveries of interaction and recording events to the interaction functions
         // (docs/dedup.md). The ids that releases before it kept, one entry each, are keyed by id.
         DataStream<CanonicalEvent> events =
-                samples.getSideOutput(ParseFunction.INTERACTION_AND_RECORDING_EVENTS)
+                parsed.getSideOutput(ParseFunction.INTERACTION_AND_RECORDING_EVENTS)
                         .keyBy(EventIdentity::of)
                         .process(
                                 new PreviousReleaseIds(
@@ -152,7 +152,7 @@ public final class CxqPipeline {
                         .name("Drop ids seen by the previous release");
 
         SingleOutputStreamOperator<SessionQuality> sessionQuality =
-                samples.union(events)
+                parsed.union(events)
                         .keyBy(event -> event.sessionId)
                         .transform(
                                 "Session quality",
@@ -192,7 +192,7 @@ public final class CxqPipeline {
                 .name("late_events");
 
         if (deadLetters != null) {
-            samples.getSideOutput(OutputTags.REJECTED_EVENTS)
+            parsed.getSideOutput(OutputTags.REJECTED_EVENTS)
                     .map(DeadLetter::rejected)
                     .uid("dead-letter-rejected")
                     .name("Rejected as dead letters")
