@@ -1,13 +1,13 @@
 package dev.cxq.job.dedup;
 
 import dev.cxq.udf.model.CanonicalEvent;
+import dev.cxq.udf.model.IdKeyTypeInfo;
 import dev.cxq.udf.model.InteractionState;
 import dev.cxq.udf.rows.SessionQuality;
 import dev.cxq.udf.session.SessionQualityFunction;
 import dev.cxq.udf.testing.ContractRules;
 import dev.cxq.udf.testing.Events;
 
-import org.apache.flink.api.common.typeinfo.Types;
 import org.apache.flink.core.execution.SavepointFormatType;
 import org.apache.flink.runtime.checkpoint.OperatorSubtaskState;
 import org.apache.flink.runtime.checkpoint.SavepointType;
@@ -56,10 +56,10 @@ class DedupStateSizeTest {
                 "dedup state per session of %d ids: %d bytes (36-char UUID ids), %d bytes"
                         + " (72-char Genesys ids)%n",
                 IDS_PER_SESSION, uuidIds, genesysIds);
-        // The session key (key group, 36-char session id, namespace), the TTL timestamp, 6 bytes
-        // an id (an ended session keeps no content hash) and the session's end (6), with the
-        // framing.
-        long floor = IDS_PER_SESSION * 6L + 36 + 8 + 6;
+        // The session key (key group, the UUID session id in 16 bytes after its tag, namespace),
+        // the TTL timestamp, 6 bytes an id (an ended session keeps no content hash) and the
+        // session's end (6), with the framing.
+        long floor = IDS_PER_SESSION * 6L + 16 + 8 + 6;
         assertThat(uuidIds).isBetween(floor, floor + 20);
         assertThat(genesysIds).isEqualTo(uuidIds);
     }
@@ -102,6 +102,9 @@ class DedupStateSizeTest {
         System.out.printf(
                 "dedup state per ended 5-minute call (4 ids, 56 samples): %d bytes%n", call);
         assertThat(call - lifecycleOnly).isBetween(1L, 20L);
+        // docs/dedup.md's sizing: 1,000,000 sessions, each a 5-minute call after another for the
+        // 48 h retention (576 calls), in at most 50 GB.
+        assertThat(call * 576 * 1_000_000L).isLessThanOrEqualTo(50_000_000_000L);
     }
 
     @Test
@@ -134,7 +137,7 @@ class DedupStateSizeTest {
                         new SessionQualityFunction(
                                 Duration.ofMinutes(30), ContractRules.THRESHOLDS),
                         (CanonicalEvent e) -> e.sessionId,
-                        Types.STRING);
+                        IdKeyTypeInfo.INSTANCE);
         harness.setStateBackend(new EmbeddedRocksDBStateBackend(false));
         harness.open();
         return harness;

@@ -23,7 +23,12 @@ public final class StringValueFormat {
 
     /** The next string of {@code in}, or null: what {@link StringValue#readString} returns. */
     public static String read(DataInput in) throws IOException {
-        int length = readVarint(in.readUnsignedByte(), in);
+        return readAfterFirstByte(in.readUnsignedByte(), in);
+    }
+
+    /** {@link #read} of a string whose first byte, {@code first}, the caller has read. */
+    public static String readAfterFirstByte(int first, DataInput in) throws IOException {
+        int length = readVarint(first, in);
         if (length == 0) {
             return null;
         }

@@ -5,6 +5,7 @@ import dev.cxq.udf.metrics.EventTimeLag;
 import dev.cxq.udf.model.CanonicalEvent;
 import dev.cxq.udf.model.CanonicalEventSerializer;
 import dev.cxq.udf.model.EventKind;
+import dev.cxq.udf.model.IdKeyTimers;
 import dev.cxq.udf.quality.MediaQualityDetector;
 import dev.cxq.udf.quality.QualityThresholds;
 import dev.cxq.udf.rows.OutputTags;
@@ -246,7 +247,15 @@ public class SessionQualityFunction extends AbstractStreamOperator<SessionQualit
         MapStateDescriptor<Long, Integer> moreIdsDescriptor =
                 new MapStateDescriptor<>("more-session-event-ids", Types.LONG, Types.INT);
         moreIdsDescriptor.enableTimeToLive(Redeliveries.keptFromFirstDelivery(eventIdRetention));
-        timers = getInternalTimerService("user-timers", VoidNamespaceSerializer.INSTANCE, this);
+        // Keyed with IdKeyTypeInfo in the job: the timers' keys in the form of the restored
+        // state's.
+        timers =
+                IdKeyTimers.timerService(
+                        timeServiceManager,
+                        getKeyedStateBackend(),
+                        "user-timers",
+                        VoidNamespaceSerializer.INSTANCE,
+                        this);
         keyedInputSorted = getKeyedStateBackend() instanceof BatchExecutionKeyedStateBackend;
         held =
                 new HeldEvents(
