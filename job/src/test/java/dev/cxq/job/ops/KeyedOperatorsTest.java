@@ -4,6 +4,8 @@ import dev.cxq.udf.dedup.PreviousReleaseIds;
 import dev.cxq.udf.interaction.FcrFunction;
 import dev.cxq.udf.interaction.InteractionFunction;
 import dev.cxq.udf.interaction.KpiWindowFunction;
+import dev.cxq.udf.model.IdKeySerializer;
+import dev.cxq.udf.model.IdKeyedProcessOperator;
 import dev.cxq.udf.session.SessionQualityFunction;
 import dev.cxq.udf.status.PipelineStatusFunction;
 
@@ -56,6 +58,33 @@ class KeyedOperatorsTest {
                                 "pipeline-status", PipelineStatusFunction.class.getName(),
                                 // Routed by interaction id for ordering; the writer keeps none.
                                 "sink-computed-metrics", NO_FUNCTION));
+    }
+
+    /**
+     * The operators keyed by id ({@link IdKeySerializer}) and their operator classes, each of which
+     * takes its timer service with the state backend's key serializer ({@code IdKeyTimers}): after
+     * a restore of string keys Flink's own timer service would write the other form. A {@code
+     * process} or window operator keyed by id fails here.
+     */
+    @Test
+    void operatorsKeyedByIdTakeTheirTimersInTheFormOfTheirState() {
+        Map<String, String> byId = new TreeMap<>();
+        for (StreamNode node : ProductionTopology.streamGraph().getStreamNodes()) {
+            if (node.getStateKeySerializer() instanceof IdKeySerializer) {
+                byId.put(
+                        node.getTransformationUID(),
+                        ((SimpleOperatorFactory<?>) node.getOperatorFactory())
+                                .getOperator()
+                                .getClass()
+                                .getName());
+            }
+        }
+        assertThat(byId)
+                .isEqualTo(
+                        Map.of(
+                                "session-quality", SessionQualityFunction.class.getName(),
+                                "interactions", IdKeyedProcessOperator.class.getName(),
+                                "fcr", IdKeyedProcessOperator.class.getName()));
     }
 
     /**

@@ -5,7 +5,9 @@ import org.apache.flink.api.common.state.ValueState;
 import org.apache.flink.api.common.state.ValueStateDescriptor;
 import org.apache.flink.api.common.typeinfo.TypeInformation;
 import org.apache.flink.api.common.typeinfo.Types;
+import org.apache.flink.core.execution.SavepointFormatType;
 import org.apache.flink.runtime.checkpoint.OperatorSubtaskState;
+import org.apache.flink.runtime.checkpoint.SavepointType;
 import org.apache.flink.runtime.state.StateBackend;
 import org.apache.flink.runtime.state.hashmap.HashMapStateBackend;
 import org.apache.flink.state.rocksdb.EmbeddedRocksDBStateBackend;
@@ -16,8 +18,10 @@ import org.apache.flink.streaming.util.KeyedOneInputStreamOperatorTestHarness;
 import org.apache.flink.util.Collector;
 
 import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.MethodSource;
 
+import java.util.List;
 import java.util.stream.Stream;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -25,25 +29,40 @@ import static org.assertj.core.api.Assertions.assertThat;
 /**
  * Keyed state and timers written under {@code StringSerializer}'s keys (every earlier build) or
  * under {@link IdKeySerializer}'s are read back by a job keyed with {@link IdKeyTypeInfo}, which
- * keeps the restored form for the state's lifetime, in its timers too, on both backends.
+ * keeps the restored form for the state's lifetime, in its timers too, on both backends, through
+ * checkpoints and savepoints.
  */
 class IdKeyRestoreTest {
 
     private static final String UUID_ID = "3f2a9c4e-0b1d-4e6f-8a7b-9c0d1e2f3a4b";
     private static final String OTHER_UUID = "0d9e8f7a-6b5c-4d3e-8f1a-2b3c4d5e6f70";
 
-    static Stream<StateBackend> backends() {
-        return Stream.of(new HashMapStateBackend(), new EmbeddedRocksDBStateBackend());
+    /**
+     * Each backend, RocksDB with its timers in RocksDB and on the heap (as the deployments run it),
+     * with checkpoints and with canonical savepoints.
+     */
+    static Stream<Arguments> backends() {
+        EmbeddedRocksDBStateBackend heapTimers = new EmbeddedRocksDBStateBackend();
+        heapTimers.setPriorityQueueStateType(
+                EmbeddedRocksDBStateBackend.PriorityQueueStateType.HEAP);
+        List<StateBackend> backends =
+                List.of(new HashMapStateBackend(), new EmbeddedRocksDBStateBackend(), heapTimers);
+        return backends.stream()
+                .flatMap(
+                        backend ->
+                                Stream.of(
+                                        Arguments.of(backend, false), Arguments.of(backend, true)));
     }
 
     @ParameterizedTest
     @MethodSource("backends")
-    void stateUnderStringKeysIsReadAndKeptInThatForm(StateBackend backend) throws Exception {
+    void stateUnderStringKeysIsReadAndKeptInThatForm(StateBackend backend, boolean savepoints)
+            throws Exception {
         OperatorSubtaskState earlier;
         try (var harness = harness(backend, Types.STRING)) {
             harness.open();
             send(harness, UUID_ID, "s1", UUID_ID);
-            earlier = harness.snapshot(1, 1);
+            earlier = snapshot(harness, 1, savepoints);
         }
         OperatorSubtaskState restored;
         try (var harness = harness(backend, IdKeyTypeInfo.INSTANCE)) {
@@ -52,7 +71,7 @@ class IdKeyRestoreTest {
             assertThat(harness.getOperator().getKeyedStateBackend().getKeySerializer())
                     .isEqualTo(IdKeySerializer.STRINGS);
             send(harness, UUID_ID, OTHER_UUID);
-            restored = harness.snapshot(2, 2);
+            restored = snapshot(harness, 2, savepoints);
         }
         try (var harness = harness(backend, IdKeyTypeInfo.INSTANCE)) {
             harness.initializeState(restored);
@@ -68,15 +87,15 @@ class IdKeyRestoreTest {
 
     @ParameterizedTest
     @MethodSource("backends")
-    void aJobStartedWithoutStateKeepsUuidKeysCompactAcrossRestores(StateBackend backend)
-            throws Exception {
+    void aJobStartedWithoutStateKeepsUuidKeysCompactAcrossRestores(
+            StateBackend backend, boolean savepoints) throws Exception {
         OperatorSubtaskState first;
         try (var harness = harness(backend, IdKeyTypeInfo.INSTANCE)) {
             harness.open();
             assertThat(harness.getOperator().getKeyedStateBackend().getKeySerializer())
                     .isEqualTo(IdKeySerializer.COMPACT);
             send(harness, UUID_ID, "s1", UUID_ID);
-            first = harness.snapshot(1, 1);
+            first = snapshot(harness, 1, savepoints);
         }
         try (var harness = harness(backend, IdKeyTypeInfo.INSTANCE)) {
             harness.initializeState(first);
@@ -88,6 +107,18 @@ class IdKeyRestoreTest {
             assertThat(harness.extractOutputValues())
                     .containsExactlyInAnyOrder(UUID_ID + "=3", "s1=1", OTHER_UUID + "=1");
         }
+    }
+
+    private static OperatorSubtaskState snapshot(
+            KeyedOneInputStreamOperatorTestHarness<String, String, String> harness,
+            long id,
+            boolean savepoint)
+            throws Exception {
+        return savepoint
+                ? harness.snapshotWithLocalState(
+                                id, id, SavepointType.savepoint(SavepointFormatType.CANONICAL))
+                        .getJobManagerOwnedState()
+                : harness.snapshot(id, id);
     }
 
     private static void send(
