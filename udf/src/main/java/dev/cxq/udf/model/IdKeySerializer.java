@@ -49,11 +49,6 @@ public final class IdKeySerializer extends TypeSerializer<String> {
         this.compact = compact;
     }
 
-    /** Whether this serializer writes UUIDs in their 16 bytes. */
-    public boolean isCompact() {
-        return compact;
-    }
-
     @Override
     public boolean isImmutableType() {
         return true;
