@@ -9,15 +9,15 @@ import org.apache.flink.core.memory.DataOutputView;
 import org.apache.flink.types.StringValue;
 
 import java.io.IOException;
-import java.nio.charset.StandardCharsets;
 import java.util.Objects;
+import java.util.UUID;
 
 /**
  * The key serializer of the operators keyed by an id (session, customer): an id in the canonical
- * lowercase UUID form (Genesys' conversation and contact ids) is written as a zero byte and its 16
- * bytes, 17 bytes where {@link StringSerializer} writes 37; any other id as {@link
- * StringSerializer} writes it. Every key of every state entry and timer carries it, and the record
- * an ended session keeps for the dedup retention is mostly its key (issue 17, {@code
+ * lowercase UUID form ({@link CanonicalUuid}: Genesys' conversation and contact ids) is written as
+ * a zero byte and its 16 bytes, 17 bytes where {@link StringSerializer} writes 37; any other id as
+ * {@link StringSerializer} writes it. Every key of every state entry and timer carries it, and the
+ * record an ended session keeps for the dedup retention is mostly its key (issue 17, {@code
  * docs/dedup.md}).
  *
  * <p>The zero byte is free because {@link StringSerializer}'s first byte is the length plus one,
@@ -40,8 +40,6 @@ public final class IdKeySerializer extends TypeSerializer<String> {
     public static final IdKeySerializer STRINGS = new IdKeySerializer(false);
 
     private static final int UUID_TAG = 0;
-    private static final int UUID_LENGTH = 36;
-    private static final byte[] HEX = "0123456789abcdef".getBytes(StandardCharsets.US_ASCII);
 
     private final boolean compact;
 
@@ -82,10 +80,11 @@ public final class IdKeySerializer extends TypeSerializer<String> {
     @Override
     public void serialize(String id, DataOutputView out) throws IOException {
         Objects.requireNonNull(id, "a key id");
-        if (compact && isCanonicalUuid(id)) {
+        UUID uuid = compact ? CanonicalUuid.of(id) : null;
+        if (uuid != null) {
             out.writeByte(UUID_TAG);
-            out.writeLong(hexDigits(id, 14, 18, hexDigits(id, 9, 13, hexDigits(id, 0, 8, 0))));
-            out.writeLong(hexDigits(id, 24, 36, hexDigits(id, 19, 23, 0)));
+            out.writeLong(uuid.getMostSignificantBits());
+            out.writeLong(uuid.getLeastSignificantBits());
         } else {
             StringValue.writeString(id, out);
         }
@@ -98,7 +97,7 @@ public final class IdKeySerializer extends TypeSerializer<String> {
         }
         int first = in.readUnsignedByte();
         if (first == UUID_TAG) {
-            return uuidString(in.readLong(), in.readLong());
+            return new UUID(in.readLong(), in.readLong()).toString();
         }
         return StringValueFormat.readAfterFirstByte(first, in);
     }
@@ -126,55 +125,6 @@ public final class IdKeySerializer extends TypeSerializer<String> {
     @Override
     public TypeSerializerSnapshot<String> snapshotConfiguration() {
         return new Snapshot(compact);
-    }
-
-    /** {@code 8-4-4-4-12} lowercase hex digits: the only form that round-trips as 16 bytes. */
-    static boolean isCanonicalUuid(String id) {
-        if (id.length() != UUID_LENGTH) {
-            return false;
-        }
-        for (int i = 0; i < UUID_LENGTH; i++) {
-            char c = id.charAt(i);
-            boolean ok =
-                    (i == 8 || i == 13 || i == 18 || i == 23)
-                            ? c == '-'
-                            : (c >= '0' && c <= '9') || (c >= 'a' && c <= 'f');
-            if (!ok) {
-                return false;
-            }
-        }
-        return true;
-    }
-
-    /** {@code value} followed by the hex digits of {@code id} in {@code [from, to)}. */
-    private static long hexDigits(String id, int from, int to, long value) {
-        for (int i = from; i < to; i++) {
-            char c = id.charAt(i);
-            value = (value << 4) | (c <= '9' ? c - '0' : c - 'a' + 10);
-        }
-        return value;
-    }
-
-    private static String uuidString(long high, long low) {
-        byte[] chars = new byte[UUID_LENGTH];
-        writeHex(high >>> 32, 8, chars, 0);
-        chars[8] = '-';
-        writeHex(high >>> 16, 4, chars, 9);
-        chars[13] = '-';
-        writeHex(high, 4, chars, 14);
-        chars[18] = '-';
-        writeHex(low >>> 48, 4, chars, 19);
-        chars[23] = '-';
-        writeHex(low, 12, chars, 24);
-        return new String(chars, StandardCharsets.ISO_8859_1);
-    }
-
-    /** The low {@code digits} hex digits of {@code value} into {@code chars} at {@code at}. */
-    private static void writeHex(long value, int digits, byte[] chars, int at) {
-        for (int i = at + digits - 1; i >= at; i--) {
-            chars[i] = HEX[(int) (value & 0xF)];
-            value >>>= 4;
-        }
     }
 
     /**

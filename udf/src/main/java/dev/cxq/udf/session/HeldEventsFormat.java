@@ -2,6 +2,7 @@ package dev.cxq.udf.session;
 
 import dev.cxq.udf.model.CanonicalEvent;
 import dev.cxq.udf.model.CanonicalEventSerializer;
+import dev.cxq.udf.model.CanonicalUuid;
 
 import org.apache.flink.core.memory.DataInputDeserializer;
 import org.apache.flink.core.memory.DataInputView;
@@ -104,7 +105,7 @@ final class HeldEventsFormat {
         rest.sessionId = null;
         rest.lateOnArrival = false;
         int flags = e.lateOnArrival ? LATE_ON_ARRIVAL : 0;
-        UUID id = uuidOf(e.eventId);
+        UUID id = CanonicalUuid.of(e.eventId);
         if (id != null) {
             flags |= UUID_ID;
             rest.eventId = null;
@@ -207,19 +208,6 @@ final class HeldEventsFormat {
             }
         }
         return e;
-    }
-
-    /** {@code id} as a UUID when it is one in the canonical form, which reads back the same. */
-    private static UUID uuidOf(String id) {
-        if (id == null || id.length() != 36) {
-            return null;
-        }
-        try {
-            UUID uuid = UUID.fromString(id);
-            return uuid.toString().equals(id) ? uuid : null;
-        } catch (IllegalArgumentException notAUuid) {
-            return null;
-        }
     }
 
     /** Whether {@code value} reads back bit for bit from its hundredths. */
